@@ -1,0 +1,80 @@
+# Rückkehr: `make run` serves the app on SQLite, `make test` runs the whole suite. Each sets itself up.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: install install-dev assets translations db seed run test lint format chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## install: the virtualenv with the pinned dependencies, the front-end assets and the compiled translations
+install: $(VENV)/.installed assets translations
+
+install-dev: install $(VENV)/.installed-dev
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+static/vendor/.built: node_modules/.package-lock.json scripts/build-assets.mjs
+	npm run --silent build
+
+assets: static/vendor/.built
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy --statistics -d rueckkehr/translations 2>&1 | grep -v '^compiling' || true
+
+## db: build or update the database through the migrations
+db: install
+	$(BIN)/flask db upgrade
+
+seed: db
+	$(BIN)/flask seed-demo
+
+## run: serve the site with the demo data at http://$(HOST):$(PORT)
+run: seed
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+## chromium: Debian's Chromium for the browser tests, installed when missing and possible
+chromium:
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then \
+		echo "Chromium: $$(command -v chromium || command -v chromium-browser)"; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+			|| echo "Could not install Chromium; browser tests will be skipped unless REQUIRE_BROWSER is set."; \
+	elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+		(sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+			|| echo "Could not install Chromium; browser tests will be skipped unless REQUIRE_BROWSER is set."; \
+	else \
+		echo "Chromium is missing and cannot be installed here; browser tests will be skipped unless REQUIRE_BROWSER is set."; \
+	fi
+
+## test: the whole suite (SQLite; set TEST_DATABASE_URL for PostgreSQL)
+test: install-dev chromium
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest $(PYTEST_ARGS)
+
+## lint: ruff check and format check
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache .ruff_cache .coverage

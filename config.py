@@ -1,0 +1,156 @@
+"""Configuration classes for Rückkehr, read from the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when the environment cannot make a safe configuration."""
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    """Read a yes/no environment variable."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    """Read an integer environment variable."""
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def normalize_database_url(url: str) -> str:
+    """Point PostgreSQL URLs at the psycopg (3) driver that the project installs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def development_secret_key(instance_dir: Path = INSTANCE_DIR) -> str:
+    """Return the development secret key, generating and keeping it in the instance folder."""
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+class Config:
+    """Settings shared by every environment; each value is read when the class is used."""
+
+    APP_ENV = "development"
+    SITE_NAME = "Rückkehr – Rückkehrertage im RWK Westlausitz"
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    LANGUAGES = ("de", "en")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    PAST_EVENTS_IN_FEED_DAYS = 90
+
+    @classmethod
+    def from_environment(cls) -> dict[str, Any]:
+        """Return the settings that come from environment variables."""
+        redis_url = os.environ.get("REDIS_URL") or None
+        return {
+            "SQLALCHEMY_DATABASE_URI": normalize_database_url(
+                os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'rueckkehr.sqlite'}"
+            ),
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
+            "BASE_URL": (os.environ.get("BASE_URL") or "").rstrip("/") or None,
+            "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
+            "MAIL_PORT": _env_int("MAIL_PORT", 25),
+            "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS"),
+            "MAIL_USE_SSL": _env_bool("MAIL_USE_SSL"),
+            "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+            "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+            "MAIL_DEFAULT_SENDER": os.environ.get(
+                "MAIL_DEFAULT_SENDER", "Rückkehrertage RWK Westlausitz <noreply@localhost>"
+            ),
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "REDIS_URL": redis_url,
+            "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        }
+
+    @classmethod
+    def finalize(cls, settings: dict[str, Any]) -> dict[str, Any]:
+        """Fill in what depends on other settings; refuse unsafe combinations."""
+        if not settings.get("SECRET_KEY"):
+            settings["SECRET_KEY"] = development_secret_key()
+        settings["BASE_URL"] = settings.get("BASE_URL") or "http://127.0.0.1:5000"
+        return settings
+
+
+class DevelopmentConfig(Config):
+    """The embedded default: SQLite under instance/, a generated secret key."""
+
+
+class ProductionConfig(Config):
+    """Production: explicit secret and base URL, secure cookies."""
+
+    APP_ENV = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def finalize(cls, settings: dict[str, Any]) -> dict[str, Any]:
+        """Refuse to start without a secret key and a base URL."""
+        missing = [name for name in ("SECRET_KEY", "BASE_URL") if not settings.get(name)]
+        if missing:
+            raise ConfigurationError("APP_ENV=production needs these environment variables: " + ", ".join(missing))
+        return settings
+
+
+class TestConfig(Config):
+    """Tests: CSRF and rate limits off unless a test turns them on."""
+
+    APP_ENV = "test"
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    MAIL_SUPPRESS_SEND = False  # tests send to a real SMTP server
+    SECRET_KEY = "test-secret-key"  # noqa: S105 (tests only)
+    SERVER_NAME = None
+
+    @classmethod
+    def finalize(cls, settings: dict[str, Any]) -> dict[str, Any]:
+        """Tests never touch the developer's instance folder."""
+        settings["SECRET_KEY"] = settings.get("SECRET_KEY") or cls.SECRET_KEY
+        settings["BASE_URL"] = settings.get("BASE_URL") or "http://localhost"
+        return settings
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "test": TestConfig,
+}
+
+
+def config_for_environment() -> type[Config]:
+    """Pick the config class named by APP_ENV."""
+    name = os.environ.get("APP_ENV", "development").strip().lower()
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigurationError(f"APP_ENV={name!r} is unknown; use one of: {', '.join(sorted(CONFIGS))}") from None

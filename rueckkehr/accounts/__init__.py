@@ -1,0 +1,1 @@
+"""User accounts for organizers, employers and admins."""

@@ -1,0 +1,66 @@
+"""Users and their roles; organizers are bound to towns."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..database import UTCDateTime, string_enum, utcnow
+from ..extensions import db
+from ..places.models import Town
+
+
+class Role(enum.StrEnum):
+    """What a user may do: admins see every town, organizers their towns, employers their company."""
+
+    ADMIN = "admin"
+    ORGANIZER = "organizer"
+    EMPLOYER = "employer"
+
+
+organizer_towns = Table(
+    "organizer_towns",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("town_id", ForeignKey("towns.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):
+    """A person who logs in: admin, organizer or employer."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(string_enum(Role))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    towns: Mapped[list[Town]] = relationship(secondary=organizer_towns, order_by="Town.sort_order")
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        """Deactivated users cannot log in."""
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        """Hash and store a password with werkzeug's current default method."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """Whether the given password matches."""
+        return check_password_hash(self.password_hash, password)
+
+    def may_manage_town(self, town: Town) -> bool:
+        """Admins manage every town, organizers only their own."""
+        return self.role == Role.ADMIN or (self.role == Role.ORGANIZER and town in self.towns)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"

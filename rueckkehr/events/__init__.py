@@ -1,0 +1,1 @@
+"""Events: Rückkehrertage, their series, venues and programme."""

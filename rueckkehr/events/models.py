@@ -1,0 +1,117 @@
+"""Event series, events and their programme items."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import UTCDateTime, string_enum, utcnow
+from ..extensions import db
+from ..places.models import Venue
+
+
+class EventStatus(enum.StrEnum):
+    """Where an event stands: drafts are hidden, cancelled events stay visible as cancelled."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class EventSeries(db.Model):
+    """A group of events held together, e.g. "Rückkehrertage 2026"."""
+
+    __tablename__ = "event_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    events: Mapped[list[Event]] = relationship(back_populates="series", order_by="Event.starts_at")
+
+
+class Event(db.Model):
+    """One event at one venue; times are stored in UTC and shown in Europe/Berlin."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("capacity >= 0", name="capacity_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("event_series.id"), index=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(400), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    capacity: Mapped[int] = mapped_column(default=100)
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[EventStatus] = mapped_column(
+        string_enum(EventStatus),
+        default=EventStatus.DRAFT,
+        index=True,
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    series: Mapped[EventSeries | None] = relationship(back_populates="events")
+    venue: Mapped[Venue] = relationship()
+    programme: Mapped[list[ProgrammeItem]] = relationship(
+        back_populates="event",
+        order_by="(ProgrammeItem.starts_at, ProgrammeItem.id)",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def is_cancelled(self) -> bool:
+        """Whether the event was called off."""
+        return self.status == EventStatus.CANCELLED
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.title!r}>"
+
+
+class ProgrammeItem(db.Model):
+    """A timed item of an event's programme."""
+
+    __tablename__ = "programme_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    event: Mapped[Event] = relationship(back_populates="programme")
+
+
+class RegistrationState(enum.StrEnum):
+    """Whether an event takes registrations right now, and if not, why."""
+
+    OPEN = "open"
+    NOT_YET_OPEN = "not_yet_open"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+    PAST = "past"
+
+
+def registration_state(event: Event, now: datetime) -> RegistrationState:
+    """Where an event's registration window stands at ``now``."""
+    if event.status == EventStatus.CANCELLED:
+        return RegistrationState.CANCELLED
+    if event.ends_at <= now:
+        return RegistrationState.PAST
+    if event.registration_opens_at is not None and now < event.registration_opens_at:
+        return RegistrationState.NOT_YET_OPEN
+    closes_at = event.registration_closes_at or event.starts_at
+    if now >= closes_at:
+        return RegistrationState.CLOSED
+    return RegistrationState.OPEN

@@ -1,0 +1,70 @@
+"""Public event pages: the list with its filters, the event page, and the registration entry."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
+
+from ..database import utcnow
+from .models import registration_state
+from .queries import (
+    EventFilter,
+    all_towns,
+    get_public_event,
+    list_events,
+    month_choices,
+    parse_month,
+    seats_left,
+    town_by_slug,
+)
+
+bp = Blueprint("events", __name__, url_prefix="/events")
+
+
+@bp.get("")
+def index() -> str:
+    """The event list, filtered by town and month; past events with ``?past=1``."""
+    towns = all_towns()
+    errors: list[str] = []
+    town = None
+    if town_slug := request.args.get("town"):
+        town = town_by_slug(town_slug)
+        if town is None:
+            abort(404)
+    month = None
+    if month_value := request.args.get("month", "").strip():
+        try:
+            month = parse_month(month_value)
+        except ValueError:
+            errors.append(
+                _("„%(value)s“ ist kein gültiger Monat. Bitte wählen Sie einen Monat aus der Liste.", value=month_value)
+            )
+    filters = EventFilter(town=town, month=month, past=request.args.get("past") == "1")
+    return render_template(
+        "events/index.html",
+        events=list_events(filters),
+        filters=filters,
+        towns=towns,
+        errors=errors,
+        month_value=month_value,
+        months=month_choices(),
+    )
+
+
+@bp.get("/<int:event_id>")
+def detail(event_id: int) -> str:
+    """One event: date, venue, programme, seats left and the way to register."""
+    event = get_public_event(event_id) or abort(404)
+    return render_template(
+        "events/detail.html",
+        event=event,
+        seats_left=seats_left(event),
+        registration=registration_state(event, utcnow()),
+    )
+
+
+@bp.get("/<int:event_id>/register")
+def register(event_id: int) -> str:
+    """The registration entry; the form arrives with the registration feature."""
+    event = get_public_event(event_id) or abort(404)
+    return render_template("events/register_soon.html", event=event)

@@ -1,0 +1,71 @@
+"""Language choice and the formatting of dates and times, German first."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, request, session
+from flask_babel import format_date, format_time, get_locale
+from flask_babel import gettext as _
+
+LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
+
+
+def select_locale() -> str:
+    """Pick the language: a ``lang`` query parameter, then the visitor's choice, then German."""
+    languages = current_app.config["LANGUAGES"]
+    requested = request.args.get("lang")
+    if requested in languages:
+        return requested
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def safe_next_path(target: str | None, fallback: str = "/") -> str:
+    """Return ``target`` if it is a path on this site, else ``fallback`` (no open redirects)."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    return target
+
+
+def format_event_time(starts_at: datetime, ends_at: datetime) -> str:
+    """Format an event's time span in the current language, e.g. "Sonntag, 27. Dezember 2026, 10:00–15:00 Uhr"."""
+    start_day = format_date(starts_at, "full")
+    start_time = format_time(starts_at, "HH:mm")
+    end_time = format_time(ends_at, "HH:mm")
+    if format_date(starts_at, "yyyy-MM-dd") == format_date(ends_at, "yyyy-MM-dd"):
+        return _("%(day)s, %(start)s–%(end)s Uhr", day=start_day, start=start_time, end=end_time)
+    return _(
+        "%(start_day)s, %(start)s Uhr – %(end_day)s, %(end)s Uhr",
+        start_day=start_day,
+        start=start_time,
+        end_day=format_date(ends_at, "full"),
+        end=end_time,
+    )
+
+
+def format_clock(value: datetime) -> str:
+    """Format a time of day, e.g. "10:00"."""
+    return format_time(value, "HH:mm")
+
+
+def init_app(app: Flask) -> None:
+    """Register the template helpers for language and dates."""
+    app.add_template_filter(format_event_time, "event_time")
+    app.add_template_filter(format_clock, "clock")
+    app.add_template_filter(lambda value: format_date(value, "full"), "long_date")
+    app.add_template_filter(lambda value: format_date(value, "MMMM y"), "month_year")
+
+    @app.context_processor
+    def language_context() -> dict[str, object]:
+        locale = str(get_locale())
+        return {
+            "current_language": locale,
+            "other_languages": [(code, LANGUAGE_NAMES[code]) for code in app.config["LANGUAGES"] if code != locale],
+        }

@@ -1,0 +1,1 @@
+"""Towns of the RWK Westlausitz and the venues in them."""

@@ -1,0 +1,20 @@
+// Copies the front-end packages from node_modules into static/vendor, so every page serves its own assets.
+import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const kern = join(root, "node_modules", "@kern-ux", "native", "dist");
+const target = join(root, "static", "vendor", "kern");
+
+rmSync(target, { recursive: true, force: true });
+mkdirSync(join(target, "fonts"), { recursive: true });
+cpSync(join(kern, "kern.min.css"), join(target, "kern.min.css"));
+cpSync(join(kern, "fonts", "fira-sans.css"), join(target, "fonts", "fira-sans.css"));
+cpSync(join(kern, "fonts", "fira-sans"), join(target, "fonts", "fira-sans"), {
+  recursive: true,
+  filter: (path) => !path.endsWith(".scss"),
+});
+cpSync(join(root, "node_modules", "@kern-ux", "native", "LICENSE.md"), join(target, "LICENSE.md"));
+writeFileSync(join(root, "static", "vendor", ".built"), new Date().toISOString() + "\n");
+console.log("KERN-UX assets copied to static/vendor/kern");

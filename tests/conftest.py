@@ -1,0 +1,294 @@
+"""Shared fixtures: the app on SQLite or PostgreSQL, a real SMTP server, a live server and factories.
+
+The database is migrated once per test session into a temporary file (SQLite) or into the database that
+``TEST_DATABASE_URL`` names (PostgreSQL). Between tests every table is emptied, except the reference data that the
+migrations load (towns, occupations), which is trimmed back to what the migrations put there.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+
+os.environ["APP_ENV"] = "test"
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, delete, inspect, select, text, true, tuple_
+
+from config import normalize_database_url
+from rueckkehr import create_app
+from rueckkehr.accounts.models import Role, User
+from rueckkehr.events.models import Event, EventSeries, EventStatus, ProgrammeItem
+from rueckkehr.extensions import db
+from rueckkehr.places.models import Town, Venue
+from tests.support.smtp import SMTPServer
+
+pytest_plugins = ["tests.support.browser"]
+
+REFERENCE_TABLES = ("towns", "occupation_areas", "occupation_groups")
+
+
+def _reset_postgres_schema(url: str) -> None:
+    """Give the test database an empty public schema."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The URL of this test session's database: PostgreSQL from TEST_DATABASE_URL, else a temporary SQLite file."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        url = normalize_database_url(url)
+        _reset_postgres_schema(url)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SMTPServer]:
+    """A real SMTP server (aiosmtpd) on a free loopback port for the whole session."""
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def base_settings(database_url: str, smtp_server: SMTPServer) -> dict[str, Any]:
+    """Settings every test app gets."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAIL_SERVER": smtp_server.host,
+        "MAIL_PORT": smtp_server.port,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_DEFAULT_SENDER": "Rückkehrertage <noreply@rueckkehr.test>",
+        "BASE_URL": "http://rueckkehr.test",
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated_database(base_settings: dict[str, Any]) -> dict[str, set[tuple[Any, ...]]]:
+    """Migrate the session database once; return the primary keys of the reference rows the migrations made."""
+    from flask_migrate import upgrade
+
+    app = create_app(base_settings)
+    with app.app_context():
+        upgrade()
+        snapshot = reference_keys()
+        db.engine.dispose()
+    return snapshot
+
+
+def reference_keys() -> dict[str, set[tuple[Any, ...]]]:
+    """The primary keys of the reference tables' rows."""
+    keys = {}
+    for name in REFERENCE_TABLES:
+        table = db.metadata.tables[name]
+        columns = list(table.primary_key.columns)
+        keys[name] = {tuple(row) for row in db.session.execute(select(*columns))}
+    return keys
+
+
+def empty_tables(snapshot: dict[str, set[tuple[Any, ...]]]) -> None:
+    """Delete every row a test made, keeping the reference data of the migrations."""
+    db.session.rollback()
+    existing = set(inspect(db.engine).get_table_names())
+    for table in reversed(db.metadata.sorted_tables):
+        if table.name not in existing:
+            continue
+        if table.name in REFERENCE_TABLES:
+            columns = list(table.primary_key.columns)
+            keep = snapshot[table.name]
+            db.session.execute(delete(table).where(tuple_(*columns).not_in(keep) if keep else true()))
+        else:
+            db.session.execute(delete(table))
+    db.session.commit()
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in a fresh context, as in production.
+
+    Tests hold an application context for their factories; without this, requests would share its ``g`` (and the
+    locale and login cached there) with each other.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        """Send the request from an empty ``contextvars`` context."""
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture
+def make_app(
+    base_settings: dict[str, Any], migrated_database: dict[str, set[tuple[Any, ...]]]
+) -> Iterator[Callable[..., Flask]]:
+    """Build apps on the session database with extra settings; clean the database after the test."""
+    apps: list[Flask] = []
+
+    def factory(**overrides: Any) -> Flask:
+        app = create_app({**base_settings, **overrides})
+        app.test_client_class = IsolatedClient
+        apps.append(app)
+        return app
+
+    yield factory
+    cleaner = create_app(base_settings)
+    apps.append(cleaner)
+    with cleaner.app_context():
+        empty_tables(migrated_database)
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    """The app in the test configuration, with an application context pushed."""
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client that speaks to the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """A runner for the app's ``flask`` commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def smtp(smtp_server: SMTPServer) -> SMTPServer:
+    """The SMTP server with the messages of earlier tests cleared."""
+    smtp_server.clear()
+    return smtp_server
+
+
+# Factories: each returns a callable that makes one committed record with sensible defaults.
+
+
+@pytest.fixture
+def town(app: Flask) -> Callable[[str], Town]:
+    """Look up one of the RWK towns the migrations loaded, by slug."""
+
+    def get(slug: str = "senftenberg") -> Town:
+        return db.session.scalars(select(Town).where(Town.slug == slug)).one()
+
+    return get
+
+
+@pytest.fixture
+def make_town(app: Flask) -> Callable[..., Town]:
+    """Make an extra town (for tests that need one beyond the RWK's)."""
+    counter = iter(range(1, 1000))
+
+    def factory(**values: Any) -> Town:
+        number = next(counter)
+        values = {"slug": f"testort-{number}", "name": f"Testort {number}", "postal_codes": "01234", **values}
+        created = Town(**values)
+        db.session.add(created)
+        db.session.commit()
+        return created
+
+    return factory
+
+
+@pytest.fixture
+def make_venue(app: Flask, town: Callable[[str], Town]) -> Callable[..., Venue]:
+    """Make a venue, in Senftenberg unless told otherwise."""
+
+    def factory(**values: Any) -> Venue:
+        values.setdefault("town", town("senftenberg"))
+        values = {
+            "name": "Niederlausitzhalle Senftenberg",
+            "street": "Ernst-Thälmann-Straße 61",
+            "postal_code": "01968",
+            "locality": "Senftenberg",
+            "latitude": 51.5197,
+            "longitude": 14.0021,
+            **values,
+        }
+        created = Venue(**values)
+        db.session.add(created)
+        db.session.commit()
+        return created
+
+    return factory
+
+
+@pytest.fixture
+def make_event(app: Flask, make_venue: Callable[..., Venue]) -> Callable[..., Event]:
+    """Make a published event ten days from now, 10–15 Uhr Berlin time, with an open registration."""
+
+    def factory(*, programme: list[tuple[datetime, datetime | None, str]] = (), **values: Any) -> Event:
+        if "venue" not in values:
+            values["venue"] = make_venue()
+        starts_at = values.pop("starts_at", None) or (datetime.now(UTC) + timedelta(days=10)).replace(
+            hour=9, minute=0, second=0, microsecond=0
+        )
+        values = {
+            "title": "Rückkehrertag Senftenberg",
+            "summary": "Arbeitgeber der Region stellen sich vor",
+            "description": "Treffen Sie Arbeitgeber aus der Heimat.",
+            "starts_at": starts_at,
+            "ends_at": starts_at + timedelta(hours=5),
+            "capacity": 40,
+            "registration_opens_at": starts_at - timedelta(days=60),
+            "registration_closes_at": starts_at - timedelta(hours=24),
+            "status": EventStatus.PUBLISHED,
+            **values,
+        }
+        created = Event(**values)
+        created.programme = [
+            ProgrammeItem(starts_at=start, ends_at=end, title=title) for start, end, title in programme
+        ]
+        db.session.add(created)
+        db.session.commit()
+        return created
+
+    return factory
+
+
+@pytest.fixture
+def make_series(app: Flask) -> Callable[..., EventSeries]:
+    """Make an event series."""
+
+    def factory(title: str = "Rückkehrertage Test", **values: Any) -> EventSeries:
+        created = EventSeries(title=title, **values)
+        db.session.add(created)
+        db.session.commit()
+        return created
+
+    return factory
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    """Make a user with a password of ``correct horse battery staple``."""
+    counter = iter(range(1, 1000))
+
+    def factory(role: Role = Role.ORGANIZER, towns: list[Town] = (), **values: Any) -> User:
+        password = values.pop("password", "correct horse battery staple")
+        values.setdefault("email", f"user{next(counter)}@rueckkehr.test")
+        created = User(role=role, towns=list(towns), **values)
+        created.set_password(password)
+        db.session.add(created)
+        db.session.commit()
+        return created
+
+    return factory

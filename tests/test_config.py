@@ -1,0 +1,92 @@
+"""Configuration from the environment."""
+
+from __future__ import annotations
+
+import pytest
+
+import config
+from config import ConfigurationError, ProductionConfig, development_secret_key, normalize_database_url
+from rueckkehr import create_app
+
+
+def test_production_refuses_to_start_without_secret_key_and_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("BASE_URL", raising=False)
+    with pytest.raises(ConfigurationError, match="SECRET_KEY, BASE_URL"):
+        create_app(ProductionConfig)
+
+
+def test_production_refuses_without_base_url_even_with_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECRET_KEY", "s" * 64)
+    monkeypatch.delenv("BASE_URL", raising=False)
+    with pytest.raises(ConfigurationError, match="BASE_URL"):
+        create_app("production")
+
+
+def test_production_sets_secure_cookies_and_hsts(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
+    monkeypatch.setenv("SECRET_KEY", "s" * 64)
+    monkeypatch.setenv("BASE_URL", "https://rueckkehr.example/")
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    app = create_app("production")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["BASE_URL"] == "https://rueckkehr.example"
+    response = app.test_client().get("/healthz")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_unknown_app_env_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_ENV", "staging")
+    with pytest.raises(ConfigurationError, match="staging"):
+        create_app()
+
+
+def test_environment_variables_reach_the_config(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("MAIL_SERVER", "mail.example")
+    monkeypatch.setenv("MAIL_PORT", "2525")
+    monkeypatch.setenv("MAIL_USE_TLS", "true")
+    monkeypatch.setenv("MAIL_DEFAULT_SENDER", "RWK <rwk@example.org>")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/3")
+    monkeypatch.setenv("FLASK_PAST_EVENTS_IN_FEED_DAYS", "30")
+    app = create_app()
+    assert app.config["MAIL_SERVER"] == "mail.example"
+    assert app.config["MAIL_PORT"] == 2525
+    assert app.config["MAIL_USE_TLS"] is True
+    assert app.config["MAIL_DEFAULT_SENDER"] == "RWK <rwk@example.org>"
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"
+    assert app.config["PAST_EVENTS_IN_FEED_DAYS"] == 30
+
+
+def test_overrides_mapping_wins_over_environment(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
+    monkeypatch.setenv("MAIL_SERVER", "mail.example")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_SERVER": "other.example"})
+    assert app.config["MAIL_SERVER"] == "other.example"
+    assert app.config["TESTING"] is True
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u@h:5432/db", "postgresql+psycopg://u@h:5432/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:////tmp/x.sqlite", "sqlite:////tmp/x.sqlite"),
+    ],
+)
+def test_database_urls_use_the_installed_driver(given: str, expected: str) -> None:
+    assert normalize_database_url(given) == expected
+
+
+def test_development_secret_key_is_generated_once_and_kept(tmp_path: pytest.TempPathFactory) -> None:
+    first = development_secret_key(tmp_path)
+    assert len(first) == 64
+    assert development_secret_key(tmp_path) == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_default_database_is_a_sqlite_file_in_instance(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    settings = config.DevelopmentConfig.from_environment()
+    assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{config.INSTANCE_DIR / 'rueckkehr.sqlite'}"
