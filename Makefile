@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev assets translations db seed run test lint format chromium clean
+.PHONY: install install-dev assets translations translations-update db seed run test lint format chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,3 +78,9 @@ format: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache .ruff_cache .coverage
+
+## translations-update: extract the strings of code and templates and merge them into the catalogs
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -o rueckkehr/translations/messages.pot --no-location --sort-output \
+		--project Rueckkehr --copyright-holder "RWK Westlausitz" .
+	$(BIN)/pybabel update -i rueckkehr/translations/messages.pot -d rueckkehr/translations --no-fuzzy-matching

@@ -1,0 +1,44 @@
+"""Every user-facing string is in the catalogs, and the English catalog translates all of them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.frontend import CommandLineInterface
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "rueckkehr" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+
+
+@pytest.fixture(scope="module")
+def extracted_ids(tmp_path_factory: pytest.TempPathFactory) -> set[object]:
+    """The message ids found in the code and templates right now."""
+    pot = tmp_path_factory.mktemp("i18n") / "messages.pot"
+    CommandLineInterface().run(
+        ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-o", str(pot), "--no-location", str(ROOT)]
+    )
+    with pot.open("rb") as handle:
+        return {message.id for message in read_po(handle) if message.id}
+
+
+def test_english_catalog_holds_every_string_of_the_code(extracted_ids: set[object]) -> None:
+    with CATALOG.open("rb") as handle:
+        catalog = read_po(handle, locale="en")
+    catalog_ids = {message.id for message in catalog if message.id}
+    assert len(extracted_ids) > 50  # the extraction found the templates
+    missing = sorted(map(str, extracted_ids - catalog_ids))
+    assert missing == [], "run `make translations-update` and translate the new strings"
+
+
+def test_every_english_string_is_translated_and_not_fuzzy() -> None:
+    with CATALOG.open("rb") as handle:
+        catalog = read_po(handle, locale="en")
+    untranslated = [
+        message.id
+        for message in catalog
+        if message.id
+        and (message.fuzzy or not (all(message.string) if isinstance(message.string, tuple) else message.string))
+    ]
+    assert untranslated == []
