@@ -55,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     """Bind every extension to the app."""
     from . import i18n, models, security  # noqa: F401  (models: the whole schema for Alembic)
     from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from .mail import dispatch as mail_dispatch
 
     db.init_app(app)
     migrations = Path(app.root_path).parent / "migrations"
@@ -66,6 +67,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    mail_dispatch.init_app(app)
 
     from .accounts.models import User
 
@@ -92,6 +94,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the project's CLI commands to ``flask``."""
-    from .cli import init_app
+    from . import cli
+    from .jobs import runner
 
-    init_app(app)
+    cli.init_app(app)
+    runner.init_app(app)

@@ -2,6 +2,8 @@
 
 from .accounts.models import Role, User, organizer_towns
 from .events.models import Event, EventSeries, EventStatus, ProgrammeItem
+from .jobs.models import JobRun
+from .mail.models import OutboxMessage, OutboxStatus
 from .occupations.models import OccupationArea, OccupationGroup
 from .places.models import Town, Venue
 
@@ -9,8 +11,11 @@ __all__ = [
     "Event",
     "EventSeries",
     "EventStatus",
+    "JobRun",
     "OccupationArea",
     "OccupationGroup",
+    "OutboxMessage",
+    "OutboxStatus",
     "ProgrammeItem",
     "Role",
     "Town",

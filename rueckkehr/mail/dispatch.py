@@ -1,0 +1,63 @@
+"""Hand queued mails to delivery after the request: in the app by default, to Celery when a broker is set."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, Response, current_app, g
+
+from .delivery import deliver, deliver_due, status_counts
+
+
+def dispatch(ids: list[int]) -> None:
+    """Deliver these outbox rows now (embedded default) or through a Celery worker (with CELERY_BROKER_URL)."""
+    if not ids:
+        return
+    if current_app.config.get("CELERY_BROKER_URL"):
+        from ..tasks import deliver_mail
+
+        for message_id in ids:
+            deliver_mail.delay(message_id)
+        return
+    deliver(ids)
+
+
+def _after_request(response: Response) -> Response:
+    """Once the response is sent, deliver the mails this request queued (if its transaction committed)."""
+    ids = g.pop("outbox_ids", None)
+    if ids:
+        app = current_app._get_current_object()
+
+        def deliver_after_response() -> None:
+            with app.app_context():
+                try:
+                    dispatch(ids)
+                except Exception:  # the mails stay queued; `flask jobs run` retries them
+                    app.logger.exception("Delivery after the request failed; the mails stay in the outbox")
+
+        response.call_on_close(deliver_after_response)
+    return response
+
+
+@click.group("outbox")
+def outbox_cli() -> None:
+    """Look into and empty the mail outbox."""
+
+
+@outbox_cli.command("send")
+def send_command() -> None:
+    """Deliver every mail that is due now."""
+    counts = deliver_due()
+    click.echo(f"sent {counts['sent']}, to retry {counts['retry']}, failed {counts['failed']}")
+
+
+@outbox_cli.command("status")
+def status_command() -> None:
+    """Print how many mails are queued, in flight, sent and failed."""
+    for status, count in status_counts().items():
+        click.echo(f"{status:8} {count}")
+
+
+def init_app(app: Flask) -> None:
+    """Register the after-request delivery and the CLI."""
+    app.after_request(_after_request)
+    app.cli.add_command(outbox_cli)

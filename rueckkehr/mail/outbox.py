@@ -1,0 +1,142 @@
+"""Compose mails from templates in the recipient's language and queue them in the outbox.
+
+Queuing adds a row to the current transaction: the mail exists exactly when the change that caused it was
+committed. Delivery happens after the commit (see ``delivery``).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
+from urllib.parse import urlsplit
+
+from flask import current_app, g, has_request_context, render_template
+from flask_babel import force_locale
+
+from ..extensions import db
+from .models import OutboxMessage
+
+
+class InvalidRecipientError(ValueError):
+    """An address that cannot be put into a mail header safely."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file attached to a mail."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class AlternativePart:
+    """An extra part of the multipart/alternative body, e.g. an iTIP ``text/calendar; method=REQUEST``."""
+
+    content_type: str
+    data: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def mail_domain() -> str:
+    """The host name used in Message-IDs and calendar UIDs."""
+    return urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+
+
+def clean_address(address: str) -> str:
+    """A bare e-mail address, refusing line breaks, display names and anything else that could inject headers."""
+    if any(char in address for char in '\r\n\t<>,;"') or any(ord(char) < 32 for char in address):
+        raise InvalidRecipientError(address)
+    name, bare = parseaddr(address)
+    if name or not bare or bare != address.strip() or bare.count("@") != 1:
+        raise InvalidRecipientError(address)
+    return bare
+
+
+def render_block(template_name: str, block: str, context: dict[str, object]) -> str:
+    """Render one block of a template, with whitespace collapsed (for subjects)."""
+    template = current_app.jinja_env.get_template(template_name)
+    rendered = "".join(template.blocks[block](template.new_context(context)))
+    return " ".join(html.unescape(rendered).split())
+
+
+def compose(
+    *,
+    recipient: str,
+    recipient_name: str | None,
+    template: str,
+    language: str,
+    context: dict[str, object],
+    attachments: Sequence[Attachment] = (),
+    alternatives: Sequence[AlternativePart] = (),
+) -> tuple[EmailMessage, str]:
+    """Render ``templates/email/<template>.txt`` and ``.html`` in ``language`` into a MIME message.
+
+    The subject is the ``subject`` block of the HTML template (its ``<title>``), rendered in the same language.
+    """
+    with force_locale(language):
+        context = {**context, "language": language}
+        text_body = render_template(f"email/{template}.txt", **context)
+        html_body = render_template(f"email/{template}.html", **context)
+        subject = render_block(f"email/{template}.html", "subject", context)
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    bare = clean_address(recipient)
+    username, domain = bare.rsplit("@", 1)
+    message["To"] = Address(display_name=recipient_name or "", username=username, domain=domain)
+    message["Date"] = formatdate(localtime=False, usegmt=True)
+    message["Message-ID"] = make_msgid(domain=mail_domain())
+    message["Auto-Submitted"] = "auto-generated"
+    message["Content-Language"] = language
+    message.set_content(text_body)
+    message.add_alternative(html_body, subtype="html")
+    for part in alternatives:
+        subtype = part.content_type.removeprefix("text/")
+        message.add_alternative(part.data, subtype=subtype, params=part.params)
+    for attachment in attachments:
+        maintype, subtype = attachment.content_type.split("/", 1)
+        message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
+    return message, subject
+
+
+def queue_mail(
+    *,
+    kind: str,
+    recipient: str,
+    template: str,
+    language: str,
+    context: dict[str, object],
+    recipient_name: str | None = None,
+    profile_id: int | None = None,
+    attachments: Sequence[Attachment] = (),
+    alternatives: Sequence[AlternativePart] = (),
+) -> OutboxMessage:
+    """Render a mail and add it to the outbox in the current transaction; it goes out after the commit."""
+    message, subject = compose(
+        recipient=recipient,
+        recipient_name=recipient_name,
+        template=template,
+        language=language,
+        context=context,
+        attachments=attachments,
+        alternatives=alternatives,
+    )
+    row = OutboxMessage(
+        kind=kind,
+        recipient=clean_address(recipient),
+        subject=subject[:300],
+        message_id=message["Message-ID"],
+        raw=message.as_bytes(),
+        profile_id=profile_id,
+    )
+    db.session.add(row)
+    db.session.flush()
+    if has_request_context():
+        g.setdefault("outbox_ids", []).append(row.id)
+    return row
