@@ -66,6 +66,14 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     PAST_EVENTS_IN_FEED_DAYS = 90
+    CONFIRMATION_HOURS = 48
+    UNCONFIRMED_LATEST_BEFORE_EVENT_HOURS = 2
+    PROMOTION_CUTOFF_HOURS = 24
+    ACTION_CODE_MINUTES = 15
+    CONSENT_PROOF_YEARS = 3
+    RATELIMIT_REGISTRATION = "10 per hour"
+    RATELIMIT_RESEND = "5 per hour"
+    PROXY_COUNT = 0
 
     @classmethod
     def from_environment(cls) -> dict[str, Any]:
@@ -88,6 +96,8 @@ class Config:
             ),
             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
             "REDIS_URL": redis_url,
+            "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or None,
+            "PROXY_COUNT": _env_int("PROXY_COUNT", 0),
             "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         }
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_for_environment
 
@@ -24,6 +25,10 @@ def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> 
         instance_relative_config=True,
     )
     load_config(app, config)
+    if app.config["PROXY_COUNT"]:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"]
+        )
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -80,9 +85,13 @@ def register_blueprints(app: Flask) -> None:
     """Mount the feature blueprints."""
     from .events.views import bp as events_bp
     from .public.views import bp as public_bp
+    from .registrations.selfservice_views import bp as selfservice_bp
+    from .registrations.views import bp as registrations_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(registrations_bp)
+    app.register_blueprint(selfservice_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -52,6 +52,8 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
+    # SQLAlchemy emits BEGIN itself (see _sqlite_begin), so that a transaction can take the write lock up front.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -68,3 +70,28 @@ def string_enum(enum_class: type[enum.Enum], length: int = 20) -> Enum:
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection: Any) -> None:
+    """Begin SQLite transactions ourselves: IMMEDIATE (write lock now) when asked for, else DEFERRED."""
+    if connection.dialect.name != "sqlite":
+        return
+    immediate = connection.get_execution_options().get(SQLITE_IMMEDIATE)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+SQLITE_IMMEDIATE = "rueckkehr_sqlite_immediate"
+
+
+def begin_write_transaction() -> None:
+    """Start a new transaction that holds the database's write lock (SQLite) from its first statement.
+
+    On SQLite a plain transaction that reads, then writes, lets two writers read the same counts; BEGIN IMMEDIATE
+    serialises them (waiting up to the busy timeout). PostgreSQL callers lock rows with SELECT … FOR UPDATE instead.
+    """
+    from .extensions import db
+
+    if db.session().in_transaction():
+        db.session.commit()
+    db.session.connection(execution_options={SQLITE_IMMEDIATE: True})

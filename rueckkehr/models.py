@@ -6,8 +6,11 @@ from .jobs.models import JobRun
 from .mail.models import OutboxMessage, OutboxStatus
 from .occupations.models import OccupationArea, OccupationGroup
 from .places.models import Town, Venue
+from .registrations.models import Consent, ConsentProof, Registration, ReturneeProfile, profile_wished_towns
 
 __all__ = [
+    "Consent",
+    "ConsentProof",
     "Event",
     "EventSeries",
     "EventStatus",
@@ -17,9 +20,12 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "ProgrammeItem",
+    "Registration",
+    "ReturneeProfile",
     "Role",
     "Town",
     "User",
     "Venue",
     "organizer_towns",
+    "profile_wished_towns",
 ]

@@ -124,7 +124,9 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
-        """Send the request from an empty ``contextvars`` context."""
+        """Send the request from an empty ``contextvars`` context; buffered, so the response is closed as a server
+        would close it (running after-response work such as mail delivery)."""
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

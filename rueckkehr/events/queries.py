@@ -93,14 +93,6 @@ def town_by_slug(slug: str) -> Town | None:
     return db.session.scalars(select(Town).where(Town.slug == slug)).one_or_none()
 
 
-def seats_left(event: Event) -> int:
-    """Seats still free at an event.
-
-    No registrations are taken yet; the registration feature subtracts the seats its registrations hold.
-    """
-    return event.capacity
-
-
 def month_choices(now: datetime | None = None, count: int = 12) -> list[date]:
     """The first days of the current and the following months, for the month filter."""
     today = (now or utcnow()).astimezone(BERLIN).date()

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 
 from ..database import utcnow
+from ..registrations.operations import seats_left
 from .models import registration_state
 from .queries import (
     EventFilter,
@@ -14,7 +15,6 @@ from .queries import (
     list_events,
     month_choices,
     parse_month,
-    seats_left,
     town_by_slug,
 )
 
@@ -61,10 +61,3 @@ def detail(event_id: int) -> str:
         seats_left=seats_left(event),
         registration=registration_state(event, utcnow()),
     )
-
-
-@bp.get("/<int:event_id>/register")
-def register(event_id: int) -> str:
-    """The registration entry; the form arrives with the registration feature."""
-    event = get_public_event(event_id) or abort(404)
-    return render_template("events/register_soon.html", event=event)

@@ -80,7 +80,7 @@ def compose(
     The subject is the ``subject`` block of the HTML template (its ``<title>``), rendered in the same language.
     """
     with force_locale(language):
-        context = {**context, "language": language}
+        context = {**context, "language": language, "config": current_app.config}
         text_body = render_template(f"email/{template}.txt", **context)
         html_body = render_template(f"email/{template}.html", **context)
         subject = render_block(f"email/{template}.html", "subject", context)

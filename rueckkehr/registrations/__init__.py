@@ -1,0 +1,1 @@
+"""Returnee registration: profiles, registrations with a waiting list, consents, self-service links."""

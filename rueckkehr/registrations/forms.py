@@ -1,0 +1,304 @@
+"""The registration and self-service forms, with German messages beside each field."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from typing import Any
+
+import phonenumbers
+from babel import Locale
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Field,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..extensions import db
+from ..occupations.models import OccupationArea, SkillLevel
+from ..places.models import Town
+from .operations import ProfileData
+
+SALUTATIONS = [
+    ("", _l("Bitte wählen (freiwillig)")),
+    ("female", _l("Frau")),
+    ("male", _l("Herr")),
+    ("diverse", _l("divers")),
+    ("none", _l("keine Angabe")),
+]
+SKILL_LEVELS = [
+    (str(SkillLevel.HELPER.value), _l("Helfer/in")),
+    (str(SkillLevel.SKILLED.value), _l("Fachkraft")),
+    (str(SkillLevel.SPECIALIST.value), _l("Spezialist/in")),
+    (str(SkillLevel.EXPERT.value), _l("Experte/Expertin")),
+]
+WORKING_TIMES = [
+    ("full_time", _l("Vollzeit")),
+    ("part_time", _l("Teilzeit")),
+    ("shifts", _l("Schicht/Nacht/Wochenende")),
+    ("remote", _l("Heim-/Telearbeit")),
+    ("mini_job", _l("Minijob")),
+]
+INTERESTS = [
+    ("housing", _l("Wohnen und Bauland")),
+    ("childcare", _l("Kita und Schule")),
+    ("partner_job", _l("Job für Partner/in")),
+    ("business", _l("Existenzgründung")),
+    ("advice", _l("Beratungsgespräch")),
+]
+CHOOSE = _l("Bitte wählen (freiwillig)")
+EMAIL_INVALID = _l("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de.")
+REASON_TOO_LONG = _l("Bitte kürzen Sie den Text auf höchstens %(max)d Zeichen.", max=1000)
+OTHER_TOWN = "other"
+PSEUDO = {"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"}
+MAX_COMPANIONS = 5
+REASON_MAX = 1000
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several checkboxes for one question."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def no_control_characters(form: FlaskForm, field: Field) -> None:
+    """Refuse control characters (line breaks only where a text area allows them)."""
+    allowed = "\n\r\t" if isinstance(field, TextAreaField) else ""
+    if field.data and any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in field.data):
+        raise ValidationError(_l("Bitte entfernen Sie die Steuerzeichen aus diesem Feld."))
+
+
+def plain_address(form: FlaskForm, field: Field) -> None:
+    """An address only: no display name, no line breaks, nothing that could reach a mail header."""
+    if field.data and any(ch in field.data for ch in '<>\r\n,;" '):
+        raise ValidationError(_l("Bitte geben Sie nur die E-Mail-Adresse ein, z. B. name@beispiel.de."))
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Countries named in the visitor's language, Germany first."""
+    names = Locale.parse(str(get_locale())).territories
+    countries = sorted(
+        ((code, name) for code, name in names.items() if len(code) == 2 and code.isalpha() and code not in PSEUDO),
+        key=lambda item: unicodedata.normalize("NFKD", item[1]).casefold(),
+    )
+    return [("DE", names["DE"]), *[(code, name) for code, name in countries if code != "DE"]]
+
+
+def occupation_choices() -> dict[str, list[tuple[str, str]]]:
+    """KldB Berufshauptgruppen grouped by Berufsbereich (optgroups)."""
+    areas = db.session.scalars(select(OccupationArea).order_by(OccupationArea.code))
+    return {f"{area.code} {area.name}": [(g.code, f"{g.code} {g.name}") for g in area.groups] for area in areas}
+
+
+def return_choices(today: date) -> list[tuple[str, str]]:
+    """ "Flexibel" or one of the next 36 months."""
+    from flask_babel import format_date
+
+    choices = [("", _l("Bitte wählen (freiwillig)")), ("flexible", _l("flexibel"))]
+    year, month = today.year, today.month
+    for _ in range(36):
+        choices.append((f"{year:04d}-{month:02d}", format_date(date(year, month, 1), "MMMM y")))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return choices
+
+
+class ProfileForm(FlaskForm):
+    """Who the returnee is and what they look for; shared by registration and self-service."""
+
+    salutation = SelectField(_l("Anrede"), choices=SALUTATIONS, validators=[Optional()])
+    first_name = StringField(
+        _l("Vorname"),
+        validators=[DataRequired(_l("Bitte geben Sie Ihren Vornamen an.")), Length(max=100), no_control_characters],
+    )
+    last_name = StringField(
+        _l("Nachname"),
+        validators=[DataRequired(_l("Bitte geben Sie Ihren Nachnamen an.")), Length(max=100), no_control_characters],
+    )
+    phone = StringField(
+        _l("Telefon (freiwillig)"),
+        description=_l("Mit Ländervorwahl, wenn Sie im Ausland leben, z. B. +47 22 12 34 56."),
+        validators=[Optional(), Length(max=40)],
+    )
+    postal_code = StringField(
+        _l("Postleitzahl"),
+        validators=[DataRequired(_l("Bitte geben Sie Ihre Postleitzahl an.")), Length(max=12), no_control_characters],
+    )
+    city = StringField(
+        _l("Wohnort"),
+        validators=[DataRequired(_l("Bitte geben Sie Ihren Wohnort an.")), Length(max=100), no_control_characters],
+    )
+    country = SelectField(_l("Land"), default="DE")
+    hometown = SelectField(_l("Früherer Heimatort"), validators=[Optional()])
+    hometown_other = StringField(
+        _l("Anderer Heimatort"),
+        description=_l("Nur ausfüllen, wenn Sie oben „anderer Ort“ gewählt haben."),
+        validators=[Optional(), Length(max=100), no_control_characters],
+    )
+    wished_towns = MultiCheckboxField(_l("In welchen Städten möchten Sie arbeiten oder wohnen?"))
+    occupation_group = SelectField(_l("Berufsfeld"), validators=[Optional()])
+    skill_level = SelectField(
+        _l("Anforderungsniveau"),
+        choices=[("", _l("Bitte wählen (freiwillig)")), *SKILL_LEVELS],
+        validators=[Optional()],
+    )
+    working_times = MultiCheckboxField(_l("Gewünschte Arbeitszeit"), choices=WORKING_TIMES)
+    earliest_return = SelectField(_l("Frühestmögliche Rückkehr"), validators=[Optional()])
+    interests = MultiCheckboxField(_l("Wofür interessieren Sie sich?"), choices=INTERESTS)
+    partner_occupation_group = SelectField(
+        _l("Berufsfeld Ihrer Partnerin oder Ihres Partners"), validators=[Optional()]
+    )
+    partner_skill_level = SelectField(
+        _l("Anforderungsniveau Ihrer Partnerin oder Ihres Partners"),
+        choices=[("", _l("Bitte wählen (freiwillig)")), *SKILL_LEVELS],
+        validators=[Optional()],
+    )
+    reason = TextAreaField(
+        _l("Was zieht Sie zurück? (freiwillig)"),
+        description=_l("Höchstens %(max)d Zeichen.", max=REASON_MAX),
+        validators=[
+            Optional(),
+            Length(
+                max=REASON_MAX, message=_l("Bitte kürzen Sie den Text auf höchstens %(max)d Zeichen.", max=REASON_MAX)
+            ),
+            no_control_characters,
+        ],
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_choices()
+        towns = db.session.scalars(select(Town).order_by(Town.sort_order)).all()
+        self.hometown.choices = [
+            ("", _l("Bitte wählen (freiwillig)")),
+            *[(town.slug, town.name) for town in towns],
+            (OTHER_TOWN, _l("anderer Ort")),
+        ]
+        self.wished_towns.choices = [(town.slug, town.name) for town in towns]
+        occupations = occupation_choices()
+        self.occupation_group.choices = {"": [("", _l("Bitte wählen (freiwillig)"))], **occupations}
+        self.partner_occupation_group.choices = {"": [("", _l("Bitte wählen (freiwillig)"))], **occupations}
+        self.earliest_return.choices = return_choices(today)
+
+    def validate_phone(self, field: Field) -> None:
+        """Any international number; a national one is read as German."""
+        try:
+            number = phonenumbers.parse(field.data, "DE")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise ValidationError(_l("Bitte geben Sie eine gültige Telefonnummer an, z. B. +49 3573 1234567."))
+        field.data = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def validate_postal_code(self, field: Field) -> None:
+        """Five digits when the country is Germany."""
+        if self.country.data == "DE" and not (len(field.data.strip()) == 5 and field.data.strip().isdigit()):
+            raise ValidationError(_l("Eine deutsche Postleitzahl hat fünf Ziffern."))
+
+    def validate_hometown_other(self, field: Field) -> None:
+        """Name the other hometown when "anderer Ort" is chosen."""
+        if self.hometown.data == OTHER_TOWN and not (field.data or "").strip():
+            raise ValidationError(_l("Bitte nennen Sie Ihren früheren Heimatort."))
+
+    def profile_data(self) -> ProfileData:
+        """The typed values as the operations take them."""
+        hometown = self.hometown.data or None
+        return ProfileData(
+            salutation=self.salutation.data or None,
+            first_name=self.first_name.data.strip(),
+            last_name=self.last_name.data.strip(),
+            phone=self.phone.data or None,
+            postal_code=self.postal_code.data.strip(),
+            city=self.city.data.strip(),
+            country=self.country.data,
+            hometown_slug=hometown if hometown not in (None, OTHER_TOWN) else None,
+            hometown_other=(self.hometown_other.data or "").strip() or None if hometown == OTHER_TOWN else None,
+            wished_town_slugs=list(self.wished_towns.data or []),
+            occupation_group_code=self.occupation_group.data or None,
+            skill_level=int(self.skill_level.data) if self.skill_level.data else None,
+            working_times=list(self.working_times.data or []),
+            earliest_return=self.earliest_return.data or None,
+            interests=list(self.interests.data or []),
+            partner_occupation_group_code=self.partner_occupation_group.data or None,
+            partner_skill_level=int(self.partner_skill_level.data) if self.partner_skill_level.data else None,
+            reason=(self.reason.data or "").strip() or None,
+        )
+
+
+class RegistrationForm(ProfileForm):
+    """The one registration form: profile, e-mail, companions and the consents."""
+
+    email = EmailField(
+        _l("E-Mail-Adresse"),
+        description=_l("An diese Adresse schicken wir den Bestätigungslink."),
+        validators=[
+            DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an.")),
+            Length(max=254),
+            plain_address,
+            Email(
+                _l("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."),
+                check_deliverability=False,
+            ),
+        ],
+    )
+    companions = SelectField(
+        _l("Begleitpersonen"),
+        description=_l("Jede Begleitperson braucht einen eigenen Platz."),
+        choices=[(str(n), str(n)) for n in range(MAX_COMPANIONS + 1)],
+        default="0",
+        validators=[InputRequired()],
+    )
+    consent_participation = BooleanField(
+        validators=[DataRequired(_l("Ohne diese Einwilligung können wir Ihre Anmeldung nicht annehmen."))]
+    )
+    consent_job_alerts = BooleanField()
+    consent_employer_pool = BooleanField()
+    consent_news = BooleanField()
+    website = StringField(_l("Bitte leer lassen"), validators=[Optional()])  # honeypot: people never see it
+
+
+class ResendLinkForm(FlaskForm):
+    """ "Link erneut zusenden"."""
+
+    email = EmailField(
+        _l("E-Mail-Adresse"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an.")),
+            Length(max=254),
+            plain_address,
+            Email(
+                _l("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."),
+                check_deliverability=False,
+            ),
+        ],
+    )
+
+
+class CodeForm(FlaskForm):
+    """The one-time code from the mail."""
+
+    code = StringField(
+        _l("Code aus der E-Mail"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie den Code aus der E-Mail ein.")),
+            Length(min=6, max=6, message=_l("Der Code hat sechs Ziffern.")),
+        ],
+    )
+
+
+class ConsentsForm(FlaskForm):
+    """The optional consents on the self-service page."""
+
+    consent_job_alerts = BooleanField()
+    consent_employer_pool = BooleanField()
+    consent_news = BooleanField()

@@ -1,0 +1,141 @@
+"""Every mail of a registration, in the returnee's language, queued in the outbox.
+
+The calendar invite (iTIP REQUEST) joins the confirmation and promotion mails through ``invite_parts``.
+"""
+
+from __future__ import annotations
+
+from ..mail.outbox import AlternativePart, Attachment, queue_mail
+from .links import confirm_url, manage_url, registration_url
+from .models import Registration, ReturneeProfile
+
+
+def _send(kind: str, profile: ReturneeProfile, template: str, language: str | None = None, **context: object) -> None:
+    queue_mail(
+        kind=kind,
+        recipient=profile.email,
+        recipient_name=profile.full_name or None,
+        template=template,
+        language=language or profile.language,
+        context={"profile": profile, **context},
+        profile_id=profile.id,
+    )
+
+
+def invite_parts(registration: Registration) -> tuple[list[AlternativePart], list[Attachment]]:
+    """The calendar invitation for a seated registration: a REQUEST part and an ``invite.ics`` attachment.
+
+    Filled in by the calendar feature; until then no invite is attached.
+    """
+    return [], []
+
+
+def _send_with_invite(kind: str, registration: Registration, template: str, **context: object) -> None:
+    profile = registration.profile
+    alternatives, attachments = invite_parts(registration)
+    queue_mail(
+        kind=kind,
+        recipient=profile.email,
+        recipient_name=profile.full_name or None,
+        template=template,
+        language=profile.language,
+        context={"profile": profile, "registration": registration, "event": registration.event, **context},
+        profile_id=profile.id,
+        alternatives=alternatives,
+        attachments=attachments,
+    )
+
+
+def confirm_request(registration: Registration, language: str) -> None:
+    """Ask the address owner to confirm (seat held or waiting list)."""
+    _send(
+        "registration.confirm_request",
+        registration.profile,
+        "registration_confirm_request",
+        language=language,
+        registration=registration,
+        event=registration.event,
+        confirm_url=confirm_url(registration),
+    )
+
+
+def already_registered(registration: Registration) -> None:
+    """Tell the owner of an address that a new submission changed nothing, with their links."""
+    profile = registration.profile
+    _send(
+        "registration.already_registered",
+        profile,
+        "registration_already_registered",
+        registration=registration,
+        event=registration.event,
+        confirm_url=confirm_url(registration) if registration.confirmed_at is None else None,
+        manage_url=manage_url(profile) if profile.confirmed_at is not None else None,
+    )
+
+
+def confirmed(registration: Registration) -> None:
+    """The seat is confirmed: the self-service link and the invite."""
+    _send_with_invite(
+        "registration.confirmed",
+        registration,
+        "registration_confirmed",
+        manage_url=manage_url(registration.profile),
+        registration_url=registration_url(registration),
+    )
+
+
+def waiting_confirmed(registration: Registration, rank: int) -> None:
+    """The address is confirmed and the party waits at ``rank``."""
+    _send(
+        "registration.waiting_confirmed",
+        registration.profile,
+        "registration_waiting_confirmed",
+        registration=registration,
+        event=registration.event,
+        rank=rank,
+        manage_url=manage_url(registration.profile),
+    )
+
+
+def promoted(registration: Registration) -> None:
+    """A seat came free: the party moved up from the waiting list."""
+    _send_with_invite(
+        "registration.promoted",
+        registration,
+        "registration_promoted",
+        manage_url=manage_url(registration.profile),
+        registration_url=registration_url(registration),
+    )
+
+
+def cancelled(registration: Registration, *, was_waiting: bool) -> None:
+    """Confirm a cancellation or the departure from the waiting list."""
+    _send(
+        "registration.cancelled",
+        registration.profile,
+        "registration_cancelled",
+        registration=registration,
+        event=registration.event,
+        was_waiting=was_waiting,
+    )
+
+
+def waiting_cutoff(registration: Registration) -> None:
+    """Tell a waiting party that nobody moves up any more; seats at the door may be free."""
+    _send(
+        "registration.waiting_cutoff",
+        registration.profile,
+        "registration_waiting_cutoff",
+        registration=registration,
+        event=registration.event,
+    )
+
+
+def manage_link(profile: ReturneeProfile) -> None:
+    """Send the self-service link (on request, or after revoking the old ones)."""
+    _send("profile.manage_link", profile, "profile_manage_link", manage_url=manage_url(profile))
+
+
+def action_code(profile: ReturneeProfile, code: str, action: str) -> None:
+    """Send the one-time code that unlocks a data export or an erasure."""
+    _send("profile.action_code", profile, "profile_action_code", code=code, action=action)

@@ -1,0 +1,115 @@
+"""Registration pages: the form, the "mail sent" page and the confirmation button."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from werkzeug.wrappers import Response
+
+from ..database import utcnow
+from ..events.models import RegistrationState, registration_state
+from ..events.queries import get_public_event
+from ..extensions import limiter
+from .consents import CONSENT_TEXTS
+from .forms import RegistrationForm
+from .links import InvalidLinkError, registration_from_confirm_token
+from .models import ConsentPurpose, RegistrationStatus
+from .operations import RegistrationClosedError, register, seats_left, waiting_rank
+from .operations import confirm as confirm_registration
+from .selfservice_views import invalid_link
+
+bp = Blueprint("registrations", __name__)
+
+OUTCOME_KEY = "registration_outcome"
+
+
+@bp.app_context_processor
+def consent_context() -> dict[str, object]:
+    """The consent texts, for the form, the self-service page and the unsubscribe page."""
+    return {"consent_texts": {purpose.value: text for purpose, text in CONSENT_TEXTS.items()}}
+
+
+def registration_limit() -> str:
+    """The configured limit for registrations."""
+    return current_app.config["RATELIMIT_REGISTRATION"]
+
+
+def email_key() -> str:
+    """Rate-limit key: the submitted address, so one address cannot be flooded from many hosts."""
+    return "email:" + (request.form.get("email") or "").strip().lower()
+
+
+@bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
+@limiter.limit(registration_limit, methods=["POST"])
+@limiter.limit(registration_limit, key_func=email_key, methods=["POST"])
+def form(event_id: int) -> str | Response | tuple[str, int]:
+    """The registration form; a valid submission holds a seat (or a waiting place) and mails a link."""
+    event = get_public_event(event_id) or abort(404)
+    state = registration_state(event, utcnow())
+    if state != RegistrationState.OPEN:
+        return render_template("registrations/closed.html", event=event, state=state), 200
+    registration_form = RegistrationForm(today=utcnow().date())
+    if registration_form.validate_on_submit():
+        email = registration_form.email.data.strip().lower()
+        if registration_form.website.data:  # a bot filled the honeypot: answer as if all went well
+            session[OUTCOME_KEY] = {"event": event.id, "email": email, "waiting": False, "position": None}
+            return redirect(url_for(".sent", event_id=event.id), code=303)
+        optional = [
+            purpose
+            for purpose, ticked in (
+                (ConsentPurpose.JOB_ALERTS, registration_form.consent_job_alerts.data),
+                (ConsentPurpose.EMPLOYER_POOL, registration_form.consent_employer_pool.data),
+                (ConsentPurpose.NEWS, registration_form.consent_news.data),
+            )
+            if ticked
+        ]
+        try:
+            outcome = register(
+                event.id,
+                email=email,
+                language=str(get_locale()),
+                profile_data=registration_form.profile_data(),
+                companions=int(registration_form.companions.data),
+                optional_consents=optional,
+            )
+        except RegistrationClosedError as closed:
+            return render_template("registrations/closed.html", event=event, state=closed.state), 200
+        session[OUTCOME_KEY] = {
+            "event": event.id,
+            "email": outcome.email,
+            "waiting": outcome.waiting,
+            "position": outcome.position,
+        }
+        return redirect(url_for(".sent", event_id=event.id), code=303)
+    status = 422 if registration_form.errors else 200
+    return (
+        render_template("registrations/form.html", event=event, form=registration_form, seats_left=seats_left(event)),
+        status,
+    )
+
+
+@bp.get("/events/<int:event_id>/register/sent")
+def sent(event_id: int) -> str | Response:
+    """What happens next: check your mail; the waiting list position when the event is full."""
+    event = get_public_event(event_id) or abort(404)
+    outcome = session.get(OUTCOME_KEY)
+    if not outcome or outcome.get("event") != event.id:
+        return redirect(url_for(".form", event_id=event.id))
+    hours = current_app.config["CONFIRMATION_HOURS"]
+    return render_template("registrations/sent.html", event=event, outcome=outcome, hours=hours)
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str) -> str | tuple[str, int]:
+    """The page behind the mail's link: one button. Opening it changes nothing; pressing it confirms."""
+    try:
+        registration = registration_from_confirm_token(token)
+    except InvalidLinkError:
+        return invalid_link()
+    if request.method == "GET":
+        return render_template("registrations/confirm.html", registration=registration, event=registration.event)
+    registration = confirm_registration(registration.id)
+    rank = waiting_rank(registration) if registration.status == RegistrationStatus.WAITING else None
+    return render_template(
+        "registrations/confirmed.html", registration=registration, event=registration.event, rank=rank
+    )
