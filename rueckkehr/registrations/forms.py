@@ -143,7 +143,7 @@ class ProfileForm(FlaskForm):
     hometown_other = StringField(
         _l("Anderer Heimatort"),
         description=_l("Nur ausfüllen, wenn Sie oben „anderer Ort“ gewählt haben."),
-        validators=[Optional(), Length(max=100), no_control_characters],
+        validators=[Length(max=100), no_control_characters],
     )
     wished_towns = MultiCheckboxField(_l("In welchen Städten möchten Sie arbeiten oder wohnen?"))
     occupation_group = SelectField(_l("Berufsfeld"), validators=[Optional()])

@@ -6,8 +6,9 @@ Each purpose has its own salt, so a link of one kind never works as another.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from ..extensions import db
@@ -27,8 +28,10 @@ def _plain(purpose: str) -> URLSafeSerializer:
 
 
 def external_url(endpoint: str, **values: Any) -> str:
-    """An absolute URL on BASE_URL, for mails and calendars."""
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+    """An absolute URL on BASE_URL, for mails and calendars; works in requests and in jobs alike."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 # Confirmation: single use (the nonce), 48 hours by default.

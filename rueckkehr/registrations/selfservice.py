@@ -183,9 +183,7 @@ def erase_profile(profile_id: int, now: datetime | None = None) -> None:
             )
         )
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.profile_id == profile_id))
-    db.session.execute(delete(Consent).where(Consent.profile_id == profile_id))
-    db.session.execute(delete(Registration).where(Registration.profile_id == profile_id))
-    db.session.delete(profile)
+    db.session.delete(profile)  # registrations and consents go with it (ORM cascade)
     db.session.commit()
 
 
