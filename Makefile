@@ -45,8 +45,10 @@ db: install
 seed: db
 	$(BIN)/flask seed-demo
 
-## run: serve the site with the demo data at http://$(HOST):$(PORT)
+## run: serve the site with the demo data at http://$(HOST):$(PORT), and run `flask jobs run` every minute beside it
 run: seed
+	@trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
+	(while true; do $(BIN)/flask jobs run >> instance/jobs.log 2>&1; sleep 60; done) & jobs=$$!; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## chromium: Debian's Chromium for the browser tests, installed when missing and possible

@@ -16,7 +16,7 @@ from email.utils import parseaddr
 from flask import current_app
 from sqlalchemy import and_, func, or_, select, update
 
-from ..database import utcnow
+from ..database import begin_write_transaction, utcnow
 from ..extensions import db
 from .models import OutboxMessage, OutboxStatus
 
@@ -28,6 +28,7 @@ SMTP_TIMEOUT_SECONDS = 30
 
 def _claim(message_id: int, now: datetime) -> bool:
     """Mark one mail in flight if it is due and nobody else holds it."""
+    begin_write_transaction()
     result = db.session.execute(
         update(OutboxMessage)
         .where(
@@ -88,21 +89,32 @@ def deliver(ids: Iterable[int]) -> dict[str, int]:
             now = utcnow()
             if not _claim(message_id, now):
                 continue
-            row = db.session.get(OutboxMessage, message_id)
+            row = db.session.get(OutboxMessage, message_id, populate_existing=True)
+            if row is None:  # erased together with its returnee's data
+                db.session.commit()
+                continue
+            recipient, raw = row.recipient, row.raw
+            db.session.commit()
             try:
                 if connection is None:
                     connection = _smtp()
-                parsed = message_from_bytes(row.raw, policy=policy.SMTP)
-                connection.send_message(parsed, from_addr=_envelope_sender(), to_addrs=[row.recipient])
+                parsed = message_from_bytes(raw, policy=policy.SMTP)
+                connection.send_message(parsed, from_addr=_envelope_sender(), to_addrs=[recipient])
             except (OSError, smtplib.SMTPException) as error:
                 connection = _close(connection)
-                _record_failure(row, error, now)
-                counts["failed" if row.status == OutboxStatus.FAILED else "retry"] += 1
+                begin_write_transaction()
+                row = db.session.get(OutboxMessage, message_id, populate_existing=True)
+                if row is not None:
+                    _record_failure(row, error, now)
+                    counts["failed" if row.status == OutboxStatus.FAILED else "retry"] += 1
             else:
-                row.status = OutboxStatus.SENT
-                row.sent_at = utcnow()
-                row.locked_until = None
-                row.attempts += 1
+                begin_write_transaction()
+                row = db.session.get(OutboxMessage, message_id, populate_existing=True)
+                if row is not None:
+                    row.status = OutboxStatus.SENT
+                    row.sent_at = utcnow()
+                    row.locked_until = None
+                    row.attempts += 1
                 counts["sent"] += 1
             db.session.commit()
     finally:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import click
 from flask import Flask, Response, current_app, g
 
@@ -22,19 +24,23 @@ def dispatch(ids: list[int]) -> None:
 
 
 def _after_request(response: Response) -> Response:
-    """Once the response is sent, deliver the mails this request queued (if its transaction committed)."""
+    """Deliver the mails this request queued (if its transaction committed) beside the response, in a thread.
+
+    A thread rather than the response's close hook: servers differ in when they close a response (werkzeug's
+    development server can hold it open while it drains the socket), and mail should not wait for that.
+    """
     ids = g.pop("outbox_ids", None)
     if ids:
         app = current_app._get_current_object()
 
-        def deliver_after_response() -> None:
+        def deliver_beside_response() -> None:
             with app.app_context():
                 try:
                     dispatch(ids)
                 except Exception:  # the mails stay queued; `flask jobs run` retries them
                     app.logger.exception("Delivery after the request failed; the mails stay in the outbox")
 
-        response.call_on_close(deliver_after_response)
+        threading.Thread(target=deliver_beside_response, name="outbox-delivery", daemon=True).start()
     return response
 
 

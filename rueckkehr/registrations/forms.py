@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
@@ -12,6 +13,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import (
     BooleanField,
     EmailField,
@@ -87,7 +89,12 @@ def plain_address(form: FlaskForm, field: Field) -> None:
 
 def country_choices() -> list[tuple[str, str]]:
     """Countries named in the visitor's language, Germany first."""
-    names = Locale.parse(str(get_locale())).territories
+    return _country_choices(str(get_locale()))
+
+
+@lru_cache(maxsize=8)
+def _country_choices(locale: str) -> list[tuple[str, str]]:
+    names = Locale.parse(locale).territories
     countries = sorted(
         ((code, name) for code, name in names.items() if len(code) == 2 and code.isalpha() and code not in PSEUDO),
         key=lambda item: unicodedata.normalize("NFKD", item[1]).casefold(),
@@ -97,7 +104,9 @@ def country_choices() -> list[tuple[str, str]]:
 
 def occupation_choices() -> dict[str, list[tuple[str, str]]]:
     """KldB Berufshauptgruppen grouped by Berufsbereich (optgroups)."""
-    areas = db.session.scalars(select(OccupationArea).order_by(OccupationArea.code))
+    areas = db.session.scalars(
+        select(OccupationArea).options(selectinload(OccupationArea.groups)).order_by(OccupationArea.code)
+    )
     return {f"{area.code} {area.name}": [(g.code, f"{g.code} {g.name}") for g in area.groups] for area in areas}
 
 

@@ -86,13 +86,12 @@ def test_cancelled_event_says_so_and_points_to_the_others(
     assert "Jetzt anmelden" not in text
 
 
-def test_register_button_leads_to_a_page_saying_registration_opens_soon(
-    client: FlaskClient, make_event: Callable[..., Event]
-) -> None:
+def test_register_button_leads_to_the_registration_form(client: FlaskClient, make_event: Callable[..., Event]) -> None:
     event = make_event()
     response = client.get(f"/events/{event.id}/register")
     assert response.status_code == 200
-    assert "Die Online-Anmeldung öffnet in Kürze." in visible_text(response)
+    text = visible_text(response)
+    assert "Ihre Kontaktdaten" in text and "Verbindlich anmelden" in text
 
 
 def test_drafts_and_unknown_ids_give_the_german_404_page(client: FlaskClient, make_event: Callable[..., Event]) -> None:

@@ -17,6 +17,7 @@ from rueckkehr.mail.models import OutboxMessage, OutboxStatus
 from rueckkehr.registrations.models import Registration, RegistrationStatus
 from tests.registrations.conftest import form_data
 from tests.support.smtp import SMTPServer, free_port
+from tests.support.waiting import wait_until
 
 
 def test_registrations_succeed_without_smtp_and_flask_outbox_send_delivers_once(
@@ -30,7 +31,9 @@ def test_registrations_succeed_without_smtp_and_flask_outbox_send_delivers_once(
         assert response.status_code == 303
     db.session.rollback()
     assert len(db.session.scalars(select(Registration)).all()) == 3
-    rows = db.session.scalars(select(OutboxMessage)).all()
+    rows = wait_until(
+        lambda: (found := db.session.scalars(select(OutboxMessage)).all()) and all(r.attempts for r in found) and found
+    )
     assert [(row.status, row.attempts, row.last_error is not None) for row in rows] == [
         (OutboxStatus.QUEUED, 1, True)
     ] * 3
@@ -76,6 +79,7 @@ def test_failed_mails_give_up_after_the_last_attempt(
     app = make_app(MAIL_PORT=free_port())
     event_id = make_event().id
     app.test_client().post(f"/events/{event_id}/register", data=form_data())
+    wait_until(lambda: db.session.scalars(select(OutboxMessage.attempts)).first())
     with app.app_context():
         for _ in range(10):
             for row in db.session.scalars(select(OutboxMessage)):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from rueckkehr.events.models import Event, EventStatus
 from rueckkehr.extensions import db
-from rueckkehr.registrations.models import Registration, RegistrationStatus
+from rueckkehr.registrations.models import Registration
 from rueckkehr.registrations.operations import (
     ProfileData,
     RegistrationClosedError,

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -34,11 +34,24 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+class _OneRequestPerConnection(WSGIRequestHandler):
+    """HTTP/1.0, so the browser never reuses a connection.
+
+    Werkzeug's threaded server speaks HTTP/1.1 without keep-alive; a browser that sends its next request on the same
+    socket makes the server block while draining it, before it closes the response (and runs its after-response
+    work, such as mail delivery). Production servers (gunicorn) do not have this quirk.
+    """
+
+    protocol_version = "HTTP/1.0"
+
+
 class LiveServer:
     """The app served by werkzeug in a thread, on a free loopback port."""
 
     def __init__(self, app: Flask) -> None:
-        self._server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+        self._server: BaseWSGIServer = make_server(
+            "127.0.0.1", 0, app, threaded=True, request_handler=_OneRequestPerConnection
+        )
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
