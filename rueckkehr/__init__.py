@@ -33,6 +33,10 @@ def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> 
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    if app.config.get("CELERY_BROKER_URL"):
+        from .tasks import celery_init_app
+
+        celery_init_app(app)
     return app
 
 
@@ -83,6 +87,10 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount the feature blueprints."""
+    from .accounts.views import bp as accounts_bp
+    from .employers.board import bp as jobs_bp
+    from .employers.manage import bp as employer_bp
+    from .employers.views import bp as employers_bp
     from .events.views import bp as events_bp
     from .public.views import bp as public_bp
     from .registrations.selfservice_views import bp as selfservice_bp
@@ -90,6 +98,10 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(jobs_bp)
+    app.register_blueprint(employers_bp)
+    app.register_blueprint(employer_bp)
     app.register_blueprint(registrations_bp)
     app.register_blueprint(selfservice_bp)
 
@@ -104,7 +116,9 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     """Add the project's CLI commands to ``flask``."""
     from . import cli
+    from .employers import cli as employers_cli
     from .jobs import runner
 
     cli.init_app(app)
+    employers_cli.init_app(app)
     runner.init_app(app)

@@ -16,6 +16,7 @@ from dateutil.easter import easter
 from sqlalchemy import select
 
 from .database import utcnow
+from .employers.demo import seed_employers
 from .events.models import Event, EventSeries, EventStatus, ProgrammeItem
 from .extensions import db
 from .places.models import Town, Venue
@@ -325,5 +326,6 @@ def seed_demo(now: datetime | None = None) -> dict[str, int]:
         opens_at=berlin(date(previous, 10, 1), 0),
         programme=_programme(past_day, "Ärztinnen und Ärzte gesucht", "Senftenberg"),
     )
+    seed_employers(now, created)
     db.session.commit()
     return created

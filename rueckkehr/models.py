@@ -1,6 +1,9 @@
 """Imports every model so that SQLAlchemy and Alembic see the whole schema."""
 
 from .accounts.models import Role, User, organizer_towns
+from .accounts.tokens import AccountToken
+from .employers import models as employer_models  # noqa: F401
+from .employers.models import Employer, StandBooking, Vacancy, VacancyTerm
 from .events.models import Event, EventSeries, EventStatus, ProgrammeItem
 from .jobs.models import JobRun
 from .mail.models import OutboxMessage, OutboxStatus
@@ -9,8 +12,10 @@ from .places.models import Town, Venue
 from .registrations.models import Consent, ConsentProof, Registration, ReturneeProfile, profile_wished_towns
 
 __all__ = [
+    "AccountToken",
     "Consent",
     "ConsentProof",
+    "Employer",
     "Event",
     "EventSeries",
     "EventStatus",
@@ -23,8 +28,11 @@ __all__ = [
     "Registration",
     "ReturneeProfile",
     "Role",
+    "StandBooking",
     "Town",
     "User",
+    "Vacancy",
+    "VacancyTerm",
     "Venue",
     "organizer_towns",
     "profile_wished_towns",

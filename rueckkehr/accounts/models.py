@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table
@@ -13,6 +14,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..database import UTCDateTime, string_enum, utcnow
 from ..extensions import db
 from ..places.models import Town
+
+if TYPE_CHECKING:
+    from ..employers.models import Employer
 
 
 class Role(enum.StrEnum):
@@ -42,8 +46,12 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(string_enum(Role))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id", ondelete="CASCADE"), index=True)
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     towns: Mapped[list[Town]] = relationship(secondary=organizer_towns, order_by="Town.sort_order")
+    employer: Mapped[Employer | None] = relationship(back_populates="users")
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]

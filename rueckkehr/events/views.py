@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 
 from ..database import utcnow
+from ..employers.queries import confirmed_exhibitors
 from ..registrations.operations import seats_left
 from .models import registration_state
 from .queries import (
@@ -17,6 +18,7 @@ from .queries import (
     parse_month,
     town_by_slug,
 )
+from .structured_data import event_json_ld
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -55,9 +57,12 @@ def index() -> str:
 def detail(event_id: int) -> str:
     """One event: date, venue, programme, seats left and the way to register."""
     event = get_public_event(event_id) or abort(404)
+    exhibitors = confirmed_exhibitors(event.id)
     return render_template(
         "events/detail.html",
         event=event,
         seats_left=seats_left(event),
         registration=registration_state(event, utcnow()),
+        exhibitors=exhibitors,
+        json_ld=event_json_ld(event, exhibitors),
     )

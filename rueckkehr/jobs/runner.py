@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 
-from ..database import utcnow
+from ..database import begin_write_transaction, utcnow
 from ..extensions import db
 from .models import JobRun
 
@@ -29,24 +29,28 @@ class Job:
 
 def scheduled_jobs() -> list[Job]:
     """Every periodic job of the app, in the order they run."""
+    from ..employers.operations import expire_vacancies
     from ..mail.delivery import deliver_due
     from ..registrations.operations import expire_unconfirmed, notify_waiting_after_cutoff
 
     return [
         Job("registrations.expire", expire_unconfirmed),
         Job("registrations.cutoff", notify_waiting_after_cutoff),
+        Job("vacancies.expire", expire_vacancies),
         Job("outbox.deliver", deliver_due),
     ]
 
 
 def _claim(job: Job, now: datetime) -> bool:
     """Take the job's lease if it is due and free."""
+    begin_write_transaction()
     if db.session.get(JobRun, job.name) is None:
         try:
             db.session.add(JobRun(name=job.name))
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
+        begin_write_transaction()
     result = db.session.execute(
         update(JobRun)
         .where(
@@ -75,7 +79,8 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, str]:
             db.session.rollback()
             current_app.logger.exception("Job %s failed", job.name)
             result = f"error: {type(error).__name__}: {error}"
-        run = db.session.get(JobRun, job.name)
+        begin_write_transaction()
+        run = db.session.get(JobRun, job.name, populate_existing=True)
         run.locked_until = None
         run.last_finished_at = utcnow()
         run.last_result = result[:2000]

@@ -5,13 +5,11 @@ Each purpose has its own salt, so a link of one kind never works as another.
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import urlsplit
-
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from ..extensions import db
+from ..urls import external_url
 from .models import ConsentPurpose, Registration, RegistrationStatus, ReturneeProfile
 
 
@@ -25,13 +23,6 @@ def _timed(purpose: str) -> URLSafeTimedSerializer:
 
 def _plain(purpose: str) -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=f"rueckkehr.{purpose}")
-
-
-def external_url(endpoint: str, **values: Any) -> str:
-    """An absolute URL on BASE_URL, for mails and calendars; works in requests and in jobs alike."""
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
-    return adapter.build(endpoint, values, force_external=True)
 
 
 # Confirmation: single use (the nonce), 48 hours by default.

@@ -1,0 +1,115 @@
+"""Log-in, password and shared field checks, with German messages beside each field."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, Field, HiddenField, PasswordField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
+
+from .operations import MAX_PASSWORD_LENGTH, password_problems
+
+
+def no_control_characters(form: FlaskForm, field: Field) -> None:
+    """Refuse control characters (line breaks only where a text area allows them)."""
+    allowed = "\n\r\t" if isinstance(field, TextAreaField) else ""
+    if field.data and any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in field.data):
+        raise ValidationError(_l("Bitte entfernen Sie die Steuerzeichen aus diesem Feld."))
+
+
+def plain_address(form: FlaskForm, field: Field) -> None:
+    """An address only: no display name, no line breaks, nothing that could reach a mail header."""
+    if field.data and any(ch in field.data for ch in '<>\r\n,;" '):
+        raise ValidationError(_l("Bitte geben Sie nur die E-Mail-Adresse ein, z. B. name@beispiel.de."))
+
+
+def strip(value: str | None) -> str | None:
+    """Drop surrounding white space (pasted addresses often carry some)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def email_field(label: str | None = None, description: str | None = None) -> EmailField:
+    """An e-mail field with the project's checks."""
+    return EmailField(
+        label or _l("E-Mail-Adresse"),
+        description=description,
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an.")),
+            Length(max=254, message=_l("Diese E-Mail-Adresse ist zu lang.")),
+            plain_address,
+            Email(
+                _l("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."),
+                check_deliverability=False,
+            ),
+        ],
+    )
+
+
+def new_password_field() -> PasswordField:
+    """A new password: at least 12 characters; any characters, no composition rules."""
+    return PasswordField(
+        _l("Neues Passwort"),
+        description=_l(
+            "Mindestens 12 Zeichen. Ein Satz aus mehreren Wörtern ist leicht zu merken und schwer zu erraten."
+        ),
+        validators=[DataRequired(_l("Bitte wählen Sie ein Passwort."))],
+    )
+
+
+class NewPasswordMixin:
+    """Checks a ``password`` field against the password rules (and the form's e-mail, if it has one)."""
+
+    def validate_password(self, field: Field) -> None:
+        """Length and the block list, nothing else."""
+        email_field = getattr(self, "email", None)
+        problems = password_problems(field.data or "", email_field.data if email_field is not None else "")
+        if problems:
+            raise ValidationError(problems[0])
+
+
+class LoginForm(FlaskForm):
+    """E-mail address and password."""
+
+    email = email_field()
+    password = PasswordField(
+        _l("Passwort"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie Ihr Passwort ein.")),
+            Length(max=MAX_PASSWORD_LENGTH, message=_l("Dieses Passwort ist zu lang.")),
+        ],
+    )
+    next = HiddenField()
+
+
+class ForgotPasswordForm(FlaskForm):
+    """The address to send a reset link to."""
+
+    email = email_field()
+
+
+class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    """A new password."""
+
+    password = new_password_field()
+
+
+class ActionForm(FlaskForm):
+    """A form with nothing but its CSRF token: the button behind a link from a mail."""
+
+
+class NameField(StringField):
+    """A person's name."""
+
+    def __init__(self, label: str | None = None, **kwargs: object) -> None:
+        super().__init__(
+            label or _l("Ihr Name"),
+            validators=[
+                DataRequired(_l("Bitte geben Sie Ihren Namen an.")),
+                Length(max=200, message=_l("Bitte kürzen Sie den Namen auf höchstens 200 Zeichen.")),
+                no_control_characters,
+            ],
+            **kwargs,
+        )

@@ -1,0 +1,1 @@
+"""Employers of the region: companies, their vacancies and their stands at events."""

@@ -1,0 +1,100 @@
+"""The public jobs board: search and filters at /jobs, one vacancy with its JSON-LD at /jobs/<id>."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask_babel import format_currency
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..extensions import db
+from ..occupations.models import OccupationArea, OccupationGroup
+from ..places.models import Town
+from .forms import SKILL_LEVELS, WORKING_TIMES
+from .queries import BoardFilter, get_public_vacancy, search_board
+from .rendering import job_posting, plain_text, render_markdown
+
+bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+
+MAX_PAGE = 10_000
+
+
+def parse_filters(args: dict[str, str], towns: list[Town], areas: list[OccupationArea]) -> tuple[BoardFilter, list]:
+    """Read the board's filters from the URL; unknown values are dropped with a message, never an error."""
+    errors = []
+    filters = BoardFilter(query=(args.get("q") or "").strip()[:200])
+    if slug := args.get("town"):
+        filters.town = next((town for town in towns if town.slug == slug), None)
+        if filters.town is None:
+            errors.append(_("Diese Stadt kennen wir nicht; es werden Stellen aus allen Städten gezeigt."))
+    field_code = args.get("field") or ""
+    area_codes = {area.code for area in areas}
+    group_codes = {group.code for area in areas for group in area.groups}
+    if field_code in area_codes:
+        filters.area_code = field_code
+    elif field_code in group_codes:
+        filters.group_code = field_code
+    elif field_code:
+        errors.append(_("Dieses Berufsfeld kennen wir nicht; es werden alle Berufsfelder gezeigt."))
+    if level := args.get("level"):
+        if level in {value for value, _label in SKILL_LEVELS}:
+            filters.level = int(level)
+        else:
+            errors.append(_("Dieses Anforderungsniveau kennen wir nicht; es werden alle Niveaus gezeigt."))
+    if working_time := args.get("time"):
+        if working_time in {value for value, _label in WORKING_TIMES}:
+            filters.working_time = working_time
+        else:
+            errors.append(_("Diese Arbeitszeit kennen wir nicht; es werden alle Arbeitszeiten gezeigt."))
+    filters.sort = "relevance" if args.get("sort") == "relevance" else "newest"
+    page = args.get("page", "1")
+    filters.page = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
+    return filters, errors
+
+
+@bp.get("")
+def index() -> str:
+    """Published vacancies with filters, German full-text search, sorting, pagination and a count."""
+    towns = list(db.session.scalars(select(Town).order_by(Town.sort_order)))
+    areas = list(db.session.scalars(select(OccupationArea).order_by(OccupationArea.code)))
+    filters, errors = parse_filters(request.args, towns, areas)
+    result = search_board(filters)
+    args = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template(
+        "jobs/index.html",
+        result=result,
+        filters=filters,
+        errors=errors,
+        towns=towns,
+        areas=areas,
+        skill_levels=SKILL_LEVELS,
+        working_times=WORKING_TIMES,
+        page_args=args,
+    )
+
+
+@bp.get("/<int:vacancy_id>")
+def detail(vacancy_id: int) -> str:
+    """One vacancy with its employer, place, how to apply, and schema.org JobPosting JSON-LD."""
+    vacancy = get_public_vacancy(vacancy_id) or abort(404)
+    group = db.session.get(OccupationGroup, vacancy.occupation_group_code)
+    return render_template(
+        "jobs/detail.html",
+        vacancy=vacancy,
+        group=group,
+        description=render_markdown(vacancy.description),
+        summary=plain_text(vacancy.description)[:300],
+        json_ld=job_posting(vacancy),
+    )
+
+
+@bp.app_context_processor
+def vacancy_labels() -> dict[str, object]:
+    """Labels of skill levels and working times, for every page that shows a vacancy."""
+    return {"level_labels": dict(SKILL_LEVELS), "time_labels": dict(WORKING_TIMES)}
+
+
+@bp.app_template_filter("euro")
+def euro(amount: int) -> str:
+    """A whole euro amount in the current language, e.g. "3.200 €"."""
+    return format_currency(amount, "EUR", format="#,##0\xa0¤", currency_digits=False)

@@ -1,0 +1,67 @@
+"""``flask employers``: the organizer's approvals until their screens exist (the screens call the same operations)."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from .operations import OperationError, approve_employer, confirm_stand, publish_vacancy
+from .queries import pending_review
+
+
+@click.group("employers")
+def employers_cli() -> None:
+    """Approve employers, publish vacancies, confirm stands."""
+
+
+@employers_cli.command("pending")
+def pending_command() -> None:
+    """List what waits for approval."""
+    pending = pending_review()
+    for employer in pending["employers"]:
+        verified = "verified" if any(user.email_verified_at for user in employer.users) else "address not confirmed"
+        click.echo(f"employer {employer.id}: {employer.name} ({employer.town.name}; {verified})")
+    for vacancy in pending["vacancies"]:
+        click.echo(f"vacancy {vacancy.id}: {vacancy.title} ({vacancy.employer.name})")
+    for stand in pending["stands"]:
+        click.echo(f"stand {stand.id}: {stand.employer.name} at {stand.event.title} (event {stand.event_id})")
+    if not any(pending.values()):
+        click.echo("Nothing waits for approval.")
+
+
+@employers_cli.command("approve")
+@click.argument("employer_id", type=int)
+def approve_command(employer_id: int) -> None:
+    """Approve an employer: its profile and published vacancies become public."""
+    try:
+        employer = approve_employer(employer_id)
+    except OperationError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Approved employer {employer.id}: {employer.name}.")
+
+
+@employers_cli.command("publish-vacancy")
+@click.argument("vacancy_id", type=int)
+def publish_command(vacancy_id: int) -> None:
+    """Approve a submitted vacancy: it goes on the jobs board."""
+    try:
+        vacancy = publish_vacancy(vacancy_id)
+    except OperationError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Published vacancy {vacancy.id}: {vacancy.title}.")
+
+
+@employers_cli.command("confirm-stand")
+@click.argument("stand_id", type=int)
+def confirm_stand_command(stand_id: int) -> None:
+    """Confirm a requested stand: the employer shows on the event page."""
+    try:
+        stand = confirm_stand(stand_id)
+    except OperationError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Confirmed stand {stand.id}: {stand.employer.name} at {stand.event.title}.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the CLI."""
+    app.cli.add_command(employers_cli)

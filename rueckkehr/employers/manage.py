@@ -1,0 +1,344 @@
+"""The employer's own area: sign-up, dashboard, profile and logo, vacancies, stands and colleagues.
+
+Every route that takes an id looks it up within the logged-in user's company; anything else is a 404, so a second
+company learns nothing about the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+from werkzeug.wrappers import Response
+
+from ..accounts.forms import ActionForm
+from ..accounts.models import Role, User
+from ..accounts.tokens import TokenPurpose, find_token
+from ..events.models import Event
+from ..extensions import db, limiter
+from .forms import CompanyForm, InviteForm, JoinForm, LogoForm, SignupForm, StandForm, VacancyForm
+from .models import Employer, StandStatus
+from .operations import (
+    OperationError,
+    accept_invitation,
+    berlin_today,
+    cancel_stand,
+    create_vacancy,
+    default_valid_until,
+    invite_colleague,
+    mark_filled,
+    remove_user,
+    replace_logo,
+    request_stand,
+    sign_up,
+    submit_vacancy,
+    update_profile,
+    update_vacancy,
+    withdraw_vacancy,
+)
+from .queries import bookable_events, owned_stand, owned_vacancy
+from .rendering import render_markdown
+
+bp = Blueprint("employer", __name__, url_prefix="/employer")
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def signup_limit() -> str:
+    """The configured limit for sign-ups from one address."""
+    from flask import current_app
+
+    return current_app.config.get("RATELIMIT_EMPLOYER_SIGNUP", "10 per hour")
+
+
+def employer_required(view: View) -> View:
+    """Only a logged-in user of a company; others are sent to log in, or see a 404."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+        if current_user.role != Role.EMPLOYER or current_user.employer_id is None:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def current_employer() -> Employer:
+    """The logged-in user's company."""
+    return current_user.employer
+
+
+def language() -> str:
+    """The visitor's language, for mails."""
+    return str(get_locale())
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(signup_limit, methods=["POST"])
+def signup() -> str | Response | tuple[str, int]:
+    """Sign-up: company, contact person, login; the answer is the same whether the address is known or not."""
+    form = SignupForm()
+    if form.validate_on_submit():
+        if not form.website_confirm.data:
+            sign_up(
+                form.company_data(),
+                contact_name=form.contact_name.data.strip(),
+                email=form.email.data,
+                password=form.password.data,
+                language=language(),
+                logo=form.logo_bytes,
+            )
+        return redirect(url_for(".signup_sent"), code=303)
+    return render_template("employers/signup.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/signup/sent")
+def signup_sent() -> str:
+    """Please check your inbox."""
+    return render_template("employers/signup_sent.html")
+
+
+@bp.get("")
+@employer_required
+def dashboard() -> str:
+    """The company's status, its vacancies and stands."""
+    employer = current_employer()
+    return render_template("employers/dashboard.html", employer=employer, action_form=ActionForm())
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@employer_required
+def profile() -> str | Response | tuple[str, int]:
+    """Edit the company profile."""
+    employer = current_employer()
+    form = CompanyForm(obj=None)
+    if request.method == "GET":
+        form.name.data = employer.name
+        form.town.data = str(employer.town_id)
+        form.street.data = employer.street
+        form.postal_code.data = employer.postal_code
+        form.locality.data = employer.locality
+        form.sector.data = employer.sector_code
+        form.size_band.data = employer.size_band.value
+        form.website.data = employer.website
+        form.description.data = employer.description
+    if form.validate_on_submit():
+        update_profile(employer, form.company_data())
+        flash(_("Das Profil ist gespeichert."), "success")
+        return redirect(url_for(".dashboard"), code=303)
+    return render_template(
+        "employers/profile.html", form=form, logo_form=LogoForm(), employer=employer
+    ), 422 if form.errors else 200
+
+
+@bp.post("/logo")
+@employer_required
+def logo() -> str | Response | tuple[str, int]:
+    """Upload a new logo or remove it."""
+    employer = current_employer()
+    form = LogoForm()
+    if form.validate_on_submit():
+        if form.remove.data:
+            replace_logo(employer, None)
+            flash(_("Das Logo ist entfernt."), "success")
+        elif form.logo_bytes is not None:
+            replace_logo(employer, form.logo_bytes)
+            flash(_("Das Logo ist gespeichert."), "success")
+        return redirect(url_for(".profile"), code=303)
+    company_form = CompanyForm(formdata=None)
+    return render_template("employers/profile.html", form=company_form, logo_form=form, employer=employer), 422
+
+
+@bp.route("/vacancies/new", methods=["GET", "POST"])
+@employer_required
+def new_vacancy() -> str | Response | tuple[str, int]:
+    """Write a new vacancy; it starts as a draft."""
+    form = VacancyForm(today=berlin_today())
+    if request.method == "GET":
+        form.valid_until.data = default_valid_until().isoformat()
+    if form.validate_on_submit():
+        vacancy = create_vacancy(current_employer(), form.vacancy_data())
+        flash(_("Der Entwurf ist gespeichert."), "success")
+        return redirect(url_for(".vacancy", vacancy_id=vacancy.id), code=303)
+    return render_template("employers/vacancy_form.html", form=form, vacancy=None), 422 if form.errors else 200
+
+
+@bp.get("/vacancies/<int:vacancy_id>")
+@employer_required
+def vacancy(vacancy_id: int) -> str:
+    """One of the company's vacancies, in every state, with what can be done next."""
+    found = owned_vacancy(current_employer(), vacancy_id) or abort(404)
+    return render_template(
+        "employers/vacancy.html",
+        vacancy=found,
+        description=render_markdown(found.description),
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/vacancies/<int:vacancy_id>/edit", methods=["GET", "POST"])
+@employer_required
+def edit_vacancy(vacancy_id: int) -> str | Response | tuple[str, int]:
+    """Change a draft or submitted vacancy."""
+    found = owned_vacancy(current_employer(), vacancy_id) or abort(404)
+    if not found.is_editable:
+        flash(_("Diese Stelle kann nicht mehr geändert werden."), "warning")
+        return redirect(url_for(".vacancy", vacancy_id=found.id), code=303)
+    form = VacancyForm(today=berlin_today())
+    if request.method == "GET":
+        form.fill_from(found)
+    if form.validate_on_submit():
+        update_vacancy(found, form.vacancy_data())
+        flash(_("Die Änderungen sind gespeichert."), "success")
+        return redirect(url_for(".vacancy", vacancy_id=found.id), code=303)
+    return render_template("employers/vacancy_form.html", form=form, vacancy=found), 422 if form.errors else 200
+
+
+def _vacancy_action(vacancy_id: int, action: Callable[[Any], Any], message: str) -> Response:
+    """Run one lifecycle step on an own vacancy and go back to it."""
+    found = owned_vacancy(current_employer(), vacancy_id) or abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        action(found)
+    except OperationError:
+        flash(_("Das ist in diesem Zustand der Stelle nicht möglich."), "warning")
+    else:
+        flash(message, "success")
+    return redirect(url_for(".vacancy", vacancy_id=found.id), code=303)
+
+
+@bp.post("/vacancies/<int:vacancy_id>/submit")
+@employer_required
+def submit(vacancy_id: int) -> Response:
+    """Hand a draft to the organizers."""
+    return _vacancy_action(
+        vacancy_id,
+        submit_vacancy,
+        _("Die Stelle ist eingereicht. Nach der Freigabe erscheint sie in der Stellenbörse."),
+    )
+
+
+@bp.post("/vacancies/<int:vacancy_id>/withdraw")
+@employer_required
+def withdraw(vacancy_id: int) -> Response:
+    """Take a vacancy back."""
+    return _vacancy_action(vacancy_id, withdraw_vacancy, _("Die Stelle ist zurückgezogen."))
+
+
+@bp.post("/vacancies/<int:vacancy_id>/filled")
+@employer_required
+def filled(vacancy_id: int) -> Response:
+    """The position is taken."""
+    return _vacancy_action(vacancy_id, mark_filled, _("Die Stelle ist als besetzt markiert."))
+
+
+@bp.route("/stands", methods=["GET", "POST"])
+@employer_required
+def stands() -> str | Response | tuple[str, int]:
+    """The company's stand bookings and a request for a new one."""
+    employer = current_employer()
+    booked = {stand.event_id for stand in employer.stands if stand.status != StandStatus.CANCELLED}
+    events = [event for event in bookable_events() if event.id not in booked]
+    form = StandForm()
+    form.event.choices = [("", _("Bitte wählen"))] + [
+        (str(event.id), f"{event.title} ({event.venue.town.name})") for event in events
+    ]
+    if employer.is_approved and form.validate_on_submit():
+        event = db.session.get(Event, int(form.event.data))
+        try:
+            request_stand(employer, event, (form.space_note.data or "").strip(), form.needs_power.data)
+        except OperationError:
+            flash(_("Für diese Veranstaltung haben Sie bereits einen Stand angefragt."), "warning")
+        else:
+            flash(_("Ihre Anfrage ist eingegangen. Die Organisatoren bestätigen den Stand per E-Mail."), "success")
+        return redirect(url_for(".stands"), code=303)
+    return render_template(
+        "employers/stands.html", employer=employer, form=form, events=events, action_form=ActionForm()
+    ), 422 if form.errors else 200
+
+
+@bp.post("/stands/<int:stand_id>/cancel")
+@employer_required
+def cancel_stand_booking(stand_id: int) -> Response:
+    """Call off a stand request or booking."""
+    stand = owned_stand(current_employer(), stand_id) or abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        cancel_stand(stand)
+    except OperationError:
+        flash(_("Dieser Stand ist bereits abgesagt."), "warning")
+    else:
+        flash(_("Der Stand ist abgesagt."), "success")
+    return redirect(url_for(".stands"), code=303)
+
+
+@bp.route("/colleagues", methods=["GET", "POST"])
+@employer_required
+def colleagues() -> str | Response | tuple[str, int]:
+    """The company's users; invite a colleague by e-mail."""
+    employer = current_employer()
+    form = InviteForm()
+    if form.validate_on_submit():
+        invite_colleague(employer, current_user, form.email.data, language())
+        flash(_("Die Einladung ist verschickt."), "success")
+        return redirect(url_for(".colleagues"), code=303)
+    return render_template(
+        "employers/colleagues.html", employer=employer, form=form, action_form=ActionForm()
+    ), 422 if form.errors else 200
+
+
+@bp.post("/colleagues/<int:user_id>/remove")
+@employer_required
+def remove_colleague(user_id: int) -> Response:
+    """Remove a colleague's account and personal data; the company's vacancies stay."""
+    employer = current_employer()
+    user = db.session.get(User, user_id)
+    if user is None or user.employer_id != employer.id or user.id == current_user.id:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    remove_user(user)
+    flash(_("Das Konto ist gelöscht."), "success")
+    return redirect(url_for(".colleagues"), code=303)
+
+
+@bp.post("/account/delete")
+@employer_required
+def delete_account() -> Response:
+    """Delete one's own account and personal data; the company and its vacancies stay."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    user = db.session.get(User, current_user.id)
+    logout_user()
+    remove_user(user)
+    flash(_("Ihr Konto und Ihre persönlichen Daten sind gelöscht."), "success")
+    return redirect(url_for("public.home"), code=303)
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+def join(token: str) -> str | Response | tuple[str, int]:
+    """An invited colleague chooses a name and password; the account is made only by the POST."""
+    found = find_token(token, TokenPurpose.INVITE)
+    if found is None:
+        return render_template("accounts/link_invalid.html"), 404
+    employer = db.session.get(Employer, found.employer_id) or abort(404)
+    form = JoinForm()
+    if form.validate_on_submit():
+        try:
+            accept_invitation(found, form.full_name.data.strip(), form.password.data)
+        except OperationError:
+            return render_template("accounts/link_invalid.html"), 404
+        flash(_("Ihr Konto ist eingerichtet. Bitte melden Sie sich an."), "success")
+        return redirect(url_for("accounts.login"), code=303)
+    return render_template(
+        "employers/join.html", form=form, employer=employer, email=found.email
+    ), 422 if form.errors else 200

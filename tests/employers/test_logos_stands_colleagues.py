@@ -1,0 +1,215 @@
+"""Logo upload, stand booking with the organizer's confirmation, and colleagues of a company."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from PIL import Image
+from sqlalchemy import select
+
+from rueckkehr.accounts.models import User
+from rueckkehr.employers.models import Employer, EmployerStatus, StandBooking, StandStatus, Vacancy
+from rueckkehr.employers.queries import confirmed_exhibitors
+from rueckkehr.extensions import db
+from rueckkehr.mail.delivery import deliver_due
+from tests.support.smtp import SMTPServer
+
+
+@pytest.fixture
+def uploads(make_app: Callable[..., Flask], tmp_path: Path) -> Flask:
+    """An app whose uploads go to a temporary folder."""
+    app = make_app(UPLOAD_FOLDER=str(tmp_path))
+    with app.app_context():
+        yield app
+
+
+def image_bytes(image_format: str, exif: bool = False, size: tuple[int, int] = (80, 40)) -> bytes:
+    """A small image in the given format, with a GPS-like EXIF comment when asked."""
+    image = Image.new("RGB", size, (200, 30, 30))
+    output = io.BytesIO()
+    if exif:
+        data = Image.Exif()
+        data[0x010E] = "Secret location 51.52N 14.00E"
+        image.save(output, format=image_format, exif=data)
+    else:
+        image.save(output, format=image_format)
+    return output.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("image_format", "content_type"), [("PNG", "image/png"), ("JPEG", "image/jpeg"), ("WEBP", "image/webp")]
+)
+def test_logo_upload_is_reencoded_without_metadata(
+    uploads: Flask,
+    make_employer: Callable[..., Employer],
+    login: Callable,
+    image_format: str,
+    content_type: str,
+) -> None:
+    client = uploads.test_client()
+    employer = make_employer()
+    login(client, employer.users[0].email)
+    upload = (io.BytesIO(image_bytes(image_format, exif=True)), f"logo.{image_format.lower()}")
+    response = client.post("/employer/logo", data={"logo": upload}, content_type="multipart/form-data")
+    assert response.status_code == 303
+    profile = client.get("/employer/profile").get_data(as_text=True)
+    src = re.search(r'<img class="employer-logo" src="([^"]+)" alt="Logo von ([^"]+)"', profile)
+    assert src and src.group(2) == employer.name
+    served = client.get(src.group(1))
+    assert served.status_code == 200
+    assert served.headers["Content-Type"] == content_type
+    assert b"Secret location" not in served.data
+    assert Image.open(io.BytesIO(served.data)).getexif().get(0x010E) is None
+    assert str(Path(uploads.config["UPLOAD_FOLDER"])) in str(next(Path(uploads.config["UPLOAD_FOLDER"]).rglob("*.*")))
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"GIF89a" + b"\x00" * 100,
+        b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+        b"%PDF-1.4 not an image",
+        b"\x89PNG\r\n\x1a\n broken",
+    ],
+)
+def test_other_files_are_refused_with_a_message(
+    uploads: Flask, make_employer: Callable[..., Employer], login: Callable, payload: bytes
+) -> None:
+    client = uploads.test_client()
+    login(client, make_employer().users[0].email)
+    response = client.post(
+        "/employer/logo", data={"logo": (io.BytesIO(payload), "logo.png")}, content_type="multipart/form-data"
+    )
+    assert response.status_code == 422
+    assert "Bitte laden Sie ein Bild im Format PNG, JPEG oder WebP hoch" in response.get_data(as_text=True)
+
+
+def test_a_pending_employers_logo_is_not_public(
+    uploads: Flask, make_employer: Callable[..., Employer], login: Callable
+) -> None:
+    client = uploads.test_client()
+    employer = make_employer(status=EmployerStatus.PENDING, approved_at=None)
+    login(client, employer.users[0].email)
+    client.post(
+        "/employer/logo", data={"logo": (io.BytesIO(image_bytes("PNG")), "l.png")}, content_type="multipart/form-data"
+    )
+    db.session.rollback()
+    db.session.refresh(employer)
+    path = f"/employers/{employer.id}/logo/{employer.logo_filename}"
+    assert client.get(path).status_code == 200
+    assert uploads.test_client().get(path).status_code == 404
+
+
+def test_stand_request_confirmation_and_exhibitor_list(
+    client: FlaskClient,
+    runner: FlaskCliRunner,
+    smtp: SMTPServer,
+    make_employer: Callable[..., Employer],
+    make_event: Callable[..., Any],
+    login: Callable,
+) -> None:
+    event = make_event(title="Rückkehrertag Schwarzheide")
+    employer = make_employer(name="BASF Schwarzheide GmbH")
+    login(client, employer.users[0].email)
+    page = client.get("/employer/stands").get_data(as_text=True)
+    assert "Rückkehrertag Schwarzheide" in page
+    response = client.post(
+        "/employer/stands", data={"event": str(event.id), "space_note": "Zwei Tische", "needs_power": "y"}
+    )
+    assert response.status_code == 303
+    assert "Angefragt" in client.get("/employer/stands").get_data(as_text=True)
+    assert confirmed_exhibitors(event.id) == []
+
+    db.session.rollback()
+    stand = db.session.scalar(select(StandBooking).where(StandBooking.employer_id == employer.id))
+    assert stand.needs_power and stand.space_note == "Zwei Tische"
+    assert f"stand {stand.id}: BASF Schwarzheide GmbH" in runner.invoke(args=["employers", "pending"]).output
+    result = runner.invoke(args=["employers", "confirm-stand", str(stand.id)])
+    assert result.exit_code == 0, result.output
+    deliver_due()
+    [mail] = smtp.wait_for(1)
+    assert mail.message["Subject"] == "Ihr Stand ist bestätigt: Rückkehrertag Schwarzheide"
+
+    assert [e.name for e in confirmed_exhibitors(event.id)] == ["BASF Schwarzheide GmbH"]
+    profile = client.get(f"/employers/{employer.id}").get_data(as_text=True)
+    assert "Rückkehrertag Schwarzheide" in profile
+    assert runner.invoke(args=["employers", "confirm-stand", str(stand.id)]).exit_code != 0
+
+    cancel = client.post(f"/employer/stands/{stand.id}/cancel")
+    assert cancel.status_code == 303
+    db.session.rollback()
+    assert db.session.get(StandBooking, stand.id).status == StandStatus.CANCELLED
+    assert confirmed_exhibitors(event.id) == []
+
+
+def test_unapproved_employers_cannot_book(
+    client: FlaskClient, make_employer: Callable[..., Employer], make_event: Callable[..., Any], login: Callable
+) -> None:
+    event = make_event()
+    employer = make_employer(status=EmployerStatus.PENDING, approved_at=None)
+    login(client, employer.users[0].email)
+    page = client.get("/employer/stands").get_data(as_text=True)
+    assert "sobald die Organisatoren Ihr Unternehmen freigegeben haben" in page
+    client.post("/employer/stands", data={"event": str(event.id)})
+    db.session.rollback()
+    assert db.session.scalar(select(StandBooking)) is None
+
+
+def test_invite_join_and_remove_a_colleague(
+    client: FlaskClient,
+    smtp: SMTPServer,
+    make_employer: Callable[..., Employer],
+    make_vacancy: Callable[..., Vacancy],
+    login: Callable,
+    make_app: Callable[..., Flask],
+) -> None:
+    employer = make_employer(name="Lausitz Logistik GmbH")
+    vacancy = make_vacancy(employer)
+    login(client, employer.users[0].email)
+    assert client.post("/employer/colleagues", data={"email": "neu@lausitz-logistik.example"}).status_code == 303
+    [mail] = smtp.wait_for(1)
+    assert mail.message["Subject"] == "Einladung: Lausitz Logistik GmbH bei den Rückkehrertagen"
+    path = re.search(r"http://rueckkehr\.test(/employer/join/\S+)", mail.text_body()).group(1)
+
+    other = client.application.test_client()
+    landing = other.get(path).get_data(as_text=True)
+    assert "Konto für Lausitz Logistik GmbH einrichten" in landing
+    db.session.rollback()
+    assert db.session.scalar(select(User).where(User.email == "neu@lausitz-logistik.example")) is None
+    joined = other.post(path, data={"full_name": "Nora Neu", "password": "Spreewald Gurken 2026"})
+    assert joined.status_code == 303
+    assert other.get(path).status_code == 404
+    login(other, "neu@lausitz-logistik.example", "Spreewald Gurken 2026")
+    assert "Lausitz Logistik GmbH" in other.get("/employer").get_data(as_text=True)
+
+    db.session.rollback()
+    nora_id = db.session.scalar(select(User.id).where(User.email == "neu@lausitz-logistik.example"))
+    page = client.get("/employer/colleagues").get_data(as_text=True)
+    assert "Nora Neu" in page
+    assert client.post(f"/employer/colleagues/{nora_id}/remove").status_code == 303
+    db.session.rollback()
+    assert db.session.get(User, nora_id) is None
+    assert db.session.get(Vacancy, vacancy.id) is not None
+    assert other.get("/employer").status_code == 302  # the removed user's session is gone with the account
+
+
+def test_deleting_ones_own_account_keeps_the_company(
+    client: FlaskClient, make_employer: Callable[..., Employer], make_vacancy: Callable[..., Vacancy], login: Callable
+) -> None:
+    employer = make_employer()
+    vacancy = make_vacancy(employer)
+    user_id = employer.users[0].id
+    login(client, employer.users[0].email)
+    response = client.post("/employer/account/delete", follow_redirects=True)
+    assert "Ihr Konto und Ihre persönlichen Daten sind gelöscht." in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.get(User, user_id) is None
+    assert db.session.get(Employer, employer.id) is not None
+    assert client.get(f"/jobs/{vacancy.id}").status_code == 200
