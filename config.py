@@ -73,6 +73,8 @@ class Config:
     CONSENT_PROOF_YEARS = 3
     RATELIMIT_REGISTRATION = "10 per hour"
     RATELIMIT_RESEND = "5 per hour"
+    RATELIMIT_LOGIN = "10 per minute;50 per hour"
+    RATELIMIT_PASSWORD_RESET = "5 per hour"  # noqa: S105 (a rate, not a password)
     PROXY_COUNT = 0
 
     @classmethod

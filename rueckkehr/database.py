@@ -5,12 +5,14 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, Enum, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+BERLIN = ZoneInfo("Europe/Berlin")  # the time zone every date is shown in
 
 
 def utcnow() -> datetime:
@@ -74,11 +76,24 @@ def string_enum(enum_class: type[enum.Enum], length: int = 20) -> Enum:
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection: Any) -> None:
-    """Begin SQLite transactions ourselves: IMMEDIATE (write lock now) when asked for, else DEFERRED."""
+    """Begin SQLite transactions ourselves: IMMEDIATE (write lock now) for writers, else DEFERRED.
+
+    A deferred transaction that reads and then writes fails at once ("database is locked") if another connection
+    wrote in between, whatever the busy timeout. So every transaction of a request that may write (any method but
+    GET, HEAD and OPTIONS — GETs never change state) takes the write lock when it begins, as does any transaction
+    started through ``begin_write_transaction`` (jobs, mail delivery).
+    """
     if connection.dialect.name != "sqlite":
         return
-    immediate = connection.get_execution_options().get(SQLITE_IMMEDIATE)
+    immediate = connection.get_execution_options().get(SQLITE_IMMEDIATE) or _in_writing_request()
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _in_writing_request() -> bool:
+    """Whether the current thread serves a request whose method may change state."""
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 SQLITE_IMMEDIATE = "rueckkehr_sqlite_immediate"

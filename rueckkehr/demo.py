@@ -10,18 +10,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from dateutil.easter import easter
 from sqlalchemy import select
 
-from .database import utcnow
+from .database import BERLIN, utcnow
 from .employers.demo import seed_employers
 from .events.models import Event, EventSeries, EventStatus, ProgrammeItem
 from .extensions import db
 from .places.models import Town, Venue
-
-BERLIN = ZoneInfo("Europe/Berlin")
 
 
 @dataclass(frozen=True)

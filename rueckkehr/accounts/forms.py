@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Field, HiddenField, PasswordField, StringField, TextAreaField
+from wtforms import EmailField, Field, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
+from ..forms import no_control_characters, plain_address
 from .operations import MAX_PASSWORD_LENGTH, password_problems
-
-
-def no_control_characters(form: FlaskForm, field: Field) -> None:
-    """Refuse control characters (line breaks only where a text area allows them)."""
-    allowed = "\n\r\t" if isinstance(field, TextAreaField) else ""
-    if field.data and any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in field.data):
-        raise ValidationError(_l("Bitte entfernen Sie die Steuerzeichen aus diesem Feld."))
-
-
-def plain_address(form: FlaskForm, field: Field) -> None:
-    """An address only: no display name, no line breaks, nothing that could reach a mail header."""
-    if field.data and any(ch in field.data for ch in '<>\r\n,;" '):
-        raise ValidationError(_l("Bitte geben Sie nur die E-Mail-Adresse ein, z. B. name@beispiel.de."))
 
 
 def strip(value: str | None) -> str | None:

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from ..extensions import limiter
 from ..i18n import safe_next_path
+from ..ratelimits import email_key
 from .forms import ActionForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
 from .models import Role
 from .operations import authenticate, needs_verification, request_password_reset
@@ -22,12 +23,12 @@ bp = Blueprint("accounts", __name__)
 
 def login_limit() -> str:
     """The configured limit for log-in attempts from one address."""
-    return current_app.config.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
+    return current_app.config["RATELIMIT_LOGIN"]
 
 
 def reset_limit() -> str:
     """The configured limit for reset requests from one address."""
-    return current_app.config.get("RATELIMIT_PASSWORD_RESET", "5 per hour")
+    return current_app.config["RATELIMIT_PASSWORD_RESET"]
 
 
 def home_for(user: object) -> str:
@@ -39,6 +40,7 @@ def home_for(user: object) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(login_limit, key_func=email_key, methods=["POST"])
 def login() -> str | Response | tuple[str, int]:
     """The one log-in page; after it, a redirect only to a path on this site."""
     form = LoginForm()

@@ -15,6 +15,7 @@ from .queries import BoardFilter, get_public_vacancy, search_board
 from .rendering import job_posting, plain_text, render_markdown
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+FILTER_KEYS = ("q", "town", "field", "level", "time", "sort")  # only these travel into the pagination links
 
 MAX_PAGE = 10_000
 
@@ -59,7 +60,7 @@ def index() -> str:
     areas = list(db.session.scalars(select(OccupationArea).order_by(OccupationArea.code)))
     filters, errors = parse_filters(request.args, towns, areas)
     result = search_board(filters)
-    args = {key: value for key, value in request.args.items() if key != "page" and value}
+    args = {key: value for key, value in request.args.items() if key in FILTER_KEYS and value}
     return render_template(
         "jobs/index.html",
         result=result,

@@ -10,12 +10,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
-from wtforms import BooleanField, Field, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..accounts.forms import NameField, NewPasswordMixin, email_field, new_password_field, no_control_characters
+from ..accounts.forms import NameField, NewPasswordMixin, email_field, new_password_field
 from ..extensions import db
+from ..forms import SKILL_LEVELS, WORKING_TIMES, MultiCheckboxField, no_control_characters, occupation_choices
 from ..occupations.models import OccupationArea
 from ..places.models import Town
 from . import logos
@@ -33,32 +33,12 @@ SIZE_BANDS = [
     (SizeBand.MEDIUM.value, _l("50 bis 249 Beschäftigte")),
     (SizeBand.LARGE.value, _l("250 und mehr Beschäftigte")),
 ]
-SKILL_LEVELS = [
-    ("1", _l("Helfer/in")),
-    ("2", _l("Fachkraft")),
-    ("3", _l("Spezialist/in")),
-    ("4", _l("Experte/Expertin")),
-]
-WORKING_TIMES = [
-    ("full_time", _l("Vollzeit")),
-    ("part_time", _l("Teilzeit")),
-    ("shifts", _l("Schicht/Nacht/Wochenende")),
-    ("remote", _l("Heim-/Telearbeit")),
-    ("mini_job", _l("Minijob")),
-]
 CONTRACTS = [(Contract.PERMANENT.value, _l("unbefristet")), (Contract.FIXED_TERM.value, _l("befristet"))]
 SALARY_PERIODS = [
     (SalaryPeriod.MONTH.value, _l("pro Monat")),
     (SalaryPeriod.YEAR.value, _l("pro Jahr")),
     (SalaryPeriod.HOUR.value, _l("pro Stunde")),
 ]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several checkboxes for one question."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def text(label: Any, message: Any, max_length: int = 200, description: Any = None) -> StringField:
@@ -83,12 +63,6 @@ def area_choices() -> list[tuple[str, str]]:
     """The ten KldB Berufsbereiche."""
     areas = db.session.scalars(select(OccupationArea).order_by(OccupationArea.code))
     return [(area.code, f"{area.code} {area.name}") for area in areas]
-
-
-def group_choices() -> dict[str, list[tuple[str, str]]]:
-    """KldB Berufshauptgruppen grouped by Berufsbereich (optgroups)."""
-    areas = db.session.scalars(select(OccupationArea).order_by(OccupationArea.code))
-    return {f"{area.code} {area.name}": [(g.code, f"{g.code} {g.name}") for g in area.groups] for area in areas}
 
 
 def web_address(form: FlaskForm, field: Field) -> None:
@@ -117,8 +91,10 @@ def parse_date(value: str) -> date | None:
     value = (value or "").strip()
     try:
         if "." in value:
-            day, month, year = (int(part) for part in value.split("."))
-            return date(year, month, day)
+            day, month, year = value.split(".")
+            if len(year) != 4:  # "01.03.27" is ambiguous; ask for the full year
+                return None
+            return date(int(year), int(month), int(day))
         return date.fromisoformat(value)
     except ValueError:
         return None
@@ -291,7 +267,7 @@ class VacancyForm(FlaskForm):
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
-        self.occupation_group.choices = {"": [("", _l("Bitte wählen"))], **group_choices()}
+        self.occupation_group.choices = {"": [("", _l("Bitte wählen"))], **occupation_choices()}
         self.town.choices = [("", _l("Bitte wählen")), *town_choices(), (OTHER_PLACE, _l("anderer Ort"))]
 
     def validate_place_name(self, field: Field) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
+from werkzeug.security import generate_password_hash
 
 from ..accounts.models import Role, User
 from ..accounts.operations import (
@@ -16,7 +16,7 @@ from ..accounts.operations import (
     normalise_email,
 )
 from ..accounts.tokens import AccountToken, TokenPurpose, issue_token
-from ..database import utcnow
+from ..database import BERLIN, utcnow
 from ..events.models import Event
 from ..extensions import db
 from ..mail.outbox import queue_mail
@@ -36,7 +36,6 @@ from .models import (
 )
 from .search import weighted_terms
 
-BERLIN = ZoneInfo("Europe/Berlin")
 DEFAULT_VALIDITY = timedelta(weeks=8)
 
 
@@ -111,6 +110,7 @@ def sign_up(
     email = normalise_email(email)
     existing = find_user(email)
     if existing is not None:
+        generate_password_hash(password)  # the same work as a new sign-up, so timing reveals nothing
         queue_mail(
             kind="employer.signup_known",
             recipient=existing.email,
@@ -245,14 +245,20 @@ def accept_invitation(token: AccountToken, full_name: str, password: str) -> Use
     )
     user.set_password(password)
     db.session.add(user)
-    token.used_at = now
+    db.session.execute(  # every invitation to this address is used up, so none can bring a removed user back
+        update(AccountToken)
+        .where(AccountToken.purpose == TokenPurpose.INVITE, AccountToken.email == token.email)
+        .values(used_at=now)
+    )
     db.session.commit()
     return user
 
 
 def remove_user(user: User) -> None:
     """Delete a user of a company with their personal data; the company and its vacancies stay."""
-    db.session.execute(delete(AccountToken).where(AccountToken.user_id == user.id))
+    db.session.execute(
+        delete(AccountToken).where(or_(AccountToken.user_id == user.id, AccountToken.email == user.email))
+    )
     db.session.delete(user)
     db.session.commit()
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import html
 from datetime import datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import markdown
 import nh3
 from markupsafe import Markup
 
+from ..database import BERLIN
 from ..urls import external_url
 from .models import Employer, SalaryPeriod, Vacancy, WorkingTime
 
-BERLIN = ZoneInfo("Europe/Berlin")
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h3", "h4", "blockquote", "code"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 
@@ -46,7 +46,7 @@ def render_markdown(text: str) -> Markup:
 
 def plain_text(text: str) -> str:
     """The description without any markup (for JSON-LD and meta descriptions)."""
-    return nh3.clean(markdown.markdown(text or ""), tags=set()).strip()
+    return html.unescape(nh3.clean(markdown.markdown(text or ""), tags=set())).strip()
 
 
 def employment_types(vacancy: Vacancy) -> list[str]:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from ..database import BERLIN
 from ..employers.models import Employer
 from ..employers.rendering import organization
 from ..urls import external_url
 from .models import Event
-
-BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def event_json_ld(event: Event, exhibitors: list[Employer] = ()) -> dict[str, Any]:

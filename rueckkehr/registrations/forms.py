@@ -13,21 +13,25 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from wtforms import (
     BooleanField,
     EmailField,
     Field,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..extensions import db
-from ..occupations.models import OccupationArea, SkillLevel
+from ..forms import (
+    SKILL_LEVELS,
+    WORKING_TIMES,
+    MultiCheckboxField,
+    no_control_characters,
+    occupation_choices,
+    plain_address,
+)
 from ..places.models import Town
 from .operations import ProfileData
 
@@ -38,19 +42,6 @@ SALUTATIONS = [
     ("diverse", _l("divers")),
     ("none", _l("keine Angabe")),
 ]
-SKILL_LEVELS = [
-    (str(SkillLevel.HELPER.value), _l("Helfer/in")),
-    (str(SkillLevel.SKILLED.value), _l("Fachkraft")),
-    (str(SkillLevel.SPECIALIST.value), _l("Spezialist/in")),
-    (str(SkillLevel.EXPERT.value), _l("Experte/Expertin")),
-]
-WORKING_TIMES = [
-    ("full_time", _l("Vollzeit")),
-    ("part_time", _l("Teilzeit")),
-    ("shifts", _l("Schicht/Nacht/Wochenende")),
-    ("remote", _l("Heim-/Telearbeit")),
-    ("mini_job", _l("Minijob")),
-]
 INTERESTS = [
     ("housing", _l("Wohnen und Bauland")),
     ("childcare", _l("Kita und Schule")),
@@ -58,33 +49,12 @@ INTERESTS = [
     ("business", _l("Existenzgründung")),
     ("advice", _l("Beratungsgespräch")),
 ]
-CHOOSE = _l("Bitte wählen (freiwillig)")
 EMAIL_INVALID = _l("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de.")
 REASON_TOO_LONG = _l("Bitte kürzen Sie den Text auf höchstens %(max)d Zeichen.", max=1000)
 OTHER_TOWN = "other"
 PSEUDO = {"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"}
 MAX_COMPANIONS = 5
 REASON_MAX = 1000
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several checkboxes for one question."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def no_control_characters(form: FlaskForm, field: Field) -> None:
-    """Refuse control characters (line breaks only where a text area allows them)."""
-    allowed = "\n\r\t" if isinstance(field, TextAreaField) else ""
-    if field.data and any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in field.data):
-        raise ValidationError(_l("Bitte entfernen Sie die Steuerzeichen aus diesem Feld."))
-
-
-def plain_address(form: FlaskForm, field: Field) -> None:
-    """An address only: no display name, no line breaks, nothing that could reach a mail header."""
-    if field.data and any(ch in field.data for ch in '<>\r\n,;" '):
-        raise ValidationError(_l("Bitte geben Sie nur die E-Mail-Adresse ein, z. B. name@beispiel.de."))
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -100,14 +70,6 @@ def _country_choices(locale: str) -> list[tuple[str, str]]:
         key=lambda item: unicodedata.normalize("NFKD", item[1]).casefold(),
     )
     return [("DE", names["DE"]), *[(code, name) for code, name in countries if code != "DE"]]
-
-
-def occupation_choices() -> dict[str, list[tuple[str, str]]]:
-    """KldB Berufshauptgruppen grouped by Berufsbereich (optgroups)."""
-    areas = db.session.scalars(
-        select(OccupationArea).options(selectinload(OccupationArea.groups)).order_by(OccupationArea.code)
-    )
-    return {f"{area.code} {area.name}": [(g.code, f"{g.code} {g.name}") for g in area.groups] for area in areas}
 
 
 def return_choices(today: date) -> list[tuple[str, str]]:

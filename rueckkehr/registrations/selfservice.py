@@ -11,7 +11,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, select
 
-from ..database import begin_write_transaction, utcnow
+from ..database import utcnow
 from ..extensions import db
 from ..mail.models import OutboxMessage
 from . import notifications
@@ -26,7 +26,6 @@ class InvalidCodeError(Exception):
 
 def update_profile(profile: ReturneeProfile, data: ProfileData, language: str) -> None:
     """Save what the owner changed on the self-service page."""
-    begin_write_transaction()
     apply_profile_data(profile, data)
     profile.language = language
     db.session.commit()
@@ -34,7 +33,6 @@ def update_profile(profile: ReturneeProfile, data: ProfileData, language: str) -
 
 def give_consent(profile: ReturneeProfile, purpose: ConsentPurpose, now: datetime | None = None) -> None:
     """Give an optional consent from the self-service page (the link proves the address)."""
-    begin_write_transaction()
     now = now or utcnow()
     if profile.active_consent(purpose) is None:
         profile.consents.append(Consent(purpose=purpose, text_version=CONSENT_VERSION, given_at=now, confirmed_at=now))
@@ -43,7 +41,6 @@ def give_consent(profile: ReturneeProfile, purpose: ConsentPurpose, now: datetim
 
 def withdraw_consent(profile: ReturneeProfile, purpose: ConsentPurpose, now: datetime | None = None) -> bool:
     """Withdraw an optional consent; return whether one was running."""
-    begin_write_transaction()
     consent = profile.active_consent(purpose)
     if consent is None:
         return False
@@ -54,7 +51,6 @@ def withdraw_consent(profile: ReturneeProfile, purpose: ConsentPurpose, now: dat
 
 def resend_link(email: str) -> None:
     """Mail the self-service link if the address is known; do nothing visible otherwise."""
-    begin_write_transaction()
     profile = find_profile(email)
     if profile is not None:
         notifications.manage_link(profile)
@@ -63,7 +59,6 @@ def resend_link(email: str) -> None:
 
 def revoke_links(profile: ReturneeProfile) -> None:
     """Make every self-service link sent so far invalid, and mail a fresh one."""
-    begin_write_transaction()
     profile.link_generation += 1
     db.session.flush()
     notifications.manage_link(profile)
@@ -77,7 +72,6 @@ def _code_digest(profile: ReturneeProfile, code: str) -> str:
 
 def request_action_code(profile: ReturneeProfile, action: str, now: datetime | None = None) -> None:
     """Mail a fresh six-digit code for ``export`` or ``erase``; earlier codes stop working."""
-    begin_write_transaction()
     now = now or utcnow()
     code = f"{secrets.randbelow(1_000_000):06d}"
     profile.action_code_hash = _code_digest(profile, code)
@@ -89,7 +83,6 @@ def request_action_code(profile: ReturneeProfile, action: str, now: datetime | N
 
 def use_action_code(profile: ReturneeProfile, action: str, code: str, now: datetime | None = None) -> None:
     """Check and spend a code; raise InvalidCodeError if it is wrong, expired or for another action."""
-    begin_write_transaction()
     now = now or utcnow()
     valid = (
         profile.action_code_hash is not None

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from ..database import utcnow
 from ..extensions import limiter
+from ..ratelimits import email_key
 from .forms import CodeForm, ConsentsForm, ProfileForm, ResendLinkForm
 from .links import (
     InvalidLinkError,
@@ -191,11 +192,6 @@ def erase(profile: ReturneeProfile, token: str) -> str | Response | tuple[str, i
 def resend_limit() -> str:
     """The configured limit for "Link erneut zusenden"."""
     return current_app.config["RATELIMIT_RESEND"]
-
-
-def email_key() -> str:
-    """Rate-limit key: the submitted address."""
-    return "email:" + (request.form.get("email") or "").strip().lower()
 
 
 @bp.route("/link", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ from ..database import utcnow
 from ..events.models import RegistrationState, registration_state
 from ..events.queries import get_public_event
 from ..extensions import limiter
+from ..ratelimits import email_key
 from .consents import CONSENT_TEXTS
 from .forms import RegistrationForm
 from .links import InvalidLinkError, registration_from_confirm_token
@@ -32,11 +33,6 @@ def consent_context() -> dict[str, object]:
 def registration_limit() -> str:
     """The configured limit for registrations."""
     return current_app.config["RATELIMIT_REGISTRATION"]
-
-
-def email_key() -> str:
-    """Rate-limit key: the submitted address, so one address cannot be flooded from many hosts."""
-    return "email:" + (request.form.get("email") or "").strip().lower()
 
 
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])

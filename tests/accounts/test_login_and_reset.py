@@ -85,6 +85,13 @@ def test_login_is_rate_limited(make_app: Callable[..., Flask], make_user: Callab
     ]
     assert answers == [422, 422, 422, 429]
     assert client.get("/login").status_code == 200  # only attempts are limited
+    # The same account from another host is limited too: guessing a password from many hosts does not help.
+    elsewhere = client.post(
+        "/login",
+        data={"email": "wirtschaft@lauchhammer.example", "password": "falsch falsch"},
+        environ_base={"REMOTE_ADDR": "192.0.2.99"},
+    )
+    assert elsewhere.status_code == 429
 
 
 def reset_path(mail_text: str) -> str:

@@ -231,3 +231,15 @@ def test_employer_pages_list_approved_employers_only(
     assert "Noch Ungeprüft GmbH" not in page
     assert client.get(f"/employers/{hidden.id}").status_code == 404
     assert client.get("/employers/999999").status_code == 404
+
+
+def test_pagination_links_carry_only_the_filters(client: FlaskClient, make_vacancy: Callable[..., Any]) -> None:
+    for number in range(22):
+        make_vacancy(title=f"Elektriker/in Nummer {number}")
+    response = client.get("/jobs?q=Elektriker&_method=DELETE&_anchor=x&_external=1&page=1")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    next_link = re.search(r'rel="next" href="([^"]+)"', html).group(1)
+    assert sorted(next_link.removeprefix("/jobs?").split("&amp;")) == ["page=2", "q=Elektriker"]
+    links = re.findall(r'href="([^"]*)"', html)
+    assert not [link for link in links if "_method" in link or "#x" in link or link.startswith("http://localhost")]

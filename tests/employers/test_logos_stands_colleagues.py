@@ -213,3 +213,25 @@ def test_deleting_ones_own_account_keeps_the_company(
     assert db.session.get(User, user_id) is None
     assert db.session.get(Employer, employer.id) is not None
     assert client.get(f"/jobs/{vacancy.id}").status_code == 200
+
+
+def test_an_older_invitation_cannot_bring_a_removed_colleague_back(
+    client: FlaskClient, smtp: SMTPServer, make_employer: Callable[..., Employer], login: Callable
+) -> None:
+    employer = make_employer()
+    login(client, employer.users[0].email)
+    for _ in range(2):
+        client.post("/employer/colleagues", data={"email": "zweimal@betrieb.example"})
+    first, second = (
+        re.search(r"http://rueckkehr\.test(/employer/join/\S+)", mail.text_body()).group(1) for mail in smtp.wait_for(2)
+    )
+    other = client.application.test_client()
+    assert other.post(first, data={"full_name": "Zoe Zweimal", "password": "Spreewald Gurken 2026"}).status_code == 303
+    db.session.rollback()
+    zoe_id = db.session.scalar(select(User.id).where(User.email == "zweimal@betrieb.example"))
+    client.post(f"/employer/colleagues/{zoe_id}/remove")
+    assert other.get(second).status_code == 404
+    again = other.post(second, data={"full_name": "Zoe Zweimal", "password": "Spreewald Gurken 2026"})
+    assert again.status_code == 404
+    db.session.rollback()
+    assert db.session.scalar(select(User.id).where(User.email == "zweimal@betrieb.example")) is None

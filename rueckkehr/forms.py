@@ -1,0 +1,59 @@
+"""Form parts shared by every feature: validators, checkbox lists and the choices of KldB and working time."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms import Field, SelectMultipleField, TextAreaField
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .extensions import db
+from .occupations.models import OccupationArea, SkillLevel
+
+CHOOSE = _l("Bitte wählen (freiwillig)")
+SKILL_LEVELS = [
+    (str(SkillLevel.HELPER.value), _l("Helfer/in")),
+    (str(SkillLevel.SKILLED.value), _l("Fachkraft")),
+    (str(SkillLevel.SPECIALIST.value), _l("Spezialist/in")),
+    (str(SkillLevel.EXPERT.value), _l("Experte/Expertin")),
+]
+WORKING_TIMES = [
+    ("full_time", _l("Vollzeit")),
+    ("part_time", _l("Teilzeit")),
+    ("shifts", _l("Schicht/Nacht/Wochenende")),
+    ("remote", _l("Heim-/Telearbeit")),
+    ("mini_job", _l("Minijob")),
+]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several checkboxes for one question."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def no_control_characters(form: FlaskForm, field: Field) -> None:
+    """Refuse control characters (line breaks only where a text area allows them)."""
+    allowed = "\n\r\t" if isinstance(field, TextAreaField) else ""
+    if field.data and any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in field.data):
+        raise ValidationError(_l("Bitte entfernen Sie die Steuerzeichen aus diesem Feld."))
+
+
+def plain_address(form: FlaskForm, field: Field) -> None:
+    """An address only: no display name, no line breaks, nothing that could reach a mail header."""
+    if field.data and any(ch in field.data for ch in '<>\r\n,;" '):
+        raise ValidationError(_l("Bitte geben Sie nur die E-Mail-Adresse ein, z. B. name@beispiel.de."))
+
+
+def occupation_choices() -> dict[str, list[tuple[str, str]]]:
+    """KldB Berufshauptgruppen grouped by Berufsbereich (optgroups)."""
+    areas = db.session.scalars(
+        select(OccupationArea).options(selectinload(OccupationArea.groups)).order_by(OccupationArea.code)
+    )
+    return {f"{area.code} {area.name}": [(g.code, f"{g.code} {g.name}") for g in area.groups] for area in areas}
