@@ -91,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from .employers.board import bp as jobs_bp
     from .employers.manage import bp as employer_bp
     from .employers.views import bp as employers_bp
+    from .events.feeds import bp as feeds_bp
     from .events.views import bp as events_bp
     from .public.views import bp as public_bp
     from .registrations.selfservice_views import bp as selfservice_bp
@@ -98,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(feeds_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(employers_bp)

@@ -58,6 +58,8 @@ class Event(db.Model):
         default=EventStatus.DRAFT,
         index=True,
     )
+    sequence: Mapped[int] = mapped_column(default=0, doc="iCalendar SEQUENCE of the event in files and feeds")
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Select, select
+from flask import current_app
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..database import utcnow
+from ..database import BERLIN, utcnow
 from ..extensions import db
 from ..places.models import Town, Venue
 from .models import Event, EventStatus
 
-BERLIN = ZoneInfo("Europe/Berlin")
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
 
 
@@ -102,3 +102,61 @@ def month_choices(now: datetime | None = None, count: int = 12) -> list[date]:
         months.append(date(year, month, 1))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
+
+
+@dataclass(frozen=True)
+class FeedVersion:
+    """What identifies a feed's content without building it: an ETag value and the latest change."""
+
+    etag: str
+    last_modified: datetime | None
+
+
+def _in_feed(town: Town | None, now: datetime) -> list[ColumnElement[bool]]:
+    """Published events from ``PAST_EVENTS_IN_FEED_DAYS`` back on, and events cancelled in the last
+    ``CANCELLED_EVENTS_IN_FEED_DAYS`` (they stay as cancelled rather than vanish)."""
+    config = current_app.config
+    cancelled_since = now - timedelta(days=config["CANCELLED_EVENTS_IN_FEED_DAYS"])
+    conditions = [
+        Event.ends_at >= now - timedelta(days=config["PAST_EVENTS_IN_FEED_DAYS"]),
+        or_(
+            Event.status == EventStatus.PUBLISHED,
+            and_(
+                Event.status == EventStatus.CANCELLED,
+                func.coalesce(Event.cancelled_at, Event.updated_at) >= cancelled_since,
+            ),
+        ),
+    ]
+    if town is not None:
+        conditions.append(Event.venue_id.in_(select(Venue.id).where(Venue.town_id == town.id)))
+    return conditions
+
+
+def feed_events(town: Town | None = None, now: datetime | None = None) -> list[Event]:
+    """The events of the calendar feed (of one town, or all), with venue and programme loaded, soonest first."""
+    query = (
+        public_events_query()
+        .where(*_in_feed(town, now or utcnow()))
+        .options(selectinload(Event.programme))
+        .order_by(Event.starts_at, Event.id)
+    )
+    return list(db.session.scalars(query).unique())
+
+
+def feed_version(town: Town | None = None, now: datetime | None = None) -> FeedVersion:
+    """The feed's version from one aggregate query.
+
+    Any edit sets the event's ``updated_at`` to now (so it becomes the newest), cancelling raises ``sequence``, and an
+    event entering or leaving the feed changes the count and the sum of ids: each of them changes the version.
+    """
+    count, newest, sequences, ids = db.session.execute(
+        select(
+            func.count(Event.id),
+            func.max(Event.updated_at),
+            func.coalesce(func.sum(Event.sequence), 0),
+            func.coalesce(func.sum(Event.id), 0),
+        ).where(*_in_feed(town, now or utcnow()))
+    ).one()
+    stamp = newest.isoformat() if newest else ""
+    digest = hashlib.sha256(f"{count}:{stamp}:{sequences}:{ids}".encode()).hexdigest()[:32]
+    return FeedVersion(etag=digest, last_modified=newest)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..database import utcnow
 from ..employers.queries import confirmed_exhibitors
 from ..registrations.operations import seats_left
+from .feeds import feed_url, webcal_url
 from .models import registration_state
 from .queries import (
     EventFilter,
@@ -42,6 +44,7 @@ def index() -> str:
                 _("„%(value)s“ ist kein gültiger Monat. Bitte wählen Sie einen Monat aus der Liste.", value=month_value)
             )
     filters = EventFilter(town=town, month=month, past=request.args.get("past") == "1")
+    subscribe_url = feed_url(town, str(get_locale()))
     return render_template(
         "events/index.html",
         events=list_events(filters),
@@ -50,6 +53,8 @@ def index() -> str:
         errors=errors,
         month_value=month_value,
         months=month_choices(),
+        subscribe_url=subscribe_url,
+        webcal_url=webcal_url(subscribe_url),
     )
 
 
@@ -58,6 +63,7 @@ def detail(event_id: int) -> str:
     """One event: date, venue, programme, seats left and the way to register."""
     event = get_public_event(event_id) or abort(404)
     exhibitors = confirmed_exhibitors(event.id)
+    subscribe_url = feed_url(event.venue.town, str(get_locale()))
     return render_template(
         "events/detail.html",
         event=event,
@@ -65,4 +71,6 @@ def detail(event_id: int) -> str:
         registration=registration_state(event, utcnow()),
         exhibitors=exhibitors,
         json_ld=event_json_ld(event, exhibitors),
+        subscribe_url=subscribe_url,
+        webcal_url=webcal_url(subscribe_url),
     )

@@ -31,11 +31,12 @@ def scheduled_jobs() -> list[Job]:
     """Every periodic job of the app, in the order they run."""
     from ..employers.operations import expire_vacancies
     from ..mail.delivery import deliver_due
-    from ..registrations.operations import expire_unconfirmed, notify_waiting_after_cutoff
+    from ..registrations.operations import expire_unconfirmed, notify_waiting_after_cutoff, send_reminders
 
     return [
         Job("registrations.expire", expire_unconfirmed),
         Job("registrations.cutoff", notify_waiting_after_cutoff),
+        Job("registrations.remind", send_reminders),
         Job("vacancies.expire", expire_vacancies),
         Job("outbox.deliver", deliver_due),
     ]

@@ -6,11 +6,12 @@ committed. Delivery happens after the commit (see ``delivery``).
 
 from __future__ import annotations
 
+import email.policy
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.headerregistry import Address
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.utils import formatdate, make_msgid, parseaddr
 from urllib.parse import urlsplit
 
@@ -27,11 +28,12 @@ class InvalidRecipientError(ValueError):
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file attached to a mail."""
+    """A file attached to a mail; ``params`` go into its Content-Type (e.g. ``charset``)."""
 
     filename: str
     content_type: str
     data: bytes
+    params: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -97,12 +99,32 @@ def compose(
     message.set_content(text_body)
     message.add_alternative(html_body, subtype="html")
     for part in alternatives:
-        subtype = part.content_type.removeprefix("text/")
-        message.add_alternative(part.data, subtype=subtype, params=part.params)
+        message.attach(alternative_part(part))
     for attachment in attachments:
         maintype, subtype = attachment.content_type.split("/", 1)
-        message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
+        message.add_attachment(
+            attachment.data,
+            maintype=maintype,
+            subtype=subtype,
+            filename=attachment.filename,
+            params=attachment.params,
+        )
     return message, subject
+
+
+def alternative_part(part: AlternativePart) -> MIMEPart:
+    """A body alternative as UTF-8 in base64, its bytes (CRLF line ends included) kept exactly.
+
+    The Content-Type is written exactly as the iTIP examples of RFC 6047 show it (``text/calendar;
+    method=REQUEST; charset=UTF-8``) instead of the email package's quoted ``method="REQUEST"``.
+    """
+    mime = MIMEPart(policy=email.policy.default)
+    maintype, subtype = part.content_type.split("/", 1)
+    mime.set_content(part.data.encode("utf-8"), maintype=maintype, subtype=subtype, cte="base64")
+    params = "".join(f"; {name}={value}" for name, value in part.params.items())
+    del mime["Content-Type"]
+    mime.set_raw("Content-Type", f"{part.content_type}{params}; charset=UTF-8")
+    return mime
 
 
 def queue_mail(

@@ -136,6 +136,7 @@ class Registration(db.Model):
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cutoff_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     profile: Mapped[ReturneeProfile] = relationship(back_populates="registrations")
     event: Mapped[Event] = relationship()

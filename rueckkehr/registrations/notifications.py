@@ -1,11 +1,18 @@
 """Every mail of a registration, in the returnee's language, queued in the outbox.
 
-The calendar invite (iTIP REQUEST) joins the confirmation and promotion mails through ``invite_parts``.
+The calendar invite (iTIP REQUEST) joins the confirmation, promotion, update and reminder mails through
+``invite_parts``; a cancellation carries an iTIP CANCEL with the same UID.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from flask_babel import force_locale
+
+from ..events.calendar import InviteMethod, invitation
 from ..mail.outbox import AlternativePart, Attachment, queue_mail
+from ..urls import external_url
 from .links import confirm_url, manage_url, registration_url
 from .models import Registration, ReturneeProfile
 
@@ -22,17 +29,32 @@ def _send(kind: str, profile: ReturneeProfile, template: str, language: str | No
     )
 
 
-def invite_parts(registration: Registration) -> tuple[list[AlternativePart], list[Attachment]]:
-    """The calendar invitation for a seated registration: a REQUEST part and an ``invite.ics`` attachment.
+def invite_parts(
+    registration: Registration, *, method: InviteMethod = InviteMethod.REQUEST, note: str | None = None
+) -> tuple[list[AlternativePart], list[Attachment]]:
+    """The calendar invitation of a registration: a ``text/calendar; method=…`` part and an ``invite.ics`` file.
 
-    Filled in by the calendar feature; until then no invite is attached.
+    :param method: REQUEST adds or updates the entry, CANCEL removes it (same UID, higher SEQUENCE).
+    :param note: what changed, put first in the entry's description.
     """
-    return [], []
+    ics = invitation(registration, method=method, note=note)
+    return (
+        [AlternativePart(content_type="text/calendar", data=ics.decode("utf-8"), params={"method": method.value})],
+        [Attachment(filename="invite.ics", content_type="text/calendar", data=ics, params={"charset": "UTF-8"})],
+    )
 
 
-def _send_with_invite(kind: str, registration: Registration, template: str, **context: object) -> None:
+def _send_with_invite(
+    kind: str,
+    registration: Registration,
+    template: str,
+    *,
+    method: InviteMethod = InviteMethod.REQUEST,
+    note: str | None = None,
+    **context: object,
+) -> None:
     profile = registration.profile
-    alternatives, attachments = invite_parts(registration)
+    alternatives, attachments = invite_parts(registration, method=method, note=note)
     queue_mail(
         kind=kind,
         recipient=profile.email,
@@ -108,8 +130,20 @@ def promoted(registration: Registration) -> None:
     )
 
 
-def cancelled(registration: Registration, *, was_waiting: bool) -> None:
-    """Confirm a cancellation or the departure from the waiting list."""
+def cancelled(registration: Registration, *, was_waiting: bool, with_invite: bool = False) -> None:
+    """Confirm a cancellation or the departure from the waiting list.
+
+    :param with_invite: the registrant holds a calendar entry; a CANCEL with its UID removes it.
+    """
+    if with_invite:
+        _send_with_invite(
+            "registration.cancelled",
+            registration,
+            "registration_cancelled",
+            method=InviteMethod.CANCEL,
+            was_waiting=was_waiting,
+        )
+        return
     _send(
         "registration.cancelled",
         registration.profile,
@@ -117,6 +151,55 @@ def cancelled(registration: Registration, *, was_waiting: bool) -> None:
         registration=registration,
         event=registration.event,
         was_waiting=was_waiting,
+    )
+
+
+def event_changed(registration: Registration, note_for: Callable[[], str]) -> None:
+    """Tell a confirmed registrant that the event moved, with the updated invite (same UID, next SEQUENCE).
+
+    :param note_for: makes the note of what changed; called in the registrant's language.
+    """
+    with force_locale(registration.profile.language):
+        note = note_for()
+    _send_with_invite(
+        "registration.event_changed",
+        registration,
+        "registration_event_changed",
+        note=note,
+        note_lines=note.splitlines(),
+        registration_url=registration_url(registration),
+    )
+
+
+def event_cancelled(registration: Registration, *, with_invite: bool) -> None:
+    """Tell an active registrant that the organizers called the event off; a CANCEL removes the calendar entry."""
+    if with_invite:
+        _send_with_invite(
+            "registration.event_cancelled",
+            registration,
+            "registration_event_cancelled",
+            method=InviteMethod.CANCEL,
+            events_url=external_url("events.index"),
+        )
+        return
+    _send(
+        "registration.event_cancelled",
+        registration.profile,
+        "registration_event_cancelled",
+        registration=registration,
+        event=registration.event,
+        events_url=external_url("events.index"),
+    )
+
+
+def reminder(registration: Registration) -> None:
+    """Remind a confirmed registrant shortly before the event: the invite again, directions, the self-service link."""
+    _send_with_invite(
+        "registration.reminder",
+        registration,
+        "registration_reminder",
+        manage_url=manage_url(registration.profile),
+        registration_url=registration_url(registration),
     )
 
 

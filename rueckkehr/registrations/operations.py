@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..database import begin_write_transaction, utcnow
 from ..events.models import Event, EventStatus, RegistrationState, registration_state
@@ -324,11 +324,14 @@ def cancel(registration_id: int, now: datetime | None = None) -> Registration:
         db.session.rollback()
         return registration
     was_waiting = registration.status == RegistrationStatus.WAITING
+    holds_invite = registration.status == RegistrationStatus.CONFIRMED
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     registration.waitlist_position = None
+    if holds_invite:
+        registration.sequence += 1
     db.session.flush()
-    notifications.cancelled(registration, was_waiting=was_waiting)
+    notifications.cancelled(registration, was_waiting=was_waiting, with_invite=holds_invite)
     if not was_waiting:
         _promote(event, now)
     db.session.commit()
@@ -388,3 +391,47 @@ def notify_waiting_after_cutoff(now: datetime | None = None) -> int:
         notifications.waiting_cutoff(registration)
     db.session.commit()
     return len(waiting)
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """Remind confirmed registrants ``REMINDER_DAYS_BEFORE`` days before their event, once each. Returns how many.
+
+    Whoever got their seat inside that window has just had the invite and is not reminded again.
+    """
+    now = now or utcnow()
+    window = timedelta(days=current_app.config["REMINDER_DAYS_BEFORE"])
+    due = db.session.scalars(
+        select(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.reminder_sent_at.is_(None),
+            Event.status == EventStatus.PUBLISHED,
+            Event.starts_at > now,
+            Event.starts_at <= now + window,
+        )
+        .order_by(Registration.id)
+    ).all()
+    seated_early = [
+        registration.id
+        for registration in due
+        if (seated_at := registration.promoted_at or registration.confirmed_at) is not None
+        and seated_at < registration.event.starts_at - window
+    ]
+    db.session.commit()
+    sent = 0
+    for registration_id in seated_early:
+        begin_write_transaction()
+        claimed = db.session.execute(
+            update(Registration)
+            .where(Registration.id == registration_id, Registration.reminder_sent_at.is_(None))
+            .values(reminder_sent_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:
+            db.session.rollback()
+            continue
+        notifications.reminder(db.session.get(Registration, registration_id, populate_existing=True))
+        db.session.commit()
+        sent += 1
+    return sent
