@@ -147,6 +147,18 @@ class CompanyForm(FlaskForm):
         self.sector.choices = [("", _l("Bitte wählen")), *area_choices()]
         self.size_band.choices = [("", _l("Bitte wählen")), *SIZE_BANDS]
 
+    def fill_from(self, employer: Any) -> None:
+        """Show an existing company's values."""
+        self.name.data = employer.name
+        self.town.data = str(employer.town_id)
+        self.street.data = employer.street
+        self.postal_code.data = employer.postal_code
+        self.locality.data = employer.locality
+        self.sector.data = employer.sector_code
+        self.size_band.data = employer.size_band.value
+        self.website.data = employer.website
+        self.description.data = employer.description
+
     def company_data(self) -> CompanyData:
         """The typed values as the operations take them."""
         return CompanyData(

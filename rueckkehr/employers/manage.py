@@ -120,15 +120,7 @@ def profile() -> str | Response | tuple[str, int]:
     employer = current_employer()
     form = CompanyForm(obj=None)
     if request.method == "GET":
-        form.name.data = employer.name
-        form.town.data = str(employer.town_id)
-        form.street.data = employer.street
-        form.postal_code.data = employer.postal_code
-        form.locality.data = employer.locality
-        form.sector.data = employer.sector_code
-        form.size_band.data = employer.size_band.value
-        form.website.data = employer.website
-        form.description.data = employer.description
+        form.fill_from(employer)
     if form.validate_on_submit():
         update_profile(employer, form.company_data())
         flash(_("Das Profil ist gespeichert."), "success")
@@ -153,6 +145,7 @@ def logo() -> str | Response | tuple[str, int]:
             flash(_("Das Logo ist gespeichert."), "success")
         return redirect(url_for(".profile"), code=303)
     company_form = CompanyForm(formdata=None)
+    company_form.fill_from(employer)  # a failed upload must not blank the profile fields
     return render_template("employers/profile.html", form=company_form, logo_form=form, employer=employer), 422
 
 

@@ -28,7 +28,7 @@ SALARY_UNITS = {SalaryPeriod.HOUR: "HOUR", SalaryPeriod.MONTH: "MONTH", SalaryPe
 
 
 def render_markdown(text: str) -> Markup:
-    """Markdown to safe HTML: raw HTML is escaped first, then only a few tags and http(s)/mailto links survive.
+    """Markdown to safe HTML: nh3 then keeps only a few tags and http(s)/mailto links (raw HTML is dropped by it).
 
     Headings are shifted down to h3/h4 so that they fit below the page's own headings.
     """

@@ -32,12 +32,16 @@ def scheduled_jobs() -> list[Job]:
     from ..employers.operations import expire_vacancies
     from ..mail.delivery import deliver_due
     from ..registrations.operations import expire_unconfirmed, notify_waiting_after_cutoff, send_reminders
+    from ..registrations.retention import purge_consent_proofs, purge_expired_profiles, request_reconfirmations
 
     return [
         Job("registrations.expire", expire_unconfirmed),
         Job("registrations.cutoff", notify_waiting_after_cutoff),
         Job("registrations.remind", send_reminders),
         Job("vacancies.expire", expire_vacancies),
+        Job("registrations.reconfirm", request_reconfirmations, every=timedelta(hours=1)),
+        Job("registrations.purge", purge_expired_profiles, every=timedelta(hours=1)),
+        Job("consent_proofs.purge", purge_consent_proofs, every=timedelta(hours=24)),
         Job("outbox.deliver", deliver_due),
     ]
 

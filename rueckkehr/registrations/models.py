@@ -166,6 +166,7 @@ class Consent(db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_reconfirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reconfirm_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime, doc="Asked to confirm, unanswered")
 
     profile: Mapped[ReturneeProfile] = relationship(back_populates="consents")
 

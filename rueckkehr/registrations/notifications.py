@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask import current_app
 from flask_babel import force_locale
 
 from ..events.calendar import InviteMethod, invitation
 from ..mail.outbox import AlternativePart, Attachment, queue_mail
 from ..urls import external_url
-from .links import confirm_url, manage_url, registration_url
+from .links import confirm_url, manage_token, manage_url, registration_url
 from .models import Registration, ReturneeProfile
 
 
@@ -222,3 +223,14 @@ def manage_link(profile: ReturneeProfile) -> None:
 def action_code(profile: ReturneeProfile, code: str, action: str) -> None:
     """Send the one-time code that unlocks a data export or an erasure."""
     _send("profile.action_code", profile, "profile_action_code", code=code, action=action)
+
+
+def reconfirm_consents(profile: ReturneeProfile) -> None:
+    """Ask, once a year, whether the running consents (job alerts, employer pool, news) should go on."""
+    _send(
+        "profile.reconfirm_consents",
+        profile,
+        "profile_reconfirm_consents",
+        reconfirm_url=external_url("selfservice.reconfirm", token=manage_token(profile)),
+        grace_days=current_app.config["CONSENT_RECONFIRM_GRACE_DAYS"],
+    )

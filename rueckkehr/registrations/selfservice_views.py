@@ -23,6 +23,8 @@ from .links import (
 )
 from .models import OPTIONAL_PURPOSES, ConsentPurpose, RegistrationStatus, ReturneeProfile
 from .operations import cancel, waiting_rank
+from .retention import pending_reconfirmation
+from .retention import reconfirm as reconfirm_consents
 from .selfservice import (
     InvalidCodeError,
     erase_profile,
@@ -95,6 +97,7 @@ def overview(profile: ReturneeProfile, token: str) -> str:
         token=token,
         registrations=registrations,
         ranks=ranks,
+        reconfirmation_pending=pending_reconfirmation(profile),
         consents=consents,
         consents_form=ConsentsForm(
             data={f"consent_{purpose.value}": consent is not None for purpose, consent in consents.items()}
@@ -139,6 +142,18 @@ def consents(profile: ReturneeProfile, token: str) -> Response:
                 withdraw_consent(profile, purpose)
         flash(_("Ihre Einwilligungen sind gespeichert."), "success")
     return redirect(url_for(".overview", token=token), code=303)
+
+
+@bp.route("/me/<token>/reconfirm", methods=["GET", "POST"])
+@with_profile
+def reconfirm(profile: ReturneeProfile, token: str) -> str | Response:
+    """The yearly question: do the running consents go on? A page with a button; the POST confirms."""
+    if request.method == "POST":
+        reconfirm_consents(profile)
+        flash(_("Danke! Ihre Einwilligungen gelten weiter."), "success")
+        return redirect(url_for(".overview", token=token), code=303)
+    consents = [purpose for purpose in OPTIONAL_PURPOSES if profile.active_consent(purpose) is not None]
+    return render_template("selfservice/reconfirm.html", profile=profile, token=token, consents=consents)
 
 
 @bp.post("/me/<token>/revoke")

@@ -83,12 +83,15 @@ def test_other_files_are_refused_with_a_message(
     uploads: Flask, make_employer: Callable[..., Employer], login: Callable, payload: bytes
 ) -> None:
     client = uploads.test_client()
-    login(client, make_employer().users[0].email)
+    employer = make_employer(name="Lausitzer Glaswerk GmbH")
+    login(client, employer.users[0].email)
     response = client.post(
         "/employer/logo", data={"logo": (io.BytesIO(payload), "logo.png")}, content_type="multipart/form-data"
     )
     assert response.status_code == 422
-    assert "Bitte laden Sie ein Bild im Format PNG, JPEG oder WebP hoch" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "Bitte laden Sie ein Bild im Format PNG, JPEG oder WebP hoch" in html
+    assert 'value="Lausitzer Glaswerk GmbH"' in html  # the profile form beside it keeps its values
 
 
 def test_a_pending_employers_logo_is_not_public(

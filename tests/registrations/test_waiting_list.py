@@ -146,7 +146,10 @@ def test_flask_jobs_run_expires_and_delivers(
     assert result.exit_code == 0, result.output
     assert "registrations.expire: 1" in result.output
     assert state(lapsing, waiting) == [("expired", None), ("confirmed", None)]
-    to_b = [m.message["Subject"] for m in smtp.wait_for(4) if m.envelope_to == ["b@example.org"]]
+    to_b = [m.message["Subject"] for m in smtp.wait_for(3) if m.envelope_to == ["b@example.org"]]
     assert f"Ein Platz ist frei geworden: {event.title}" in to_b
+    # a@ never confirmed and their registration lapsed: the purge job erased them, unsent mail included.
+    assert "registrations.purge: 1" in result.output
+    assert all(m.envelope_to != ["a@example.org"] for m in smtp.messages)
     again = runner.invoke(args=["jobs", "run"])
     assert "registrations.expire: 0" in again.output
