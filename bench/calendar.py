@@ -1,6 +1,6 @@
 """The calendar feed of 2,000 events against a JSON rendering of the same rows, and a 304 against a bare route.
 
-    .venv/bin/python bench/calendar.py [--events 2000] [--rounds 20] [--database postgresql://postgres@127.0.0.1:5432/postgres]
+    .venv/bin/python -m bench.calendar [--events 2000] [--rounds 20] [--database postgresql://postgres@127.0.0.1:5432/postgres]
 
 Creates (and drops) a database of its own on that server, migrates it, adds the events, and serves every route
 in-process through the WSGI test client, so each ratio, measured in one run, shows what the iCalendar building and
@@ -8,13 +8,6 @@ the conditional check cost on top of the same query and the same request handlin
 """
 
 from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-# Run as a script, this file's folder comes first on sys.path, where its name would hide the standard library's
-# ``calendar`` module (which ``email`` and ``http`` import).
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
 
 import argparse
 import os
@@ -25,7 +18,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import create_engine, text
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("APP_ENV", "test")
 
 from rueckkehr import create_app

@@ -1,6 +1,6 @@
 """Benchmark: /jobs?q=…&town=… over 20,000 vacancies against a bare route in the same app, as a ratio.
 
-Run: ``.venv/bin/python bench/jobs.py`` (a temporary SQLite database) or with ``DATABASE_URL=postgresql://…`` pointing
+Run: ``.venv/bin/python -m bench.jobs`` (a temporary SQLite database) or with ``DATABASE_URL=postgresql://…`` pointing
 at an empty scratch database. Prints the timings, the ratio, and the database's plan for the search query.
 """
 
@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import os
 import random
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("APP_ENV", "test")
 
 from flask_migrate import upgrade

@@ -1,6 +1,6 @@
 """Registrations per second on PostgreSQL, against a bare route of the same app, measured in one run.
 
-    .venv/bin/python bench/registration.py [--count 300] [--database postgresql://postgres@127.0.0.1:5432/postgres]
+    .venv/bin/python -m bench.registration [--count 300] [--database postgresql://postgres@127.0.0.1:5432/postgres]
 
 Creates (and drops) a database of its own on that server, migrates it, and serves both routes in-process through
 the WSGI test client, so the ratio shows what the registration itself costs: form validation, the event lock, the
@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 import uuid
-from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("APP_ENV", "test")
 
 from rueckkehr import create_app

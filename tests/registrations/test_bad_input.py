@@ -15,6 +15,7 @@ from rueckkehr.extensions import db
 from rueckkehr.registrations.models import Registration, ReturneeProfile
 from tests.events.test_pages import visible_text
 from tests.registrations.conftest import form_data
+from tests.support.services import require_redis
 from tests.support.smtp import SMTPServer
 
 
@@ -148,3 +149,22 @@ def test_proxy_count_gives_each_user_behind_the_proxy_their_own_bucket(
     second = client.post("/link", data={"email": "b@example.org"}, headers={"X-Forwarded-For": "198.51.100.2"})
     third = client.post("/link", data={"email": "c@example.org"}, headers={"X-Forwarded-For": "198.51.100.1"})
     assert (first.status_code, second.status_code, third.status_code) == (200, 200, 429)
+
+
+def test_with_redis_the_limits_live_in_redis(make_app: Callable[..., Flask], make_event: Callable[..., Event]) -> None:
+    import uuid
+
+    import redis
+
+    url = require_redis()
+    prefix = f"rk-test-{uuid.uuid4().hex}"
+    app = make_app(
+        RATELIMIT_ENABLED=True, RATELIMIT_RESEND="1 per hour", RATELIMIT_STORAGE_URI=url, RATELIMIT_KEY_PREFIX=prefix
+    )
+    client = app.test_client()
+    assert client.post("/link", data={"email": "r@example.org"}).status_code == 200
+    assert client.post("/link", data={"email": "s@example.org"}).status_code == 429
+    store = redis.Redis.from_url(url)
+    keys = store.keys(f"*{prefix}*")
+    assert keys  # the counters are in Redis, shared by every worker
+    store.delete(*keys)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,28 +15,17 @@ from flask import Flask
 
 from rueckkehr.events.models import Event
 from tests.registrations.conftest import form_data, link_in
+from tests.support.services import REDIS_URL, require_redis
 from tests.support.smtp import SMTPServer
 
 ROOT = Path(__file__).resolve().parents[2]
-BROKER = os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
-
-
-def redis_reachable() -> bool:
-    host, port = BROKER.split("//", 1)[1].split("/", 1)[0].split(":")
-    try:
-        with socket.create_connection((host, int(port)), timeout=1):
-            return True
-    except OSError:
-        return False
+BROKER = os.environ.get("TEST_CELERY_BROKER_URL", REDIS_URL)
 
 
 @pytest.fixture
 def celery_worker(base_settings: dict[str, Any], migrated_database: object) -> Iterator[subprocess.Popen[str]]:
     """A Celery worker process on Redis, configured like the test app."""
-    if not redis_reachable():
-        if os.environ.get("REQUIRE_SERVICES"):
-            pytest.fail(f"REQUIRE_SERVICES is set but Redis at {BROKER} is not reachable")
-        pytest.skip(f"Redis at {BROKER} is not reachable")
+    require_redis(BROKER)
     queue = f"rueckkehr-test-{os.getpid()}-{time.monotonic_ns()}"
     env = {
         **os.environ,
