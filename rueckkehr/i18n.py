@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
+import phonenumbers
 from flask import Flask, current_app, request, session
 from flask_babel import format_date, format_time, get_locale
 from flask_babel import gettext as _
@@ -55,10 +56,22 @@ def format_clock(value: datetime) -> str:
     return format_time(value, "HH:mm")
 
 
+def format_phone(e164: str | None) -> str:
+    """A stored number shown per DIN 5008, e.g. "+49 3573 1234567"."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL).replace("-", " ")
+
+
 def init_app(app: Flask) -> None:
     """Register the template helpers for language and dates."""
     app.add_template_filter(format_event_time, "event_time")
     app.add_template_filter(format_clock, "clock")
+    app.add_template_filter(format_phone, "phone")
     app.add_template_filter(lambda value: format_date(value, "full"), "long_date")
     app.add_template_filter(lambda value: format_date(value, "MMMM y"), "month_year")
 

@@ -84,6 +84,17 @@ def return_choices(today: date) -> list[tuple[str, str]]:
     return choices
 
 
+def parse_phone(text: str | None) -> str | None:
+    """A valid phone number in E.164 (for storing), or None; national numbers are read as German."""
+    try:
+        number = phonenumbers.parse(text or "", "DE")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 class ProfileForm(FlaskForm):
     """Who the returnee is and what they look for; shared by registration and self-service."""
 
@@ -162,14 +173,9 @@ class ProfileForm(FlaskForm):
         self.earliest_return.choices = return_choices(today)
 
     def validate_phone(self, field: Field) -> None:
-        """Any international number; a national one is read as German."""
-        try:
-            number = phonenumbers.parse(field.data, "DE")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
+        """Any international number; a national one is read as German. What was typed stays in the field."""
+        if parse_phone(field.data) is None:
             raise ValidationError(_l("Bitte geben Sie eine gültige Telefonnummer an, z. B. +49 3573 1234567."))
-        field.data = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
     def validate_postal_code(self, field: Field) -> None:
         """Five digits when the country is Germany."""
@@ -188,7 +194,7 @@ class ProfileForm(FlaskForm):
             salutation=self.salutation.data or None,
             first_name=self.first_name.data.strip(),
             last_name=self.last_name.data.strip(),
-            phone=self.phone.data or None,
+            phone=parse_phone(self.phone.data) if self.phone.data else None,
             postal_code=self.postal_code.data.strip(),
             city=self.city.data.strip(),
             country=self.country.data,

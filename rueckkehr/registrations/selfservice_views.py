@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from ..database import utcnow
 from ..extensions import limiter
+from ..i18n import format_phone
 from ..ratelimits import email_key
 from .forms import CodeForm, ConsentsForm, ProfileForm, ResendLinkForm
 from .links import (
@@ -66,7 +67,7 @@ def _profile_form_data(profile: ReturneeProfile) -> dict[str, Any]:
         "salutation": profile.salutation or "",
         "first_name": profile.first_name,
         "last_name": profile.last_name,
-        "phone": profile.phone or "",
+        "phone": format_phone(profile.phone),
         "postal_code": profile.postal_code,
         "city": profile.city,
         "country": profile.country,

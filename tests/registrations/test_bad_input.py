@@ -52,6 +52,12 @@ def test_bad_input_is_answered_beside_the_field(
     assert registration_count() == 0
 
 
+def test_a_refused_phone_number_stays_as_typed(client: FlaskClient, make_event: Callable[..., Event]) -> None:
+    event = make_event()
+    response = client.post(f"/events/{event.id}/register", data=form_data(phone="0357 3", first_name=""))
+    assert 'value="0357 3"' in response.get_data(as_text=True)
+
+
 def test_invalid_choices_get_a_german_message(client: FlaskClient, make_event: Callable[..., Event]) -> None:
     event = make_event()
     response = client.post(f"/events/{event.id}/register", data=form_data(companions="9"))

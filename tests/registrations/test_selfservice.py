@@ -43,8 +43,9 @@ def test_edit_profile_keeps_what_was_typed_on_errors(
     client: FlaskClient, smtp: SMTPServer, make_event: Callable[..., Event]
 ) -> None:
     manage = registered(client, smtp, make_event())
-    page = client.get(f"{manage}/profile")
-    assert 'value="Jana"' in page.get_data(as_text=True)
+    page = client.get(f"{manage}/profile").get_data(as_text=True)
+    assert 'value="Jana"' in page
+    assert 'value="+47 22 12 34 56"' in page  # stored as +4722123456, shown per DIN 5008
     bad = client.post(f"{manage}/profile", data=form_data(first_name="Janina", postal_code="123", country="DE"))
     assert bad.status_code == 422
     assert "Eine deutsche Postleitzahl hat fünf Ziffern." in visible_text(bad)
