@@ -81,8 +81,12 @@ def register_extensions(app: Flask) -> None:
     from .accounts.models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+    def load_user(session_id: str) -> User | None:
+        user_id, _, version = session_id.partition(".")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.session_version == int(version) else None
 
 
 def register_blueprints(app: Flask) -> None:

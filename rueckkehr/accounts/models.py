@@ -49,6 +49,7 @@ class User(UserMixin, db.Model):
     full_name: Mapped[str] = mapped_column(String(200), default="")
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id", ondelete="CASCADE"), index=True)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0", doc="Raised to end every session, e.g. on a reset")
 
     towns: Mapped[list[Town]] = relationship(secondary=organizer_towns, order_by="Town.sort_order")
     employer: Mapped[Employer | None] = relationship(back_populates="users")
@@ -57,6 +58,10 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # type: ignore[override]
         """Deactivated users cannot log in."""
         return self.active
+
+    def get_id(self) -> str:
+        """The session's user id, bound to the session version: raising it logs the user out everywhere."""
+        return f"{self.id}.{self.session_version}"
 
     def set_password(self, password: str) -> None:
         """Hash and store a password with werkzeug's current default method."""

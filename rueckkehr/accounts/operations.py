@@ -124,6 +124,7 @@ def reset_password(token: AccountToken, password: str) -> User:
     if user is None:
         raise ValueError("the token belongs to no user")
     user.set_password(password)
+    user.session_version += 1  # whoever knew the old password is logged out everywhere
     if user.email_verified_at is None:
         user.email_verified_at = now
     token.used_at = now

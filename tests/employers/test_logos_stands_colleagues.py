@@ -238,3 +238,18 @@ def test_an_older_invitation_cannot_bring_a_removed_colleague_back(
     assert again.status_code == 404
     db.session.rollback()
     assert db.session.scalar(select(User.id).where(User.email == "zweimal@betrieb.example")) is None
+
+
+def test_a_password_reset_logs_out_every_other_session(
+    client: FlaskClient, smtp: SMTPServer, make_employer: Callable[..., Employer], login: Callable
+) -> None:
+    email = make_employer().users[0].email
+    other = client.application.test_client()
+    login(other, email)
+    assert other.get("/employer").status_code == 200
+    client.post("/password/forgot", data={"email": email})
+    path = re.search(r"http://rueckkehr\.test(/password/reset/\S+)", smtp.wait_for(1)[0].text_body()).group(1)
+    client.post(path, data={"password": "Kaffee und Stollen am See"})
+    assert other.get("/employer").status_code == 302  # the session that knew the old password is gone
+    login(client, email, "Kaffee und Stollen am See")
+    assert client.get("/employer").status_code == 200
