@@ -49,7 +49,9 @@ class User(UserMixin, db.Model):
     full_name: Mapped[str] = mapped_column(String(200), default="")
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id", ondelete="CASCADE"), index=True)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    session_version: Mapped[int] = mapped_column(default=0, server_default="0", doc="Raised to end every session, e.g. on a reset")
+    session_version: Mapped[int] = mapped_column(
+        default=0, server_default="0", doc="Raised to end every session, e.g. on a reset"
+    )
 
     towns: Mapped[list[Town]] = relationship(secondary=organizer_towns, order_by="Town.sort_order")
     employer: Mapped[Employer | None] = relationship(back_populates="users")
