@@ -76,14 +76,10 @@ def request_reconfirmations(now: datetime | None = None) -> int:
     unanswered = select(Consent).where(running, Consent.reconfirm_requested_at < grace)
     for consent in db.session.scalars(unanswered):
         consent.withdrawn_at = now
-    profiles = list(
-        db.session.scalars(
-            select(ReturneeProfile)
-            .join(Consent, Consent.profile_id == ReturneeProfile.id)
-            .where(running, Consent.reconfirm_requested_at.is_(None), last_confirmed < due)
-            .distinct()
-        )
+    due_profiles = select(Consent.profile_id).where(
+        running, Consent.reconfirm_requested_at.is_(None), last_confirmed < due
     )
+    profiles = list(db.session.scalars(select(ReturneeProfile).where(ReturneeProfile.id.in_(due_profiles))))
     for profile in profiles:
         for consent in profile.consents:
             if consent.purpose in OPTIONAL_PURPOSES and consent.withdrawn_at is None:
