@@ -64,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     """Bind every extension to the app."""
     from . import i18n, models, security  # noqa: F401  (models: the whole schema for Alembic)
     from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from .forms import field_attributes
     from .mail import dispatch as mail_dispatch
 
     db.init_app(app)
@@ -77,6 +78,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     mail_dispatch.init_app(app)
+    app.add_template_global(field_attributes)
 
     from .accounts.models import User
 

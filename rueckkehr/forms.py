@@ -51,6 +51,20 @@ def plain_address(form: FlaskForm, field: Field) -> None:
         raise ValidationError(_l("Bitte geben Sie nur die E-Mail-Adresse ein, z. B. name@beispiel.de."))
 
 
+def field_attributes(field: Field, css_class: str, error_class: str, **extra: object) -> dict[str, object]:
+    """The HTML attributes of a form control: its classes, the ids of its hint and error, and aria-invalid."""
+    described_by = [f"{field.id}-hint"] if field.description else []
+    attributes: dict[str, object] = {"class": css_class}
+    if field.errors:
+        attributes["class"] = f"{css_class} {error_class}"
+        attributes["aria-invalid"] = "true"
+        described_by.append(f"{field.id}-error")
+    if described_by:
+        attributes["aria-describedby"] = " ".join(described_by)
+    attributes.update({name: value for name, value in extra.items() if value is not None})
+    return attributes
+
+
 def occupation_choices() -> dict[str, list[tuple[str, str]]]:
     """KldB Berufshauptgruppen grouped by Berufsbereich (optgroups)."""
     areas = db.session.scalars(
