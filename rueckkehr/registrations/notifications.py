@@ -18,7 +18,16 @@ from .links import confirm_url, manage_token, manage_url, registration_url
 from .models import Registration, ReturneeProfile
 
 
-def _send(kind: str, profile: ReturneeProfile, template: str, language: str | None = None, **context: object) -> None:
+def _send(
+    kind: str,
+    profile: ReturneeProfile,
+    template: str,
+    language: str | None = None,
+    *,
+    alternatives: list[AlternativePart] | None = None,
+    attachments: list[Attachment] | None = None,
+    **context: object,
+) -> None:
     queue_mail(
         kind=kind,
         recipient=profile.email,
@@ -27,6 +36,8 @@ def _send(kind: str, profile: ReturneeProfile, template: str, language: str | No
         language=language or profile.language,
         context={"profile": profile, **context},
         profile_id=profile.id,
+        alternatives=alternatives or (),
+        attachments=attachments or (),
     )
 
 
@@ -54,18 +65,16 @@ def _send_with_invite(
     note: str | None = None,
     **context: object,
 ) -> None:
-    profile = registration.profile
     alternatives, attachments = invite_parts(registration, method=method, note=note)
-    queue_mail(
-        kind=kind,
-        recipient=profile.email,
-        recipient_name=profile.full_name or None,
-        template=template,
-        language=profile.language,
-        context={"profile": profile, "registration": registration, "event": registration.event, **context},
-        profile_id=profile.id,
+    _send(
+        kind,
+        registration.profile,
+        template,
         alternatives=alternatives,
         attachments=attachments,
+        registration=registration,
+        event=registration.event,
+        **context,
     )
 
 
