@@ -79,6 +79,7 @@ class Config:
     CONSENT_RECONFIRM_GRACE_DAYS = 30
     RATELIMIT_REGISTRATION = "10 per hour"
     RATELIMIT_RESEND = "5 per hour"
+    RATELIMIT_ACTION_CODE = "10 per hour"
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_PASSWORD_RESET = "5 per hour"  # noqa: S105 (a rate, not a password)
     PROXY_COUNT = 0

@@ -80,20 +80,25 @@ def _sqlite_begin(connection: Any) -> None:
 
     A deferred transaction that reads and then writes fails at once ("database is locked") if another connection
     wrote in between, whatever the busy timeout. So every transaction of a request that may write (any method but
-    GET, HEAD and OPTIONS — GETs never change state) takes the write lock when it begins, as does any transaction
-    started through ``begin_write_transaction`` (jobs, mail delivery).
+    GET, HEAD and OPTIONS — GETs never change state) or of background work that writes takes the write lock when it
+    begins, as does any transaction started through ``begin_write_transaction`` (jobs, mail delivery).
     """
     if connection.dialect.name != "sqlite":
         return
-    immediate = connection.get_execution_options().get(SQLITE_IMMEDIATE) or _in_writing_request()
+    immediate = connection.get_execution_options().get(SQLITE_IMMEDIATE) or _writing_context()
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def _in_writing_request() -> bool:
-    """Whether the current thread serves a request whose method may change state."""
-    from flask import has_request_context, request
+def _writing_context() -> bool:
+    """Whether the current thread serves a request whose method may change state, or background work that writes."""
+    from flask import g, has_app_context, has_request_context, request
 
-    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
+        return True
+    return has_app_context() and g.get(WRITER_FLAG, False)
+
+
+WRITER_FLAG = "rueckkehr_writes"  # set on ``g`` by background work that writes (see mail.dispatch.in_background)
 
 
 SQLITE_IMMEDIATE = "rueckkehr_sqlite_immediate"

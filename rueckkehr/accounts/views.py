@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from ..extensions import limiter
 from ..i18n import safe_next_path
+from ..mail.dispatch import in_background
 from ..ratelimits import email_key
 from .forms import ActionForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
 from .models import Role
@@ -76,7 +77,7 @@ def forgot_password() -> str | tuple[str, int]:
     """Ask for a reset link; the answer is the same whether the address is known or not."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        request_password_reset(form.email.data, str(get_locale()))
+        in_background(request_password_reset, form.email.data, str(get_locale()))  # same answer and timing
         return render_template("accounts/forgot_sent.html")
     return render_template("accounts/forgot.html", form=form), 422 if form.errors else 200
 

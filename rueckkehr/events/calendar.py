@@ -9,7 +9,6 @@ import enum
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from email.utils import parseaddr
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale
@@ -17,7 +16,7 @@ from flask_babel import gettext as _
 from icalendar import Alarm, Calendar, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vDuration, vRecur
 from icalendar import Event as VEvent
 
-from ..database import utcnow
+from ..database import BERLIN, utcnow
 from ..i18n import format_clock, format_event_time
 from ..mail.outbox import mail_domain
 from ..registrations.links import registration_url
@@ -25,7 +24,6 @@ from ..registrations.models import Registration
 from ..urls import external_url
 from .models import Event
 
-BERLIN = ZoneInfo("Europe/Berlin")
 TZID = "Europe/Berlin"
 PRODID = "-//RWK Westlausitz//Rueckkehr//DE"
 

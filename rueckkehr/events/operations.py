@@ -15,7 +15,7 @@ from ..extensions import db
 from ..places.models import Venue
 from ..registrations import notifications
 from ..registrations.models import ACTIVE, Registration, RegistrationStatus
-from ..registrations.operations import lock_event
+from ..registrations.operations import confirmation_deadline, lock_event
 from .calendar import change_note, location_text
 from .models import Event, EventStatus
 
@@ -71,6 +71,9 @@ def change_event(
     event.starts_at, event.ends_at = new_starts_at, new_ends_at
     event.sequence += 1
     event.updated_at = now
+    for pending in _registrations(event.id, (RegistrationStatus.UNCONFIRMED, RegistrationStatus.WAITING)):
+        if pending.confirmed_at is None:  # still never later than two hours before the (new) start
+            pending.expires_at = confirmation_deadline(event, pending.created_at)
     db.session.flush()
     if event.status == EventStatus.PUBLISHED:
         for registration in _registrations(event.id, (RegistrationStatus.CONFIRMED,)):

@@ -100,7 +100,7 @@ def deliver(ids: Iterable[int]) -> dict[str, int]:
                     connection = _smtp()
                 parsed = message_from_bytes(raw, policy=policy.SMTP)
                 connection.send_message(parsed, from_addr=_envelope_sender(), to_addrs=[recipient])
-            except (OSError, smtplib.SMTPException) as error:
+            except Exception as error:
                 connection = _close(connection)
                 begin_write_transaction()
                 row = db.session.get(OutboxMessage, message_id, populate_existing=True)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import click
 from flask import Flask, Response, current_app, g
 
+from ..database import WRITER_FLAG
 from .delivery import deliver, deliver_due, status_counts
 
 
@@ -42,6 +44,26 @@ def _after_request(response: Response) -> Response:
 
         threading.Thread(target=deliver_beside_response, name="outbox-delivery", daemon=True).start()
     return response
+
+
+def in_background(function: Callable[..., object], *args: object) -> None:
+    """Run ``function`` beside the response, in its own application context, and deliver the mails it queued.
+
+    For answers that must not reveal by their timing whether there was anything to do (e.g. "Link erneut
+    zusenden" for an unknown address): the request returns at once either way.
+    """
+    app = current_app._get_current_object()
+
+    def run() -> None:
+        with app.app_context():
+            setattr(g, WRITER_FLAG, True)
+            try:
+                function(*args)
+                dispatch(g.pop("outbox_ids", []))
+            except Exception:
+                app.logger.exception("Background work %s failed", getattr(function, "__name__", function))
+
+    threading.Thread(target=run, name="beside-response", daemon=True).start()
 
 
 @click.group("outbox")

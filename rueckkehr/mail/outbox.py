@@ -15,7 +15,7 @@ from email.message import EmailMessage, MIMEPart
 from email.utils import formatdate, make_msgid, parseaddr
 from urllib.parse import urlsplit
 
-from flask import current_app, g, has_request_context, render_template
+from flask import current_app, g, has_app_context, render_template
 from flask_babel import force_locale
 
 from ..extensions import db
@@ -159,6 +159,6 @@ def queue_mail(
     )
     db.session.add(row)
     db.session.flush()
-    if has_request_context():
+    if has_app_context():
         g.setdefault("outbox_ids", []).append(row.id)
     return row

@@ -1,5 +1,8 @@
 """Signed links, one purpose each: confirm (48 h), manage (until revoked), unsubscribe (never expires), calendar.
 
+Profile links carry the profile's random ``link_key`` as well as its id, so a link never opens a later profile
+that happens to get the same id (SQLite reuses the highest id after a deletion).
+
 Each purpose has its own salt, so a link of one kind never works as another.
 """
 
@@ -8,6 +11,7 @@ from __future__ import annotations
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
+from ..database import utcnow
 from ..extensions import db
 from ..urls import external_url
 from .models import ConsentPurpose, Registration, RegistrationStatus, ReturneeProfile
@@ -51,6 +55,7 @@ def registration_from_confirm_token(token: str) -> Registration:
         or registration.confirm_nonce != data.get("n")
         or registration.confirmed_at is not None
         or registration.status not in (RegistrationStatus.UNCONFIRMED, RegistrationStatus.WAITING)
+        or (registration.expires_at is not None and registration.expires_at <= utcnow())
     ):
         raise InvalidLinkError
     return registration
@@ -61,7 +66,7 @@ def registration_from_confirm_token(token: str) -> Registration:
 
 def manage_token(profile: ReturneeProfile) -> str:
     """The token of a profile's self-service link."""
-    return _plain("manage").dumps({"p": profile.id, "g": profile.link_generation})
+    return _plain("manage").dumps({"p": profile.id, "k": profile.link_key, "g": profile.link_generation})
 
 
 def manage_url(profile: ReturneeProfile) -> str:
@@ -76,7 +81,7 @@ def profile_from_manage_token(token: str) -> ReturneeProfile:
     except BadSignature as error:
         raise InvalidLinkError from error
     profile = db.session.get(ReturneeProfile, data.get("p"))
-    if profile is None or profile.link_generation != data.get("g"):
+    if profile is None or profile.link_key != data.get("k") or profile.link_generation != data.get("g"):
         raise InvalidLinkError
     return profile
 
@@ -86,7 +91,7 @@ def profile_from_manage_token(token: str) -> ReturneeProfile:
 
 def unsubscribe_url(profile: ReturneeProfile, purpose: ConsentPurpose) -> str:
     """The absolute link that withdraws one consent."""
-    token = _plain("unsubscribe").dumps({"p": profile.id, "c": purpose.value})
+    token = _plain("unsubscribe").dumps({"p": profile.id, "k": profile.link_key, "c": purpose.value})
     return external_url("selfservice.unsubscribe", token=token)
 
 
@@ -98,7 +103,7 @@ def consent_from_unsubscribe_token(token: str) -> tuple[ReturneeProfile, Consent
     except (BadSignature, ValueError) as error:
         raise InvalidLinkError from error
     profile = db.session.get(ReturneeProfile, data.get("p"))
-    if profile is None:
+    if profile is None or profile.link_key != data.get("k"):
         raise InvalidLinkError
     return profile, purpose
 
@@ -108,7 +113,9 @@ def consent_from_unsubscribe_token(token: str) -> tuple[ReturneeProfile, Consent
 
 def registration_token(registration: Registration) -> str:
     """The token of the link in a calendar entry."""
-    return _plain("registration").dumps({"r": registration.id, "u": registration.uid})
+    return _plain("registration").dumps(
+        {"r": registration.id, "u": registration.uid, "g": registration.profile.link_generation}
+    )
 
 
 def registration_url(registration: Registration) -> str:
@@ -123,6 +130,10 @@ def registration_from_token(token: str) -> Registration:
     except BadSignature as error:
         raise InvalidLinkError from error
     registration = db.session.get(Registration, data.get("r"))
-    if registration is None or registration.uid != data.get("u"):
+    if (
+        registration is None
+        or registration.uid != data.get("u")
+        or registration.profile.link_generation != data.get("g")
+    ):
         raise InvalidLinkError
     return registration

@@ -81,6 +81,9 @@ class ReturneeProfile(db.Model):
     partner_occupation_group_code: Mapped[str | None] = mapped_column(ForeignKey("occupation_groups.code"))
     partner_skill_level: Mapped[int | None]
     reason: Mapped[str | None] = mapped_column(Text)
+    link_key: Mapped[str] = mapped_column(
+        String(32), default=new_nonce, doc="Random, fixed: binds links to this profile"
+    )
     link_generation: Mapped[int] = mapped_column(default=0, doc="Raised to revoke every self-service link")
     action_code_hash: Mapped[str | None] = mapped_column(String(255))
     action_code_purpose: Mapped[str | None] = mapped_column(String(20))

@@ -30,6 +30,10 @@ from .models import (
 )
 
 
+class RegistrationGoneError(Exception):
+    """The registration no longer exists (its data was erased)."""
+
+
 class RegistrationClosedError(Exception):
     """The event takes no registrations now; ``state`` says why."""
 
@@ -71,13 +75,20 @@ class RegistrationOutcome:
     position: int | None
 
 
-def lock_event(event_id: int) -> Event:
-    """Start a transaction that holds the event exclusively until commit (row lock, or SQLite's write lock)."""
+def lock_events(event_ids: list[int]) -> list[Event]:
+    """Start a transaction that holds these events exclusively until commit (row locks in id order, so two callers
+    never deadlock; on SQLite the write lock of the whole database)."""
     begin_write_transaction()
-    query = select(Event).where(Event.id == event_id).execution_options(populate_existing=True)
+    query = select(Event).where(Event.id.in_(event_ids)).order_by(Event.id).execution_options(populate_existing=True)
     if db.session.get_bind().dialect.name != "sqlite":
         query = query.with_for_update()
-    return db.session.scalars(query).one()
+    return list(db.session.scalars(query))
+
+
+def lock_event(event_id: int) -> Event:
+    """Start a transaction that holds the event exclusively until commit."""
+    [event] = lock_events([event_id])
+    return event
 
 
 def seats_held(event_id: int) -> int:
@@ -123,11 +134,11 @@ def promotion_cutoff(event: Event) -> datetime:
     return event.starts_at - timedelta(hours=current_app.config["PROMOTION_CUTOFF_HOURS"])
 
 
-def _expiry(event: Event, now: datetime) -> datetime:
+def confirmation_deadline(event: Event, registered_at: datetime) -> datetime:
     """When an unconfirmed registration lapses: 48 hours, never later than two hours before the start."""
     config = current_app.config
     return min(
-        now + timedelta(hours=config["CONFIRMATION_HOURS"]),
+        registered_at + timedelta(hours=config["CONFIRMATION_HOURS"]),
         event.starts_at - timedelta(hours=config["UNCONFIRMED_LATEST_BEFORE_EVENT_HOURS"]),
     )
 
@@ -178,7 +189,7 @@ def register(
         db.session.rollback()
         raise RegistrationClosedError(state)
     party = 1 + companions
-    fits = event.capacity - seats_held(event.id) >= party
+    fits = seats_left(event) >= party
     profile = find_profile(email)
     existing = None
     if profile is not None:
@@ -219,7 +230,7 @@ def register(
         companions=companions,
         submission=submission,
         created_at=now,
-        expires_at=_expiry(event, now),
+        expires_at=confirmation_deadline(event, now),
     )
     db.session.add(registration)
     db.session.flush()
@@ -255,10 +266,21 @@ def confirm(registration_id: int, now: datetime | None = None) -> Registration:
     """Double opt-in: the owner of the address pressed the button. Applies the submission, mails what follows."""
     now = now or utcnow()
     registration = db.session.get(Registration, registration_id)
+    if registration is None:  # erased meanwhile
+        raise RegistrationGoneError
     event = lock_event(registration.event_id)
     registration = db.session.get(Registration, registration_id, populate_existing=True)
-    if registration.confirmed_at is not None or not registration.is_active:
+    if registration is None:
         db.session.rollback()
+        raise RegistrationGoneError
+    if registration.confirmed_at is not None or not registration.is_active or event.status != EventStatus.PUBLISHED:
+        db.session.rollback()
+        return registration
+    if registration.expires_at is not None and registration.expires_at <= now:  # lapsed before the job ran
+        _lapse(registration)
+        db.session.flush()
+        _promote(event, now)
+        db.session.commit()
         return registration
     profile = registration.profile
     registration.confirmed_at = now
@@ -288,7 +310,7 @@ def _promote(event: Event, now: datetime) -> list[Registration]:
     """Give free seats to confirmed waiting parties in order; a party that does not fit keeps its place."""
     if event.status != EventStatus.PUBLISHED or now >= promotion_cutoff(event):
         return []
-    free = event.capacity - seats_held(event.id)
+    free = seats_left(event)
     promoted = []
     waiting = db.session.scalars(
         select(Registration)
@@ -338,6 +360,39 @@ def cancel(registration_id: int, now: datetime | None = None) -> Registration:
     return registration
 
 
+def _lapse(registration: Registration) -> None:
+    """An unconfirmed registration runs out: its seat or waiting place goes, and what was typed with it."""
+    registration.status = RegistrationStatus.EXPIRED
+    registration.waitlist_position = None
+    registration.submission = {}
+
+
+def release_seats_of(profile_id: int, now: datetime) -> None:
+    """Within the caller's transaction, free every seat and waiting place of a profile that is being erased.
+
+    No mail goes to the profile (its data is about to go); the waiting lists move as after a cancellation.
+    """
+    event_ids = sorted(
+        set(
+            db.session.scalars(
+                select(Registration.event_id).where(
+                    Registration.profile_id == profile_id, Registration.status.in_(ACTIVE)
+                )
+            )
+        )
+    )
+    events = lock_events(event_ids)
+    for registration in db.session.scalars(
+        select(Registration).where(Registration.profile_id == profile_id, Registration.status.in_(ACTIVE))
+    ):
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = now
+        registration.waitlist_position = None
+    db.session.flush()
+    for event in events:
+        _promote(event, now)
+
+
 def expire_unconfirmed(now: datetime | None = None) -> int:
     """Let unconfirmed registrations lapse; their seats return and the waiting list moves. Returns how many."""
     now = now or utcnow()
@@ -361,9 +416,7 @@ def expire_unconfirmed(now: datetime | None = None) -> int:
             )
         ).all()
         for registration in lapsed:
-            registration.status = RegistrationStatus.EXPIRED
-            registration.waitlist_position = None
-            registration.submission = {}
+            _lapse(registration)
         expired += len(lapsed)
         db.session.flush()
         _promote(event, now)
@@ -384,6 +437,7 @@ def notify_waiting_after_cutoff(now: datetime | None = None) -> int:
             Registration.confirmed_at.is_not(None),
             Event.starts_at <= now + timedelta(hours=hours),
             Event.starts_at > now,
+            Event.status == EventStatus.PUBLISHED,
         )
     ).all()
     for registration in waiting:

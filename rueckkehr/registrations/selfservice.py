@@ -16,8 +16,8 @@ from ..extensions import db
 from ..mail.models import OutboxMessage
 from . import notifications
 from .consents import CONSENT_VERSION
-from .models import ACTIVE, Consent, ConsentProof, ConsentPurpose, Registration, ReturneeProfile
-from .operations import ProfileData, apply_profile_data, cancel, find_profile
+from .models import Consent, ConsentProof, ConsentPurpose, Registration, ReturneeProfile
+from .operations import ProfileData, apply_profile_data, find_profile, release_seats_of
 
 
 class InvalidCodeError(Exception):
@@ -163,9 +163,7 @@ def email_hash(email: str) -> str:
 def erase_profile(profile_id: int, now: datetime | None = None) -> None:
     """Delete a returnee's data everywhere, freeing their seats; keep only a minimal proof of consent."""
     now = now or utcnow()
-    profile = db.session.get(ReturneeProfile, profile_id)
-    for registration_id in [r.id for r in profile.registrations if r.status in ACTIVE]:
-        cancel(registration_id, now)
+    release_seats_of(profile_id, now)  # takes the events' locks; everything below happens in that one transaction
     profile = db.session.get(ReturneeProfile, profile_id)
     keep_until = now + timedelta(days=365 * current_app.config["CONSENT_PROOF_YEARS"])
     digest = email_hash(profile.email)

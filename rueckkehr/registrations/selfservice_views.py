@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from ..database import utcnow
 from ..extensions import limiter
 from ..i18n import format_phone
+from ..mail.dispatch import in_background
 from ..ratelimits import email_key
 from .forms import CodeForm, ConsentsForm, ProfileForm, ResendLinkForm
 from .links import (
@@ -170,7 +171,15 @@ def _code_action(action: str, profile: ReturneeProfile, token: str) -> str | Res
     form = CodeForm()
     if request.method == "POST" and request.form.get("step") == "request":
         request_action_code(profile, action)
-        flash(_("Wir haben Ihnen einen Code an %(email)s geschickt. Er gilt 15 Minuten.", email=profile.email), "info")
+        minutes = current_app.config["ACTION_CODE_MINUTES"]
+        flash(
+            _(
+                "Wir haben Ihnen einen Code an %(email)s geschickt. Er gilt %(minutes)d Minuten.",
+                email=profile.email,
+                minutes=minutes,
+            ),
+            "info",
+        )
         return redirect(url_for(f".{action}", token=token), code=303)
     if request.method == "POST" and form.validate_on_submit():
         try:
@@ -191,7 +200,18 @@ def _code_action(action: str, profile: ReturneeProfile, token: str) -> str | Res
     return render_template(f"selfservice/{action}.html", profile=profile, token=token, form=form), status
 
 
+def code_limit() -> str:
+    """How often codes may be tried (and requested) per link: six digits must not be guessable."""
+    return current_app.config["RATELIMIT_ACTION_CODE"]
+
+
+def token_key() -> str:
+    """Rate-limit key: the self-service link, whichever host uses it."""
+    return "token:" + (request.view_args or {}).get("token", "")
+
+
 @bp.route("/me/<token>/export", methods=["GET", "POST"])
+@limiter.limit(code_limit, key_func=token_key, methods=["POST"])
 @with_profile
 def export(profile: ReturneeProfile, token: str) -> str | Response | tuple[str, int]:
     """Download all data as JSON, after a fresh code."""
@@ -199,6 +219,7 @@ def export(profile: ReturneeProfile, token: str) -> str | Response | tuple[str, 
 
 
 @bp.route("/me/<token>/erase", methods=["GET", "POST"])
+@limiter.limit(code_limit, key_func=token_key, methods=["POST"])
 @with_profile
 def erase(profile: ReturneeProfile, token: str) -> str | Response | tuple[str, int]:
     """Delete all data, after a fresh code."""
@@ -217,7 +238,7 @@ def resend() -> str | tuple[str, int]:
     """ "Link erneut zusenden": the same answer for known and unknown addresses."""
     form = ResendLinkForm()
     if form.validate_on_submit():
-        resend_link(form.email.data.strip().lower())
+        in_background(resend_link, form.email.data.strip().lower())  # the same answer, at once, known or not
         return render_template("selfservice/resent.html", email=form.email.data.strip().lower())
     return render_template("selfservice/resend.html", form=form), 422 if form.errors else 200
 

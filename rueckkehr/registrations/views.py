@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
 from ..database import utcnow
-from ..events.models import RegistrationState, registration_state
+from ..events.models import EventStatus, RegistrationState, registration_state
 from ..events.queries import get_public_event
 from ..extensions import limiter
 from ..ratelimits import email_key
@@ -15,7 +15,7 @@ from .consents import CONSENT_TEXTS
 from .forms import RegistrationForm
 from .links import InvalidLinkError, registration_from_confirm_token
 from .models import ConsentPurpose, RegistrationStatus
-from .operations import RegistrationClosedError, register, seats_left, waiting_rank
+from .operations import RegistrationClosedError, RegistrationGoneError, register, seats_left, waiting_rank
 from .operations import confirm as confirm_registration
 from .selfservice_views import invalid_link
 
@@ -102,9 +102,15 @@ def confirm(token: str) -> str | tuple[str, int]:
         registration = registration_from_confirm_token(token)
     except InvalidLinkError:
         return invalid_link()
+    event = registration.event
+    if event.status != EventStatus.PUBLISHED:
+        return render_template("registrations/closed.html", event=event, state=RegistrationState.CANCELLED)
     if request.method == "GET":
-        return render_template("registrations/confirm.html", registration=registration, event=registration.event)
-    registration = confirm_registration(registration.id)
+        return render_template("registrations/confirm.html", registration=registration, event=event)
+    try:
+        registration = confirm_registration(registration.id)
+    except RegistrationGoneError:
+        return invalid_link()
     rank = waiting_rank(registration) if registration.status == RegistrationStatus.WAITING else None
     return render_template(
         "registrations/confirmed.html", registration=registration, event=registration.event, rank=rank

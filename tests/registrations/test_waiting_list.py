@@ -141,7 +141,7 @@ def test_flask_jobs_run_expires_and_delivers(
     event = make_event(capacity=1)
     lapsing = sign_up(event, "a", now=now - timedelta(hours=49))
     waiting = sign_up(event, "b", now=now - timedelta(hours=49))
-    confirm(waiting.id)
+    confirm(waiting.id, now=now - timedelta(hours=48))  # confirmed in time; the other one never is
     result = runner.invoke(args=["jobs", "run"])
     assert result.exit_code == 0, result.output
     assert "registrations.expire: 1" in result.output
