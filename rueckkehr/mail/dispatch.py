@@ -33,16 +33,7 @@ def _after_request(response: Response) -> Response:
     """
     ids = g.pop("outbox_ids", None)
     if ids:
-        app = current_app._get_current_object()
-
-        def deliver_beside_response() -> None:
-            with app.app_context():
-                try:
-                    dispatch(ids)
-                except Exception:  # the mails stay queued; `flask jobs run` retries them
-                    app.logger.exception("Delivery after the request failed; the mails stay in the outbox")
-
-        threading.Thread(target=deliver_beside_response, name="outbox-delivery", daemon=True).start()
+        in_background(dispatch, ids)  # if delivery fails, the mails stay queued for `flask jobs run`
     return response
 
 
