@@ -69,10 +69,11 @@ chromium:
 test: install-dev chromium
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest $(PYTEST_ARGS)
 
-## lint: ruff check and format check
+## lint: ruff (check and format), the import-linter contracts (layers point one way)
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .

@@ -75,6 +75,7 @@ class Config:
     ACTION_CODE_MINUTES = 15
     CONSENT_PROOF_YEARS = 3
     RETENTION_DAYS_AFTER_EVENT = 90
+    AUDIT_PERSONAL_DAYS = 365
     CONSENT_RECONFIRM_DAYS = 365
     CONSENT_RECONFIRM_GRACE_DAYS = 30
     RATELIMIT_REGISTRATION = "10 per hour"
@@ -82,6 +83,7 @@ class Config:
     RATELIMIT_ACTION_CODE = "10 per hour"
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_PASSWORD_RESET = "5 per hour"  # noqa: S105 (a rate, not a password)
+    RATELIMIT_EMPLOYER_SIGNUP = "10 per hour"
     PROXY_COUNT = 0
 
     @classmethod

@@ -18,8 +18,8 @@ from flask_migrate import upgrade
 from sqlalchemy import select, text
 
 from rueckkehr import create_app
+from rueckkehr.dates import berlin_today
 from rueckkehr.employers.models import Employer, EmployerStatus, SizeBand, Vacancy, VacancyTerm
-from rueckkehr.employers.operations import berlin_today
 from rueckkehr.employers.queries import BoardFilter, _filtered
 from rueckkehr.employers.search import query_tokens, weighted_terms
 from rueckkehr.extensions import db

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,20 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_for_environment
+
+# Each feature's init_app mounts its blueprints and registers its CLI commands, periodic jobs and signal receivers.
+FEATURES = (
+    "public",
+    "events",
+    "accounts",
+    "returnees",
+    "registrations",
+    "employers",
+    "audit",
+    "mail",
+    "jobs",
+    "cli",
+)
 
 
 def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> Flask:
@@ -30,11 +45,9 @@ def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> 
             app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"]
         )
     register_extensions(app)
-    register_blueprints(app)
-    register_errorhandlers(app)
-    register_commands(app)
+    register_features(app)
     if app.config.get("CELERY_BROKER_URL"):
-        from .tasks import celery_init_app
+        from .celery_app import celery_init_app
 
         celery_init_app(app)
     return app
@@ -61,11 +74,10 @@ def load_config(app: Flask, config: str | type[Config] | Mapping[str, Any] | Non
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind every extension to the app."""
-    from . import i18n, models, security  # noqa: F401  (models: the whole schema for Alembic)
+    """Bind every extension to the app, and end every request's unit of work."""
+    from . import i18n, models, security, transactions  # noqa: F401  (models: the whole schema for Alembic)
     from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from .forms import field_attributes
-    from .mail import dispatch as mail_dispatch
 
     db.init_app(app)
     migrations = Path(app.root_path).parent / "migrations"
@@ -77,7 +89,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
-    mail_dispatch.init_app(app)
+    transactions.init_app(app)
     app.add_template_global(field_attributes)
 
     from .accounts.models import User
@@ -91,42 +103,7 @@ def register_extensions(app: Flask) -> None:
         return user if user is not None and user.session_version == int(version) else None
 
 
-def register_blueprints(app: Flask) -> None:
-    """Mount the feature blueprints."""
-    from .accounts.views import bp as accounts_bp
-    from .employers.board import bp as jobs_bp
-    from .employers.manage import bp as employer_bp
-    from .employers.views import bp as employers_bp
-    from .events.feeds import bp as feeds_bp
-    from .events.views import bp as events_bp
-    from .public.views import bp as public_bp
-    from .registrations.selfservice_views import bp as selfservice_bp
-    from .registrations.views import bp as registrations_bp
-
-    app.register_blueprint(public_bp)
-    app.register_blueprint(events_bp)
-    app.register_blueprint(feeds_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(jobs_bp)
-    app.register_blueprint(employers_bp)
-    app.register_blueprint(employer_bp)
-    app.register_blueprint(registrations_bp)
-    app.register_blueprint(selfservice_bp)
-
-
-def register_errorhandlers(app: Flask) -> None:
-    """Friendly error pages in the visitor's language; never a stack trace."""
-    from .public.errors import init_app
-
-    init_app(app)
-
-
-def register_commands(app: Flask) -> None:
-    """Add the project's CLI commands to ``flask``."""
-    from . import cli
-    from .employers import cli as employers_cli
-    from .jobs import runner
-
-    cli.init_app(app)
-    employers_cli.init_app(app)
-    runner.init_app(app)
+def register_features(app: Flask) -> None:
+    """Let every feature mount itself: blueprints, CLI commands, periodic jobs, signal receivers, error pages."""
+    for name in FEATURES:
+        import_module(f".{name}", __name__).init_app(app)

@@ -1,4 +1,4 @@
-"""Optional Celery integration: with CELERY_BROKER_URL set, a worker delivers mail and beat runs the jobs.
+"""Optional Celery: with CELERY_BROKER_URL set, a worker delivers mail (``mail.tasks``) and beat runs the jobs.
 
 Start them with ``celery -A rueckkehr.celery_worker worker`` and ``celery -A rueckkehr.celery_worker beat``.
 Without a broker, mail goes out in the app after each request and ``flask jobs run`` (cron, systemd timer, or the
@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import Celery, Task, shared_task
+from celery import Celery, Task
 from flask import Flask
 
 JOBS_EVERY_SECONDS = 60.0
 
 
 def celery_init_app(app: Flask) -> Celery:
-    """Create the Celery app whose tasks run inside a Flask application context."""
+    """Create the Celery app whose tasks (``jobs.tasks``, ``mail.tasks``) run inside a Flask application context."""
+    from .jobs import tasks as job_tasks  # noqa: F401  (shared tasks register with the default app)
+    from .mail import tasks as mail_tasks  # noqa: F401
 
     class FlaskTask(Task):
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -36,19 +38,3 @@ def celery_init_app(app: Flask) -> Celery:
     celery.set_default()
     app.extensions["celery"] = celery
     return celery
-
-
-@shared_task(name="rueckkehr.tasks.deliver_mail")
-def deliver_mail(message_id: int) -> dict[str, int]:
-    """Deliver one outbox mail (skipped if another worker holds it or it went out already)."""
-    from .mail.delivery import deliver
-
-    return deliver([message_id])
-
-
-@shared_task(name="rueckkehr.tasks.run_jobs")
-def run_jobs() -> dict[str, str]:
-    """Run the periodic jobs that are due, as `flask jobs run` does."""
-    from .jobs.runner import run_due_jobs
-
-    return run_due_jobs()

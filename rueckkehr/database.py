@@ -1,23 +1,20 @@
-"""Column types and connection settings shared by every model."""
+"""Column types, connection settings and statements shared by every model."""
 
 from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, Enum, event
+from sqlalchemy import DateTime, Enum, Table, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
+from .extensions import db
+
 SQLITE_BUSY_TIMEOUT_MS = 15_000
-BERLIN = ZoneInfo("Europe/Berlin")  # the time zone every date is shown in
-
-
-def utcnow() -> datetime:
-    """Return the current time as an aware UTC datetime."""
-    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):
@@ -54,13 +51,25 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
-    # SQLAlchemy emits BEGIN itself (see _sqlite_begin), so that a transaction can take the write lock up front.
+    # SQLAlchemy emits BEGIN itself (transactions._sqlite_begin), so a transaction can take the write lock up front.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def insert_ignoring_conflict(table: Table, values: dict[str, Any], conflict: list[str]) -> bool:
+    """Insert a row unless one with the same values in the ``conflict`` columns exists; return whether it did.
+
+    ``INSERT … ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL alike, so two writers racing for the same unique
+    key never see an IntegrityError.
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict)
+    return bool(db.session.execute(statement).rowcount)
 
 
 def string_enum(enum_class: type[enum.Enum], length: int = 20) -> Enum:
@@ -72,46 +81,3 @@ def string_enum(enum_class: type[enum.Enum], length: int = 20) -> Enum:
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(connection: Any) -> None:
-    """Begin SQLite transactions ourselves: IMMEDIATE (write lock now) for writers, else DEFERRED.
-
-    A deferred transaction that reads and then writes fails at once ("database is locked") if another connection
-    wrote in between, whatever the busy timeout. So every transaction of a request that may write (any method but
-    GET, HEAD and OPTIONS — GETs never change state) or of background work that writes takes the write lock when it
-    begins, as does any transaction started through ``begin_write_transaction`` (jobs, mail delivery).
-    """
-    if connection.dialect.name != "sqlite":
-        return
-    immediate = connection.get_execution_options().get(SQLITE_IMMEDIATE) or _writing_context()
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
-def _writing_context() -> bool:
-    """Whether the current thread serves a request whose method may change state, or background work that writes."""
-    from flask import g, has_app_context, has_request_context, request
-
-    if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
-        return True
-    return has_app_context() and g.get(WRITER_FLAG, False)
-
-
-WRITER_FLAG = "rueckkehr_writes"  # set on ``g`` by background work that writes (see mail.dispatch.in_background)
-
-
-SQLITE_IMMEDIATE = "rueckkehr_sqlite_immediate"
-
-
-def begin_write_transaction() -> None:
-    """Start a new transaction that holds the database's write lock (SQLite) from its first statement.
-
-    On SQLite a plain transaction that reads, then writes, lets two writers read the same counts; BEGIN IMMEDIATE
-    serialises them (waiting up to the busy timeout). PostgreSQL callers lock rows with SELECT … FOR UPDATE instead.
-    """
-    from .extensions import db
-
-    if db.session().in_transaction():
-        db.session.commit()
-    db.session.connection(execution_options={SQLITE_IMMEDIATE: True})

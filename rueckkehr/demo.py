@@ -14,7 +14,7 @@ from typing import Any
 from dateutil.easter import easter
 from sqlalchemy import select
 
-from .database import BERLIN, utcnow
+from .dates import BERLIN, utcnow
 from .employers.demo import seed_employers
 from .events.models import Event, EventSeries, EventStatus, ProgrammeItem
 from .extensions import db
@@ -324,5 +324,5 @@ def seed_demo(now: datetime | None = None) -> dict[str, int]:
         programme=_programme(past_day, "Ärztinnen und Ärzte gesucht", "Senftenberg"),
     )
     seed_employers(now, created)
-    db.session.commit()
+    db.session.flush()
     return created

@@ -8,14 +8,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from wtforms import Field, SelectMultipleField, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms import EmailField, Field, SelectMultipleField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .extensions import db
 from .occupations.models import OccupationArea, SkillLevel
 
-CHOOSE = _l("Bitte wählen (freiwillig)")
 SKILL_LEVELS = [
     (str(SkillLevel.HELPER.value), _l("Helfer/in")),
     (str(SkillLevel.SKILLED.value), _l("Fachkraft")),
@@ -49,6 +48,29 @@ def plain_address(form: FlaskForm, field: Field) -> None:
     """An address only: no display name, no line breaks, nothing that could reach a mail header."""
     if field.data and any(ch in field.data for ch in '<>\r\n,;" '):
         raise ValidationError(_l("Bitte geben Sie nur die E-Mail-Adresse ein, z. B. name@beispiel.de."))
+
+
+def strip(value: str | None) -> str | None:
+    """Drop surrounding white space (pasted addresses often carry some)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def email_field(label: str | None = None, description: str | None = None) -> EmailField:
+    """An e-mail field with the project's checks."""
+    return EmailField(
+        label or _l("E-Mail-Adresse"),
+        description=description,
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an.")),
+            Length(max=254, message=_l("Diese E-Mail-Adresse ist zu lang.")),
+            plain_address,
+            Email(
+                _l("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."),
+                check_deliverability=False,
+            ),
+        ],
+    )
 
 
 def field_attributes(field: Field, css_class: str, error_class: str, **extra: object) -> dict[str, object]:

@@ -2,17 +2,19 @@
 
 from .accounts.models import Role, User, organizer_towns
 from .accounts.tokens import AccountToken
-from .employers import models as employer_models  # noqa: F401
+from .audit.models import AuditEntry
 from .employers.models import Employer, StandBooking, Vacancy, VacancyTerm
 from .events.models import Event, EventSeries, EventStatus, ProgrammeItem
 from .jobs.models import JobRun
 from .mail.models import OutboxMessage, OutboxStatus
 from .occupations.models import OccupationArea, OccupationGroup
 from .places.models import Town, Venue
-from .registrations.models import Consent, ConsentProof, Registration, ReturneeProfile, profile_wished_towns
+from .registrations.models import Registration
+from .returnees.models import Consent, ConsentProof, ReturneeProfile, profile_wished_towns
 
 __all__ = [
     "AccountToken",
+    "AuditEntry",
     "Consent",
     "ConsentProof",
     "Employer",

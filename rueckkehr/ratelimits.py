@@ -1,10 +1,24 @@
-"""Rate-limit keys: besides the client address, the e-mail address a form submits."""
+"""Rate limits: limits read from the configuration, and keys besides the client address."""
 
 from __future__ import annotations
 
-from flask import request
+from collections.abc import Callable
+
+from flask import current_app, request
+
+from .addresses import normalise_email
+
+
+def configured(setting: str) -> Callable[[], str]:
+    """The limit named by a setting (e.g. ``RATELIMIT_LOGIN``), read when a request comes, so tests can change it."""
+
+    def limit() -> str:
+        return str(current_app.config[setting])
+
+    limit.__name__ = setting.lower()
+    return limit
 
 
 def email_key() -> str:
     """The submitted address, so one address cannot be flooded (or guessed at) from many hosts."""
-    return "email:" + (request.form.get("email") or "").strip().lower()
+    return "email:" + normalise_email(request.form.get("email"))

@@ -27,9 +27,10 @@ from rueckkehr.accounts.models import Role, User
 from rueckkehr.events.models import Event, EventSeries, EventStatus, ProgrammeItem
 from rueckkehr.extensions import db
 from rueckkehr.places.models import Town, Venue
+from tests.support.registrations import form_data
 from tests.support.smtp import SMTPServer
 
-pytest_plugins = ["tests.support.browser"]
+pytest_plugins = ["tests.support.browser", "tests.support.employers"]
 
 REFERENCE_TABLES = ("towns", "occupation_areas", "occupation_groups")
 
@@ -294,3 +295,13 @@ def make_user(app: Flask) -> Callable[..., User]:
         return created
 
     return factory
+
+
+@pytest.fixture
+def submit(client: FlaskClient) -> Callable[..., Any]:
+    """Submit the registration form for an event, as a returnee types it (``form_data``), with overrides."""
+
+    def post(event_id: int, **overrides: Any) -> Any:
+        return client.post(f"/events/{event_id}/register", data=form_data(**overrides))
+
+    return post

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from rueckkehr.events.models import Event
-from tests.events.test_pages import visible_text
+from tests.support.pages import visible_text
 
 LEGAL_PAGES = {
     "/impressum": ("Impressum", "§ 5 Digitale-Dienste-Gesetz"),

@@ -4,34 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Field, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms import Field, HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..forms import no_control_characters, plain_address
+from ..forms import email_field, no_control_characters
 from .operations import MAX_PASSWORD_LENGTH, password_problems
-
-
-def strip(value: str | None) -> str | None:
-    """Drop surrounding white space (pasted addresses often carry some)."""
-    return value.strip() if isinstance(value, str) else value
-
-
-def email_field(label: str | None = None, description: str | None = None) -> EmailField:
-    """An e-mail field with the project's checks."""
-    return EmailField(
-        label or _l("E-Mail-Adresse"),
-        description=description,
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an.")),
-            Length(max=254, message=_l("Diese E-Mail-Adresse ist zu lang.")),
-            plain_address,
-            Email(
-                _l("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."),
-                check_deliverability=False,
-            ),
-        ],
-    )
 
 
 def new_password_field() -> PasswordField:

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..database import UTCDateTime, string_enum, utcnow
-from ..extensions import db
+from ..database import UTCDateTime, string_enum
+from ..dates import utcnow
+from ..extensions import Model, db
 from ..places.models import Town
-
-if TYPE_CHECKING:
-    from ..employers.models import Employer
 
 
 class Role(enum.StrEnum):
@@ -35,7 +32,7 @@ organizer_towns = Table(
 )
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who logs in: admin, organizer or employer."""
 
     __tablename__ = "users"
@@ -54,7 +51,6 @@ class User(UserMixin, db.Model):
     )
 
     towns: Mapped[list[Town]] = relationship(secondary=organizer_towns, order_by="Town.sort_order")
-    employer: Mapped[Employer | None] = relationship(back_populates="users")
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
@@ -72,10 +68,6 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         """Whether the given password matches."""
         return check_password_hash(self.password_hash, password)
-
-    def may_manage_town(self, town: Town) -> bool:
-        """Admins manage every town, organizers only their own."""
-        return self.role == Role.ADMIN or (self.role == Role.ORGANIZER and town in self.towns)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

@@ -8,10 +8,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..database import utcnow
+from ..addresses import normalise_email
+from ..audit.operations import record
+from ..dates import utcnow
 from ..extensions import db
-from ..mail.outbox import queue_mail
-from ..urls import external_url
+from ..places.models import Town
+from . import notifications
 from .models import Role, User
 from .tokens import AccountToken, TokenPurpose, issue_token
 
@@ -49,11 +51,6 @@ COMMON_PASSWORDS = frozenset(
         "finsterwalde1",
     }
 )
-
-
-def normalise_email(email: str) -> str:
-    """The form in which addresses are stored and compared."""
-    return (email or "").strip().lower()
 
 
 def password_problems(password: str, email: str = "") -> list[str]:
@@ -102,19 +99,8 @@ def request_password_reset(email: str, language: str) -> None:
     if user is None or not user.active:
         return
     token = issue_token(TokenPurpose.RESET_PASSWORD, RESET_LIFETIME, user=user)
-    queue_mail(
-        kind="account.reset",
-        recipient=user.email,
-        recipient_name=user.full_name or None,
-        template="account_reset",
-        language=language,
-        context={
-            "user": user,
-            "link": external_url("accounts.reset_password", token=token),
-            "hours": int(RESET_LIFETIME.total_seconds() // 3600),
-        },
-    )
-    db.session.commit()
+    record("user.reset_requested", user)
+    notifications.reset_link(user, token, int(RESET_LIFETIME.total_seconds() // 3600), language)
 
 
 def reset_password(token: AccountToken, password: str) -> User:
@@ -128,7 +114,7 @@ def reset_password(token: AccountToken, password: str) -> User:
     if user.email_verified_at is None:
         user.email_verified_at = now
     token.used_at = now
-    db.session.commit()
+    record("user.password_reset", user)
     return user
 
 
@@ -141,5 +127,30 @@ def verify_email(token: AccountToken) -> User:
     if user.email_verified_at is None:
         user.email_verified_at = now
     token.used_at = now
-    db.session.commit()
+    record("user.email_verified", user)
+    return user
+
+
+def create_user(email: str, password: str, role: Role, towns: list[Town]) -> User:
+    """An account made from the command line: the same password rules as everywhere, organizers bound to towns.
+
+    Raises ValueError with what is wrong (in English, for the command line).
+    """
+    email = normalise_email(email)
+    if "@" not in email or any(char.isspace() for char in email):
+        raise ValueError("not an e-mail address")
+    if find_user(email) is not None:
+        raise ValueError(f"a user with the address {email} exists already")
+    if role == Role.ORGANIZER and not towns:
+        raise ValueError("an organizer needs at least one --town")
+    if role != Role.ORGANIZER and towns:
+        raise ValueError("only organizers are bound to towns")
+    problems = password_problems(password, email)
+    if problems:
+        raise ValueError(problems[0])
+    user = User(email=email, role=role, towns=sorted(towns, key=lambda town: town.sort_order))
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    record("user.created", user, changes={"role": role.value, "towns": [town.slug for town in user.towns]})
     return user

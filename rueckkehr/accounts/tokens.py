@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import ForeignKey, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, string_enum, utcnow
-from ..extensions import db
+from ..database import UTCDateTime, string_enum
+from ..dates import utcnow
+from ..extensions import Model, db
 from .models import User
 
 
@@ -26,7 +27,7 @@ class TokenPurpose(enum.StrEnum):
     INVITE = "invite"
 
 
-class AccountToken(db.Model):
+class AccountToken(Model):
     """A hashed single-use token with an expiry."""
 
     __tablename__ = "account_tokens"

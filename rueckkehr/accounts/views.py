@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 
 from ..extensions import limiter
 from ..i18n import safe_next_path
-from ..mail.dispatch import in_background
-from ..ratelimits import email_key
+from ..mail.dispatch import beside_response
+from ..ratelimits import configured, email_key
 from .forms import ActionForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
 from .models import Role
 from .operations import authenticate, needs_verification, request_password_reset
@@ -22,26 +22,16 @@ from .tokens import TokenPurpose, find_token
 bp = Blueprint("accounts", __name__)
 
 
-def login_limit() -> str:
-    """The configured limit for log-in attempts from one address."""
-    return current_app.config["RATELIMIT_LOGIN"]
-
-
-def reset_limit() -> str:
-    """The configured limit for reset requests from one address."""
-    return current_app.config["RATELIMIT_PASSWORD_RESET"]
-
-
 def home_for(user: object) -> str:
     """Where a user lands after logging in when no page was asked for."""
     if getattr(user, "role", None) == Role.EMPLOYER and getattr(user, "employer_id", None):
-        return url_for("employer.dashboard")
+        return url_for("company_area.dashboard")
     return url_for("public.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"])
-@limiter.limit(login_limit, key_func=email_key, methods=["POST"])
+@limiter.limit(configured("RATELIMIT_LOGIN"), methods=["POST"])
+@limiter.limit(configured("RATELIMIT_LOGIN"), key_func=email_key, methods=["POST"])
 def login() -> str | Response | tuple[str, int]:
     """The one log-in page; after it, a redirect only to a path on this site."""
     form = LoginForm()
@@ -72,12 +62,12 @@ def logout() -> Response:
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(reset_limit, methods=["POST"])
+@limiter.limit(configured("RATELIMIT_PASSWORD_RESET"), methods=["POST"])
 def forgot_password() -> str | tuple[str, int]:
     """Ask for a reset link; the answer is the same whether the address is known or not."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        in_background(request_password_reset, form.email.data, str(get_locale()))  # same answer and timing
+        beside_response(request_password_reset, form.email.data, str(get_locale()))  # same answer and timing
         return render_template("accounts/forgot_sent.html")
     return render_template("accounts/forgot.html", form=form), 422 if form.errors else 200
 

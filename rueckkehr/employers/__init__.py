@@ -1,1 +1,23 @@
-"""Employers of the region: companies, their vacancies and their stands at events."""
+"""Employers: company accounts with approval, their public pages, vacancies and the jobs board, stands at events."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Mount the board, the public company pages and the company's own area; register ``flask employers``, the
+    vacancy expiry and the exhibitors of event pages."""
+    from ..jobs.registry import Job, register_job
+    from . import receivers  # noqa: F401  (connects the signal receivers)
+    from .board import bp as board_bp
+    from .cli import employers_cli
+    from .company_area import bp as company_area_bp
+    from .vacancies import expire_vacancies
+    from .views import bp as pages_bp
+
+    app.register_blueprint(board_bp)
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(company_area_bp)
+    app.cli.add_command(employers_cli)
+    register_job(app, Job("vacancies.expire", expire_vacancies, order=20))

@@ -8,13 +8,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
+from ..forms import SKILL_LEVELS, WORKING_TIMES
 from ..occupations.models import OccupationArea, OccupationGroup
 from ..places.models import Town
-from .forms import SKILL_LEVELS, WORKING_TIMES
 from .queries import BoardFilter, get_public_vacancy, search_board
 from .rendering import job_posting, plain_text, render_markdown
 
-bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+bp = Blueprint("jobs_board", __name__, url_prefix="/jobs")
 FILTER_KEYS = ("q", "town", "field", "level", "time", "sort")  # only these travel into the pagination links
 
 MAX_PAGE = 10_000

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
 
-from .operations import OperationError, approve_employer, confirm_stand, publish_vacancy
+from ..transactions import transactional
+from .operations import OperationError, approve_employer, confirm_stand
 from .queries import pending_review
+from .vacancies import publish_vacancy
 
 
 @click.group("employers")
@@ -31,6 +32,7 @@ def pending_command() -> None:
 
 @employers_cli.command("approve")
 @click.argument("employer_id", type=int)
+@transactional
 def approve_command(employer_id: int) -> None:
     """Approve an employer: its profile and published vacancies become public."""
     try:
@@ -42,6 +44,7 @@ def approve_command(employer_id: int) -> None:
 
 @employers_cli.command("publish-vacancy")
 @click.argument("vacancy_id", type=int)
+@transactional
 def publish_command(vacancy_id: int) -> None:
     """Approve a submitted vacancy: it goes on the jobs board."""
     try:
@@ -53,6 +56,7 @@ def publish_command(vacancy_id: int) -> None:
 
 @employers_cli.command("confirm-stand")
 @click.argument("stand_id", type=int)
+@transactional
 def confirm_stand_command(stand_id: int) -> None:
     """Confirm a requested stand: the employer shows on the event page."""
     try:
@@ -60,8 +64,3 @@ def confirm_stand_command(stand_id: int) -> None:
     except OperationError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Confirmed stand {stand.id}: {stand.employer.name} at {stand.event.title}.")
-
-
-def init_app(app: Flask) -> None:
-    """Register the CLI."""
-    app.cli.add_command(employers_cli)

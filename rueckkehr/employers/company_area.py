@@ -1,4 +1,4 @@
-"""The employer's own area: sign-up, dashboard, profile and logo, vacancies, stands and colleagues.
+"""The company's own area under /employer: sign-up, dashboard, profile and logo, vacancies, stands, colleagues.
 
 Every route that takes an id looks it up within the logged-in user's company; anything else is a 404, so a second
 company learns nothing about the first.
@@ -19,41 +19,38 @@ from werkzeug.wrappers import Response
 from ..accounts.forms import ActionForm
 from ..accounts.models import Role, User
 from ..accounts.tokens import TokenPurpose, find_token
+from ..dates import berlin_today
 from ..events.models import Event
 from ..extensions import db, limiter
-from .forms import CompanyForm, InviteForm, JoinForm, LogoForm, SignupForm, StandForm, VacancyForm
+from ..ratelimits import configured
+from .forms import CompanyForm, InviteForm, JoinForm, LogoForm, SignupForm, StandForm
 from .models import Employer, StandStatus
 from .operations import (
     OperationError,
     accept_invitation,
-    berlin_today,
     cancel_stand,
-    create_vacancy,
-    default_valid_until,
     invite_colleague,
-    mark_filled,
     remove_user,
     replace_logo,
     request_stand,
     sign_up,
-    submit_vacancy,
     update_profile,
-    update_vacancy,
-    withdraw_vacancy,
 )
 from .queries import bookable_events, owned_stand, owned_vacancy
 from .rendering import render_markdown
+from .vacancies import (
+    create_vacancy,
+    default_valid_until,
+    mark_filled,
+    submit_vacancy,
+    update_vacancy,
+    withdraw_vacancy,
+)
+from .vacancy_forms import VacancyForm
 
-bp = Blueprint("employer", __name__, url_prefix="/employer")
+bp = Blueprint("company_area", __name__, url_prefix="/employer")
 
 View = TypeVar("View", bound=Callable[..., Any])
-
-
-def signup_limit() -> str:
-    """The configured limit for sign-ups from one address."""
-    from flask import current_app
-
-    return current_app.config.get("RATELIMIT_EMPLOYER_SIGNUP", "10 per hour")
 
 
 def employer_required(view: View) -> View:
@@ -72,7 +69,10 @@ def employer_required(view: View) -> View:
 
 def current_employer() -> Employer:
     """The logged-in user's company."""
-    return current_user.employer
+    employer = db.session.get(Employer, current_user.employer_id)
+    if employer is None:
+        abort(404)
+    return employer
 
 
 def language() -> str:
@@ -81,7 +81,7 @@ def language() -> str:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(signup_limit, methods=["POST"])
+@limiter.limit(configured("RATELIMIT_EMPLOYER_SIGNUP"), methods=["POST"])
 def signup() -> str | Response | tuple[str, int]:
     """Sign-up: company, contact person, login; the answer is the same whether the address is known or not."""
     form = SignupForm()
@@ -160,7 +160,9 @@ def new_vacancy() -> str | Response | tuple[str, int]:
         vacancy = create_vacancy(current_employer(), form.vacancy_data())
         flash(_("Der Entwurf ist gespeichert."), "success")
         return redirect(url_for(".vacancy", vacancy_id=vacancy.id), code=303)
-    return render_template("employers/vacancy_form.html", form=form, vacancy=None), 422 if form.errors else 200
+    return render_template(
+        "employers/vacancy_form.html", form=form, vacancy=None, employer=current_employer()
+    ), 422 if form.errors else 200
 
 
 @bp.get("/vacancies/<int:vacancy_id>")
@@ -191,7 +193,9 @@ def edit_vacancy(vacancy_id: int) -> str | Response | tuple[str, int]:
         update_vacancy(found, form.vacancy_data())
         flash(_("Die Änderungen sind gespeichert."), "success")
         return redirect(url_for(".vacancy", vacancy_id=found.id), code=303)
-    return render_template("employers/vacancy_form.html", form=form, vacancy=found), 422 if form.errors else 200
+    return render_template(
+        "employers/vacancy_form.html", form=form, vacancy=found, employer=current_employer()
+    ), 422 if form.errors else 200
 
 
 def _vacancy_action(vacancy_id: int, action: Callable[[Any], Any], message: str) -> Response:

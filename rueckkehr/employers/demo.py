@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..dates import berlin_today
 from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..places.models import Town
@@ -24,7 +25,7 @@ from .models import (
     Vacancy,
     VacancyStatus,
 )
-from .operations import berlin_today, index_vacancy
+from .vacancies import index_vacancy
 
 # name, town, street, PLZ, locality, Berufsbereich, size, website, description
 EMPLOYERS = [

@@ -70,10 +70,10 @@ def store_logo(data: bytes, employer_id: int) -> str:
     return filename
 
 
-def delete_logo(filename: str) -> None:
-    """Remove a stored logo file, if it is still there."""
-    path = logo_folder() / Path(filename).name
-    path.unlink(missing_ok=True)
+def delete_logos(filenames: list[str]) -> None:
+    """Remove stored logo files that were replaced, if they are still there (after the replacing commit)."""
+    for filename in filenames:
+        logo_path(filename).unlink(missing_ok=True)
 
 
 def logo_path(filename: str) -> Path:

@@ -9,9 +9,10 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..database import UTCDateTime, string_enum, utcnow
+from ..database import UTCDateTime, string_enum
+from ..dates import utcnow
 from ..events.models import Event
-from ..extensions import db
+from ..extensions import Model
 from ..occupations.models import OccupationArea, OccupationGroup
 from ..places.models import Town
 
@@ -76,7 +77,7 @@ class StandStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class Employer(db.Model):
+class Employer(Model):
     """A company of the region with its public profile."""
 
     __tablename__ = "employers"
@@ -102,7 +103,7 @@ class Employer(db.Model):
     sector: Mapped[OccupationArea] = relationship()
     vacancies: Mapped[list[Vacancy]] = relationship(back_populates="employer", order_by="Vacancy.id.desc()")
     stands: Mapped[list[StandBooking]] = relationship(back_populates="employer", order_by="StandBooking.id")
-    users: Mapped[list[User]] = relationship(back_populates="employer", order_by="User.id")
+    users: Mapped[list[User]] = relationship(order_by="User.id", viewonly=True)
 
     @property
     def is_approved(self) -> bool:
@@ -118,7 +119,7 @@ class Employer(db.Model):
         return f"<Employer {self.id} {self.name!r}>"
 
 
-class Vacancy(db.Model):
+class Vacancy(Model):
     """A job offer of an employer."""
 
     __tablename__ = "vacancies"
@@ -187,7 +188,7 @@ class Vacancy(db.Model):
         return f"<Vacancy {self.id} {self.title!r} {self.status}>"
 
 
-class VacancyTerm(db.Model):
+class VacancyTerm(Model):
     """One normalised search token of a vacancy, weighted by where and how often it occurs.
 
     The primary key begins with the token, so a search by token is an index look-up on SQLite and PostgreSQL.
@@ -202,7 +203,7 @@ class VacancyTerm(db.Model):
     weight: Mapped[int] = mapped_column(default=1)
 
 
-class StandBooking(db.Model):
+class StandBooking(Model):
     """An employer's request for a stand at an event, confirmed by an organizer."""
 
     __tablename__ = "stand_bookings"

@@ -1,42 +1,28 @@
-"""Every state change of employers, vacancies and stands; views and the CLI call these."""
+"""Every state change of a company, its users and its stands; views and the CLI call these.
+
+Vacancies have their own module (``vacancies``). Operations flush and write their audit entry; the unit of work
+around them commits.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete, or_, select, update
 from werkzeug.security import generate_password_hash
 
 from ..accounts.models import Role, User
-from ..accounts.operations import (
-    INVITE_LIFETIME,
-    VERIFY_LIFETIME,
-    find_user,
-    normalise_email,
-)
+from ..accounts.operations import INVITE_LIFETIME, VERIFY_LIFETIME, find_user
 from ..accounts.tokens import AccountToken, TokenPurpose, issue_token
-from ..database import BERLIN, utcnow
+from ..addresses import normalise_email
+from ..audit.operations import record
+from ..dates import utcnow
 from ..events.models import Event
 from ..extensions import db
-from ..mail.outbox import queue_mail
-from ..urls import external_url
-from . import logos
-from .models import (
-    Contract,
-    Employer,
-    EmployerStatus,
-    SalaryPeriod,
-    SizeBand,
-    StandBooking,
-    StandStatus,
-    Vacancy,
-    VacancyStatus,
-    VacancyTerm,
-)
-from .search import weighted_terms
-
-DEFAULT_VALIDITY = timedelta(weeks=8)
+from ..transactions import after_commit
+from . import logos, notifications
+from .models import Employer, EmployerStatus, SizeBand, StandBooking, StandStatus
 
 
 class OperationError(Exception):
@@ -58,39 +44,7 @@ class CompanyData:
     description: str = ""
 
 
-@dataclass
-class VacancyData:
-    """The fields of a vacancy as the employer enters them."""
-
-    title: str
-    occupation_group_code: str
-    skill_level: int
-    town_id: int | None
-    place_name: str
-    place_postal_code: str
-    working_times: list[str]
-    contract: Contract
-    starts_on: date | None
-    salary_min: int | None
-    salary_max: int | None
-    salary_period: SalaryPeriod | None
-    description: str
-    apply_url: str
-    apply_email: str
-    valid_until: date
-
-
-def berlin_today(now: datetime | None = None) -> date:
-    """Today's date in the region."""
-    return (now or utcnow()).astimezone(BERLIN).date()
-
-
-def default_valid_until(now: datetime | None = None) -> date:
-    """Eight weeks from today."""
-    return berlin_today(now) + DEFAULT_VALIDITY
-
-
-# Employers and their accounts
+COMPANY_FIELDS = ("name", "town_id", "street", "postal_code", "locality", "sector_code", "size_band", "website")
 
 
 def sign_up(
@@ -111,50 +65,21 @@ def sign_up(
     existing = find_user(email)
     if existing is not None:
         generate_password_hash(password)  # the same work as a new sign-up, so timing reveals nothing
-        queue_mail(
-            kind="employer.signup_known",
-            recipient=existing.email,
-            template="employer_signup_known",
-            language=language,
-            context={
-                "login_link": external_url("accounts.login"),
-                "reset_link": external_url("accounts.forgot_password"),
-            },
-        )
-        db.session.commit()
+        notifications.signup_known(existing.email, language)
         return
-    employer = Employer(
-        name=company.name,
-        town_id=company.town_id,
-        street=company.street,
-        postal_code=company.postal_code,
-        locality=company.locality,
-        sector_code=company.sector_code,
-        size_band=company.size_band,
-        website=company.website,
-        description=company.description,
-    )
-    user = User(email=email, role=Role.EMPLOYER, full_name=contact_name, employer=employer)
+    employer = Employer(**{name: getattr(company, name) for name in COMPANY_FIELDS}, description=company.description)
+    db.session.add(employer)
+    db.session.flush()
+    user = User(email=email, role=Role.EMPLOYER, full_name=contact_name, employer_id=employer.id)
     user.set_password(password)
-    db.session.add_all([employer, user])
+    db.session.add(user)
     db.session.flush()
     if logo is not None:
         employer.logo_filename = logos.store_logo(logo, employer.id)
+    record("employer.signed_up", employer, town_id=employer.town_id)
+    record("user.created", user, town_id=employer.town_id, changes={"role": Role.EMPLOYER.value})
     token = issue_token(TokenPurpose.VERIFY_EMAIL, VERIFY_LIFETIME, user=user)
-    queue_mail(
-        kind="employer.verify",
-        recipient=email,
-        recipient_name=contact_name,
-        template="employer_verify",
-        language=language,
-        context={
-            "user": user,
-            "employer": employer,
-            "link": external_url("accounts.verify_email", token=token),
-            "days": VERIFY_LIFETIME.days,
-        },
-    )
-    db.session.commit()
+    notifications.verify_address(user, employer, token, language)
 
 
 def approve_employer(employer_id: int, now: datetime | None = None) -> Employer:
@@ -168,67 +93,45 @@ def approve_employer(employer_id: int, now: datetime | None = None) -> Employer:
         raise OperationError("nobody of this employer has confirmed an e-mail address yet")
     employer.status = EmployerStatus.APPROVED
     employer.approved_at = now or utcnow()
+    record("employer.approved", employer, town_id=employer.town_id)
     for user in employer.users:
-        if user.email_verified_at is None:
-            continue
-        queue_mail(
-            kind="employer.approved",
-            recipient=user.email,
-            recipient_name=user.full_name or None,
-            template="employer_approved",
-            language="de",
-            context={"user": user, "employer": employer, "link": external_url("employer.dashboard")},
-        )
-    db.session.commit()
+        if user.email_verified_at is not None:
+            notifications.approved(user, employer)
     return employer
 
 
 def update_profile(employer: Employer, company: CompanyData) -> Employer:
     """Change the company's profile."""
-    for name in ("name", "town_id", "street", "postal_code", "locality", "sector_code", "size_band", "website"):
+    changed = [name for name in (*COMPANY_FIELDS, "description") if getattr(employer, name) != getattr(company, name)]
+    for name in changed:
         setattr(employer, name, getattr(company, name))
-    employer.description = company.description
-    db.session.commit()
+    if changed:
+        record("employer.updated", employer, town_id=employer.town_id, changes={"fields": sorted(changed)})
     return employer
 
 
 def replace_logo(employer: Employer, data: bytes | None) -> Employer:
-    """Store a new logo (re-encoded, metadata stripped) or remove the logo when ``data`` is None."""
+    """Store a new logo (re-encoded, metadata stripped) or remove the logo when ``data`` is None.
+
+    The old file goes once the change is committed, so a failed request never leaves the company without its logo.
+    """
     old = employer.logo_filename
     employer.logo_filename = logos.store_logo(data, employer.id) if data is not None else None
-    db.session.commit()
+    record("employer.logo_replaced", employer, town_id=employer.town_id, changes={"removed": data is None})
     if old and old != employer.logo_filename:
-        logos.delete_logo(old)
+        after_commit(logos.delete_logos, old)
     return employer
 
 
 def invite_colleague(employer: Employer, inviter: User, email: str, language: str) -> None:
     """Mail an invitation to join the company; an address that has an account already gets a note instead."""
     email = normalise_email(email)
+    record("employer.colleague_invited", employer, town_id=employer.town_id, personal={"email": email})
     if find_user(email) is not None:
-        queue_mail(
-            kind="employer.invite_known",
-            recipient=email,
-            template="employer_invite_known",
-            language=language,
-            context={"employer": employer, "inviter": inviter},
-        )
-        db.session.commit()
+        notifications.invitation_for_known_address(email, employer, inviter, language)
         return
     token = issue_token(TokenPurpose.INVITE, INVITE_LIFETIME, employer_id=employer.id, email=email)
-    queue_mail(
-        kind="employer.invite",
-        recipient=email,
-        template="employer_invite",
-        language=language,
-        context={
-            "employer": employer,
-            "inviter": inviter,
-            "link": external_url("employer.join", token=token),
-            "days": INVITE_LIFETIME.days,
-        },
-    )
-    db.session.commit()
+    notifications.invitation(email, employer, inviter, token, language)
 
 
 def accept_invitation(token: AccountToken, full_name: str, password: str) -> User:
@@ -250,7 +153,8 @@ def accept_invitation(token: AccountToken, full_name: str, password: str) -> Use
         .where(AccountToken.purpose == TokenPurpose.INVITE, AccountToken.email == token.email)
         .values(used_at=now)
     )
-    db.session.commit()
+    db.session.flush()
+    record("user.created", user, changes={"role": Role.EMPLOYER.value, "employer_id": token.employer_id})
     return user
 
 
@@ -259,134 +163,15 @@ def remove_user(user: User) -> None:
     db.session.execute(
         delete(AccountToken).where(or_(AccountToken.user_id == user.id, AccountToken.email == user.email))
     )
+    record("user.removed", user, changes={"employer_id": user.employer_id})
     db.session.delete(user)
-    db.session.commit()
-
-
-# Vacancies
-
-
-def _apply_vacancy_data(vacancy: Vacancy, data: VacancyData) -> None:
-    """Copy the form's values onto a vacancy."""
-    for name in (
-        "title",
-        "occupation_group_code",
-        "skill_level",
-        "town_id",
-        "place_name",
-        "place_postal_code",
-        "contract",
-        "starts_on",
-        "salary_min",
-        "salary_max",
-        "salary_period",
-        "description",
-        "apply_url",
-        "apply_email",
-        "valid_until",
-    ):
-        setattr(vacancy, name, getattr(data, name))
-    if data.town_id is not None:
-        vacancy.place_name = ""
-        vacancy.place_postal_code = ""
-    vacancy.working_time_list = data.working_times
-
-
-def index_vacancy(vacancy: Vacancy) -> None:
-    """Replace the vacancy's search terms with those of its current title and description."""
-    db.session.flush()
-    db.session.execute(delete(VacancyTerm).where(VacancyTerm.vacancy_id == vacancy.id))
-    terms = weighted_terms(vacancy.title, vacancy.description)
-    if terms:
-        db.session.execute(
-            VacancyTerm.__table__.insert(),
-            [{"token": token, "vacancy_id": vacancy.id, "weight": weight} for token, weight in terms.items()],
-        )
-    db.session.expire(vacancy, ["terms"])
-
-
-def create_vacancy(employer: Employer, data: VacancyData) -> Vacancy:
-    """A new draft vacancy."""
-    vacancy = Vacancy(employer=employer, status=VacancyStatus.DRAFT)
-    _apply_vacancy_data(vacancy, data)
-    db.session.add(vacancy)
-    index_vacancy(vacancy)
-    db.session.commit()
-    return vacancy
-
-
-def update_vacancy(vacancy: Vacancy, data: VacancyData) -> Vacancy:
-    """Change a draft or submitted vacancy."""
-    if not vacancy.is_editable:
-        raise OperationError("only drafts and submitted vacancies can be changed")
-    _apply_vacancy_data(vacancy, data)
-    index_vacancy(vacancy)
-    db.session.commit()
-    return vacancy
-
-
-def submit_vacancy(vacancy: Vacancy, now: datetime | None = None) -> Vacancy:
-    """Hand a draft to the organizers for approval."""
-    if vacancy.status != VacancyStatus.DRAFT:
-        raise OperationError("only drafts can be submitted")
-    vacancy.status = VacancyStatus.SUBMITTED
-    vacancy.submitted_at = now or utcnow()
-    db.session.commit()
-    return vacancy
-
-
-def publish_vacancy(vacancy_id: int, now: datetime | None = None) -> Vacancy:
-    """Approve a submitted vacancy of an approved employer: it goes on the board."""
-    now = now or utcnow()
-    vacancy = db.session.get(Vacancy, vacancy_id)
-    if vacancy is None:
-        raise OperationError(f"no vacancy with id {vacancy_id}")
-    if vacancy.status != VacancyStatus.SUBMITTED:
-        raise OperationError(f"vacancy {vacancy_id} is {vacancy.status}, not submitted")
-    if not vacancy.employer.is_approved:
-        raise OperationError("the employer is not approved yet")
-    if vacancy.valid_until < berlin_today(now):
-        raise OperationError("the vacancy's valid-until date has passed")
-    vacancy.status = VacancyStatus.PUBLISHED
-    vacancy.published_at = now
-    db.session.commit()
-    return vacancy
-
-
-def _close(vacancy: Vacancy, status: VacancyStatus, now: datetime | None) -> Vacancy:
-    """Take a vacancy off its way to the board."""
-    if not vacancy.is_open:
-        raise OperationError(f"the vacancy is {vacancy.status} already")
-    vacancy.status = status
-    vacancy.closed_at = now or utcnow()
-    db.session.commit()
-    return vacancy
-
-
-def withdraw_vacancy(vacancy: Vacancy, now: datetime | None = None) -> Vacancy:
-    """The employer takes the vacancy back, whatever its state."""
-    return _close(vacancy, VacancyStatus.WITHDRAWN, now)
-
-
-def mark_filled(vacancy: Vacancy, now: datetime | None = None) -> Vacancy:
-    """The position is taken."""
-    return _close(vacancy, VacancyStatus.FILLED, now)
-
-
-def expire_vacancies(now: datetime | None = None) -> int:
-    """Mark published vacancies whose valid-until day has passed as expired; return how many."""
-    now = now or utcnow()
-    result = db.session.execute(
-        update(Vacancy)
-        .where(Vacancy.status == VacancyStatus.PUBLISHED, Vacancy.valid_until < berlin_today(now))
-        .values(status=VacancyStatus.EXPIRED, closed_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return result.rowcount
 
 
 # Stands
+
+
+def _record_stand(verb: str, stand: StandBooking) -> None:
+    record(verb, stand, town_id=stand.event.venue.town_id, changes={"event_id": stand.event_id})
 
 
 def request_stand(employer: Employer, event: Event, space_note: str, needs_power: bool) -> StandBooking:
@@ -405,7 +190,8 @@ def request_stand(employer: Employer, event: Event, space_note: str, needs_power
     stand.needs_power = needs_power
     stand.status = StandStatus.REQUESTED
     stand.confirmed_at = None
-    db.session.commit()
+    db.session.flush()
+    _record_stand("stand.requested", stand)
     return stand
 
 
@@ -414,7 +200,7 @@ def cancel_stand(stand: StandBooking) -> StandBooking:
     if stand.status == StandStatus.CANCELLED:
         raise OperationError("the stand is cancelled already")
     stand.status = StandStatus.CANCELLED
-    db.session.commit()
+    _record_stand("stand.cancelled", stand)
     return stand
 
 
@@ -427,14 +213,7 @@ def confirm_stand(stand_id: int, now: datetime | None = None) -> StandBooking:
         raise OperationError(f"stand booking {stand_id} is {stand.status}, not requested")
     stand.status = StandStatus.CONFIRMED
     stand.confirmed_at = now or utcnow()
+    _record_stand("stand.confirmed", stand)
     for user in stand.employer.users:
-        queue_mail(
-            kind="employer.stand_confirmed",
-            recipient=user.email,
-            recipient_name=user.full_name or None,
-            template="employer_stand_confirmed",
-            language="de",
-            context={"user": user, "stand": stand, "event": stand.event, "link": external_url("employer.stands")},
-        )
-    db.session.commit()
+        notifications.stand_confirmed(user, stand)
     return stand

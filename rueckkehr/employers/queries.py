@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
-from ..database import utcnow
+from ..dates import berlin_today, utcnow
 from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..occupations.models import OccupationGroup
@@ -22,7 +22,6 @@ from .models import (
     VacancyStatus,
     VacancyTerm,
 )
-from .operations import berlin_today
 from .search import query_tokens
 
 PAGE_SIZE = 20

@@ -10,7 +10,7 @@ import markdown
 import nh3
 from markupsafe import Markup
 
-from ..database import BERLIN
+from ..dates import BERLIN
 from ..urls import external_url
 from .models import Employer, SalaryPeriod, Vacancy, WorkingTime
 
@@ -62,12 +62,12 @@ def organization(employer: Employer) -> dict[str, Any]:
     data: dict[str, Any] = {
         "@type": "Organization",
         "name": employer.name,
-        "url": external_url("employers.detail", employer_id=employer.id),
+        "url": external_url("employer_pages.detail", employer_id=employer.id),
     }
     if employer.website:
         data["sameAs"] = employer.website
     if employer.logo_filename:
-        data["logo"] = external_url("employers.logo", employer_id=employer.id, filename=employer.logo_filename)
+        data["logo"] = external_url("employer_pages.logo", employer_id=employer.id, filename=employer.logo_filename)
     return data
 
 
@@ -105,7 +105,7 @@ def job_posting(vacancy: Vacancy) -> dict[str, Any]:
         "hiringOrganization": organization(employer),
         "jobLocation": {"@type": "Place", "address": address},
         "identifier": {"@type": "PropertyValue", "name": employer.name, "value": str(vacancy.id)},
-        "url": external_url("jobs.detail", vacancy_id=vacancy.id),
+        "url": external_url("jobs_board.detail", vacancy_id=vacancy.id),
         "directApply": False,
     }
     if vacancy.starts_on:

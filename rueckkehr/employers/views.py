@@ -17,7 +17,7 @@ from .queries import (
     public_employers,
 )
 
-bp = Blueprint("employers", __name__, url_prefix="/employers")
+bp = Blueprint("employer_pages", __name__, url_prefix="/employers")
 
 
 @bp.get("")

@@ -1,4 +1,4 @@
-"""iCalendar for events: invitations (REQUEST, CANCEL) per registration, single files and subscribable feeds.
+"""iCalendar for events: invitations (REQUEST, CANCEL) for one attendee, single files and subscribable feeds.
 
 Escaping, folding at 75 octets and CRLF line ends are left to ``icalendar``; this module decides what goes in.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
@@ -16,12 +17,9 @@ from flask_babel import gettext as _
 from icalendar import Alarm, Calendar, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vDuration, vRecur
 from icalendar import Event as VEvent
 
-from ..database import BERLIN, utcnow
+from ..dates import BERLIN, utcnow
 from ..i18n import format_clock, format_event_time
-from ..mail.outbox import mail_domain
-from ..registrations.links import registration_url
-from ..registrations.models import Registration
-from ..urls import external_url
+from ..urls import external_url, site_host
 from .models import Event
 
 TZID = "Europe/Berlin"
@@ -56,12 +54,7 @@ def berlin_timezone() -> Timezone:
 
 def event_uid(event: Event) -> str:
     """The UID of an event in files and feeds, on the site's host."""
-    return f"event-{event.id}@{mail_domain()}"
-
-
-def registration_uid(registration: Registration) -> str:
-    """The UID of a registration's invitation: stable for the registration, new for a new registration."""
-    return f"{registration.uid}@{mail_domain()}"
+    return f"event-{event.id}@{site_host()}"
 
 
 def _calendar(method: str) -> Calendar:
@@ -138,39 +131,44 @@ class InviteMethod(enum.StrEnum):
     CANCEL = "CANCEL"
 
 
-def invitation(registration: Registration, *, method: str = InviteMethod.REQUEST, note: str | None = None) -> bytes:
-    """The iTIP invitation (RFC 5546) of one registration, in the registrant's language.
+@dataclass(frozen=True)
+class Attendee:
+    """The person an invitation is for."""
 
+    email: str
+    name: str
+
+
+def invitation(
+    event: Event,
+    attendee: Attendee,
+    *,
+    uid: str,
+    sequence: int,
+    language: str,
+    link_label: str,
+    link: str,
+    method: str = InviteMethod.REQUEST,
+    note: str | None = None,
+) -> bytes:
+    """An iTIP invitation (RFC 5546) to an event for one attendee, in their language.
+
+    :param uid: stable for what the attendee holds (their registration), so updates and a CANCEL replace the entry.
+    :param link_label: a (lazily translated) label put before ``link`` in the description.
     :param note: a short text put first in the description, e.g. what an update changed.
     """
-    event = registration.event
-    profile = registration.profile
     cancelled = method == InviteMethod.CANCEL
-    with force_locale(profile.language):
+    with force_locale(language):
         calendar = _calendar(method)
         calendar.add_component(berlin_timezone())
-        vevent = _vevent(
-            event,
-            uid=registration_uid(registration),
-            sequence=registration.sequence,
-            stamp=utcnow(),
-            cancelled=cancelled,
-        )
-        vevent.add(
-            "description",
-            _description(
-                event,
-                note=note,
-                link_label=_("Ihre Anmeldung ansehen oder stornieren:"),
-                link=registration_url(registration),
-            ),
-        )
-        attendee = vCalAddress(f"mailto:{profile.email}")
-        attendee.params["cn"] = profile.full_name
-        attendee.params["role"] = "REQ-PARTICIPANT"
-        attendee.params["partstat"] = "DECLINED" if cancelled else "ACCEPTED"
-        attendee.params["rsvp"] = "FALSE"
-        vevent.add("attendee", attendee)
+        vevent = _vevent(event, uid=uid, sequence=sequence, stamp=utcnow(), cancelled=cancelled)
+        vevent.add("description", _description(event, note=note, link_label=str(link_label), link=link))
+        address = vCalAddress(f"mailto:{attendee.email}")
+        address.params["cn"] = attendee.name
+        address.params["role"] = "REQ-PARTICIPANT"
+        address.params["partstat"] = "DECLINED" if cancelled else "ACCEPTED"
+        address.params["rsvp"] = "FALSE"
+        vevent.add("attendee", address)
         if not cancelled:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")

@@ -13,10 +13,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.http import is_resource_modified
 
+from ..dates import BERLIN
 from ..places.models import Town
 from ..urls import external_url
 from .calendar import event_file, feed
-from .queries import BERLIN, feed_events, feed_version, get_public_event, town_by_slug
+from .queries import feed_events, feed_version, get_public_event, town_by_slug
 
 bp = Blueprint("feeds", __name__)
 

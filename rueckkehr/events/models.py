@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, string_enum, utcnow
-from ..extensions import db
+from ..database import UTCDateTime, string_enum
+from ..dates import utcnow
+from ..extensions import Model
 from ..places.models import Venue
 
 
@@ -21,7 +22,7 @@ class EventStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class EventSeries(db.Model):
+class EventSeries(Model):
     """A group of events held together, e.g. "Rückkehrertage 2026"."""
 
     __tablename__ = "event_series"
@@ -33,7 +34,7 @@ class EventSeries(db.Model):
     events: Mapped[list[Event]] = relationship(back_populates="series", order_by="Event.starts_at")
 
 
-class Event(db.Model):
+class Event(Model):
     """One event at one venue; times are stored in UTC and shown in Europe/Berlin."""
 
     __tablename__ = "events"
@@ -80,7 +81,7 @@ class Event(db.Model):
         return f"<Event {self.id} {self.title!r}>"
 
 
-class ProgrammeItem(db.Model):
+class ProgrammeItem(Model):
     """A timed item of an event's programme."""
 
     __tablename__ = "programme_items"

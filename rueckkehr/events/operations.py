@@ -1,22 +1,24 @@
-"""Changes organizers make to a published event: move it in time or place, or call it off.
+"""Changes organizers make to an event (move it in time or place, or call it off) and the lock every seat change takes.
 
-Every change takes the event's lock, raises the event's SEQUENCE (files and feeds) and mails the registrants an
-updated invitation or a cancellation in their language, in the same transaction.
+Every change takes the event's lock, raises the event's SEQUENCE (files and feeds), writes its audit entry and tells
+the packages above through ``signals.event_changed`` or ``signals.event_cancelled``, inside the same transaction:
+registrations then mails its registrants an updated invitation or a cancellation.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 
-from ..database import utcnow
+from ..audit.operations import record
+from ..dates import utcnow
 from ..extensions import db
 from ..places.models import Venue
-from ..registrations import notifications
-from ..registrations.models import ACTIVE, Registration, RegistrationStatus
-from ..registrations.operations import confirmation_deadline, lock_event
-from .calendar import change_note, location_text
+from ..transactions import begin_writing
+from . import signals
+from .calendar import location_text
 from .models import Event, EventStatus
 
 
@@ -24,14 +26,44 @@ class EventChangeError(ValueError):
     """A change that cannot be made, e.g. an end before the start or a change to a cancelled event."""
 
 
-def _registrations(event_id: int, statuses: tuple[RegistrationStatus, ...]) -> list[Registration]:
-    return list(
-        db.session.scalars(
-            select(Registration)
-            .where(Registration.event_id == event_id, Registration.status.in_(statuses))
-            .order_by(Registration.id)
-        )
+@dataclass(frozen=True)
+class EventChange:
+    """What an event was before it moved; ``None`` where that part did not change."""
+
+    old_starts_at: datetime | None
+    old_ends_at: datetime | None
+    old_location: str | None
+
+    @property
+    def time_changed(self) -> bool:
+        """Whether the event moved in time."""
+        return self.old_starts_at is not None
+
+    @property
+    def venue_changed(self) -> bool:
+        """Whether the event moved to another place."""
+        return self.old_location is not None
+
+
+def lock_events(event_ids: list[int]) -> list[Event]:
+    """Hold these events exclusively until the unit of work ends (row locks in id order, so two callers never
+    deadlock; on SQLite the write lock of the whole database, taken when the transaction began)."""
+    begin_writing()
+    query = (
+        select(Event)
+        .where(Event.id.in_(sorted(set(event_ids))))
+        .order_by(Event.id)
+        .execution_options(populate_existing=True)
     )
+    if db.session.get_bind().dialect.name != "sqlite":
+        query = query.with_for_update()
+    return list(db.session.scalars(query))
+
+
+def lock_event(event_id: int) -> Event:
+    """Hold one event exclusively until the unit of work ends."""
+    [event] = lock_events([event_id])
+    return event
 
 
 def change_event(
@@ -42,65 +74,51 @@ def change_event(
     venue_id: int | None = None,
     now: datetime | None = None,
 ) -> Event:
-    """Move an event in time or to another venue; confirmed registrants of a published event get updated invites.
+    """Move an event in time or to another venue; registrations answers with updated invitations.
 
-    Arguments left out keep their value; a change to the same value sends nothing.
+    Arguments left out keep their value; a change to the same value changes nothing.
     """
     now = now or utcnow()
     event = lock_event(event_id)
     if event.status == EventStatus.CANCELLED:
-        db.session.rollback()
         raise EventChangeError("cancelled")
-    old_starts_at, old_ends_at, old_location = event.starts_at, event.ends_at, location_text(event)
     new_starts_at = starts_at or event.starts_at
     new_ends_at = ends_at or event.ends_at
     if new_ends_at <= new_starts_at:
-        db.session.rollback()
         raise EventChangeError("ends_before_start")
     time_changed = (new_starts_at, new_ends_at) != (event.starts_at, event.ends_at)
     venue_changed = venue_id is not None and venue_id != event.venue_id
     if not (time_changed or venue_changed):
-        db.session.rollback()
         return event
+    change = EventChange(
+        old_starts_at=event.starts_at if time_changed else None,
+        old_ends_at=event.ends_at if time_changed else None,
+        old_location=location_text(event) if venue_changed else None,
+    )
     if venue_changed:
         venue = db.session.get(Venue, venue_id)
         if venue is None:
-            db.session.rollback()
             raise EventChangeError("unknown_venue")
         event.venue = venue
     event.starts_at, event.ends_at = new_starts_at, new_ends_at
     event.sequence += 1
     event.updated_at = now
-    for pending in _registrations(event.id, (RegistrationStatus.UNCONFIRMED, RegistrationStatus.WAITING)):
-        if pending.confirmed_at is None:  # still never later than two hours before the (new) start
-            pending.expires_at = confirmation_deadline(event, pending.created_at)
     db.session.flush()
-    if event.status == EventStatus.PUBLISHED:
-        for registration in _registrations(event.id, (RegistrationStatus.CONFIRMED,)):
-            registration.sequence += 1
-            db.session.flush()
-            notifications.event_changed(
-                registration,
-                lambda: change_note(
-                    event,
-                    old_starts_at=old_starts_at if time_changed else None,
-                    old_ends_at=old_ends_at if time_changed else None,
-                    old_location=old_location if venue_changed else None,
-                ),
-            )
-    db.session.commit()
+    record(
+        "event.changed",
+        event,
+        town_id=event.venue.town_id,
+        changes={"time": time_changed, "venue_id": event.venue_id if venue_changed else None},
+    )
+    signals.event_changed.send(event, change=change)
     return event
 
 
 def cancel_event(event_id: int, now: datetime | None = None) -> Event:
-    """Call an event off: every active registrant is told; those holding an invitation get a CANCEL for it.
-
-    The registrations keep their state (the event's status says it all); the event stays public as cancelled.
-    """
+    """Call an event off; it stays public as cancelled, and registrations tells its registrants."""
     now = now or utcnow()
     event = lock_event(event_id)
     if event.status == EventStatus.CANCELLED:
-        db.session.rollback()
         return event
     was_published = event.status == EventStatus.PUBLISHED
     event.status = EventStatus.CANCELLED
@@ -108,12 +126,6 @@ def cancel_event(event_id: int, now: datetime | None = None) -> Event:
     event.sequence += 1
     event.updated_at = now
     db.session.flush()
-    if was_published:
-        for registration in _registrations(event.id, ACTIVE):
-            holds_invite = registration.status == RegistrationStatus.CONFIRMED
-            if holds_invite:
-                registration.sequence += 1
-                db.session.flush()
-            notifications.event_cancelled(registration, with_invite=holds_invite)
-    db.session.commit()
+    record("event.cancelled", event, town_id=event.venue.town_id, changes={"was_published": was_published})
+    signals.event_cancelled.send(event, was_published=was_published)
     return event

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..database import BERLIN, utcnow
+from ..dates import berlin_today, month_bounds, months_from, utcnow
 from ..extensions import db
 from ..places.models import Town, Venue
 from .models import Event, EventStatus
@@ -33,13 +33,6 @@ def parse_month(value: str) -> date:
     if not 2000 <= parsed.year <= 2100:
         raise ValueError(value)
     return parsed.date()
-
-
-def month_bounds(month: date) -> tuple[datetime, datetime]:
-    """The start and end of a month in Berlin time, as UTC datetimes."""
-    start = datetime(month.year, month.month, 1, tzinfo=BERLIN)
-    following = datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=BERLIN)
-    return start.astimezone(UTC), following.astimezone(UTC)
 
 
 def public_events_query() -> Select[tuple[Event]]:
@@ -95,13 +88,7 @@ def town_by_slug(slug: str) -> Town | None:
 
 def month_choices(now: datetime | None = None, count: int = 12) -> list[date]:
     """The first days of the current and the following months, for the month filter."""
-    today = (now or utcnow()).astimezone(BERLIN).date()
-    months = []
-    year, month = today.year, today.month
-    for _ in range(count):
-        months.append(date(year, month, 1))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
+    return months_from(berlin_today(now), count)
 
 
 @dataclass(frozen=True)

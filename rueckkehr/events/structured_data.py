@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from ..database import BERLIN
-from ..employers.models import Employer
-from ..employers.rendering import organization
+from ..dates import BERLIN
 from ..urls import external_url
 from .models import Event
 
 
-def event_json_ld(event: Event, exhibitors: list[Employer] = ()) -> dict[str, Any]:
-    """schema.org Event for an event page; exhibitors are listed as sponsors."""
+def event_json_ld(event: Event, sponsors: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """schema.org Event for an event page; ``sponsors`` are the exhibitors as schema.org Organizations."""
     venue = event.venue
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -41,6 +40,6 @@ def event_json_ld(event: Event, exhibitors: list[Employer] = ()) -> dict[str, An
         "organizer": {"@type": "Organization", "name": "Regionaler Wachstumskern Westlausitz"},
         "url": external_url("events.detail", event_id=event.id),
     }
-    if exhibitors:
-        data["sponsor"] = [organization(employer) for employer in exhibitors]
+    if sponsors:
+        data["sponsor"] = list(sponsors)
     return data

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from blinker import NamedSignal
 from flask import Blueprint, abort, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..database import utcnow
-from ..employers.queries import confirmed_exhibitors
-from ..registrations.operations import seats_left
+from ..dates import utcnow
 from .feeds import feed_url, webcal_url
 from .models import registration_state
 from .queries import (
@@ -20,9 +21,18 @@ from .queries import (
     parse_month,
     town_by_slug,
 )
+from .signals import event_list, event_page
 from .structured_data import event_json_ld
 
 bp = Blueprint("events", __name__, url_prefix="/events")
+
+
+def contributions(signal: NamedSignal, sender: object) -> dict[str, Any]:
+    """What the packages above add to a page of events (seats, exhibitors), merged from their answers."""
+    merged: dict[str, Any] = {}
+    for _receiver, values in signal.send(sender):
+        merged.update(values or {})
+    return merged
 
 
 @bp.get("")
@@ -45,9 +55,11 @@ def index() -> str:
             )
     filters = EventFilter(town=town, month=month, past=request.args.get("past") == "1")
     subscribe_url = feed_url(town, str(get_locale()))
+    events = list_events(filters)
     return render_template(
         "events/index.html",
-        events=list_events(filters),
+        **contributions(event_list, events),
+        events=events,
         filters=filters,
         towns=towns,
         errors=errors,
@@ -60,17 +72,16 @@ def index() -> str:
 
 @bp.get("/<int:event_id>")
 def detail(event_id: int) -> str:
-    """One event: date, venue, programme, seats left and the way to register."""
+    """One event: date, venue, programme, seats left, exhibitors and the way to register."""
     event = get_public_event(event_id) or abort(404)
-    exhibitors = confirmed_exhibitors(event.id)
+    extra = contributions(event_page, event)
     subscribe_url = feed_url(event.venue.town, str(get_locale()))
     return render_template(
         "events/detail.html",
+        **extra,
         event=event,
-        seats_left=seats_left(event),
         registration=registration_state(event, utcnow()),
-        exhibitors=exhibitors,
-        json_ld=event_json_ld(event, exhibitors),
+        json_ld=event_json_ld(event, extra.get("sponsors", ())),
         subscribe_url=subscribe_url,
         webcal_url=webcal_url(subscribe_url),
     )

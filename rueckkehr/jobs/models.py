@@ -8,10 +8,10 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 
 
-class JobRun(db.Model):
+class JobRun(Model):
     """When a job last ran, and who holds it now."""
 
     __tablename__ = "job_runs"

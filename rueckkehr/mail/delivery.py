@@ -1,8 +1,9 @@
 """Deliver queued mails over SMTP, exactly once in all but the rarest case, with retries and backoff.
 
-A mail is claimed by one atomic UPDATE (queued → sending, with a lease) before it is sent and marked sent after.
-Only a worker that dies after the SMTP server accepted a mail and before it marked the row sent leaves a lease that
-runs out; the mail is then sent a second time. That window is a few milliseconds wide.
+A mail is claimed by one atomic UPDATE (queued → sending, with a lease) and that claim is committed before the mail
+server is asked; the mail is marked sent in a second short unit of work after. Only a worker that dies after the
+SMTP server accepted a mail and before it marked the row sent leaves a lease that runs out; the mail is then sent a
+second time. That window is a few milliseconds wide.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from email import message_from_bytes, policy
 from email.utils import parseaddr
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 
-from ..database import begin_write_transaction, utcnow
+from ..dates import utcnow
 from ..extensions import db
+from ..transactions import unit_of_work
 from .models import OutboxMessage, OutboxStatus
 
 LEASE = timedelta(minutes=5)
@@ -26,23 +28,29 @@ MAX_ATTEMPTS = len(BACKOFF) + 1
 SMTP_TIMEOUT_SECONDS = 30
 
 
-def _claim(message_id: int, now: datetime) -> bool:
-    """Mark one mail in flight if it is due and nobody else holds it."""
-    begin_write_transaction()
-    result = db.session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            or_(
-                and_(OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.next_attempt_at <= now),
-                and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.locked_until < now),
-            ),
-        )
-        .values(status=OutboxStatus.SENDING, locked_until=now + LEASE)
-        .execution_options(synchronize_session=False)
+def is_due(now: datetime) -> ColumnElement[bool]:
+    """A mail is due when it is queued and its time has come, or in flight with a lease that ran out."""
+    return or_(
+        and_(OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.locked_until < now),
     )
-    db.session.commit()
-    return result.rowcount == 1
+
+
+def _claim(message_id: int, now: datetime) -> tuple[str, bytes] | None:
+    """Mark one mail in flight if it is due and nobody else holds it; return its recipient and bytes."""
+    with unit_of_work():
+        result = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, is_due(now))
+            .values(status=OutboxStatus.SENDING, locked_until=now + LEASE)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            return None
+        row = db.session.execute(
+            select(OutboxMessage.recipient, OutboxMessage.raw).where(OutboxMessage.id == message_id)
+        ).one()
+        return row.recipient, row.raw
 
 
 def _smtp() -> smtplib.SMTP:
@@ -63,60 +71,55 @@ def _envelope_sender() -> str:
 
 
 def due_ids(now: datetime | None = None, limit: int = 200) -> list[int]:
-    """Ids of mails that are due now (queued and due, or in flight with a lease run out)."""
-    now = now or utcnow()
-    return list(
-        db.session.scalars(
-            select(OutboxMessage.id)
-            .where(
-                or_(
-                    and_(OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.next_attempt_at <= now),
-                    and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.locked_until < now),
-                )
-            )
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-        )
-    )
+    """Ids of mails that are due now."""
+    query = select(OutboxMessage.id).where(is_due(now or utcnow())).order_by(OutboxMessage.id).limit(limit)
+    return list(db.session.scalars(query))
+
+
+def _mark_sent(message_id: int) -> None:
+    with unit_of_work():
+        row = db.session.get(OutboxMessage, message_id, populate_existing=True)
+        if row is not None:  # erased together with its returnee's data meanwhile
+            row.status = OutboxStatus.SENT
+            row.sent_at = utcnow()
+            row.locked_until = None
+            row.attempts += 1
+
+
+def _mark_failed(message_id: int, error: Exception, now: datetime) -> OutboxStatus | None:
+    with unit_of_work():
+        row = db.session.get(OutboxMessage, message_id, populate_existing=True)
+        if row is None:
+            return None
+        _record_failure(row, error, now)
+        return row.status
 
 
 def deliver(ids: Iterable[int]) -> dict[str, int]:
-    """Deliver the given mails if they are due; return counts of sent and failed attempts."""
+    """Deliver the given mails if they are due, over one connection; return counts of sent and failed attempts."""
     counts = {"sent": 0, "retry": 0, "failed": 0}
     connection: smtplib.SMTP | None = None
     try:
         for message_id in ids:
             now = utcnow()
-            if not _claim(message_id, now):
+            claimed = _claim(message_id, now)
+            if claimed is None:
                 continue
-            row = db.session.get(OutboxMessage, message_id, populate_existing=True)
-            if row is None:  # erased together with its returnee's data
-                db.session.commit()
-                continue
-            recipient, raw = row.recipient, row.raw
-            db.session.commit()
+            recipient, raw = claimed
             try:
                 if connection is None:
                     connection = _smtp()
                 parsed = message_from_bytes(raw, policy=policy.SMTP)
                 connection.send_message(parsed, from_addr=_envelope_sender(), to_addrs=[recipient])
             except Exception as error:
-                connection = _close(connection)
-                begin_write_transaction()
-                row = db.session.get(OutboxMessage, message_id, populate_existing=True)
-                if row is not None:
-                    _record_failure(row, error, now)
-                    counts["failed" if row.status == OutboxStatus.FAILED else "retry"] += 1
+                _close(connection)
+                connection = None
+                status = _mark_failed(message_id, error, now)
+                if status is not None:
+                    counts["failed" if status == OutboxStatus.FAILED else "retry"] += 1
             else:
-                begin_write_transaction()
-                row = db.session.get(OutboxMessage, message_id, populate_existing=True)
-                if row is not None:
-                    row.status = OutboxStatus.SENT
-                    row.sent_at = utcnow()
-                    row.locked_until = None
-                    row.attempts += 1
+                _mark_sent(message_id)
                 counts["sent"] += 1
-            db.session.commit()
     finally:
         _close(connection)
     return counts

@@ -1,14 +1,21 @@
-"""Hand queued mails to delivery after the request: in the app by default, to Celery when a broker is set."""
+"""Hand committed mails to delivery: beside the response in a request, at once elsewhere, or to Celery with a broker.
+
+``outbox.queue_mail`` registers each new row with ``transactions.after_commit``; when the unit of work commits, the
+rows go to ``hand_over``. A request must not wait for the mail server, so there the delivery runs in a thread;
+a CLI command or a job delivers before it ends. If delivery fails, the mails stay queued for ``flask jobs run``.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import click
-from flask import Flask, Response, current_app, g
+from flask import current_app, has_request_context
 
-from ..database import WRITER_FLAG
+from ..actors import acting_as, current_actor
+from ..transactions import unit_of_work
 from .delivery import deliver, deliver_due, status_counts
 
 
@@ -17,7 +24,7 @@ def dispatch(ids: list[int]) -> None:
     if not ids:
         return
     if current_app.config.get("CELERY_BROKER_URL"):
-        from ..tasks import deliver_mail
+        from .tasks import deliver_mail
 
         for message_id in ids:
             deliver_mail.delay(message_id)
@@ -25,34 +32,40 @@ def dispatch(ids: list[int]) -> None:
     deliver(ids)
 
 
-def _after_request(response: Response) -> Response:
-    """Deliver the mails this request queued (if its transaction committed) beside the response, in a thread.
-
-    A thread rather than the response's close hook: servers differ in when they close a response (werkzeug's
-    development server can hold it open while it drains the socket), and mail should not wait for that.
-    """
-    ids = g.pop("outbox_ids", None)
-    if ids:
-        in_background(dispatch, ids)  # if delivery fails, the mails stay queued for `flask jobs run`
-    return response
+def hand_over(ids: list[int]) -> None:
+    """After a commit: deliver the mails it queued, beside the response when a request committed them."""
+    if has_request_context():
+        _in_thread(dispatch, ids)
+    else:
+        dispatch(ids)
 
 
-def in_background(function: Callable[..., object], *args: object) -> None:
-    """Run ``function`` beside the response, in its own application context, and deliver the mails it queued.
+def beside_response(function: Callable[..., Any], *args: Any) -> None:
+    """Run ``function`` as one unit of work in a thread of its own, in the current actor's name; the mails it
+    queues are delivered in that thread once it has committed.
 
     For answers that must not reveal by their timing whether there was anything to do (e.g. "Link erneut
     zusenden" for an unknown address): the request returns at once either way.
     """
-    app = current_app._get_current_object()
+    actor = current_actor()
+
+    def unit() -> None:
+        with acting_as(actor), unit_of_work():
+            function(*args)
+
+    _in_thread(unit)
+
+
+def _in_thread(function: Callable[..., Any], *args: Any) -> None:
+    """Run ``function`` in a daemon thread with its own application context; log what goes wrong."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
 
     def run() -> None:
         with app.app_context():
-            setattr(g, WRITER_FLAG, True)
             try:
                 function(*args)
-                dispatch(g.pop("outbox_ids", []))
             except Exception:
-                app.logger.exception("Background work %s failed", getattr(function, "__name__", function))
+                app.logger.exception("Work beside the response (%s) failed", getattr(function, "__name__", function))
 
     threading.Thread(target=run, name="beside-response", daemon=True).start()
 
@@ -74,9 +87,3 @@ def status_command() -> None:
     """Print how many mails are queued, in flight, sent and failed."""
     for status, count in status_counts().items():
         click.echo(f"{status:8} {count}")
-
-
-def init_app(app: Flask) -> None:
-    """Register the after-request delivery and the CLI."""
-    app.after_request(_after_request)
-    app.cli.add_command(outbox_cli)

@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..database import UTCDateTime, string_enum, utcnow
-from ..extensions import db
+from ..database import UTCDateTime, string_enum
+from ..dates import utcnow
+from ..extensions import Model
 
 
 class OutboxStatus(enum.StrEnum):
@@ -21,7 +22,7 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """A rendered mail and its delivery state."""
 
     __tablename__ = "outbox_messages"

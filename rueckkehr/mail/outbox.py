@@ -1,7 +1,7 @@
 """Compose mails from templates in the recipient's language and queue them in the outbox.
 
 Queuing adds a row to the current transaction: the mail exists exactly when the change that caused it was
-committed. Delivery happens after the commit (see ``delivery``).
+committed. Delivery happens after the commit (``dispatch.hand_over``, then ``delivery``).
 """
 
 from __future__ import annotations
@@ -12,18 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage, MIMEPart
-from email.utils import formatdate, make_msgid, parseaddr
-from urllib.parse import urlsplit
+from email.utils import formatdate, make_msgid
 
-from flask import current_app, g, has_app_context, render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 
+from ..addresses import clean_address
 from ..extensions import db
+from ..transactions import after_commit
+from ..urls import site_host
+from .dispatch import hand_over
 from .models import OutboxMessage
-
-
-class InvalidRecipientError(ValueError):
-    """An address that cannot be put into a mail header safely."""
 
 
 @dataclass(frozen=True)
@@ -43,21 +42,6 @@ class AlternativePart:
     content_type: str
     data: str
     params: dict[str, str] = field(default_factory=dict)
-
-
-def mail_domain() -> str:
-    """The host name used in Message-IDs and calendar UIDs."""
-    return urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
-
-
-def clean_address(address: str) -> str:
-    """A bare e-mail address, refusing line breaks, display names and anything else that could inject headers."""
-    if any(char in address for char in '\r\n\t<>,;"') or any(ord(char) < 32 for char in address):
-        raise InvalidRecipientError(address)
-    name, bare = parseaddr(address)
-    if name or not bare or bare != address.strip() or bare.count("@") != 1:
-        raise InvalidRecipientError(address)
-    return bare
 
 
 def render_block(template_name: str, block: str, context: dict[str, object]) -> str:
@@ -93,7 +77,7 @@ def compose(
     username, domain = bare.rsplit("@", 1)
     message["To"] = Address(display_name=recipient_name or "", username=username, domain=domain)
     message["Date"] = formatdate(localtime=False, usegmt=True)
-    message["Message-ID"] = make_msgid(domain=mail_domain())
+    message["Message-ID"] = make_msgid(domain=site_host())
     message["Auto-Submitted"] = "auto-generated"
     message["Content-Language"] = language
     message.set_content(text_body)
@@ -159,6 +143,5 @@ def queue_mail(
     )
     db.session.add(row)
     db.session.flush()
-    if has_app_context():
-        g.setdefault("outbox_ids", []).append(row.id)
+    after_commit(hand_over, row.id)
     return row

@@ -7,7 +7,7 @@ import enum
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 
 KLDB_SOURCE = (
     "Bundesagentur für Arbeit: Klassifikation der Berufe 2010 – überarbeitete Fassung 2020 (KldB 2010), "
@@ -24,7 +24,7 @@ class SkillLevel(enum.IntEnum):
     EXPERT = 4
 
 
-class OccupationArea(db.Model):
+class OccupationArea(Model):
     """A KldB Berufsbereich (one digit)."""
 
     __tablename__ = "occupation_areas"
@@ -35,7 +35,7 @@ class OccupationArea(db.Model):
     groups: Mapped[list[OccupationGroup]] = relationship(back_populates="area", order_by="OccupationGroup.code")
 
 
-class OccupationGroup(db.Model):
+class OccupationGroup(Model):
     """A KldB Berufshauptgruppe (two digits) within its Berufsbereich."""
 
     __tablename__ = "occupation_groups"

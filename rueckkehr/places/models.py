@@ -7,10 +7,10 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 
 
-class Town(db.Model):
+class Town(Model):
     """One of the RWK towns; loaded by a data migration, addressed by an ASCII slug."""
 
     __tablename__ = "towns"
@@ -32,7 +32,7 @@ class Town(db.Model):
         return f"<Town {self.slug}>"
 
 
-class Venue(db.Model):
+class Venue(Model):
     """A place where events happen, with an address and coordinates."""
 
     __tablename__ = "venues"

@@ -9,7 +9,8 @@ from ..extensions import db
 
 
 def render_error(error: HTTPException) -> tuple[str, int]:
-    """Render the page for an HTTP error; unknown codes use the generic page."""
+    """Roll back whatever the request did, and render the page for an HTTP error (unknown codes: the generic page)."""
+    db.session.rollback()
     code = error.code or 500
     template = {403: "errors/403.html", 404: "errors/404.html", 429: "errors/429.html"}.get(code, "errors/generic.html")
     if code >= 500:

@@ -1,1 +1,22 @@
-"""Returnee registration: profiles, registrations with a waiting list, consents, self-service links."""
+"""Registrations: a returnee's seat (or waiting place) at an event, with double opt-in, invites and reminders."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Mount the registration pages, answer the signals of events and returnees, register the periodic jobs."""
+    from ..jobs.registry import Job, register_job
+    from . import receivers  # noqa: F401  (connects the signal receivers)
+    from .jobs import expire_unconfirmed, notify_waiting_after_cutoff, send_reminders
+    from .retention import purge_expired_profiles
+    from .selfservice_views import bp as links_bp
+    from .views import bp
+
+    app.register_blueprint(bp)
+    app.register_blueprint(links_bp)
+    register_job(app, Job("registrations.expire", expire_unconfirmed, order=10))
+    register_job(app, Job("registrations.cutoff", notify_waiting_after_cutoff, order=11))
+    register_job(app, Job("registrations.remind", send_reminders, order=12))
+    register_job(app, Job("registrations.purge", purge_expired_profiles, every_hours=1, order=60))

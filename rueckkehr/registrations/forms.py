@@ -1,233 +1,22 @@
-"""The registration and self-service forms, with German messages beside each field."""
+"""The registration form: the profile questions, the e-mail address, companions and the consents."""
 
 from __future__ import annotations
 
-import unicodedata
-from datetime import date
-from functools import lru_cache
-from typing import Any
-
-import phonenumbers
-from babel import Locale
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from sqlalchemy import select
-from wtforms import (
-    BooleanField,
-    EmailField,
-    Field,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Optional
 
-from ..extensions import db
-from ..forms import (
-    SKILL_LEVELS,
-    WORKING_TIMES,
-    MultiCheckboxField,
-    no_control_characters,
-    occupation_choices,
-    plain_address,
-)
-from ..places.models import Town
-from .operations import ProfileData
+from ..forms import email_field
+from ..returnees.forms import ProfileForm
+from ..returnees.models import ConsentPurpose
 
-SALUTATIONS = [
-    ("", _l("Bitte wählen (freiwillig)")),
-    ("female", _l("Frau")),
-    ("male", _l("Herr")),
-    ("diverse", _l("divers")),
-    ("none", _l("keine Angabe")),
-]
-INTERESTS = [
-    ("housing", _l("Wohnen und Bauland")),
-    ("childcare", _l("Kita und Schule")),
-    ("partner_job", _l("Job für Partner/in")),
-    ("business", _l("Existenzgründung")),
-    ("advice", _l("Beratungsgespräch")),
-]
-EMAIL_INVALID = _l("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de.")
-REASON_TOO_LONG = _l("Bitte kürzen Sie den Text auf höchstens %(max)d Zeichen.", max=1000)
-OTHER_TOWN = "other"
-PSEUDO = {"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"}
 MAX_COMPANIONS = 5
-REASON_MAX = 1000
-
-
-def country_choices() -> list[tuple[str, str]]:
-    """Countries named in the visitor's language, Germany first."""
-    return _country_choices(str(get_locale()))
-
-
-@lru_cache(maxsize=8)
-def _country_choices(locale: str) -> list[tuple[str, str]]:
-    names = Locale.parse(locale).territories
-    countries = sorted(
-        ((code, name) for code, name in names.items() if len(code) == 2 and code.isalpha() and code not in PSEUDO),
-        key=lambda item: unicodedata.normalize("NFKD", item[1]).casefold(),
-    )
-    return [("DE", names["DE"]), *[(code, name) for code, name in countries if code != "DE"]]
-
-
-def return_choices(today: date) -> list[tuple[str, str]]:
-    """ "Flexibel" or one of the next 36 months."""
-    from flask_babel import format_date
-
-    choices = [("", _l("Bitte wählen (freiwillig)")), ("flexible", _l("flexibel"))]
-    year, month = today.year, today.month
-    for _ in range(36):
-        choices.append((f"{year:04d}-{month:02d}", format_date(date(year, month, 1), "MMMM y")))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return choices
-
-
-def parse_phone(text: str | None) -> str | None:
-    """A valid phone number in E.164 (for storing), or None; national numbers are read as German."""
-    try:
-        number = phonenumbers.parse(text or "", "DE")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-class ProfileForm(FlaskForm):
-    """Who the returnee is and what they look for; shared by registration and self-service."""
-
-    salutation = SelectField(_l("Anrede"), choices=SALUTATIONS, validators=[Optional()])
-    first_name = StringField(
-        _l("Vorname"),
-        validators=[DataRequired(_l("Bitte geben Sie Ihren Vornamen an.")), Length(max=100), no_control_characters],
-    )
-    last_name = StringField(
-        _l("Nachname"),
-        validators=[DataRequired(_l("Bitte geben Sie Ihren Nachnamen an.")), Length(max=100), no_control_characters],
-    )
-    phone = StringField(
-        _l("Telefon (freiwillig)"),
-        description=_l("Mit Ländervorwahl, wenn Sie im Ausland leben, z. B. +47 22 12 34 56."),
-        validators=[Optional(), Length(max=40)],
-    )
-    postal_code = StringField(
-        _l("Postleitzahl"),
-        validators=[DataRequired(_l("Bitte geben Sie Ihre Postleitzahl an.")), Length(max=12), no_control_characters],
-    )
-    city = StringField(
-        _l("Wohnort"),
-        validators=[DataRequired(_l("Bitte geben Sie Ihren Wohnort an.")), Length(max=100), no_control_characters],
-    )
-    country = SelectField(_l("Land"), default="DE")
-    hometown = SelectField(_l("Früherer Heimatort"), validators=[Optional()])
-    hometown_other = StringField(
-        _l("Anderer Heimatort"),
-        description=_l("Nur ausfüllen, wenn Sie oben „anderer Ort“ gewählt haben."),
-        validators=[Length(max=100), no_control_characters],
-    )
-    wished_towns = MultiCheckboxField(_l("In welchen Städten möchten Sie arbeiten oder wohnen?"))
-    occupation_group = SelectField(_l("Berufsfeld"), validators=[Optional()])
-    skill_level = SelectField(
-        _l("Anforderungsniveau"),
-        choices=[("", _l("Bitte wählen (freiwillig)")), *SKILL_LEVELS],
-        validators=[Optional()],
-    )
-    working_times = MultiCheckboxField(_l("Gewünschte Arbeitszeit"), choices=WORKING_TIMES)
-    earliest_return = SelectField(_l("Frühestmögliche Rückkehr"), validators=[Optional()])
-    interests = MultiCheckboxField(_l("Wofür interessieren Sie sich?"), choices=INTERESTS)
-    partner_occupation_group = SelectField(
-        _l("Berufsfeld Ihrer Partnerin oder Ihres Partners"), validators=[Optional()]
-    )
-    partner_skill_level = SelectField(
-        _l("Anforderungsniveau Ihrer Partnerin oder Ihres Partners"),
-        choices=[("", _l("Bitte wählen (freiwillig)")), *SKILL_LEVELS],
-        validators=[Optional()],
-    )
-    reason = TextAreaField(
-        _l("Was zieht Sie zurück? (freiwillig)"),
-        description=_l("Höchstens %(max)d Zeichen.", max=REASON_MAX),
-        validators=[
-            Optional(),
-            Length(
-                max=REASON_MAX, message=_l("Bitte kürzen Sie den Text auf höchstens %(max)d Zeichen.", max=REASON_MAX)
-            ),
-            no_control_characters,
-        ],
-    )
-
-    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.country.choices = country_choices()
-        towns = db.session.scalars(select(Town).order_by(Town.sort_order)).all()
-        self.hometown.choices = [
-            ("", _l("Bitte wählen (freiwillig)")),
-            *[(town.slug, town.name) for town in towns],
-            (OTHER_TOWN, _l("anderer Ort")),
-        ]
-        self.wished_towns.choices = [(town.slug, town.name) for town in towns]
-        occupations = occupation_choices()
-        self.occupation_group.choices = {"": [("", _l("Bitte wählen (freiwillig)"))], **occupations}
-        self.partner_occupation_group.choices = {"": [("", _l("Bitte wählen (freiwillig)"))], **occupations}
-        self.earliest_return.choices = return_choices(today)
-
-    def validate_phone(self, field: Field) -> None:
-        """Any international number; a national one is read as German. What was typed stays in the field."""
-        if parse_phone(field.data) is None:
-            raise ValidationError(_l("Bitte geben Sie eine gültige Telefonnummer an, z. B. +49 3573 1234567."))
-
-    def validate_postal_code(self, field: Field) -> None:
-        """Five digits when the country is Germany."""
-        if self.country.data == "DE" and not (len(field.data.strip()) == 5 and field.data.strip().isdigit()):
-            raise ValidationError(_l("Eine deutsche Postleitzahl hat fünf Ziffern."))
-
-    def validate_hometown_other(self, field: Field) -> None:
-        """Name the other hometown when "anderer Ort" is chosen."""
-        if self.hometown.data == OTHER_TOWN and not (field.data or "").strip():
-            raise ValidationError(_l("Bitte nennen Sie Ihren früheren Heimatort."))
-
-    def profile_data(self) -> ProfileData:
-        """The typed values as the operations take them."""
-        hometown = self.hometown.data or None
-        return ProfileData(
-            salutation=self.salutation.data or None,
-            first_name=self.first_name.data.strip(),
-            last_name=self.last_name.data.strip(),
-            phone=parse_phone(self.phone.data) if self.phone.data else None,
-            postal_code=self.postal_code.data.strip(),
-            city=self.city.data.strip(),
-            country=self.country.data,
-            hometown_slug=hometown if hometown not in (None, OTHER_TOWN) else None,
-            hometown_other=(self.hometown_other.data or "").strip() or None if hometown == OTHER_TOWN else None,
-            wished_town_slugs=list(self.wished_towns.data or []),
-            occupation_group_code=self.occupation_group.data or None,
-            skill_level=int(self.skill_level.data) if self.skill_level.data else None,
-            working_times=list(self.working_times.data or []),
-            earliest_return=self.earliest_return.data or None,
-            interests=list(self.interests.data or []),
-            partner_occupation_group_code=self.partner_occupation_group.data or None,
-            partner_skill_level=int(self.partner_skill_level.data) if self.partner_skill_level.data else None,
-            reason=(self.reason.data or "").strip() or None,
-        )
 
 
 class RegistrationForm(ProfileForm):
     """The one registration form: profile, e-mail, companions and the consents."""
 
-    email = EmailField(
-        _l("E-Mail-Adresse"),
-        description=_l("An diese Adresse schicken wir den Bestätigungslink."),
-        validators=[
-            DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an.")),
-            Length(max=254),
-            plain_address,
-            Email(
-                _l("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."),
-                check_deliverability=False,
-            ),
-        ],
-    )
+    email = email_field(description=_l("An diese Adresse schicken wir den Bestätigungslink."))
     companions = SelectField(
         _l("Begleitpersonen"),
         description=_l("Jede Begleitperson braucht einen eigenen Platz."),
@@ -243,39 +32,11 @@ class RegistrationForm(ProfileForm):
     consent_news = BooleanField()
     website = StringField(_l("Bitte leer lassen"), validators=[Optional()])  # honeypot: people never see it
 
-
-class ResendLinkForm(FlaskForm):
-    """ "Link erneut zusenden"."""
-
-    email = EmailField(
-        _l("E-Mail-Adresse"),
-        validators=[
-            DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an.")),
-            Length(max=254),
-            plain_address,
-            Email(
-                _l("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."),
-                check_deliverability=False,
-            ),
-        ],
-    )
-
-
-class CodeForm(FlaskForm):
-    """The one-time code from the mail."""
-
-    code = StringField(
-        _l("Code aus der E-Mail"),
-        validators=[
-            DataRequired(_l("Bitte geben Sie den Code aus der E-Mail ein.")),
-            Length(min=6, max=6, message=_l("Der Code hat sechs Ziffern.")),
-        ],
-    )
-
-
-class ConsentsForm(FlaskForm):
-    """The optional consents on the self-service page."""
-
-    consent_job_alerts = BooleanField()
-    consent_employer_pool = BooleanField()
-    consent_news = BooleanField()
+    def optional_consents(self) -> list[ConsentPurpose]:
+        """The optional consents whose boxes are ticked."""
+        ticked = (
+            (ConsentPurpose.JOB_ALERTS, self.consent_job_alerts.data),
+            (ConsentPurpose.EMPLOYER_POOL, self.consent_employer_pool.data),
+            (ConsentPurpose.NEWS, self.consent_news.data),
+        )
+        return [purpose for purpose, on in ticked if on]

@@ -1,59 +1,22 @@
-"""Every mail of a registration, in the returnee's language, queued in the outbox.
+"""Every mail of a registration, in the returnee's language, queued in the outbox through ``returnees.send``.
 
 The calendar invite (iTIP REQUEST) joins the confirmation, promotion, update and reminder mails through
-``invite_parts``; a cancellation carries an iTIP CANCEL with the same UID.
+``invites.invite_parts``; a cancellation carries an iTIP CANCEL with the same UID.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app
 from flask_babel import force_locale
 
-from ..events.calendar import InviteMethod, invitation
-from ..mail.outbox import AlternativePart, Attachment, queue_mail
+from ..events.calendar import InviteMethod
+from ..returnees.links import manage_url
+from ..returnees.notifications import send
 from ..urls import external_url
-from .links import confirm_url, manage_token, manage_url, registration_url
-from .models import Registration, ReturneeProfile
-
-
-def _send(
-    kind: str,
-    profile: ReturneeProfile,
-    template: str,
-    language: str | None = None,
-    *,
-    alternatives: list[AlternativePart] | None = None,
-    attachments: list[Attachment] | None = None,
-    **context: object,
-) -> None:
-    queue_mail(
-        kind=kind,
-        recipient=profile.email,
-        recipient_name=profile.full_name or None,
-        template=template,
-        language=language or profile.language,
-        context={"profile": profile, **context},
-        profile_id=profile.id,
-        alternatives=alternatives or (),
-        attachments=attachments or (),
-    )
-
-
-def invite_parts(
-    registration: Registration, *, method: InviteMethod = InviteMethod.REQUEST, note: str | None = None
-) -> tuple[list[AlternativePart], list[Attachment]]:
-    """The calendar invitation of a registration: a ``text/calendar; method=…`` part and an ``invite.ics`` file.
-
-    :param method: REQUEST adds or updates the entry, CANCEL removes it (same UID, higher SEQUENCE).
-    :param note: what changed, put first in the entry's description.
-    """
-    ics = invitation(registration, method=method, note=note)
-    return (
-        [AlternativePart(content_type="text/calendar", data=ics.decode("utf-8"), params={"method": method.value})],
-        [Attachment(filename="invite.ics", content_type="text/calendar", data=ics, params={"charset": "UTF-8"})],
-    )
+from .invites import invite_parts
+from .links import confirm_url, registration_url
+from .models import Registration
 
 
 def _send_with_invite(
@@ -66,7 +29,7 @@ def _send_with_invite(
     **context: object,
 ) -> None:
     alternatives, attachments = invite_parts(registration, method=method, note=note)
-    _send(
+    send(
         kind,
         registration.profile,
         template,
@@ -80,7 +43,7 @@ def _send_with_invite(
 
 def confirm_request(registration: Registration, language: str) -> None:
     """Ask the address owner to confirm (seat held or waiting list)."""
-    _send(
+    send(
         "registration.confirm_request",
         registration.profile,
         "registration_confirm_request",
@@ -94,7 +57,7 @@ def confirm_request(registration: Registration, language: str) -> None:
 def already_registered(registration: Registration) -> None:
     """Tell the owner of an address that a new submission changed nothing, with their links."""
     profile = registration.profile
-    _send(
+    send(
         "registration.already_registered",
         profile,
         "registration_already_registered",
@@ -118,7 +81,7 @@ def confirmed(registration: Registration) -> None:
 
 def waiting_confirmed(registration: Registration, rank: int) -> None:
     """The address is confirmed and the party waits at ``rank``."""
-    _send(
+    send(
         "registration.waiting_confirmed",
         registration.profile,
         "registration_waiting_confirmed",
@@ -154,7 +117,7 @@ def cancelled(registration: Registration, *, was_waiting: bool, with_invite: boo
             was_waiting=was_waiting,
         )
         return
-    _send(
+    send(
         "registration.cancelled",
         registration.profile,
         "registration_cancelled",
@@ -192,7 +155,7 @@ def event_cancelled(registration: Registration, *, with_invite: bool) -> None:
             events_url=external_url("events.index"),
         )
         return
-    _send(
+    send(
         "registration.event_cancelled",
         registration.profile,
         "registration_event_cancelled",
@@ -215,31 +178,10 @@ def reminder(registration: Registration) -> None:
 
 def waiting_cutoff(registration: Registration) -> None:
     """Tell a waiting party that nobody moves up any more; seats at the door may be free."""
-    _send(
+    send(
         "registration.waiting_cutoff",
         registration.profile,
         "registration_waiting_cutoff",
         registration=registration,
         event=registration.event,
-    )
-
-
-def manage_link(profile: ReturneeProfile) -> None:
-    """Send the self-service link (on request, or after revoking the old ones)."""
-    _send("profile.manage_link", profile, "profile_manage_link", manage_url=manage_url(profile))
-
-
-def action_code(profile: ReturneeProfile, code: str, action: str) -> None:
-    """Send the one-time code that unlocks a data export or an erasure."""
-    _send("profile.action_code", profile, "profile_action_code", code=code, action=action)
-
-
-def reconfirm_consents(profile: ReturneeProfile) -> None:
-    """Ask, once a year, whether the running consents (job alerts, employer pool, news) should go on."""
-    _send(
-        "profile.reconfirm_consents",
-        profile,
-        "profile_reconfirm_consents",
-        reconfirm_url=external_url("selfservice.reconfirm", token=manage_token(profile)),
-        grace_days=current_app.config["CONSENT_RECONFIRM_GRACE_DAYS"],
     )

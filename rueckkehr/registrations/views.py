@@ -6,38 +6,30 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
-from ..database import utcnow
+from ..actors import acting_as, returnee
+from ..addresses import normalise_email
+from ..dates import utcnow
 from ..events.models import EventStatus, RegistrationState, registration_state
 from ..events.queries import get_public_event
 from ..extensions import limiter
-from ..ratelimits import email_key
-from .consents import CONSENT_TEXTS
+from ..ratelimits import configured, email_key
+from ..returnees.links import InvalidLinkError
+from ..returnees.views import invalid_link
 from .forms import RegistrationForm
-from .links import InvalidLinkError, registration_from_confirm_token
-from .models import ConsentPurpose, RegistrationStatus
-from .operations import RegistrationClosedError, RegistrationGoneError, register, seats_left, waiting_rank
+from .links import registration_from_confirm_token
+from .models import RegistrationStatus
+from .operations import RegistrationClosedError, RegistrationGoneError, register
 from .operations import confirm as confirm_registration
-from .selfservice_views import invalid_link
+from .seats import seats_left, waiting_rank
 
 bp = Blueprint("registrations", __name__)
 
 OUTCOME_KEY = "registration_outcome"
 
 
-@bp.app_context_processor
-def consent_context() -> dict[str, object]:
-    """The consent texts, for the form, the self-service page and the unsubscribe page."""
-    return {"consent_texts": {purpose.value: text for purpose, text in CONSENT_TEXTS.items()}}
-
-
-def registration_limit() -> str:
-    """The configured limit for registrations."""
-    return current_app.config["RATELIMIT_REGISTRATION"]
-
-
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
-@limiter.limit(registration_limit, methods=["POST"])
-@limiter.limit(registration_limit, key_func=email_key, methods=["POST"])
+@limiter.limit(configured("RATELIMIT_REGISTRATION"), methods=["POST"])
+@limiter.limit(configured("RATELIMIT_REGISTRATION"), key_func=email_key, methods=["POST"])
 def form(event_id: int) -> str | Response | tuple[str, int]:
     """The registration form; a valid submission holds a seat (or a waiting place) and mails a link."""
     event = get_public_event(event_id) or abort(404)
@@ -46,19 +38,10 @@ def form(event_id: int) -> str | Response | tuple[str, int]:
         return render_template("registrations/closed.html", event=event, state=state), 200
     registration_form = RegistrationForm(today=utcnow().date())
     if registration_form.validate_on_submit():
-        email = registration_form.email.data.strip().lower()
+        email = normalise_email(registration_form.email.data)
         if registration_form.website.data:  # a bot filled the honeypot: answer as if all went well
             session[OUTCOME_KEY] = {"event": event.id, "email": email, "waiting": False, "position": None}
             return redirect(url_for(".sent", event_id=event.id), code=303)
-        optional = [
-            purpose
-            for purpose, ticked in (
-                (ConsentPurpose.JOB_ALERTS, registration_form.consent_job_alerts.data),
-                (ConsentPurpose.EMPLOYER_POOL, registration_form.consent_employer_pool.data),
-                (ConsentPurpose.NEWS, registration_form.consent_news.data),
-            )
-            if ticked
-        ]
         try:
             outcome = register(
                 event.id,
@@ -66,7 +49,7 @@ def form(event_id: int) -> str | Response | tuple[str, int]:
                 language=str(get_locale()),
                 profile_data=registration_form.profile_data(),
                 companions=int(registration_form.companions.data),
-                optional_consents=optional,
+                optional_consents=registration_form.optional_consents(),
             )
         except RegistrationClosedError as closed:
             return render_template("registrations/closed.html", event=event, state=closed.state), 200
@@ -108,7 +91,8 @@ def confirm(token: str) -> str | tuple[str, int]:
     if request.method == "GET":
         return render_template("registrations/confirm.html", registration=registration, event=event)
     try:
-        registration = confirm_registration(registration.id)
+        with acting_as(returnee(registration.profile_id)):
+            registration = confirm_registration(registration.id)
     except RegistrationGoneError:
         return invalid_link()
     rank = waiting_rank(registration) if registration.status == RegistrationStatus.WAITING else None

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from rueckkehr.events.models import Event
-from tests.registrations.conftest import form_data
+from tests.support.registrations import form_data
 from tests.support.smtp import SMTPServer
 
 pytestmark = pytest.mark.browser

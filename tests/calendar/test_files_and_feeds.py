@@ -13,8 +13,9 @@ from rueckkehr.events.calendar import berlin_timezone
 from rueckkehr.events.models import Event, EventStatus
 from rueckkehr.events.operations import cancel_event, change_event
 from rueckkehr.places.models import Town, Venue
-from tests.calendar.conftest import TRICKY_TITLE, parse
-from tests.events.test_pages import visible_text
+from rueckkehr.transactions import unit_of_work
+from tests.support.calendars import TRICKY_TITLE, parse
+from tests.support.pages import visible_text
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -96,7 +97,8 @@ def test_feed_holds_public_events_from_ninety_days_back_and_keeps_a_cancelled_on
         venue=make_venue(name="Stadthalle Finsterwalde", town=town("finsterwalde"), locality="Finsterwalde"),
     )
     called_off = make_event(title="Fällt aus", starts_at=december_morning(24))
-    cancel_event(called_off.id)
+    with unit_of_work():
+        cancel_event(called_off.id)
 
     response = client.get("/events.ics")
 
@@ -124,8 +126,10 @@ def test_feed_holds_public_events_from_ninety_days_back_and_keeps_a_cancelled_on
 def test_cancelled_events_leave_the_feed_after_a_while(client: FlaskClient, make_event: Callable[..., Event]) -> None:
     event = make_event(starts_at=december_morning(60))
     recent = make_event(title="Kürzlich abgesagt", starts_at=december_morning(61))
-    cancel_event(event.id, now=datetime.now(UTC) - timedelta(days=31))
-    cancel_event(recent.id, now=datetime.now(UTC) - timedelta(days=29))
+    with unit_of_work():
+        cancel_event(event.id, now=datetime.now(UTC) - timedelta(days=31))
+    with unit_of_work():
+        cancel_event(recent.id, now=datetime.now(UTC) - timedelta(days=29))
 
     response = client.get("/events.ics")
     assert response.status_code == 200
@@ -156,7 +160,10 @@ def test_a_conditional_get_returns_304_without_a_body_until_the_event_changes(
         since = client.get(path, headers={"If-Modified-Since": last_modified})
         assert since.status_code == 304 and since.data == b""
 
-    change_event(event.id, starts_at=event.starts_at + timedelta(hours=1), ends_at=event.ends_at + timedelta(hours=1))
+    with unit_of_work():
+        change_event(
+            event.id, starts_at=event.starts_at + timedelta(hours=1), ends_at=event.ends_at + timedelta(hours=1)
+        )
 
     changed = client.get("/events.ics", headers={"If-None-Match": etag})
     assert changed.status_code == 200

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from rueckkehr.dates import berlin_today
 from rueckkehr.employers.models import Employer, EmployerStatus, VacancyStatus
-from rueckkehr.employers.operations import berlin_today
 from rueckkehr.employers.search import query_tokens, tokens
 
 

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from rueckkehr.employers.models import EmployerStatus, StandStatus
 from rueckkehr.events.models import Event
-from tests.events.test_pages import visible_text
+from tests.support.pages import visible_text
 
 
 def json_ld(html: str) -> dict[str, Any]:

@@ -24,7 +24,7 @@ def first_company(
     """A company with a colleague, a draft, a published vacancy and a stand."""
     employer = make_employer(name="Erste Firma GmbH")
     colleague = User(
-        email="kollege@erste-firma.example", role=Role.EMPLOYER, full_name="Karl Kollege", employer=employer
+        email="kollege@erste-firma.example", role=Role.EMPLOYER, full_name="Karl Kollege", employer_id=employer.id
     )
     colleague.set_password("correct horse battery staple")
     db.session.add(colleague)
@@ -58,7 +58,9 @@ def owned_routes(company: dict[str, Any]) -> list[tuple[str, str]]:
 
 def test_the_matrix_covers_every_employer_route_with_an_id(app: Flask, first_company: dict[str, Any]) -> None:
     with_ids = {
-        rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("employer.") and "<int:" in rule.rule
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("company_area.") and "<int:" in rule.rule
     }
     covered = set()
     for _method, path in owned_routes(first_company):

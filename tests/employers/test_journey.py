@@ -12,12 +12,14 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 
 from rueckkehr.accounts.models import User
+from rueckkehr.dates import berlin_today
 from rueckkehr.employers.models import Employer, Vacancy, VacancyStatus
-from rueckkehr.employers.operations import berlin_today, expire_vacancies
+from rueckkehr.employers.vacancies import expire_vacancies
 from rueckkehr.extensions import db
 from rueckkehr.jobs.runner import run_due_jobs
 from rueckkehr.mail.delivery import deliver_due
 from tests.support.smtp import SMTPServer
+from tests.support.units import committed
 
 SIGNUP = {
     "name": "Lausitzer Elektrotechnik GmbH",
@@ -142,7 +144,7 @@ def test_employer_journey_from_signup_to_expiry(
     from datetime import UTC, datetime, time
 
     day_after = datetime.combine(valid_until + timedelta(days=1), time(12), tzinfo=UTC)
-    assert expire_vacancies(day_after) == 1
+    assert committed(expire_vacancies, day_after) == 1
     db.session.expire_all()
     assert db.session.get(Vacancy, vacancy.id).status == VacancyStatus.EXPIRED
     assert "0 Stellen gefunden" in client.get("/jobs").get_data(as_text=True)

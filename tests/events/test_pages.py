@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from html import unescape
 
 import time_machine
 from flask.testing import FlaskClient
 
 from rueckkehr.events.models import Event, EventStatus
 from rueckkehr.places.models import Town, Venue
-
-
-def visible_text(response: object) -> str:
-    """The page's text without tags, with whitespace collapsed."""
-    html = response.get_data(as_text=True)
-    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+from tests.support.pages import visible_text
 
 
 @time_machine.travel(datetime(2026, 11, 25, 9, 0, tzinfo=UTC), tick=False)

@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 
 from rueckkehr.events.models import Event, EventStatus
 from rueckkehr.extensions import db
-from rueckkehr.registrations.models import Registration, ReturneeProfile
-from tests.events.test_pages import visible_text
-from tests.registrations.conftest import form_data
+from rueckkehr.registrations.models import Registration
+from rueckkehr.returnees.models import ReturneeProfile
+from tests.support.pages import visible_text
+from tests.support.registrations import form_data
 from tests.support.services import require_redis
 from tests.support.smtp import SMTPServer
 

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from rueckkehr.events.models import Event
 from rueckkehr.extensions import db
 from rueckkehr.registrations.models import Registration, RegistrationStatus
-from tests.registrations.conftest import form_data
 from tests.support.browser import LiveServer
+from tests.support.registrations import form_data
 
 
 def test_fifty_parallel_registrations_for_twenty_seats(

@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 
 from rueckkehr.events.models import Event
-from tests.registrations.conftest import form_data, link_in
+from tests.support.registrations import form_data, link_in
 from tests.support.services import REDIS_URL, require_redis
 from tests.support.smtp import SMTPServer
 

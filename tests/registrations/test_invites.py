@@ -16,8 +16,9 @@ from rueckkehr.extensions import db
 from rueckkehr.mail.delivery import deliver_due
 from rueckkehr.places.models import Venue
 from rueckkehr.registrations.models import Registration
-from tests.calendar.conftest import TRICKY_TITLE, ParsedCalendar, parse
-from tests.registrations.conftest import link_in
+from rueckkehr.transactions import unit_of_work
+from tests.support.calendars import TRICKY_TITLE, ParsedCalendar, parse
+from tests.support.registrations import link_in
 from tests.support.smtp import ReceivedMail, SMTPServer
 
 
@@ -110,12 +111,13 @@ def test_confirmation_mail_invites_moving_updates_and_cancelling_removes(
     db.session.rollback()  # end the test's read snapshot before writing beside the delivery thread (SQLite)
     hall = make_venue(name="Stadthalle Senftenberg", street="Markt 1")
     starts_at, ends_at = event.starts_at, event.ends_at
-    change_event(
-        event.id,
-        starts_at=starts_at + timedelta(hours=1),
-        ends_at=ends_at + timedelta(hours=1),
-        venue_id=hall.id,
-    )
+    with unit_of_work():
+        change_event(
+            event.id,
+            starts_at=starts_at + timedelta(hours=1),
+            ends_at=ends_at + timedelta(hours=1),
+            venue_id=hall.id,
+        )
     deliver_due()  # as `flask jobs run` does for changes made outside a request
     update = smtp.wait_for(3)[2]
     assert update.message["Subject"] == f"Geänderter Termin: {' '.join(TRICKY_TITLE.split())}"
@@ -128,7 +130,8 @@ def test_confirmation_mail_invites_moving_updates_and_cancelling_removes(
     assert str(moved["DESCRIPTION"]).startswith("Neue Zeit:")
 
     # Then they call it off.
-    cancel_event(event.id)
+    with unit_of_work():
+        cancel_event(event.id)
     deliver_due()
     cancellation = smtp.wait_for(4)[3]
     assert cancellation.message["Subject"] == f"Abgesagt: {' '.join(TRICKY_TITLE.split())}"

@@ -10,15 +10,10 @@ from sqlalchemy import select
 
 from rueckkehr.events.models import Event
 from rueckkehr.extensions import db
-from rueckkehr.registrations.models import (
-    Consent,
-    ConsentPurpose,
-    Registration,
-    RegistrationStatus,
-    ReturneeProfile,
-)
-from tests.events.test_pages import visible_text
-from tests.registrations.conftest import link_in
+from rueckkehr.registrations.models import Registration, RegistrationStatus
+from rueckkehr.returnees.models import Consent, ConsentPurpose, ReturneeProfile
+from tests.support.pages import visible_text
+from tests.support.registrations import link_in
 from tests.support.smtp import SMTPServer
 
 

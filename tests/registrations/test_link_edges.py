@@ -11,18 +11,25 @@ from sqlalchemy import select
 from rueckkehr.events.models import Event
 from rueckkehr.events.operations import cancel_event, change_event
 from rueckkehr.extensions import db
-from rueckkehr.registrations.links import confirm_url, manage_url, registration_url
-from rueckkehr.registrations.models import Registration, RegistrationStatus, ReturneeProfile
-from rueckkehr.registrations.operations import ProfileData, confirm, notify_waiting_after_cutoff, register
-from rueckkehr.registrations.selfservice import erase_profile, revoke_links
-from tests.events.test_pages import visible_text
+from rueckkehr.registrations.jobs import notify_waiting_after_cutoff
+from rueckkehr.registrations.links import confirm_url, registration_url
+from rueckkehr.registrations.models import Registration, RegistrationStatus
+from rueckkehr.registrations.operations import confirm, register
+from rueckkehr.returnees.links import manage_url
+from rueckkehr.returnees.models import ReturneeProfile
+from rueckkehr.returnees.operations import ProfileData, erase_profile, revoke_links
+from rueckkehr.transactions import unit_of_work
+from tests.support.pages import visible_text
 
 PROFILE = ProfileData(first_name="Eva", last_name="Engel", postal_code="01968", city="Senftenberg", country="DE")
 BASE = "http://rueckkehr.test"
 
 
 def sign_up(event: Event, email: str, now: datetime | None = None) -> Registration:
-    register(event.id, email=email, language="de", profile_data=PROFILE, companions=0, optional_consents=[], now=now)
+    with unit_of_work():
+        register(
+            event.id, email=email, language="de", profile_data=PROFILE, companions=0, optional_consents=[], now=now
+        )
     return db.session.scalars(select(Registration).order_by(Registration.id.desc())).first()
 
 
@@ -43,7 +50,8 @@ def test_confirming_for_a_cancelled_event_says_it_was_called_off(
     event = make_event()
     registration = sign_up(event, "eva@example.org")
     path = confirm_url(registration).removeprefix(BASE)
-    cancel_event(event.id)
+    with unit_of_work():
+        cancel_event(event.id)
     for response in (client.get(path), client.post(path)):
         assert "Diese Veranstaltung wurde abgesagt." in visible_text(response)
     db.session.rollback()
@@ -54,17 +62,21 @@ def test_confirming_for_a_cancelled_event_says_it_was_called_off(
 def test_nobody_waiting_at_a_cancelled_event_gets_the_cutoff_notice(make_event: Callable[..., Event]) -> None:
     now = datetime.now(UTC)
     event = make_event(capacity=0, starts_at=now + timedelta(hours=30), registration_closes_at=now + timedelta(hours=1))
-    confirm(sign_up(event, "waits@example.org", now=now).id, now=now)
-    cancel_event(event.id)
+    with unit_of_work():
+        confirm(sign_up(event, "waits@example.org", now=now).id, now=now)
+    with unit_of_work():
+        cancel_event(event.id)
     assert notify_waiting_after_cutoff(event.starts_at - timedelta(hours=20)) == 0
 
 
 def test_revoking_also_ends_the_calendar_link(client: FlaskClient, make_event: Callable[..., Event]) -> None:
     registration = sign_up(make_event(), "eva@example.org")
-    confirm(registration.id)
+    with unit_of_work():
+        confirm(registration.id)
     path = registration_url(registration).removeprefix(BASE)
     assert client.get(path).status_code == 200
-    revoke_links(db.session.get(ReturneeProfile, registration.profile_id))
+    with unit_of_work():
+        revoke_links(db.session.get(ReturneeProfile, registration.profile_id))
     assert client.get(path).status_code == 410
 
 
@@ -73,12 +85,15 @@ def test_an_old_link_never_opens_a_later_profile_with_the_same_id(
 ) -> None:
     event = make_event()
     first = sign_up(event, "first@example.org")
-    confirm(first.id)
+    with unit_of_work():
+        confirm(first.id)
     old_link = manage_url(db.session.get(ReturneeProfile, first.profile_id)).removeprefix(BASE)
     old_id = first.profile_id
-    erase_profile(old_id)
+    with unit_of_work():
+        erase_profile(old_id)
     second = sign_up(event, "second@example.org")
-    confirm(second.id)
+    with unit_of_work():
+        confirm(second.id)
     assert client.get(old_link).status_code == 410
     if second.profile_id == old_id:  # SQLite hands the id out again; the link key still tells them apart
         assert "second@example.org" not in client.get(old_link).get_data(as_text=True)
@@ -90,6 +105,7 @@ def test_moving_an_event_earlier_moves_the_confirmation_deadline(make_event: Cal
     registration = sign_up(event, "eva@example.org", now=now)
     assert registration.expires_at == now + timedelta(hours=48)
     new_start = now + timedelta(hours=30)
-    change_event(event.id, starts_at=new_start, ends_at=new_start + timedelta(hours=5))
+    with unit_of_work():
+        change_event(event.id, starts_at=new_start, ends_at=new_start + timedelta(hours=5))
     db.session.rollback()
     assert db.session.get(Registration, registration.id).expires_at == new_start - timedelta(hours=2)

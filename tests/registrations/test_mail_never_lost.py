@@ -9,13 +9,13 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
-from rueckkehr.database import utcnow
+from rueckkehr.dates import utcnow
 from rueckkehr.events.models import Event
 from rueckkehr.extensions import db
 from rueckkehr.mail.delivery import deliver_due
 from rueckkehr.mail.models import OutboxMessage, OutboxStatus
 from rueckkehr.registrations.models import Registration, RegistrationStatus
-from tests.registrations.conftest import form_data
+from tests.support.registrations import form_data
 from tests.support.smtp import SMTPServer, free_port
 from tests.support.waiting import wait_until
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -13,16 +12,10 @@ from sqlalchemy import func, select
 from rueckkehr.events.models import Event
 from rueckkehr.extensions import db
 from rueckkehr.mail.models import OutboxMessage
-from rueckkehr.registrations.models import (
-    Consent,
-    ConsentProof,
-    ConsentPurpose,
-    Registration,
-    RegistrationStatus,
-    ReturneeProfile,
-)
-from tests.events.test_pages import visible_text
-from tests.registrations.conftest import form_data, link_in
+from rueckkehr.registrations.models import Registration, RegistrationStatus
+from rueckkehr.returnees.models import Consent, ConsentProof, ConsentPurpose, ReturneeProfile
+from tests.support.pages import visible_text
+from tests.support.registrations import code_from, form_data, link_in
 from tests.support.smtp import SMTPServer
 
 
@@ -68,7 +61,7 @@ def test_consents_are_given_and_withdrawn_on_the_page_and_by_unsubscribe_link(
     withdrawn = db.session.scalars(select(Consent).where(Consent.purpose == ConsentPurpose.JOB_ALERTS)).one()
     assert withdrawn.withdrawn_at is not None
 
-    from rueckkehr.registrations.links import unsubscribe_url
+    from rueckkehr.returnees.links import unsubscribe_url
 
     path = unsubscribe_url(profile, ConsentPurpose.NEWS).removeprefix("http://rueckkehr.test")
     assert "Einwilligung widerrufen" in visible_text(client.get(path))
@@ -105,10 +98,6 @@ def test_resend_answers_alike_for_known_and_unknown_addresses(
     assert len(mails) == 3
     assert mails[2].envelope_to == ["jana.mueller@example.org"]
     assert mails[2].message["Subject"] == "Ihr Link zu Ihren Anmeldungen"
-
-
-def code_from(mail: Any) -> str:
-    return re.search(r"Ihr Code lautet: (\d{6})", mail.text_body()).group(1)
 
 
 def test_export_needs_a_fresh_code_and_returns_every_datum(

@@ -1,13 +1,9 @@
-"""Helpers for registration tests: a valid form submission and the links in mails."""
+"""What a returnee types into the registration form, and the links they find in their mails."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
-
-import pytest
-from flask.testing import FlaskClient
 
 from tests.support.smtp import ReceivedMail
 
@@ -47,11 +43,8 @@ def link_in(mail: ReceivedMail, path: str) -> str:
     return match.group(1)
 
 
-@pytest.fixture
-def submit(client: FlaskClient) -> Callable[..., Any]:
-    """Submit the registration form for an event."""
-
-    def post(event_id: int, **overrides: Any) -> Any:
-        return client.post(f"/events/{event_id}/register", data=form_data(**overrides))
-
-    return post
+def code_from(mail: ReceivedMail) -> str:
+    """The six-digit code of a mail that unlocks a data export or an erasure."""
+    match = re.search(r"Ihr Code lautet: (\d{6})", mail.text_body())
+    assert match, f"no code in:\n{mail.text_body()}"
+    return match.group(1)

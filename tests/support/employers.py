@@ -1,4 +1,4 @@
-"""Factories for employers, their users, vacancies and stands, and a helper that logs a user in."""
+"""Factories for employers, their users, vacancies and stands, and a helper that logs a user in (a plugin)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from rueckkehr.accounts.models import Role, User
+from rueckkehr.dates import berlin_today
 from rueckkehr.employers.models import (
     Contract,
     Employer,
@@ -21,7 +22,7 @@ from rueckkehr.employers.models import (
     Vacancy,
     VacancyStatus,
 )
-from rueckkehr.employers.operations import berlin_today, index_vacancy
+from rueckkehr.employers.vacancies import index_vacancy
 from rueckkehr.extensions import db
 from rueckkehr.places.models import Town
 
@@ -49,12 +50,13 @@ def make_employer(app: Flask, town: Callable[[str], Town]) -> Callable[..., Empl
         }
         employer = Employer(**values)
         db.session.add(employer)
+        db.session.flush()
         if with_user:
             user = User(
                 email=f"personal{number}@betrieb{number}.example",
                 role=Role.EMPLOYER,
                 full_name=f"Petra Personal {number}",
-                employer=employer,
+                employer_id=employer.id,
                 email_verified_at=datetime.now(UTC) if verified else None,
             )
             user.set_password(PASSWORD)

@@ -1,0 +1,24 @@
+"""E-mail addresses: the one form in which they are stored and compared, and the bare form a header may carry."""
+
+from __future__ import annotations
+
+from email.utils import parseaddr
+
+
+class InvalidAddressError(ValueError):
+    """An address that cannot be put into a mail header safely."""
+
+
+def normalise_email(email: str | None) -> str:
+    """The form in which addresses are stored and compared: trimmed and lower case."""
+    return (email or "").strip().lower()
+
+
+def clean_address(address: str) -> str:
+    """A bare e-mail address, refusing line breaks, display names and anything else that could inject headers."""
+    if any(char in address for char in '\r\n\t<>,;"') or any(ord(char) < 32 or ord(char) == 127 for char in address):
+        raise InvalidAddressError(address)
+    name, bare = parseaddr(address)
+    if name or not bare or bare != address.strip() or bare.count("@") != 1:
+        raise InvalidAddressError(address)
+    return bare

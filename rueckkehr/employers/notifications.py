@@ -1,0 +1,99 @@
+"""Every mail of the employers package: sign-up, approval, colleagues and stands, queued in the outbox."""
+
+from __future__ import annotations
+
+from ..accounts.models import User
+from ..accounts.operations import INVITE_LIFETIME, VERIFY_LIFETIME
+from ..mail.outbox import queue_mail
+from ..urls import external_url
+from .models import Employer, StandBooking
+
+
+def _to_user(kind: str, user: User, template: str, language: str, **context: object) -> None:
+    queue_mail(
+        kind=kind,
+        recipient=user.email,
+        recipient_name=user.full_name or None,
+        template=template,
+        language=language,
+        context={"user": user, **context},
+    )
+
+
+def signup_known(email: str, language: str) -> None:
+    """Someone signed up with an address that has an account: its owner learns how to log in instead."""
+    queue_mail(
+        kind="employer.signup_known",
+        recipient=email,
+        template="employer_signup_known",
+        language=language,
+        context={
+            "login_link": external_url("accounts.login"),
+            "reset_link": external_url("accounts.forgot_password"),
+        },
+    )
+
+
+def verify_address(user: User, employer: Employer, token: str, language: str) -> None:
+    """The link that confirms a new company's first address."""
+    _to_user(
+        "employer.verify",
+        user,
+        "employer_verify",
+        language,
+        employer=employer,
+        link=external_url("accounts.verify_email", token=token),
+        days=VERIFY_LIFETIME.days,
+    )
+
+
+def approved(user: User, employer: Employer) -> None:
+    """The organizers made the company public."""
+    _to_user(
+        "employer.approved",
+        user,
+        "employer_approved",
+        "de",
+        employer=employer,
+        link=external_url("company_area.dashboard"),
+    )
+
+
+def invitation(email: str, employer: Employer, inviter: User, token: str, language: str) -> None:
+    """An invitation to join the company's account."""
+    queue_mail(
+        kind="employer.invite",
+        recipient=email,
+        template="employer_invite",
+        language=language,
+        context={
+            "employer": employer,
+            "inviter": inviter,
+            "link": external_url("company_area.join", token=token),
+            "days": INVITE_LIFETIME.days,
+        },
+    )
+
+
+def invitation_for_known_address(email: str, employer: Employer, inviter: User, language: str) -> None:
+    """An invitation to an address that has an account already: a note instead of a link."""
+    queue_mail(
+        kind="employer.invite_known",
+        recipient=email,
+        template="employer_invite_known",
+        language=language,
+        context={"employer": employer, "inviter": inviter},
+    )
+
+
+def stand_confirmed(user: User, stand: StandBooking) -> None:
+    """The organizers confirmed a stand."""
+    _to_user(
+        "employer.stand_confirmed",
+        user,
+        "employer_stand_confirmed",
+        "de",
+        stand=stand,
+        event=stand.event,
+        link=external_url("company_area.stands"),
+    )

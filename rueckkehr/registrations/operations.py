@@ -1,0 +1,267 @@
+"""Every state change of a registration: register, confirm, cancel, promote from the waiting list, lapse.
+
+Each operation that moves seats first takes the event's lock (``events.operations.lock_event``): capacity stays
+exact when many people register at once, on SQLite and PostgreSQL alike. Mails are queued and audit entries written
+in the same transaction; the unit of work around the operation commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from ..audit.operations import record
+from ..dates import utcnow
+from ..events.models import Event, EventStatus, RegistrationState, registration_state
+from ..events.operations import lock_event, lock_events
+from ..extensions import db
+from ..returnees.models import ConsentPurpose, ReturneeProfile
+from ..returnees.operations import (
+    ProfileData,
+    create_profile,
+    find_profile,
+    record_confirmed_consents,
+    update_profile,
+)
+from . import notifications
+from .models import ACTIVE, Registration, RegistrationStatus
+from .seats import (
+    confirmation_deadline,
+    next_waitlist_position,
+    promotion_cutoff,
+    seats_left,
+    waiting_count,
+    waiting_rank,
+)
+
+
+class RegistrationGoneError(Exception):
+    """The registration no longer exists (its data was erased)."""
+
+
+class RegistrationClosedError(Exception):
+    """The event takes no registrations now; ``state`` says why."""
+
+    def __init__(self, state: RegistrationState) -> None:
+        super().__init__(state)
+        self.state = state
+
+
+@dataclass(frozen=True)
+class RegistrationOutcome:
+    """What the page tells the person who submitted: seated, or waiting at a position."""
+
+    email: str
+    waiting: bool
+    position: int | None
+
+
+def record_change(verb: str, registration: Registration, **changes: Any) -> None:
+    """Write the audit entry of a change of a registration (its event and state are always part of it)."""
+    record(
+        verb,
+        registration,
+        town_id=registration.event.venue.town_id,
+        profile_id=registration.profile_id,
+        changes={"event_id": registration.event_id, "status": registration.status.value, **changes},
+    )
+
+
+def register(
+    event_id: int,
+    *,
+    email: str,
+    language: str,
+    profile_data: ProfileData,
+    companions: int,
+    optional_consents: list[ConsentPurpose],
+    now: datetime | None = None,
+) -> RegistrationOutcome:
+    """Hold seats (or a waiting place) for an unconfirmed registration and mail the confirmation link.
+
+    A second submission for an active registration changes nothing and mails the owner instead; its outcome looks
+    the same as a first submission's, so the page reveals nothing about the address.
+    """
+    now = now or utcnow()
+    event = lock_event(event_id)
+    state = registration_state(event, now)
+    if state != RegistrationState.OPEN:
+        raise RegistrationClosedError(state)
+    fits = seats_left(event) >= 1 + companions
+    profile = find_profile(email)
+    existing = _active_registration(profile, event) if profile is not None else None
+    if existing is not None:
+        notifications.already_registered(existing)
+        position = None if fits else waiting_count(event.id) + 1
+        return RegistrationOutcome(profile.email if profile else email, waiting=not fits, position=position)
+
+    submission: dict[str, Any] = {
+        "optional_consents": [purpose.value for purpose in optional_consents],
+        "language": language,
+    }
+    if profile is None:
+        profile = create_profile(email, language, profile_data)
+    else:
+        submission["profile"] = profile_data.as_json()  # applied only when the owner of the address confirms
+    registration = Registration(
+        profile=profile,
+        event=event,
+        status=RegistrationStatus.UNCONFIRMED if fits else RegistrationStatus.WAITING,
+        waitlist_position=None if fits else next_waitlist_position(event.id),
+        companions=companions,
+        submission=submission,
+        created_at=now,
+        expires_at=confirmation_deadline(event, now),
+    )
+    db.session.add(registration)
+    db.session.flush()
+    record_change("registration.created", registration, companions=companions)
+    notifications.confirm_request(registration, language)
+    return RegistrationOutcome(profile.email, waiting=not fits, position=None if fits else waiting_rank(registration))
+
+
+def _active_registration(profile: ReturneeProfile, event: Event) -> Registration | None:
+    return db.session.scalars(
+        select(Registration).where(
+            Registration.profile_id == profile.id,
+            Registration.event_id == event.id,
+            Registration.status.in_(ACTIVE),
+        )
+    ).first()
+
+
+def confirm(registration_id: int, now: datetime | None = None) -> Registration:
+    """Double opt-in: the owner of the address pressed the button. Applies the submission, mails what follows."""
+    now = now or utcnow()
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:  # erased meanwhile
+        raise RegistrationGoneError
+    event = lock_event(registration.event_id)
+    registration = db.session.get(Registration, registration_id, populate_existing=True)
+    if registration is None:
+        raise RegistrationGoneError
+    if registration.confirmed_at is not None or not registration.is_active or event.status != EventStatus.PUBLISHED:
+        return registration
+    if registration.expires_at is not None and registration.expires_at <= now:  # lapsed before the job ran
+        lapse(registration)
+        promote(event, now)
+        return registration
+    profile = registration.profile
+    registration.confirmed_at = now
+    registration.expires_at = None
+    registration.confirm_nonce = ""
+    submission = dict(registration.submission)
+    language = submission.get("language", profile.language)
+    if "profile" in submission:
+        update_profile(profile, ProfileData(**submission["profile"]), language)
+    else:
+        profile.language = language
+    profile.confirmed_at = profile.confirmed_at or now
+    registration.submission = {}
+    record_confirmed_consents(
+        profile,
+        registration_id=registration.id,
+        optional=[ConsentPurpose(value) for value in submission.get("optional_consents", [])],
+        given_at=registration.created_at,
+        now=now,
+    )
+    if registration.status == RegistrationStatus.UNCONFIRMED:
+        registration.status = RegistrationStatus.CONFIRMED
+        db.session.flush()
+        record_change("registration.confirmed", registration)
+        notifications.confirmed(registration)
+    else:
+        db.session.flush()
+        record_change("registration.confirmed", registration)
+        if registration not in promote(event, now):
+            notifications.waiting_confirmed(registration, waiting_rank(registration))
+    return registration
+
+
+def promote(event: Event, now: datetime) -> list[Registration]:
+    """Give free seats to confirmed waiting parties in order; a party that does not fit keeps its place.
+
+    The caller holds the event's lock.
+    """
+    if event.status != EventStatus.PUBLISHED or now >= promotion_cutoff(event):
+        return []
+    free = seats_left(event)
+    promoted = []
+    waiting = db.session.scalars(
+        select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.WAITING,
+            Registration.confirmed_at.is_not(None),
+        )
+        .order_by(Registration.waitlist_position)
+    )
+    for registration in waiting:
+        if free <= 0:
+            break
+        if registration.party_size <= free:
+            registration.status = RegistrationStatus.CONFIRMED
+            registration.promoted_at = now
+            registration.waitlist_position = None
+            free -= registration.party_size
+            promoted.append(registration)
+    db.session.flush()
+    for registration in promoted:
+        record_change("registration.promoted", registration)
+        notifications.promoted(registration)
+    return promoted
+
+
+def cancel(registration_id: int, now: datetime | None = None) -> Registration:
+    """Cancel a registration or leave the waiting list; freed seats go to the waiting list."""
+    now = now or utcnow()
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        raise RegistrationGoneError
+    event = lock_event(registration.event_id)
+    registration = db.session.get(Registration, registration_id, populate_existing=True)
+    if registration is None:
+        raise RegistrationGoneError
+    if not registration.is_active:
+        return registration
+    was_waiting = registration.status == RegistrationStatus.WAITING
+    holds_invite = registration.status == RegistrationStatus.CONFIRMED
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    registration.waitlist_position = None
+    if holds_invite:
+        registration.sequence += 1
+    db.session.flush()
+    record_change("registration.cancelled", registration, was_waiting=was_waiting)
+    notifications.cancelled(registration, was_waiting=was_waiting, with_invite=holds_invite)
+    if not was_waiting:
+        promote(event, now)
+    return registration
+
+
+def lapse(registration: Registration) -> None:
+    """An unconfirmed registration runs out: its seat or waiting place goes, and what was typed with it."""
+    registration.status = RegistrationStatus.EXPIRED
+    registration.waitlist_position = None
+    registration.submission = {}
+    db.session.flush()
+    record_change("registration.lapsed", registration)
+
+
+def release_seats_of(profile: ReturneeProfile, now: datetime) -> None:
+    """Free every seat and waiting place of a profile that is being erased; the waiting lists move as after a
+    cancellation. No mail goes to the profile (its data is about to go)."""
+    active = select(Registration).where(Registration.profile_id == profile.id, Registration.status.in_(ACTIVE))
+    event_ids = [registration.event_id for registration in db.session.scalars(active)]
+    events = lock_events(event_ids)
+    for registration in db.session.scalars(active.execution_options(populate_existing=True)):
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = now
+        registration.waitlist_position = None
+        db.session.flush()
+        record_change("registration.cancelled", registration, reason="erasure")
+    for event in events:
+        promote(event, now)

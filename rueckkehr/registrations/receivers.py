@@ -1,0 +1,128 @@
+"""How registrations answers the packages below it: events that move or are called off, profiles being erased,
+and the pages (event list, event page, self-service overview) it adds its part to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..events import signals as event_signals
+from ..events.calendar import change_note
+from ..events.models import Event, EventStatus
+from ..events.operations import EventChange
+from ..extensions import db
+from ..returnees import signals as returnee_signals
+from ..returnees.models import ReturneeProfile
+from . import notifications
+from .models import ACTIVE, Registration, RegistrationStatus
+from .operations import release_seats_of
+from .seats import confirmation_deadline, seats_left, seats_left_at, waiting_ranks
+
+
+def _registrations(event_id: int, statuses: tuple[RegistrationStatus, ...]) -> list[Registration]:
+    query = (
+        select(Registration)
+        .where(Registration.event_id == event_id, Registration.status.in_(statuses))
+        .order_by(Registration.id)
+    )
+    return list(db.session.scalars(query))
+
+
+@event_signals.event_changed.connect
+def event_moved(event: Event, *, change: EventChange) -> None:
+    """Pending confirmations keep their deadline before the new start; confirmed registrants get an update."""
+    for pending in _registrations(event.id, (RegistrationStatus.UNCONFIRMED, RegistrationStatus.WAITING)):
+        if pending.confirmed_at is None:  # still never later than two hours before the (new) start
+            pending.expires_at = confirmation_deadline(event, pending.created_at)
+    if event.status != EventStatus.PUBLISHED:
+        return
+    for registration in _registrations(event.id, (RegistrationStatus.CONFIRMED,)):
+        registration.sequence += 1
+        db.session.flush()
+        notifications.event_changed(
+            registration,
+            lambda: change_note(
+                event,
+                old_starts_at=change.old_starts_at,
+                old_ends_at=change.old_ends_at,
+                old_location=change.old_location,
+            ),
+        )
+
+
+@event_signals.event_cancelled.connect
+def event_called_off(event: Event, *, was_published: bool) -> None:
+    """Every active registrant of a published event is told; those holding an invitation get a CANCEL for it.
+
+    The registrations keep their state (the event's status says it all).
+    """
+    if not was_published:
+        return
+    for registration in _registrations(event.id, ACTIVE):
+        holds_invite = registration.status == RegistrationStatus.CONFIRMED
+        if holds_invite:
+            registration.sequence += 1
+            db.session.flush()
+        notifications.event_cancelled(registration, with_invite=holds_invite)
+
+
+@event_signals.event_page.connect
+def seats_on_event_page(event: Event) -> dict[str, Any]:
+    """The seats left, for the event page's call to register."""
+    return {"seats_left": seats_left(event)}
+
+
+@event_signals.event_list.connect
+def seats_in_event_list(events: list[Event]) -> dict[str, Any]:
+    """The seats left at every listed event, in one query."""
+    return {"seats_left": seats_left_at(events)}
+
+
+@returnee_signals.profile_erasing.connect
+def free_seats_of_erased(profile: ReturneeProfile, *, now: datetime) -> None:
+    """An erased returnee's seats and waiting places go to others."""
+    release_seats_of(profile, now)
+
+
+def registrations_of(profile: ReturneeProfile) -> list[Registration]:
+    """A profile's registrations, newest first, with their events."""
+    query = (
+        select(Registration)
+        .where(Registration.profile_id == profile.id)
+        .options(selectinload(Registration.event).joinedload(Event.venue))
+        .order_by(Registration.created_at.desc(), Registration.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+@returnee_signals.profile_export.connect
+def registrations_in_export(profile: ReturneeProfile) -> dict[str, Any]:
+    """The registrations part of a returnee's data export."""
+    return {
+        "registrations": [
+            {
+                "event": registration.event.title,
+                "event_starts_at": registration.event.starts_at.isoformat(),
+                "status": registration.status.value,
+                "companions": registration.companions,
+                "registered_at": registration.created_at.isoformat(),
+                "confirmed_at": registration.confirmed_at.isoformat() if registration.confirmed_at else None,
+                "cancelled_at": registration.cancelled_at.isoformat() if registration.cancelled_at else None,
+            }
+            for registration in reversed(registrations_of(profile))
+        ]
+    }
+
+
+@returnee_signals.selfservice_sections.connect
+def registrations_on_overview(profile: ReturneeProfile, *, token: str) -> returnee_signals.Section:
+    """The returnee's registrations, with their state and a way to cancel, first on the overview."""
+    registrations = registrations_of(profile)
+    return returnee_signals.Section(
+        order=10,
+        template="registrations/_selfservice_section.html",
+        context={"registrations": registrations, "ranks": waiting_ranks(registrations)},
+    )

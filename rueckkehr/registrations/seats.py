@@ -1,0 +1,105 @@
+"""Counting seats and places in line: every count is read from the registrations that hold them, never stored.
+
+Counts that decide anything are read under the event's lock (``events.operations.lock_event``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..events.models import Event
+from ..extensions import db
+from .models import SEAT_HOLDING, Registration, RegistrationStatus
+
+
+def seats_held(event_id: int) -> int:
+    """Seats held by unconfirmed and confirmed registrations, companions included."""
+    return seats_held_at([event_id]).get(event_id, 0)
+
+
+def seats_held_at(event_ids: Sequence[int]) -> dict[int, int]:
+    """Seats held at each of these events, in one query."""
+    if not event_ids:
+        return {}
+    rows = db.session.execute(
+        select(Registration.event_id, func.coalesce(func.sum(1 + Registration.companions), 0))
+        .where(Registration.event_id.in_(event_ids), Registration.status.in_(SEAT_HOLDING))
+        .group_by(Registration.event_id)
+    )
+    return {event_id: int(held) for event_id, held in rows}
+
+
+def seats_left(event: Event) -> int:
+    """Free seats at an event."""
+    return max(event.capacity - seats_held(event.id), 0)
+
+
+def seats_left_at(events: Sequence[Event]) -> dict[int, int]:
+    """Free seats at each of these events, in one query."""
+    held = seats_held_at([event.id for event in events])
+    return {event.id: max(event.capacity - held.get(event.id, 0), 0) for event in events}
+
+
+def waiting_rank(registration: Registration) -> int:
+    """A waiting registration's place in line (1 is next)."""
+    ahead = db.session.scalar(
+        select(func.count()).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITING,
+            Registration.waitlist_position < registration.waitlist_position,
+        )
+    )
+    return int(ahead or 0) + 1
+
+
+def waiting_ranks(registrations: Sequence[Registration]) -> dict[int, int]:
+    """The place in line of each waiting registration among these, in one query."""
+    waiting = [r for r in registrations if r.status == RegistrationStatus.WAITING]
+    if not waiting:
+        return {}
+    line = db.session.execute(
+        select(Registration.id, Registration.event_id)
+        .where(
+            Registration.event_id.in_({r.event_id for r in waiting}),
+            Registration.status == RegistrationStatus.WAITING,
+        )
+        .order_by(Registration.event_id, Registration.waitlist_position)
+    )
+    ranks: dict[int, int] = {}
+    counters: dict[int, int] = {}
+    for registration_id, event_id in line:
+        counters[event_id] = counters.get(event_id, 0) + 1
+        ranks[registration_id] = counters[event_id]
+    return {r.id: ranks[r.id] for r in waiting if r.id in ranks}
+
+
+def waiting_count(event_id: int) -> int:
+    """How many parties wait at an event."""
+    query = select(func.count()).where(
+        Registration.event_id == event_id, Registration.status == RegistrationStatus.WAITING
+    )
+    return int(db.session.scalar(query) or 0)
+
+
+def next_waitlist_position(event_id: int) -> int:
+    """The position a party joining the line now gets (positions only grow; ranks are counted)."""
+    last = db.session.scalar(select(func.max(Registration.waitlist_position)).where(Registration.event_id == event_id))
+    return (last or 0) + 1
+
+
+def promotion_cutoff(event: Event) -> datetime:
+    """After this moment nobody moves up any more; freed seats stay for people at the door."""
+    return event.starts_at - timedelta(hours=current_app.config["PROMOTION_CUTOFF_HOURS"])
+
+
+def confirmation_deadline(event: Event, registered_at: datetime) -> datetime:
+    """When an unconfirmed registration lapses: 48 hours, never later than two hours before the start."""
+    config = current_app.config
+    return min(
+        registered_at + timedelta(hours=config["CONFIRMATION_HOURS"]),
+        event.starts_at - timedelta(hours=config["UNCONFIRMED_LATEST_BEFORE_EVENT_HOURS"]),
+    )

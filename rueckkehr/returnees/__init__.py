@@ -1,0 +1,16 @@
+"""Returnees: their profiles and consents, the self-service link, export and erasure, consent retention."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Mount the self-service pages and register the consent jobs."""
+    from ..jobs.registry import Job, register_job
+    from .retention import purge_consent_proofs, request_reconfirmations
+    from .views import bp
+
+    app.register_blueprint(bp)
+    register_job(app, Job("returnees.reconfirm_consents", request_reconfirmations, every_hours=1, order=55))
+    register_job(app, Job("returnees.purge_consent_proofs", purge_consent_proofs, every_hours=24, order=65))

@@ -1,0 +1,58 @@
+"""Every mail about a returnee's profile, in the returnee's language, queued in the outbox.
+
+``send`` is the one way a mail reaches a returnee; registrations' mails go through it too.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from ..mail.outbox import AlternativePart, Attachment, queue_mail
+from ..urls import external_url
+from .links import manage_token, manage_url
+from .models import ReturneeProfile
+
+
+def send(
+    kind: str,
+    profile: ReturneeProfile,
+    template: str,
+    language: str | None = None,
+    *,
+    alternatives: list[AlternativePart] | None = None,
+    attachments: list[Attachment] | None = None,
+    **context: object,
+) -> None:
+    """Queue a mail to a returnee, in their language unless ``language`` says otherwise."""
+    queue_mail(
+        kind=kind,
+        recipient=profile.email,
+        recipient_name=profile.full_name or None,
+        template=template,
+        language=language or profile.language,
+        context={"profile": profile, **context},
+        profile_id=profile.id,
+        alternatives=alternatives or (),
+        attachments=attachments or (),
+    )
+
+
+def manage_link(profile: ReturneeProfile) -> None:
+    """Send the self-service link (on request, or after revoking the old ones)."""
+    send("profile.manage_link", profile, "profile_manage_link", manage_url=manage_url(profile))
+
+
+def action_code(profile: ReturneeProfile, code: str, action: str) -> None:
+    """Send the one-time code that unlocks a data export or an erasure."""
+    send("profile.action_code", profile, "profile_action_code", code=code, action=action)
+
+
+def reconfirm_consents(profile: ReturneeProfile) -> None:
+    """Ask, once a year, whether the running consents (job alerts, employer pool, news) should go on."""
+    send(
+        "profile.reconfirm_consents",
+        profile,
+        "profile_reconfirm_consents",
+        reconfirm_url=external_url("selfservice.reconfirm", token=manage_token(profile)),
+        grace_days=current_app.config["CONSENT_RECONFIRM_GRACE_DAYS"],
+    )

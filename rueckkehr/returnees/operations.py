@@ -1,0 +1,295 @@
+"""Every change of a returnee's profile and consents: what they typed, consents, links, codes, export and erasure.
+
+Operations flush and write their audit entry; the unit of work around them commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from ..addresses import normalise_email
+from ..audit.operations import blank_profile, record
+from ..dates import utcnow
+from ..extensions import db
+from ..mail.models import OutboxMessage
+from ..places.models import Town
+from . import notifications, signals
+from .consents import CONSENT_VERSION
+from .models import OPTIONAL_PURPOSES, Consent, ConsentProof, ConsentPurpose, ReturneeProfile
+
+
+class InvalidCodeError(Exception):
+    """A wrong or expired one-time code."""
+
+
+@dataclass
+class ProfileData:
+    """What a returnee typed about themselves."""
+
+    first_name: str
+    last_name: str
+    postal_code: str
+    city: str
+    country: str
+    salutation: str | None = None
+    phone: str | None = None
+    hometown_slug: str | None = None
+    hometown_other: str | None = None
+    wished_town_slugs: list[str] = field(default_factory=list)
+    occupation_group_code: str | None = None
+    skill_level: int | None = None
+    working_times: list[str] = field(default_factory=list)
+    earliest_return: str | None = None
+    interests: list[str] = field(default_factory=list)
+    partner_occupation_group_code: str | None = None
+    partner_skill_level: int | None = None
+    reason: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The values as JSON, to keep a submission until its owner confirms it."""
+        return asdict(self)
+
+
+def find_profile(email: str) -> ReturneeProfile | None:
+    """The profile of an address, if there is one."""
+    query = select(ReturneeProfile).where(ReturneeProfile.email == normalise_email(email))
+    return db.session.scalars(query).one_or_none()
+
+
+def _profile_values(data: ProfileData) -> dict[str, Any]:
+    """Column values for a profile from what was typed."""
+    values = asdict(data)
+    hometown_slug = values.pop("hometown_slug")
+    wished = values.pop("wished_town_slugs")
+    values["hometown"] = (
+        db.session.scalars(select(Town).where(Town.slug == hometown_slug)).one_or_none() if hometown_slug else None
+    )
+    values["wished_towns"] = list(db.session.scalars(select(Town).where(Town.slug.in_(wished)))) if wished else []
+    return values
+
+
+def apply_profile_data(profile: ReturneeProfile, data: ProfileData) -> list[str]:
+    """Overwrite a profile with what its owner typed; return the names of the fields that changed."""
+    changed = []
+    for name, value in _profile_values(data).items():
+        if getattr(profile, name) != value:
+            changed.append(name)
+            setattr(profile, name, value)
+    return changed
+
+
+def create_profile(email: str, language: str, data: ProfileData) -> ReturneeProfile:
+    """A new, unconfirmed profile for an address that has none."""
+    profile = ReturneeProfile(email=normalise_email(email), language=language)
+    apply_profile_data(profile, data)
+    db.session.add(profile)
+    db.session.flush()
+    record("returnee_profile.created", profile, profile_id=profile.id)
+    return profile
+
+
+def update_profile(profile: ReturneeProfile, data: ProfileData, language: str) -> None:
+    """Save what the owner changed on the self-service page (or confirmed with a registration)."""
+    changed = apply_profile_data(profile, data)
+    if profile.language != language:
+        profile.language = language
+        changed.append("language")
+    if changed:
+        record("returnee_profile.updated", profile, profile_id=profile.id, changes={"fields": sorted(changed)})
+
+
+def _add_consent(profile: ReturneeProfile, purpose: ConsentPurpose, **values: Any) -> Consent:
+    consent = Consent(purpose=purpose, text_version=CONSENT_VERSION, **values)
+    profile.consents.append(consent)
+    db.session.flush()
+    record("consent.given", consent, profile_id=profile.id, changes={"purpose": purpose.value})
+    return consent
+
+
+def give_consent(profile: ReturneeProfile, purpose: ConsentPurpose, now: datetime | None = None) -> None:
+    """Give an optional consent from the self-service page (the link proves the address)."""
+    now = now or utcnow()
+    if profile.active_consent(purpose) is None:
+        _add_consent(profile, purpose, given_at=now, confirmed_at=now)
+
+
+def record_confirmed_consents(
+    profile: ReturneeProfile,
+    *,
+    registration_id: int,
+    optional: list[ConsentPurpose],
+    given_at: datetime,
+    now: datetime,
+) -> None:
+    """Store the consents of a confirmed registration: taking part, and the optional ones that were ticked.
+
+    An unticked box never withdraws an earlier consent.
+    """
+    _add_consent(
+        profile, ConsentPurpose.PARTICIPATION, registration_id=registration_id, given_at=given_at, confirmed_at=now
+    )
+    for purpose in optional:
+        if profile.active_consent(purpose) is None:
+            _add_consent(profile, purpose, given_at=given_at, confirmed_at=now)
+
+
+def withdraw_consent(profile: ReturneeProfile, purpose: ConsentPurpose, now: datetime | None = None) -> bool:
+    """Withdraw an optional consent; return whether one was running."""
+    consent = profile.active_consent(purpose)
+    if consent is None:
+        return False
+    consent.withdrawn_at = now or utcnow()
+    record("consent.withdrawn", consent, profile_id=profile.id, changes={"purpose": purpose.value})
+    return True
+
+
+def set_optional_consents(profile: ReturneeProfile, wanted: set[ConsentPurpose]) -> None:
+    """Give the optional consents in ``wanted`` and withdraw the others."""
+    for purpose in OPTIONAL_PURPOSES:
+        if purpose in wanted:
+            give_consent(profile, purpose)
+        else:
+            withdraw_consent(profile, purpose)
+
+
+def resend_link(email: str) -> None:
+    """Mail the self-service link if the address is known; do nothing visible otherwise."""
+    profile = find_profile(email)
+    if profile is not None:
+        notifications.manage_link(profile)
+
+
+def revoke_links(profile: ReturneeProfile) -> None:
+    """Make every self-service link sent so far invalid, and mail a fresh one."""
+    profile.link_generation += 1
+    db.session.flush()
+    record("returnee_profile.links_revoked", profile, profile_id=profile.id)
+    notifications.manage_link(profile)
+
+
+def _code_digest(profile: ReturneeProfile, code: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"{profile.id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def request_action_code(profile: ReturneeProfile, action: str, now: datetime | None = None) -> None:
+    """Mail a fresh six-digit code for ``export`` or ``erase``; earlier codes stop working."""
+    now = now or utcnow()
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    profile.action_code_hash = _code_digest(profile, code)
+    profile.action_code_purpose = action
+    profile.action_code_expires_at = now + timedelta(minutes=current_app.config["ACTION_CODE_MINUTES"])
+    record("returnee_profile.code_requested", profile, profile_id=profile.id, changes={"action": action})
+    notifications.action_code(profile, code, action)
+
+
+def use_action_code(profile: ReturneeProfile, action: str, code: str, now: datetime | None = None) -> None:
+    """Check and spend a code; raise InvalidCodeError if it is wrong, expired or for another action."""
+    now = now or utcnow()
+    valid = (
+        profile.action_code_hash is not None
+        and profile.action_code_purpose == action
+        and profile.action_code_expires_at is not None
+        and now < profile.action_code_expires_at
+        and hmac.compare_digest(profile.action_code_hash, _code_digest(profile, code.strip()))
+    )
+    if not valid:
+        raise InvalidCodeError
+    profile.action_code_hash = None
+    profile.action_code_purpose = None
+    profile.action_code_expires_at = None
+    record("returnee_profile.code_used", profile, profile_id=profile.id, changes={"action": action})
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def export_profile(profile: ReturneeProfile) -> dict[str, Any]:
+    """Everything stored about a returnee, as JSON-ready data (Art. 15 and 20 GDPR), with the sections of the
+    packages that keep more (their registrations)."""
+    data: dict[str, Any] = {
+        "profile": {
+            "email": profile.email,
+            "language": profile.language,
+            "salutation": profile.salutation,
+            "first_name": profile.first_name,
+            "last_name": profile.last_name,
+            "phone": profile.phone,
+            "postal_code": profile.postal_code,
+            "city": profile.city,
+            "country": profile.country,
+            "hometown": profile.hometown.name if profile.hometown else profile.hometown_other,
+            "wished_towns": [town.name for town in profile.wished_towns],
+            "occupation_group": profile.occupation_group_code,
+            "skill_level": profile.skill_level,
+            "working_times": profile.working_times,
+            "earliest_return": profile.earliest_return,
+            "interests": profile.interests,
+            "partner_occupation_group": profile.partner_occupation_group_code,
+            "partner_skill_level": profile.partner_skill_level,
+            "reason": profile.reason,
+            "created_at": _iso(profile.created_at),
+            "confirmed_at": _iso(profile.confirmed_at),
+        },
+    }
+    for _receiver, sections in signals.profile_export.send(profile):
+        data.update(sections or {})
+    data["consents"] = [
+        {
+            "purpose": consent.purpose.value,
+            "text_version": consent.text_version,
+            "given_at": _iso(consent.given_at),
+            "confirmed_at": _iso(consent.confirmed_at),
+            "withdrawn_at": _iso(consent.withdrawn_at),
+        }
+        for consent in profile.consents
+    ]
+    record("returnee_profile.exported", profile, profile_id=profile.id)
+    return data
+
+
+def email_hash(email: str) -> str:
+    """A keyed hash of an address, the only trace of it kept after erasure."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, normalise_email(email).encode(), hashlib.sha256).hexdigest()
+
+
+def erase_profile(profile_id: int, *, reason: str = "request", now: datetime | None = None) -> None:
+    """Delete a returnee's data everywhere, freeing their seats; keep only a minimal proof of each consent.
+
+    :param reason: ``request`` (the owner asked) or ``retention`` (the retention period ran out).
+    """
+    now = now or utcnow()
+    profile = db.session.get(ReturneeProfile, profile_id)
+    if profile is None:
+        return
+    keep_until = now + timedelta(days=365 * current_app.config["CONSENT_PROOF_YEARS"])
+    digest = email_hash(profile.email)
+    for consent in profile.consents:
+        db.session.add(
+            ConsentProof(
+                email_hash=digest,
+                purpose=consent.purpose.value,
+                text_version=consent.text_version,
+                given_at=consent.given_at,
+                confirmed_at=consent.confirmed_at,
+                withdrawn_at=consent.withdrawn_at or now,
+                erased_at=now,
+                keep_until=keep_until,
+            )
+        )
+    signals.profile_erasing.send(profile, now=now)  # registrations frees the seats (taking the events' locks)
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.profile_id == profile_id))
+    db.session.delete(profile)  # consents go with it; registrations by their foreign key
+    db.session.flush()
+    record("returnee_profile.erased", object_type="returnee_profile", changes={"reason": reason})
+    blank_profile(profile_id, now)

@@ -1,0 +1,38 @@
+"""What the returnees package tells the packages above it (registrations, and later matching), through signals.
+
+A lower package never imports a higher one; it sends a signal, and whoever keeps data about a profile answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+profile_erasing = _signals.signal(
+    "profile-erasing",
+    doc="""A profile's data is about to be erased, inside the erasure's transaction. Sender: the profile; keyword
+    ``now``. Receivers free what the profile holds (seats) and tell whom they must, before the data goes.""",
+)
+profile_export = _signals.signal(
+    "profile-export",
+    doc="""A returnee downloads their data. Sender: the profile; a receiver returns a dict of further sections
+    (e.g. ``{"registrations": [...]}``) with JSON-ready values.""",
+)
+selfservice_sections = _signals.signal(
+    "selfservice-sections",
+    doc="""The self-service overview is being shown. Sender: the profile; keyword ``token``: its link's token.
+    A receiver returns a ``Section`` (or a list of them) to show on the page.""",
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the self-service overview that a package above adds: a template and its values, in an order."""
+
+    order: int
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
