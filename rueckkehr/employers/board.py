@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import format_currency
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..forms import SKILL_LEVELS, WORKING_TIMES
@@ -57,7 +58,11 @@ def parse_filters(args: dict[str, str], towns: list[Town], areas: list[Occupatio
 def index() -> str:
     """Published vacancies with filters, German full-text search, sorting, pagination and a count."""
     towns = list(db.session.scalars(select(Town).order_by(Town.sort_order)))
-    areas = list(db.session.scalars(select(OccupationArea).order_by(OccupationArea.code)))
+    areas = list(
+        db.session.scalars(
+            select(OccupationArea).options(selectinload(OccupationArea.groups)).order_by(OccupationArea.code)
+        )
+    )
     filters, errors = parse_filters(request.args, towns, areas)
     result = search_board(filters)
     args = {key: value for key, value in request.args.items() if key in FILTER_KEYS and value}

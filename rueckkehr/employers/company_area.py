@@ -36,7 +36,7 @@ from .operations import (
     sign_up,
     update_profile,
 )
-from .queries import bookable_events, owned_stand, owned_vacancy
+from .queries import bookable_events, company_overview, owned_stand, owned_vacancy
 from .rendering import render_markdown
 from .vacancies import (
     create_vacancy,
@@ -68,8 +68,8 @@ def employer_required(view: View) -> View:
 
 
 def current_employer() -> Employer:
-    """The logged-in user's company."""
-    employer = db.session.get(Employer, current_user.employer_id)
+    """The logged-in user's company, with its vacancies, stands and users (the pages of the area list them)."""
+    employer = company_overview(current_user.employer_id)
     if employer is None:
         abort(404)
     return employer

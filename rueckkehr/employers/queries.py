@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..dates import berlin_today, utcnow
 from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..occupations.models import OccupationGroup
-from ..places.models import Town
+from ..places.models import Town, Venue
 from .models import (
     Employer,
     EmployerStatus,
@@ -25,6 +25,7 @@ from .models import (
 from .search import query_tokens
 
 PAGE_SIZE = 20
+WITH_PLACE = joinedload(Event.venue).joinedload(Venue.town)  # what an event card shows besides the event
 
 
 @dataclass
@@ -148,12 +149,13 @@ def get_public_employer(employer_id: int) -> Employer | None:
 
 
 def employer_board_vacancies(employer: Employer, now: datetime | None = None) -> list[Vacancy]:
-    """An employer's vacancies that are on the board, newest first."""
+    """An employer's vacancies that are on the board, newest first, with what their cards show."""
     return list(
         db.session.scalars(
             select(Vacancy)
             .join(Vacancy.employer)
             .where(Vacancy.employer_id == employer.id, *on_board(now))
+            .options(selectinload(Vacancy.town))
             .order_by(Vacancy.published_at.desc(), Vacancy.id.desc())
         )
     )
@@ -171,6 +173,7 @@ def employer_stand_events(employer: Employer, now: datetime | None = None) -> li
                 Event.status == EventStatus.PUBLISHED,
                 Event.ends_at >= (now or utcnow()),
             )
+            .options(WITH_PLACE)
             .order_by(Event.starts_at)
         )
     )
@@ -193,12 +196,26 @@ def confirmed_exhibitors(event_id: int) -> list[Employer]:
 
 
 def bookable_events(now: datetime | None = None) -> list[Event]:
-    """Coming published events an employer may ask for a stand at."""
+    """Coming published events an employer may ask for a stand at, with their venue and town."""
     return list(
         db.session.scalars(
             select(Event)
             .where(Event.status == EventStatus.PUBLISHED, Event.starts_at > (now or utcnow()))
+            .options(WITH_PLACE)
             .order_by(Event.starts_at)
+        )
+    )
+
+
+def company_overview(employer_id: int) -> Employer | None:
+    """A company with everything its own pages list: vacancies, stands with their events, users."""
+    return db.session.scalar(
+        select(Employer)
+        .where(Employer.id == employer_id)
+        .options(
+            selectinload(Employer.vacancies),
+            selectinload(Employer.stands).joinedload(StandBooking.event).options(WITH_PLACE),
+            selectinload(Employer.users),
         )
     )
 

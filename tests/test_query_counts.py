@@ -1,0 +1,151 @@
+"""Every main page runs a fixed number of statements, whatever the number of rows it shows."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event as sqlalchemy_event
+
+from rueckkehr.employers.models import Employer, StandStatus
+from rueckkehr.events.models import Event, ProgrammeItem
+from rueckkehr.extensions import db
+from rueckkehr.registrations.models import Registration, RegistrationStatus
+from rueckkehr.returnees.links import manage_token
+from rueckkehr.returnees.models import ReturneeProfile
+
+FEW, MANY = 1, 50
+
+
+@contextmanager
+def counted(app: Flask) -> Iterator[list[str]]:
+    """Collect the SQL statements the app sends while the block runs."""
+    statements: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sqlalchemy_event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sqlalchemy_event.remove(engine, "before_cursor_execute", count)
+
+
+class Pages:
+    """Build the rows each main page shows, ``n`` of each, and return the page's path."""
+
+    def __init__(self, fixtures: dict[str, Any]) -> None:
+        self.f = fixtures
+        self.day = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=20)
+
+    def events(self, n: int) -> str:
+        for number in range(n):
+            self.f["make_event"](title=f"Tag {number}", starts_at=self.day + timedelta(days=number))
+        return "/events"
+
+    def _exhibitors(self, event: Event, n: int) -> None:
+        for _ in range(n):
+            self.f["make_stand"](self.f["make_employer"](), event, status=StandStatus.CONFIRMED)
+
+    def event(self, n: int) -> str:
+        event = self.f["make_event"]()
+        for number in range(n):
+            start = event.starts_at + timedelta(minutes=number)
+            db.session.add(ProgrammeItem(event=event, starts_at=start, title=f"Punkt {number}"))
+        db.session.commit()
+        self._exhibitors(event, n)
+        return f"/events/{event.id}"
+
+    def jobs(self, n: int) -> str:
+        employer = self.f["make_employer"]()
+        for number in range(n):
+            self.f["make_vacancy"](employer if number % 2 else None, title=f"Elektriker/in {number}")
+        return "/jobs"
+
+    def vacancy(self, n: int) -> str:
+        employer = self.f["make_employer"]()
+        vacancy = self.f["make_vacancy"](employer)
+        for number in range(n):
+            self.f["make_stand"](employer, self.f["make_event"](starts_at=self.day + timedelta(days=number)),
+                                 status=StandStatus.CONFIRMED)  # fmt: skip
+        return f"/jobs/{vacancy.id}"
+
+    def employers(self, n: int) -> str:
+        for _ in range(n):
+            self.f["make_vacancy"](self.f["make_employer"]())
+        return "/employers"
+
+    def employer(self, n: int) -> str:
+        employer = self.f["make_employer"]()
+        for number in range(n):
+            self.f["make_vacancy"](employer, title=f"Stelle {number}")
+            self.f["make_stand"](employer, self.f["make_event"](starts_at=self.day + timedelta(days=number)),
+                                 status=StandStatus.CONFIRMED)  # fmt: skip
+        return f"/employers/{employer.id}"
+
+    def selfservice(self, n: int) -> str:
+        profile = ReturneeProfile(email=f"viele-{n}@example.org", first_name="Vi", last_name="Ele", postal_code="01968",
+                                  city="Senftenberg", country="DE", confirmed_at=datetime.now(UTC))  # fmt: skip
+        db.session.add(profile)
+        for number in range(n):
+            waiting = number % 2 == 0  # one row is a waiting one, so its place in line is asked for
+            event = self.f["make_event"](starts_at=self.day + timedelta(days=number), capacity=0 if waiting else 9)
+            status = RegistrationStatus.WAITING if waiting else RegistrationStatus.CONFIRMED
+            db.session.add(Registration(profile=profile, event=event, status=status, waitlist_position=number,
+                                        confirmed_at=datetime.now(UTC)))  # fmt: skip
+        db.session.commit()
+        return f"/me/{manage_token(profile)}"
+
+    def dashboard(self, n: int) -> str:
+        employer: Employer = self.f["make_employer"]()
+        for number in range(n):
+            self.f["make_vacancy"](employer, title=f"Stelle {number}")
+            self.f["make_stand"](employer, self.f["make_event"](starts_at=self.day + timedelta(days=number)))
+        self.f["login"](self.f["client"], employer.users[0].email)
+        return "/employer"
+
+    def stands(self, n: int) -> str:
+        employer: Employer = self.f["make_employer"]()
+        for number in range(n):
+            self.f["make_stand"](employer, self.f["make_event"](starts_at=self.day + timedelta(days=number)))
+            self.f["make_event"](starts_at=self.day + timedelta(days=number, hours=1))  # one more to book
+        self.f["login"](self.f["client"], employer.users[0].email)
+        return "/employer/stands"
+
+
+PAGES = ["events", "event", "jobs", "vacancy", "employers", "employer", "selfservice", "dashboard", "stands"]
+
+
+def statements_for(page: str, n: int, fixtures: dict[str, Any]) -> int:
+    """How many statements the page runs with ``n`` rows (the page is asked for once first, to warm caches)."""
+    path = getattr(Pages(fixtures), page)(n)
+    client: FlaskClient = fixtures["client"]
+    assert client.get(path).status_code == 200
+    with counted(fixtures["app"]) as statements:
+        response = client.get(path)
+    assert response.status_code == 200
+    if page in os.environ.get("SHOW_STATEMENTS", "").split(","):  # SHOW_STATEMENTS=jobs,event pytest -s …
+        print("\n".join(" ".join(statement.split())[:160] for statement in statements))
+    return len(statements)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_statements_do_not_grow_with_the_rows(
+    page: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    names = ["client", "app", "make_event", "make_employer", "make_vacancy", "make_stand", "login"]
+    fixtures = {name: request.getfixturevalue(name) for name in names}
+    few = statements_for(page, FEW, fixtures)
+    many = statements_for(page, MANY, fixtures)  # a second object, or more rows in the same list
+    print(f"{page}: {few} statements with {FEW} row(s), {many} with {MANY}")
+    assert many == few, f"{page} runs {few} statements for {FEW} row and {many} for {MANY}"
