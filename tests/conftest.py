@@ -26,6 +26,7 @@ from rueckkehr import create_app
 from rueckkehr.accounts.models import Role, User
 from rueckkehr.events.models import Event, EventSeries, EventStatus, ProgrammeItem
 from rueckkehr.extensions import db
+from rueckkehr.mail.dispatch import wait_for_work_beside_responses
 from rueckkehr.places.models import Town, Venue
 from tests.support.registrations import form_data
 from tests.support.smtp import SMTPServer
@@ -145,6 +146,8 @@ def make_app(
         return app
 
     yield factory
+    for app in apps:
+        wait_for_work_beside_responses(app)  # mail still being delivered must not write into the next test
     cleaner = create_app(base_settings)
     apps.append(cleaner)
     with cleaner.app_context():

@@ -12,11 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 import click
-from flask import current_app, has_request_context
+from flask import Flask, current_app, has_request_context
 
 from ..actors import acting_as, current_actor
 from ..transactions import unit_of_work
 from .delivery import deliver, deliver_due, status_counts
+
+_THREADS = "rueckkehr.beside_response"
 
 
 def dispatch(ids: list[int]) -> None:
@@ -67,7 +69,17 @@ def _in_thread(function: Callable[..., Any], *args: Any) -> None:
             except Exception:
                 app.logger.exception("Work beside the response (%s) failed", getattr(function, "__name__", function))
 
-    threading.Thread(target=run, name="beside-response", daemon=True).start()
+    thread = threading.Thread(target=run, name="beside-response", daemon=True)
+    threads: list[threading.Thread] = app.extensions.setdefault(_THREADS, [])
+    threads[:] = [running for running in threads if running.is_alive()]
+    threads.append(thread)
+    thread.start()
+
+
+def wait_for_work_beside_responses(app: Flask, timeout: float = 30.0) -> None:
+    """Wait until the work this app started beside its responses has finished (before a worker stops)."""
+    for thread in list(app.extensions.get(_THREADS, [])):
+        thread.join(timeout)
 
 
 @click.group("outbox")
