@@ -180,12 +180,14 @@ def invitation(
 
 
 def _published_vevent(event: Event) -> VEvent:
-    """One event as files and feeds show it; DTSTAMP is its last change, so the bytes only change with the event."""
+    """One event as files and feeds show it; DTSTAMP is the last change of what it shows (the event, its venue, its
+    programme), so the bytes only change with the content."""
+    changed_at = event.content_changed_at
     vevent = _vevent(
-        event, uid=event_uid(event), sequence=event.sequence, stamp=event.updated_at, cancelled=event.is_cancelled
+        event, uid=event_uid(event), sequence=event.sequence, stamp=changed_at, cancelled=event.is_cancelled
     )
     vevent.add("created", event.created_at)
-    vevent.add("last-modified", event.updated_at)
+    vevent.add("last-modified", changed_at)
     vevent.add(
         "description",
         _description(
@@ -212,11 +214,11 @@ VEVENT_CACHE_SIZE = 20_000
 
 
 def _published_vevent_bytes(event: Event, language: str) -> bytes:
-    """One event's serialised VEVENT, kept per process until the event changes (its sequence or updated_at).
+    """One event's serialised VEVENT, kept per process until what it shows changes (``Event.content_version``).
 
     Serialising is most of a feed's cost (icalendar folds every line), and subscribed calendars ask often.
     """
-    key = (event.id, event.sequence, event.updated_at, language, current_app.config["BASE_URL"])
+    key = (*event.content_version, language, current_app.config["BASE_URL"])
     cached = _VEVENT_CACHE.get(key)
     if cached is None:
         if len(_VEVENT_CACHE) >= VEVENT_CACHE_SIZE:

@@ -102,8 +102,9 @@ def event_ics(event_id: int) -> Response:
     """One public event as a file to add to a calendar."""
     event = get_public_event(event_id) or abort(404)
     language = feed_language()
-    etag = _etag("event", language, event.id, event.sequence, event.updated_at.isoformat())
-    if (unchanged := _not_modified(etag, event.updated_at)) is not None:
+    changed_at = event.content_changed_at
+    etag = _etag("event", language, *event.content_version)
+    if (unchanged := _not_modified(etag, changed_at)) is not None:
         return unchanged
     day = event.starts_at.astimezone(BERLIN).date().isoformat()
     filename = f"rueckkehrertag-{event.venue.town.slug}-{day}-{event.id}.ics"
@@ -112,5 +113,5 @@ def event_ics(event_id: int) -> Response:
         filename=filename,
         disposition="attachment",
         etag=etag,
-        last_modified=event.updated_at,
+        last_modified=changed_at,
     )

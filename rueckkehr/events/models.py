@@ -77,6 +77,16 @@ class Event(Model):
         """Whether the event was called off."""
         return self.status == EventStatus.CANCELLED
 
+    @property
+    def content_changed_at(self) -> datetime:
+        """The last change of anything a calendar shows of the event: itself, its venue, its programme."""
+        return max([self.updated_at, self.venue.updated_at, *(item.updated_at for item in self.programme)])
+
+    @property
+    def content_version(self) -> tuple[int, int, datetime, int]:
+        """What identifies the calendar content of the event (a removed programme item changes the count)."""
+        return (self.id, self.sequence, self.content_changed_at, len(self.programme))
+
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.title!r}>"
 
@@ -92,6 +102,9 @@ class ProgrammeItem(Model):
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, doc="Calendars show the programme: their versions follow it"
+    )
 
     event: Mapped[Event] = relationship(back_populates="programme")
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..dates import berlin_today, month_bounds, months_from, utcnow
 from ..extensions import db
 from ..places.models import Town, Venue
-from .models import Event, EventStatus
+from .models import Event, EventStatus, ProgrammeItem
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
 
@@ -131,19 +132,35 @@ def feed_events(town: Town | None = None, now: datetime | None = None) -> list[E
 
 
 def feed_version(town: Town | None = None, now: datetime | None = None) -> FeedVersion:
-    """The feed's version from one aggregate query.
+    """The feed's version from one aggregate statement over everything the feed shows.
 
-    Any edit sets the event's ``updated_at`` to now (so it becomes the newest), cancelling raises ``sequence``, and an
-    event entering or leaving the feed changes the count and the sum of ids: each of them changes the version.
+    An edit of an event, its venue or a programme item sets that row's ``updated_at`` to now (so it becomes the
+    newest), cancelling raises ``sequence``, and an event or programme item coming or going changes a count and a
+    sum of ids: each of them changes the version.
     """
-    count, newest, sequences, ids = db.session.execute(
+    in_feed = _in_feed(town, now or utcnow())
+    in_feed_programme = ProgrammeItem.event_id.in_(select(Event.id).where(*in_feed))
+
+    def of_programme(aggregate: ColumnElement[Any]) -> ScalarSelect[Any]:
+        return select(aggregate).where(in_feed_programme).scalar_subquery()
+
+    version = (
         select(
             func.count(Event.id),
-            func.max(Event.updated_at),
             func.coalesce(func.sum(Event.sequence), 0),
             func.coalesce(func.sum(Event.id), 0),
-        ).where(*_in_feed(town, now or utcnow()))
-    ).one()
-    stamp = newest.isoformat() if newest else ""
-    digest = hashlib.sha256(f"{count}:{stamp}:{sequences}:{ids}".encode()).hexdigest()[:32]
-    return FeedVersion(etag=digest, last_modified=newest)
+            func.max(Event.updated_at),
+            func.max(Venue.updated_at),
+            of_programme(func.count(ProgrammeItem.id)),
+            of_programme(func.coalesce(func.sum(ProgrammeItem.id), 0)),
+            of_programme(func.max(ProgrammeItem.updated_at)),
+        )
+        .join(Venue, Venue.id == Event.venue_id)
+        .where(*in_feed)
+    )
+    count, sequences, ids, *stamps_and_items = db.session.execute(version).one()
+    newest_event, newest_venue, items, item_ids, newest_item = stamps_and_items
+    stamps = [stamp for stamp in (newest_event, newest_venue, newest_item) if stamp is not None]
+    newest = max(stamps) if stamps else None
+    key = f"{count}:{newest.isoformat() if newest else ''}:{sequences}:{ids}:{items}:{item_ids}"
+    return FeedVersion(etag=hashlib.sha256(key.encode()).hexdigest()[:32], last_modified=newest)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..database import UTCDateTime
+from ..dates import utcnow
 from ..extensions import Model
 
 
@@ -45,6 +48,9 @@ class Venue(Model):
     locality: Mapped[str] = mapped_column(String(120), doc="Ort as written in the address, e.g. a district")
     latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
     longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, doc="Calendars show the venue: their versions follow it"
+    )
 
     town: Mapped[Town] = relationship(back_populates="venues")
 

@@ -7,11 +7,14 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
+import pytest
+import time_machine
 from flask.testing import FlaskClient
 
 from rueckkehr.events.calendar import berlin_timezone
-from rueckkehr.events.models import Event, EventStatus
+from rueckkehr.events.models import Event, EventStatus, ProgrammeItem
 from rueckkehr.events.operations import cancel_event, change_event
+from rueckkehr.extensions import db
 from rueckkehr.places.models import Town, Venue
 from rueckkehr.transactions import unit_of_work
 from tests.support.calendars import TRICKY_TITLE, parse
@@ -193,3 +196,41 @@ def test_event_list_and_event_page_offer_webcal_subscriptions(
     assert 'href="webcal://rueckkehr.test/events.ics?town=senftenberg"' in page
     english = client.get(f"/events/{event.id}?lang=en").get_data(as_text=True)
     assert 'href="webcal://rueckkehr.test/events.ics?town=senftenberg&amp;lang=en"' in english
+
+
+@pytest.mark.parametrize(
+    "edit",
+    ["programme title", "programme item added", "programme item removed", "venue address", "venue name"],
+)
+def test_edits_of_the_programme_and_the_venue_change_feed_and_file(
+    client: FlaskClient, make_event: Callable[..., Event], edit: str
+) -> None:
+    start = december_morning()
+    event = make_event(
+        starts_at=start, programme=[(start, None, "Begrüßung"), (start + timedelta(hours=1), None, "Talk")]
+    )
+    paths = ("/events.ics", f"/events/{event.id}.ics", "/events.ics?town=senftenberg")
+    before = {path: client.get(path) for path in paths}
+
+    later = datetime.now(UTC) + timedelta(seconds=2)  # a change time later than the event's own
+    with time_machine.travel(later, tick=False), unit_of_work():
+        item = db.session.get(Event, event.id).programme[0]
+        venue = db.session.get(Event, event.id).venue
+        if edit == "programme title":
+            item.title = "Begrüßung durch die Bürgermeisterin"
+        elif edit == "programme item added":
+            db.session.add(ProgrammeItem(event_id=event.id, starts_at=start + timedelta(hours=2), title="Führung"))
+        elif edit == "programme item removed":
+            db.session.delete(item)
+        elif edit == "venue address":
+            venue.street = "Markt 1"
+        else:
+            venue.name = "Rathaus Senftenberg"
+
+    for path in paths:
+        old = before[path]
+        assert client.get(path, headers={"If-None-Match": old.headers["ETag"]}).status_code == 200, path
+        changed = client.get(path)
+        assert changed.headers["ETag"] != old.headers["ETag"], path
+        assert changed.data != old.data, path
+        assert client.get(path, headers={"If-None-Match": changed.headers["ETag"]}).status_code == 304, path
