@@ -30,6 +30,7 @@ from rueckkehr.mail.dispatch import wait_for_work_beside_responses
 from rueckkehr.places.models import Town, Venue
 from tests.support.registrations import form_data
 from tests.support.smtp import SMTPServer
+from tests.support.units import start_writing
 
 pytest_plugins = ["tests.support.browser", "tests.support.employers"]
 
@@ -204,6 +205,7 @@ def make_town(app: Flask) -> Callable[..., Town]:
     counter = iter(range(1, 1000))
 
     def factory(**values: Any) -> Town:
+        start_writing()
         number = next(counter)
         values = {"slug": f"testort-{number}", "name": f"Testort {number}", "postal_codes": "01234", **values}
         created = Town(**values)
@@ -219,6 +221,7 @@ def make_venue(app: Flask, town: Callable[[str], Town]) -> Callable[..., Venue]:
     """Make a venue, in Senftenberg unless told otherwise."""
 
     def factory(**values: Any) -> Venue:
+        start_writing()
         values.setdefault("town", town("senftenberg"))
         values = {
             "name": "Niederlausitzhalle Senftenberg",
@@ -242,6 +245,7 @@ def make_event(app: Flask, make_venue: Callable[..., Venue]) -> Callable[..., Ev
     """Make a published event ten days from now, 10–15 Uhr Berlin time, with an open registration."""
 
     def factory(*, programme: list[tuple[datetime, datetime | None, str]] = (), **values: Any) -> Event:
+        start_writing()
         if "venue" not in values:
             values["venue"] = make_venue()
         starts_at = values.pop("starts_at", None) or (datetime.now(UTC) + timedelta(days=10)).replace(
@@ -275,6 +279,7 @@ def make_series(app: Flask) -> Callable[..., EventSeries]:
     """Make an event series."""
 
     def factory(title: str = "Rückkehrertage Test", **values: Any) -> EventSeries:
+        start_writing()
         created = EventSeries(title=title, **values)
         db.session.add(created)
         db.session.commit()
@@ -289,6 +294,7 @@ def make_user(app: Flask) -> Callable[..., User]:
     counter = iter(range(1, 1000))
 
     def factory(role: Role = Role.ORGANIZER, towns: list[Town] = (), **values: Any) -> User:
+        start_writing()
         password = values.pop("password", "correct horse battery staple")
         values.setdefault("email", f"user{next(counter)}@rueckkehr.test")
         created = User(role=role, towns=list(towns), **values)
