@@ -23,6 +23,7 @@ from rueckkehr.employers.models import Employer, EmployerStatus, SizeBand, Vacan
 from rueckkehr.employers.queries import BoardFilter, _filtered
 from rueckkehr.employers.search import query_tokens, weighted_terms
 from rueckkehr.extensions import db
+from rueckkehr.occupations.working_times import WorkingTime
 from rueckkehr.places.models import Town
 
 VACANCIES = 20_000
@@ -94,7 +95,7 @@ def fill(count: int) -> None:
                 "town_id": towns[n % len(towns)].id,
                 "place_name": "",
                 "place_postal_code": "",
-                "working_times": " full_time ",
+                "working_times": WorkingTime.FULL_TIME.bit,
                 "contract": "permanent",
                 "description": description,
                 "apply_url": "",

@@ -42,9 +42,12 @@ target_db = current_app.extensions["migrate"].db
 def render_item(type_, obj, autogen_context):
     """Render the project's column types as plain SQLAlchemy types in migration scripts."""
     from rueckkehr.database import UTCDateTime
+    from rueckkehr.occupations.working_times import WorkingTimeSet
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, WorkingTimeSet):
+        return "sa.Integer()"
     return False
 
 

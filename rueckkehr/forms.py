@@ -1,4 +1,4 @@
-"""Form parts shared by every feature: validators, checkbox lists and the choices of KldB and working time."""
+"""Form parts shared by every feature: validators, checkbox lists, the e-mail field, KldB and working-time choices."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .extensions import db
 from .occupations.models import OccupationArea, SkillLevel
+from .occupations.working_times import WORKING_TIME_LABELS, WorkingTime
 
 SKILL_LEVELS = [
     (str(SkillLevel.HELPER.value), _l("Helfer/in")),
@@ -21,13 +22,7 @@ SKILL_LEVELS = [
     (str(SkillLevel.SPECIALIST.value), _l("Spezialist/in")),
     (str(SkillLevel.EXPERT.value), _l("Experte/Expertin")),
 ]
-WORKING_TIMES = [
-    ("full_time", _l("Vollzeit")),
-    ("part_time", _l("Teilzeit")),
-    ("shifts", _l("Schicht/Nacht/Wochenende")),
-    ("remote", _l("Heim-/Telearbeit")),
-    ("mini_job", _l("Minijob")),
-]
+WORKING_TIMES = [(time.value, WORKING_TIME_LABELS[time]) for time in WorkingTime]
 
 
 class MultiCheckboxField(SelectMultipleField):

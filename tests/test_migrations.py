@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+from typing import Any
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
+from rueckkehr.employers.models import Vacancy
 from rueckkehr.extensions import db
 from rueckkehr.occupations.models import OccupationArea, OccupationGroup
+from rueckkehr.occupations.working_times import WorkingTime, offers
 from rueckkehr.places.models import Town
+from rueckkehr.returnees.models import ReturneeProfile
 
 
 def pending_differences() -> list[object]:
@@ -41,3 +48,45 @@ def test_downgrade_to_base_and_upgrade_again(app: Flask) -> None:
     upgrade()
     assert pending_differences() == []
     assert db.session.scalar(select(func.count()).select_from(Town)) == 6
+
+
+def test_working_times_become_one_vocabulary_and_come_back(app: Flask, make_employer: Any) -> None:
+    """0012 turns the vacancies' padded strings and the profiles' JSON lists into the same set of bits."""
+    employer_id = make_employer().id
+    db.session.remove()
+    db.engine.dispose()
+    downgrade(revision="0011")
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO vacancies (employer_id, title, occupation_group_code, skill_level, place_name,"
+                " place_postal_code, working_times, contract, description, apply_url, apply_email, valid_until,"
+                " status, created_at, updated_at) VALUES (:employer, 'Schlosser/in', '24', 2, '', '',"
+                " ' full_time shifts ', 'permanent', 'Text', '', 'a@b.de', '2027-01-31', 'draft', :now, :now)"
+            ),
+            {"employer": employer_id, "now": datetime.now(UTC)},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO returnee_profiles (email, language, first_name, last_name, postal_code, city, country,"
+                " working_times, interests, link_key, link_generation, created_at, updated_at) VALUES"
+                " ('p@example.org', 'de', 'P', 'Q', '01968', 'Senftenberg', 'DE', :times, '[]', 'k', 0, :now, :now)"
+            ),
+            {"times": json.dumps(["part_time", "remote"]), "now": datetime.now(UTC)},
+        )
+    upgrade()
+    assert db.session.scalars(select(Vacancy.working_times)).one() == [WorkingTime.FULL_TIME, WorkingTime.SHIFTS]
+    assert db.session.scalars(select(ReturneeProfile.working_times)).one() == [
+        WorkingTime.PART_TIME,
+        WorkingTime.REMOTE,
+    ]
+    part_time = select(Vacancy.id).where(offers(Vacancy.working_times, WorkingTime.SHIFTS))
+    assert len(db.session.scalars(part_time).all()) == 1
+    db.session.remove()
+    db.engine.dispose()
+    downgrade(revision="0011")
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT working_times FROM vacancies")).scalar_one() == " full_time shifts "
+        stored = connection.execute(text("SELECT working_times FROM returnee_profiles")).scalar_one()
+        assert (stored if isinstance(stored, list) else json.loads(stored)) == ["part_time", "remote"]  # PG: JSON
+    upgrade()

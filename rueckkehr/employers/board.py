@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..forms import SKILL_LEVELS, WORKING_TIMES
 from ..occupations.models import OccupationArea, OccupationGroup
+from ..occupations.working_times import WorkingTime
 from ..places.models import Town
 from .queries import BoardFilter, get_public_vacancy, search_board
 from .rendering import job_posting, plain_text, render_markdown
@@ -44,8 +45,8 @@ def parse_filters(args: dict[str, str], towns: list[Town], areas: list[Occupatio
         else:
             errors.append(_("Dieses Anforderungsniveau kennen wir nicht; es werden alle Niveaus gezeigt."))
     if working_time := args.get("time"):
-        if working_time in {value for value, _label in WORKING_TIMES}:
-            filters.working_time = working_time
+        if working_time in set(WorkingTime):
+            filters.working_time = WorkingTime(working_time)
         else:
             errors.append(_("Diese Arbeitszeit kennen wir nicht; es werden alle Arbeitszeiten gezeigt."))
     filters.sort = "relevance" if args.get("sort") == "relevance" else "newest"
@@ -96,8 +97,8 @@ def detail(vacancy_id: int) -> str:
 
 @bp.app_context_processor
 def vacancy_labels() -> dict[str, object]:
-    """Labels of skill levels and working times, for every page that shows a vacancy."""
-    return {"level_labels": dict(SKILL_LEVELS), "time_labels": dict(WORKING_TIMES)}
+    """Labels of skill levels, for every page that shows a vacancy (working times name themselves)."""
+    return {"level_labels": dict(SKILL_LEVELS)}
 
 
 @bp.app_template_filter("euro")

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from ..dates import berlin_today
 from ..events.models import Event, EventStatus
 from ..extensions import db
+from ..occupations.working_times import in_order
 from ..places.models import Town
 from .models import (
     Contract,
@@ -254,7 +255,7 @@ def seed_employers(now: datetime, created: dict[str, int]) -> None:
         vacancy.town_id = towns[town].id if town else None
         vacancy.place_name = "" if town else "Cottbus"
         vacancy.place_postal_code = "" if town else "03046"
-        vacancy.working_time_list = times
+        vacancy.working_times = in_order(times)
         vacancy.contract = Contract.PERMANENT
         vacancy.description = description
         vacancy.apply_email = vacancy.apply_email or "bewerbung@example.org"

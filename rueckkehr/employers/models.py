@@ -14,6 +14,7 @@ from ..dates import utcnow
 from ..events.models import Event
 from ..extensions import Model
 from ..occupations.models import OccupationArea, OccupationGroup
+from ..occupations.working_times import WorkingTime, WorkingTimeSet
 from ..places.models import Town
 
 
@@ -42,16 +43,6 @@ class VacancyStatus(enum.StrEnum):
     EXPIRED = "expired"
     FILLED = "filled"
     WITHDRAWN = "withdrawn"
-
-
-class WorkingTime(enum.StrEnum):
-    """Working time as the Bundesagentur's job search codes it."""
-
-    FULL_TIME = "full_time"
-    PART_TIME = "part_time"
-    SHIFTS = "shifts"
-    REMOTE = "remote"
-    MINI_JOB = "mini_job"
 
 
 class Contract(enum.StrEnum):
@@ -133,7 +124,7 @@ class Vacancy(Model):
     town_id: Mapped[int | None] = mapped_column(ForeignKey("towns.id"), index=True)
     place_name: Mapped[str] = mapped_column(String(120), default="", doc="A place outside the RWK towns")
     place_postal_code: Mapped[str] = mapped_column(String(10), default="")
-    working_times: Mapped[str] = mapped_column(String(100), doc="Space-separated WorkingTime values, padded")
+    working_times: Mapped[list[WorkingTime]] = mapped_column(WorkingTimeSet, default=list)
     contract: Mapped[Contract] = mapped_column(string_enum(Contract))
     starts_on: Mapped[date | None] = mapped_column(Date, doc="None means ab sofort")
     salary_min: Mapped[int | None] = mapped_column()
@@ -154,18 +145,6 @@ class Vacancy(Model):
     occupation_group: Mapped[OccupationGroup] = relationship()
     town: Mapped[Town | None] = relationship()
     terms: Mapped[list[VacancyTerm]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
-
-    @property
-    def working_time_list(self) -> list[WorkingTime]:
-        """The working times as enum members, in their canonical order."""
-        chosen = set(self.working_times.split())
-        return [member for member in WorkingTime if member.value in chosen]
-
-    @working_time_list.setter
-    def working_time_list(self, values: list[WorkingTime] | list[str]) -> None:
-        """Store working times padded with spaces, so a filter can match `` value ``."""
-        chosen = {str(value) for value in values}
-        self.working_times = " " + " ".join(m.value for m in WorkingTime if m.value in chosen) + " "
 
     @property
     def place(self) -> str:

@@ -12,6 +12,7 @@ from ..dates import berlin_today, utcnow
 from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..occupations.models import OccupationGroup
+from ..occupations.working_times import WorkingTime, offers
 from ..places.models import Town, Venue
 from .models import (
     Employer,
@@ -37,7 +38,7 @@ class BoardFilter:
     area_code: str | None = None
     group_code: str | None = None
     level: int | None = None
-    working_time: str | None = None
+    working_time: WorkingTime | None = None
     sort: str = "newest"
     page: int = 1
 
@@ -75,7 +76,7 @@ def _filtered(filters: BoardFilter, now: datetime | None) -> Select:
     if filters.level:
         statement = statement.where(Vacancy.skill_level == filters.level)
     if filters.working_time:
-        statement = statement.where(Vacancy.working_times.contains(f" {filters.working_time} ", autoescape=True))
+        statement = statement.where(offers(Vacancy.working_times, filters.working_time))
     return statement
 
 

@@ -11,8 +11,9 @@ import nh3
 from markupsafe import Markup
 
 from ..dates import BERLIN
+from ..occupations.working_times import WorkingTime
 from ..urls import external_url
-from .models import Employer, SalaryPeriod, Vacancy, WorkingTime
+from .models import Employer, SalaryPeriod, Vacancy
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h3", "h4", "blockquote", "code"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
@@ -51,7 +52,7 @@ def plain_text(text: str) -> str:
 
 def employment_types(vacancy: Vacancy) -> list[str]:
     """schema.org employmentType values for the vacancy's working times (and TEMPORARY when befristet)."""
-    types = list(dict.fromkeys(EMPLOYMENT_TYPES[time] for time in vacancy.working_time_list))
+    types = list(dict.fromkeys(EMPLOYMENT_TYPES[time] for time in vacancy.working_times))
     if vacancy.contract == "fixed_term":
         types.append("TEMPORARY")
     return types or ["FULL_TIME"]

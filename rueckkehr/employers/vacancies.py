@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select, update
 from ..audit.operations import record
 from ..dates import berlin_today, utcnow
 from ..extensions import db
+from ..occupations.working_times import WorkingTime, in_order
 from .models import Contract, Employer, SalaryPeriod, Vacancy, VacancyStatus, VacancyTerm
 from .operations import OperationError
 from .search import weighted_terms
@@ -30,7 +31,7 @@ class VacancyData:
     town_id: int | None
     place_name: str
     place_postal_code: str
-    working_times: list[str]
+    working_times: list[WorkingTime]
     contract: Contract
     starts_on: date | None
     salary_min: int | None
@@ -78,7 +79,7 @@ def _apply_vacancy_data(vacancy: Vacancy, data: VacancyData) -> None:
     if data.town_id is not None:
         vacancy.place_name = ""
         vacancy.place_postal_code = ""
-    vacancy.working_time_list = data.working_times
+    vacancy.working_times = in_order(data.working_times)
 
 
 def index_vacancy(vacancy: Vacancy) -> None:

@@ -12,6 +12,7 @@ from wtforms import Field, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..forms import SKILL_LEVELS, WORKING_TIMES, MultiCheckboxField, no_control_characters, occupation_choices
+from ..occupations.working_times import in_order
 from .forms import OTHER_PLACE, german_postal_code, text, town_choices, web_address
 from .models import Contract, SalaryPeriod, Vacancy
 from .vacancies import VacancyData
@@ -183,7 +184,7 @@ class VacancyForm(FlaskForm):
             town_id=None if other else int(self.town.data),
             place_name=(self.place_name.data or "").strip() if other else "",
             place_postal_code=(self.place_postal_code.data or "").strip() if other else "",
-            working_times=list(self.working_times.data or []),
+            working_times=in_order(self.working_times.data or []),
             contract=Contract(self.contract.data),
             starts_on=parse_date(self.starts_on.data) if self.starts_on.data else None,
             salary_min=salary_min,
@@ -203,7 +204,7 @@ class VacancyForm(FlaskForm):
         self.town.data = str(vacancy.town_id) if vacancy.town_id else OTHER_PLACE
         self.place_name.data = vacancy.place_name
         self.place_postal_code.data = vacancy.place_postal_code
-        self.working_times.data = [time.value for time in vacancy.working_time_list]
+        self.working_times.data = [time.value for time in vacancy.working_times]
         self.contract.data = vacancy.contract.value
         self.starts_on.data = vacancy.starts_on.isoformat() if vacancy.starts_on else ""
         self.salary_min.data = str(vacancy.salary_min) if vacancy.salary_min else ""

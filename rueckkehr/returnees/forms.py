@@ -32,6 +32,7 @@ from ..forms import (
     no_control_characters,
     occupation_choices,
 )
+from ..occupations.working_times import in_order
 from ..places.models import Town
 from .operations import ProfileData
 
@@ -196,7 +197,7 @@ class ProfileForm(FlaskForm):
             wished_town_slugs=list(self.wished_towns.data or []),
             occupation_group_code=self.occupation_group.data or None,
             skill_level=int(self.skill_level.data) if self.skill_level.data else None,
-            working_times=list(self.working_times.data or []),
+            working_times=in_order(self.working_times.data or []),
             earliest_return=self.earliest_return.data or None,
             interests=list(self.interests.data or []),
             partner_occupation_group_code=self.partner_occupation_group.data or None,

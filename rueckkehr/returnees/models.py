@@ -13,6 +13,7 @@ from ..database import UTCDateTime, string_enum
 from ..dates import utcnow
 from ..extensions import Model, db
 from ..occupations.models import OccupationGroup
+from ..occupations.working_times import WorkingTime, WorkingTimeSet
 from ..places.models import Town
 
 
@@ -59,7 +60,7 @@ class ReturneeProfile(Model):
     hometown_other: Mapped[str | None] = mapped_column(String(100))
     occupation_group_code: Mapped[str | None] = mapped_column(ForeignKey("occupation_groups.code"))
     skill_level: Mapped[int | None]
-    working_times: Mapped[list[str]] = mapped_column(JSON, default=list)
+    working_times: Mapped[list[WorkingTime]] = mapped_column(WorkingTimeSet, default=list)
     earliest_return: Mapped[str | None] = mapped_column(String(10), doc="YYYY-MM or 'flexible'")
     interests: Mapped[list[str]] = mapped_column(JSON, default=list)
     partner_occupation_group_code: Mapped[str | None] = mapped_column(ForeignKey("occupation_groups.code"))

@@ -20,6 +20,7 @@ from ..audit.operations import blank_profile, record
 from ..dates import utcnow
 from ..extensions import db
 from ..mail.models import OutboxMessage
+from ..occupations.working_times import WorkingTime
 from ..places.models import Town
 from . import notifications, signals
 from .consents import CONSENT_VERSION
@@ -46,7 +47,7 @@ class ProfileData:
     wished_town_slugs: list[str] = field(default_factory=list)
     occupation_group_code: str | None = None
     skill_level: int | None = None
-    working_times: list[str] = field(default_factory=list)
+    working_times: list[WorkingTime] = field(default_factory=list)
     earliest_return: str | None = None
     interests: list[str] = field(default_factory=list)
     partner_occupation_group_code: str | None = None
@@ -231,7 +232,7 @@ def export_profile(profile: ReturneeProfile) -> dict[str, Any]:
             "wished_towns": [town.name for town in profile.wished_towns],
             "occupation_group": profile.occupation_group_code,
             "skill_level": profile.skill_level,
-            "working_times": profile.working_times,
+            "working_times": [time.value for time in profile.working_times],
             "earliest_return": profile.earliest_return,
             "interests": profile.interests,
             "partner_occupation_group": profile.partner_occupation_group_code,

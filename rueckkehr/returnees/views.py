@@ -86,7 +86,7 @@ def _profile_form_data(profile: ReturneeProfile) -> dict[str, Any]:
         "wished_towns": [town.slug for town in profile.wished_towns],
         "occupation_group": profile.occupation_group_code or "",
         "skill_level": str(profile.skill_level or ""),
-        "working_times": profile.working_times,
+        "working_times": [time.value for time in profile.working_times],
         "earliest_return": profile.earliest_return or "",
         "interests": profile.interests,
         "partner_occupation_group": profile.partner_occupation_group_code or "",

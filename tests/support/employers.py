@@ -24,7 +24,9 @@ from rueckkehr.employers.models import (
 )
 from rueckkehr.employers.vacancies import index_vacancy
 from rueckkehr.extensions import db
+from rueckkehr.occupations.working_times import in_order
 from rueckkehr.places.models import Town
+from tests.support.units import start_writing
 
 PASSWORD = "correct horse battery staple"
 
@@ -35,6 +37,7 @@ def make_employer(app: Flask, town: Callable[[str], Town]) -> Callable[..., Empl
     counter = iter(range(1, 1000))
 
     def factory(*, with_user: bool = True, verified: bool = True, **values: Any) -> Employer:
+        start_writing()
         number = next(counter)
         values.setdefault("town", town("senftenberg"))
         values = {
@@ -72,6 +75,7 @@ def make_vacancy(app: Flask, make_employer: Callable[..., Employer], town: Calla
     """Make a vacancy, published and valid for four weeks unless told otherwise, with its search terms."""
 
     def factory(employer: Employer | None = None, **values: Any) -> Vacancy:
+        start_writing()
         employer = employer or make_employer()
         working_times = values.pop("working_times", ["full_time"])
         values.setdefault("town", town("senftenberg"))
@@ -88,7 +92,7 @@ def make_vacancy(app: Flask, make_employer: Callable[..., Employer], town: Calla
             **values,
         }
         vacancy = Vacancy(employer=employer, **values)
-        vacancy.working_time_list = working_times
+        vacancy.working_times = in_order(working_times)
         db.session.add(vacancy)
         index_vacancy(vacancy)
         db.session.commit()
@@ -102,6 +106,7 @@ def make_stand(app: Flask) -> Callable[..., StandBooking]:
     """Make a stand booking, requested unless told otherwise."""
 
     def factory(employer: Employer, event: Any, **values: Any) -> StandBooking:
+        start_writing()
         stand = StandBooking(employer=employer, event=event, **{"status": StandStatus.REQUESTED, **values})
         db.session.add(stand)
         db.session.commit()
