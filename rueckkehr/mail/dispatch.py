@@ -7,7 +7,9 @@ a CLI command or a job delivers before it ends. If delivery fails, the mails sta
 
 from __future__ import annotations
 
+import atexit
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -77,9 +79,24 @@ def _in_thread(function: Callable[..., Any], *args: Any) -> None:
 
 
 def wait_for_work_beside_responses(app: Flask, timeout: float = 30.0) -> None:
-    """Wait until the work this app started beside its responses has finished (before a worker stops)."""
+    """Wait until the work this app started beside its responses has finished."""
     for thread in list(app.extensions.get(_THREADS, [])):
         thread.join(timeout)
+
+
+def finish_work_beside_responses_at_exit(app: Flask, timeout: float = 10.0) -> None:
+    """When the process stops (a worker restarting), let mail being delivered beside a response go out first.
+
+    Daemon threads are stopped only after the exit handlers ran. Without this, a mail cut off mid-delivery stays
+    claimed until its lease runs out and is sent a few minutes late.
+    """
+    reference = weakref.ref(app)
+
+    def finish() -> None:
+        if (alive := reference()) is not None:
+            wait_for_work_beside_responses(alive, timeout)
+
+    atexit.register(finish)
 
 
 @click.group("outbox")

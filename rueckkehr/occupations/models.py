@@ -9,11 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
 
-KLDB_SOURCE = (
-    "Bundesagentur für Arbeit: Klassifikation der Berufe 2010 – überarbeitete Fassung 2020 (KldB 2010), "
-    "Berufsbereiche (1-Steller) und Berufshauptgruppen (2-Steller)"
-)
-
 
 class SkillLevel(enum.IntEnum):
     """The Anforderungsniveau, the fifth digit of a KldB code."""
