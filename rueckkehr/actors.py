@@ -49,7 +49,7 @@ def system(label: str) -> Actor:
 
 def current_actor() -> Actor:
     """The actor set by ``acting_as``; else the logged-in user or the public in a request; else the command line."""
-    chosen = g.get(_ACTOR_KEY)
+    chosen: Actor | None = g.get(_ACTOR_KEY)
     if chosen is not None:
         return chosen
     if has_request_context():

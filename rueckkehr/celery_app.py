@@ -15,7 +15,7 @@ from flask import Flask
 JOBS_EVERY_SECONDS = 60.0
 
 
-def celery_init_app(app: Flask) -> Celery:
+def celery_init_app(app: Flask) -> Celery[Any]:
     """Create the Celery app whose tasks (``jobs.tasks``, ``mail.tasks``) run inside a Flask application context."""
     from .jobs import tasks as job_tasks  # noqa: F401  (shared tasks register with the default app)
     from .mail import tasks as mail_tasks  # noqa: F401
@@ -25,7 +25,7 @@ def celery_init_app(app: Flask) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    celery = Celery(app.name, task_cls=FlaskTask)
+    celery: Celery[Any] = Celery(app.name, task_cls=FlaskTask)
     celery.conf.update(
         broker_url=app.config["CELERY_BROKER_URL"],
         task_default_queue=app.config.get("CELERY_QUEUE", "rueckkehr"),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import DateTime, Enum, Table, event
+from sqlalchemy import DateTime, Enum, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine
+from sqlalchemy.sql import Executable
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
@@ -60,7 +61,7 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
-def insert_ignoring_conflict(table: Table, values: dict[str, Any], conflict: list[str]) -> bool:
+def insert_ignoring_conflict(model: type[Any], values: dict[str, Any], conflict: list[str]) -> bool:
     """Insert a row unless one with the same values in the ``conflict`` columns exists; return whether it did.
 
     ``INSERT … ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL alike, so two writers racing for the same unique
@@ -68,8 +69,14 @@ def insert_ignoring_conflict(table: Table, values: dict[str, Any], conflict: lis
     """
     dialect = db.session.get_bind().dialect.name
     insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict)
-    return bool(db.session.execute(statement).rowcount)
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
+    return rows_changed(statement) == 1
+
+
+def rows_changed(statement: Executable) -> int:
+    """Run an INSERT, UPDATE or DELETE statement in the current transaction; return how many rows it changed."""
+    result = cast(CursorResult[Any], db.session.execute(statement))
+    return result.rowcount
 
 
 def string_enum(enum_class: type[enum.Enum], length: int = 20) -> Enum:

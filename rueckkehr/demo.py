@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from dateutil.easter import easter
 from sqlalchemy import select
@@ -17,8 +17,10 @@ from sqlalchemy import select
 from .dates import BERLIN, utcnow
 from .employers.demo import seed_employers
 from .events.models import Event, EventSeries, EventStatus, ProgrammeItem
-from .extensions import db
+from .extensions import Model, db
 from .places.models import Town, Venue
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,7 @@ def second_thursday_of_march(year: int) -> date:
     return first + timedelta(days=(3 - first.weekday()) % 7 + 7)
 
 
-def _upsert(model: type[db.Model], key: dict[str, Any], values: dict[str, Any], created: dict[str, int]) -> Any:
+def _upsert(model: type[M], key: dict[str, Any], values: dict[str, Any], created: dict[str, int]) -> M:
     """Find a row by its natural key; create it or bring it up to date. Unchanged rows are not touched."""
     row = db.session.scalars(select(model).filter_by(**key)).one_or_none()
     if row is None:

@@ -45,12 +45,19 @@ def plain_address(form: FlaskForm, field: Field) -> None:
         raise ValidationError(_l("Bitte geben Sie nur die E-Mail-Adresse ein, z. B. name@beispiel.de."))
 
 
+def value_of(field: Field, *, strip: bool = True) -> str:
+    """What was typed into a text field, as a string ("" when empty); surrounding white space goes unless
+    ``strip`` is false (a password keeps it)."""
+    value = str(field.data or "")
+    return value.strip() if strip else value
+
+
 def strip(value: str | None) -> str | None:
     """Drop surrounding white space (pasted addresses often carry some)."""
     return value.strip() if isinstance(value, str) else value
 
 
-def email_field(label: str | None = None, description: str | None = None) -> EmailField:
+def email_field(label: str | None = None, description: str = "") -> EmailField:
     """An e-mail field with the project's checks."""
     return EmailField(
         label or _l("E-Mail-Adresse"),

@@ -15,14 +15,11 @@ LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
 
 def select_locale() -> str:
     """Pick the language: a ``lang`` query parameter, then the visitor's choice, then German."""
-    languages = current_app.config["LANGUAGES"]
-    requested = request.args.get("lang")
-    if requested in languages:
-        return requested
-    chosen = session.get("lang")
-    if chosen in languages:
-        return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages: tuple[str, ...] = current_app.config["LANGUAGES"]
+    for candidate in (request.args.get("lang"), session.get("lang")):
+        if candidate in languages:
+            return str(candidate)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def safe_next_path(target: str | None, fallback: str = "/") -> str:
@@ -41,19 +38,21 @@ def format_event_time(starts_at: datetime, ends_at: datetime) -> str:
     start_time = format_time(starts_at, "HH:mm")
     end_time = format_time(ends_at, "HH:mm")
     if format_date(starts_at, "yyyy-MM-dd") == format_date(ends_at, "yyyy-MM-dd"):
-        return _("%(day)s, %(start)s–%(end)s Uhr", day=start_day, start=start_time, end=end_time)
-    return _(
-        "%(start_day)s, %(start)s Uhr – %(end_day)s, %(end)s Uhr",
-        start_day=start_day,
-        start=start_time,
-        end_day=format_date(ends_at, "full"),
-        end=end_time,
+        return str(_("%(day)s, %(start)s–%(end)s Uhr", day=start_day, start=start_time, end=end_time))
+    return str(
+        _(
+            "%(start_day)s, %(start)s Uhr – %(end_day)s, %(end)s Uhr",
+            start_day=start_day,
+            start=start_time,
+            end_day=format_date(ends_at, "full"),
+            end=end_time,
+        )
     )
 
 
 def format_clock(value: datetime) -> str:
     """Format a time of day, e.g. "10:00"."""
-    return format_time(value, "HH:mm")
+    return str(format_time(value, "HH:mm"))
 
 
 def format_phone(e164: str | None) -> str:

@@ -63,16 +63,13 @@ class ActionForm(FlaskForm):
     """A form with nothing but its CSRF token: the button behind a link from a mail."""
 
 
-class NameField(StringField):
+def name_field(label: str | None = None) -> StringField:
     """A person's name."""
-
-    def __init__(self, label: str | None = None, **kwargs: object) -> None:
-        super().__init__(
-            label or _l("Ihr Name"),
-            validators=[
-                DataRequired(_l("Bitte geben Sie Ihren Namen an.")),
-                Length(max=200, message=_l("Bitte kürzen Sie den Namen auf höchstens 200 Zeichen.")),
-                no_control_characters,
-            ],
-            **kwargs,
-        )
+    return StringField(
+        label or _l("Ihr Name"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie Ihren Namen an.")),
+            Length(max=200, message=_l("Bitte kürzen Sie den Namen auf höchstens 200 Zeichen.")),
+            no_control_characters,
+        ],
+    )

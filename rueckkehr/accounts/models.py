@@ -53,7 +53,7 @@ class User(UserMixin, Model):
     towns: Mapped[list[Town]] = relationship(secondary=organizer_towns, order_by="Town.sort_order")
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         """Deactivated users cannot log in."""
         return self.active
 

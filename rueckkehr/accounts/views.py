@@ -9,6 +9,7 @@ from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
 from ..extensions import limiter
+from ..forms import value_of
 from ..i18n import safe_next_path
 from ..mail.dispatch import beside_response
 from ..ratelimits import configured, email_key
@@ -39,7 +40,7 @@ def login() -> str | Response | tuple[str, int]:
         form.next.data = safe_next_path(request.args.get("next"), "")
     error = None
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        user = authenticate(value_of(form.email), value_of(form.password, strip=False))
         if user is None:
             error = _("E-Mail-Adresse oder Passwort stimmen nicht. Bitte versuchen Sie es noch einmal.")
         elif needs_verification(user):
@@ -80,7 +81,7 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
         return render_template("accounts/link_invalid.html"), 404
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        set_new_password(found, form.password.data)
+        set_new_password(found, value_of(form.password, strip=False))
         logout_user()
         return render_template("accounts/reset_done.html")
     return render_template("accounts/reset.html", form=form), 422 if form.errors else 200

@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import case, or_, update
 
 from ..actors import ActorKind, current_actor
+from ..database import rows_changed
 from ..dates import utcnow
 from ..extensions import db
 from .models import AuditEntry
@@ -72,13 +73,12 @@ PROFILE_OBJECTS = ("returnee_profile", "registration", "consent")
 
 
 def _blank(*conditions: Any, now: datetime, **values: Any) -> int:
-    result = db.session.execute(
+    return rows_changed(
         update(AuditEntry)
         .where(*conditions)
         .values(profile_id=None, personal=None, blanked_at=now, **values)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
 
 
 def blank_profile(profile_id: int, now: datetime | None = None) -> int:

@@ -104,4 +104,4 @@ def vacancy_labels() -> dict[str, object]:
 @bp.app_template_filter("euro")
 def euro(amount: int) -> str:
     """A whole euro amount in the current language, e.g. "3.200 €"."""
-    return format_currency(amount, "EUR", format="#,##0\xa0¤", currency_digits=False)
+    return str(format_currency(amount, "EUR", format="#,##0\xa0¤", currency_digits=False))

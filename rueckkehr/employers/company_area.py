@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -22,6 +22,7 @@ from ..accounts.tokens import TokenPurpose, find_token
 from ..dates import berlin_today
 from ..events.models import Event
 from ..extensions import db, limiter
+from ..forms import value_of
 from ..ratelimits import configured
 from .forms import CompanyForm, InviteForm, JoinForm, LogoForm, SignupForm, StandForm
 from .models import Employer, StandStatus
@@ -50,21 +51,22 @@ from .vacancy_forms import VacancyForm
 
 bp = Blueprint("company_area", __name__, url_prefix="/employer")
 
-View = TypeVar("View", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def employer_required(view: View) -> View:
+def employer_required(view: Callable[P, R]) -> Callable[P, R | Response]:
     """Only a logged-in user of a company; others are sent to log in, or see a 404."""
 
     @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R | Response:
         if not current_user.is_authenticated:
             return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
         if current_user.role != Role.EMPLOYER or current_user.employer_id is None:
             abort(404)
         return view(*args, **kwargs)
 
-    return wrapped  # type: ignore[return-value]
+    return wrapped
 
 
 def current_employer() -> Employer:
@@ -89,9 +91,9 @@ def signup() -> str | Response | tuple[str, int]:
         if not form.website_confirm.data:
             sign_up(
                 form.company_data(),
-                contact_name=form.contact_name.data.strip(),
-                email=form.email.data,
-                password=form.password.data,
+                contact_name=value_of(form.contact_name),
+                email=value_of(form.email),
+                password=value_of(form.password, strip=False),
                 language=language(),
                 logo=form.logo_bytes,
             )
@@ -249,9 +251,9 @@ def stands() -> str | Response | tuple[str, int]:
         (str(event.id), f"{event.title} ({event.venue.town.name})") for event in events
     ]
     if employer.is_approved and form.validate_on_submit():
-        event = db.session.get(Event, int(form.event.data))
+        event = db.session.get(Event, int(form.event.data)) or abort(404)
         try:
-            request_stand(employer, event, (form.space_note.data or "").strip(), form.needs_power.data)
+            request_stand(employer, event, value_of(form.space_note), bool(form.needs_power.data))
         except OperationError:
             flash(_("Für diese Veranstaltung haben Sie bereits einen Stand angefragt."), "warning")
         else:
@@ -285,7 +287,7 @@ def colleagues() -> str | Response | tuple[str, int]:
     employer = current_employer()
     form = InviteForm()
     if form.validate_on_submit():
-        invite_colleague(employer, current_user, form.email.data, language())
+        invite_colleague(employer, current_user, value_of(form.email), language())
         flash(_("Die Einladung ist verschickt."), "success")
         return redirect(url_for(".colleagues"), code=303)
     return render_template(
@@ -314,7 +316,7 @@ def delete_account() -> Response:
     """Delete one's own account and personal data; the company and its vacancies stay."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    user = db.session.get(User, current_user.id)
+    user = db.session.get(User, current_user.id) or abort(404)
     logout_user()
     remove_user(user)
     flash(_("Ihr Konto und Ihre persönlichen Daten sind gelöscht."), "success")
@@ -331,7 +333,7 @@ def join(token: str) -> str | Response | tuple[str, int]:
     form = JoinForm()
     if form.validate_on_submit():
         try:
-            accept_invitation(found, form.full_name.data.strip(), form.password.data)
+            accept_invitation(found, value_of(form.full_name), value_of(form.password, strip=False))
         except OperationError:
             return render_template("accounts/link_invalid.html"), 404
         flash(_("Ihr Konto ist eingerichtet. Bitte melden Sie sich an."), "success")

@@ -239,11 +239,11 @@ def seed_employers(now: datetime, created: dict[str, int]) -> None:
         employers.append(employer)
     db.session.flush()
     today = berlin_today(now)
-    for number, (index, title, group, level, town, times, description) in enumerate(VACANCIES):
+    for number, (index, title, group, level, place, times, text) in enumerate(VACANCIES):
         employer = employers[index]
         vacancy = db.session.scalar(select(Vacancy).where(Vacancy.employer_id == employer.id, Vacancy.title == title))
         if vacancy is None:
-            vacancy = Vacancy(employer=employer, title=title, description=description)
+            vacancy = Vacancy(employer=employer, title=title, description=text)
             db.session.add(vacancy)
             created["vacancies"] = created.get("vacancies", 0) + 1
         if vacancy.status != VacancyStatus.PUBLISHED or vacancy.valid_until is None or vacancy.valid_until < today:
@@ -252,12 +252,12 @@ def seed_employers(now: datetime, created: dict[str, int]) -> None:
             vacancy.valid_until = today + timedelta(weeks=8)
         vacancy.occupation_group_code = group
         vacancy.skill_level = level
-        vacancy.town_id = towns[town].id if town else None
-        vacancy.place_name = "" if town else "Cottbus"
-        vacancy.place_postal_code = "" if town else "03046"
+        vacancy.town_id = towns[place].id if place else None
+        vacancy.place_name = "" if place else "Cottbus"
+        vacancy.place_postal_code = "" if place else "03046"
         vacancy.working_times = in_order(times)
         vacancy.contract = Contract.PERMANENT
-        vacancy.description = description
+        vacancy.description = text
         vacancy.apply_email = vacancy.apply_email or "bewerbung@example.org"
         if level >= 3 and vacancy.salary_min is None:
             vacancy.salary_min, vacancy.salary_max, vacancy.salary_period = 4200, 5600, SalaryPeriod.MONTH

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..accounts.forms import NameField, NewPasswordMixin, email_field, new_password_field
+from ..accounts.forms import NewPasswordMixin, email_field, name_field, new_password_field
 from ..extensions import db
-from ..forms import no_control_characters
+from ..forms import no_control_characters, value_of
 from ..occupations.models import OccupationArea
 from ..places.models import Town
 from . import logos
@@ -133,12 +133,12 @@ class CompanyForm(FlaskForm):
     def company_data(self) -> CompanyData:
         """The typed values as the operations take them."""
         return CompanyData(
-            name=self.name.data.strip(),
+            name=value_of(self.name),
             town_id=int(self.town.data),
-            street=self.street.data.strip(),
-            postal_code=self.postal_code.data,
-            locality=self.locality.data.strip(),
-            sector_code=self.sector.data,
+            street=value_of(self.street),
+            postal_code=value_of(self.postal_code),
+            locality=value_of(self.locality),
+            sector_code=value_of(self.sector),
             size_band=SizeBand(self.size_band.data),
             website=(self.website.data or "").strip(),
             description=(self.description.data or "").strip(),
@@ -175,7 +175,7 @@ class LogoMixin:
 class SignupForm(LogoMixin, NewPasswordMixin, CompanyForm):
     """Sign-up: the company, its contact person and the first login."""
 
-    contact_name = NameField(_l("Ansprechperson"))
+    contact_name = name_field(_l("Ansprechperson"))
     email = email_field(description=_l("An diese Adresse schicken wir einen Link zur Bestätigung."))
     password = new_password_field()
     website_confirm = StringField(_l("Bitte leer lassen"))  # honeypot
@@ -208,5 +208,5 @@ class InviteForm(FlaskForm):
 class JoinForm(NewPasswordMixin, FlaskForm):
     """An invited colleague's name and password."""
 
-    full_name = NameField()
+    full_name = name_field()
     password = new_password_field()

@@ -112,7 +112,10 @@ def job_posting(vacancy: Vacancy) -> dict[str, Any]:
     if vacancy.starts_on:
         data["jobStartDate"] = vacancy.starts_on.isoformat()
     if vacancy.salary_min or vacancy.salary_max:
-        value: dict[str, Any] = {"@type": "QuantitativeValue", "unitText": SALARY_UNITS[vacancy.salary_period]}
+        value: dict[str, Any] = {
+            "@type": "QuantitativeValue",
+            "unitText": SALARY_UNITS[vacancy.salary_period or SalaryPeriod.MONTH],
+        }
         if vacancy.salary_min and vacancy.salary_max:
             value.update(minValue=vacancy.salary_min, maxValue=vacancy.salary_max)
         else:

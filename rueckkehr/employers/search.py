@@ -124,7 +124,7 @@ def fold_feminine(word: str) -> str:
 def normalise_word(word: str) -> str:
     """One lower-case word as a search token: feminine ending folded, stemmed, umlauts folded."""
     folded = fold_feminine(word)
-    stem = _stemmer().stemWord(folded).translate(UMLAUTS)
+    stem = str(_stemmer().stemWord(folded)).translate(UMLAUTS)
     return stem[:MAX_TOKEN_LENGTH]
 
 

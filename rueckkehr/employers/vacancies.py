@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from ..audit.operations import record
 from ..dates import berlin_today, utcnow
@@ -89,7 +89,7 @@ def index_vacancy(vacancy: Vacancy) -> None:
     terms = weighted_terms(vacancy.title, vacancy.description)
     if terms:
         db.session.execute(
-            VacancyTerm.__table__.insert(),
+            insert(VacancyTerm),
             [{"token": token, "vacancy_id": vacancy.id, "weight": weight} for token, weight in terms.items()],
         )
     db.session.expire(vacancy, ["terms"])

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..forms import SKILL_LEVELS, WORKING_TIMES, MultiCheckboxField, no_control_characters, occupation_choices
+from ..forms import SKILL_LEVELS, WORKING_TIMES, MultiCheckboxField, no_control_characters, occupation_choices, value_of
 from ..occupations.working_times import in_order
 from .forms import OTHER_PLACE, german_postal_code, text, town_choices, web_address
 from .models import Contract, SalaryPeriod, Vacancy
@@ -178,8 +178,8 @@ class VacancyForm(FlaskForm):
         salary_min = parse_amount(self.salary_min.data or "")
         salary_max = parse_amount(self.salary_max.data or "")
         return VacancyData(
-            title=self.title.data.strip(),
-            occupation_group_code=self.occupation_group.data,
+            title=value_of(self.title),
+            occupation_group_code=value_of(self.occupation_group),
             skill_level=int(self.skill_level.data),
             town_id=None if other else int(self.town.data),
             place_name=(self.place_name.data or "").strip() if other else "",
@@ -190,10 +190,10 @@ class VacancyForm(FlaskForm):
             salary_min=salary_min,
             salary_max=salary_max,
             salary_period=SalaryPeriod(self.salary_period.data) if (salary_min or salary_max) else None,
-            description=self.description.data.strip(),
+            description=value_of(self.description),
             apply_url=(self.apply_url.data or "").strip(),
             apply_email=(self.apply_email.data or "").strip(),
-            valid_until=parse_date(self.valid_until.data),
+            valid_until=parse_date(value_of(self.valid_until)) or self.today,
         )
 
     def fill_from(self, vacancy: Vacancy) -> None:

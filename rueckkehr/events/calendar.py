@@ -176,7 +176,7 @@ def invitation(
             alarm.add("description", _("Morgen: %(title)s", title=event.title))
             vevent.add_component(alarm)
         calendar.add_component(vevent)
-        return calendar.to_ical()
+        return bytes(calendar.to_ical())
 
 
 def _published_vevent(event: Event) -> VEvent:
@@ -206,7 +206,7 @@ def event_file(event: Event, language: str) -> bytes:
         calendar = _calendar("PUBLISH")
         calendar.add_component(berlin_timezone())
         calendar.add_component(_published_vevent(event))
-        return calendar.to_ical()
+        return bytes(calendar.to_ical())
 
 
 _VEVENT_CACHE: dict[tuple[object, ...], bytes] = {}
@@ -223,7 +223,7 @@ def _published_vevent_bytes(event: Event, language: str) -> bytes:
     if cached is None:
         if len(_VEVENT_CACHE) >= VEVENT_CACHE_SIZE:
             _VEVENT_CACHE.clear()
-        cached = _VEVENT_CACHE[key] = _published_vevent(event).to_ical()
+        cached = _VEVENT_CACHE[key] = bytes(_published_vevent(event).to_ical())
     return cached
 
 
@@ -239,7 +239,7 @@ def feed(events: Iterable[Event], *, name: str, language: str) -> bytes:
         calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", vDuration(refresh))
         calendar.add_component(berlin_timezone())
-        shell = calendar.to_ical()
+        shell = bytes(calendar.to_ical())
         end = b"END:VCALENDAR\r\n"
         body = b"".join(_published_vevent_bytes(event, language) for event in events)
         return shell.removesuffix(end) + body + end

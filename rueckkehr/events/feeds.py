@@ -27,7 +27,9 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 def feed_language() -> str:
     """German, or another site language when the link asks for it with ``?lang=`` (never the visitor's session)."""
     requested = request.args.get("lang")
-    return requested if requested in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    return str(
+        requested if requested in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 def webcal_url(url: str) -> str:

@@ -36,7 +36,7 @@ def parse_month(value: str) -> date:
     return parsed.date()
 
 
-def public_events_query() -> Select[tuple[Event]]:
+def public_events_query() -> Select[Event]:
     """Events the public may see, with venue and town loaded."""
     return (
         select(Event).where(Event.status.in_(PUBLIC_STATUSES)).options(joinedload(Event.venue).joinedload(Venue.town))

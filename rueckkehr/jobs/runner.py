@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import or_, update
 
 from ..actors import acting_as, system
-from ..database import insert_ignoring_conflict
+from ..database import insert_ignoring_conflict, rows_changed
 from ..dates import utcnow
 from ..extensions import db
 from ..transactions import unit_of_work
@@ -26,8 +26,8 @@ LEASE = timedelta(minutes=10)
 def _claim(job: Job, now: datetime) -> bool:
     """Take the job's lease if it is due and free."""
     with unit_of_work():
-        insert_ignoring_conflict(JobRun.__table__, {"name": job.name}, ["name"])
-        result = db.session.execute(
+        insert_ignoring_conflict(JobRun, {"name": job.name}, ["name"])
+        claimed = rows_changed(
             update(JobRun)
             .where(
                 JobRun.name == job.name,
@@ -37,7 +37,7 @@ def _claim(job: Job, now: datetime) -> bool:
             .values(locked_until=now + LEASE, last_started_at=now)
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount == 1
+        return claimed == 1
 
 
 def _run(job: Job) -> str:

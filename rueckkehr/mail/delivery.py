@@ -17,6 +17,7 @@ from email.utils import parseaddr
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 
+from ..database import rows_changed
 from ..dates import utcnow
 from ..extensions import db
 from ..transactions import unit_of_work
@@ -39,13 +40,13 @@ def is_due(now: datetime) -> ColumnElement[bool]:
 def _claim(message_id: int, now: datetime) -> tuple[str, bytes] | None:
     """Mark one mail in flight if it is due and nobody else holds it; return its recipient and bytes."""
     with unit_of_work():
-        result = db.session.execute(
+        claimed = rows_changed(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id, is_due(now))
             .values(status=OutboxStatus.SENDING, locked_until=now + LEASE)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if claimed != 1:
             return None
         row = db.session.execute(
             select(OutboxMessage.recipient, OutboxMessage.raw).where(OutboxMessage.id == message_id)

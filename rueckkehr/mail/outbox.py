@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage, MIMEPart
 from email.utils import formatdate, make_msgid
+from typing import cast
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -83,7 +84,7 @@ def compose(
     message.set_content(text_body)
     message.add_alternative(html_body, subtype="html")
     for part in alternatives:
-        message.attach(alternative_part(part))
+        message.attach(cast(EmailMessage, alternative_part(part)))  # the stubs want a whole message; a part is right
     for attachment in attachments:
         maintype, subtype = attachment.content_type.split("/", 1)
         message.add_attachment(

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
+from ..database import rows_changed
 from ..dates import utcnow
 from ..events.models import Event, EventStatus
 from ..events.operations import lock_event
@@ -92,13 +93,13 @@ def send_reminders(now: datetime | None = None) -> int:
         seated_at = registration.promoted_at or registration.confirmed_at
         if seated_at is None or seated_at >= registration.event.starts_at - window:
             continue
-        claimed = db.session.execute(  # a second runner that got here first has set it already
+        claimed = rows_changed(  # a second runner that got here first has set it already
             update(Registration)
             .where(Registration.id == registration.id, Registration.reminder_sent_at.is_(None))
             .values(reminder_sent_at=now)
             .execution_options(synchronize_session=False)
         )
-        if claimed.rowcount != 1:
+        if claimed != 1:
             continue
         db.session.expire(registration, ["reminder_sent_at"])
         record_change("registration.reminded", registration)

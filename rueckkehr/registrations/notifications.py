@@ -7,6 +7,7 @@ The calendar invite (iTIP REQUEST) joins the confirmation, promotion, update and
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask_babel import force_locale
 
@@ -26,7 +27,7 @@ def _send_with_invite(
     *,
     method: InviteMethod = InviteMethod.REQUEST,
     note: str | None = None,
-    **context: object,
+    **context: Any,
 ) -> None:
     alternatives, attachments = invite_parts(registration, method=method, note=note)
     send(

@@ -31,6 +31,7 @@ from ..forms import (
     email_field,
     no_control_characters,
     occupation_choices,
+    value_of,
 )
 from ..occupations.working_times import in_order
 from ..places.models import Town
@@ -186,12 +187,12 @@ class ProfileForm(FlaskForm):
         hometown = self.hometown.data or None
         return ProfileData(
             salutation=self.salutation.data or None,
-            first_name=self.first_name.data.strip(),
-            last_name=self.last_name.data.strip(),
+            first_name=value_of(self.first_name),
+            last_name=value_of(self.last_name),
             phone=parse_phone(self.phone.data) if self.phone.data else None,
-            postal_code=self.postal_code.data.strip(),
-            city=self.city.data.strip(),
-            country=self.country.data,
+            postal_code=value_of(self.postal_code),
+            city=value_of(self.city),
+            country=value_of(self.country),
             hometown_slug=hometown if hometown not in (None, OTHER_TOWN) else None,
             hometown_other=(self.hometown_other.data or "").strip() or None if hometown == OTHER_TOWN else None,
             wished_town_slugs=list(self.wished_towns.data or []),

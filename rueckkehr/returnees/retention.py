@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, and_, delete, exists, func, select
 
 from ..audit.operations import record
+from ..database import rows_changed
 from ..dates import utcnow
 from ..extensions import db
 from . import notifications
@@ -30,8 +31,7 @@ def running_optional_consent() -> ColumnElement[bool]:
 
 def purge_consent_proofs(now: datetime | None = None) -> int:
     """Delete proofs of consent whose keeping time has run out; return how many."""
-    result = db.session.execute(delete(ConsentProof).where(ConsentProof.keep_until < (now or utcnow())))
-    purged = result.rowcount or 0
+    purged = rows_changed(delete(ConsentProof).where(ConsentProof.keep_until < (now or utcnow())))
     if purged:
         record("consent_proof.purged", object_type="consent_proof", changes={"count": purged})
     return purged

@@ -11,15 +11,17 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
+from werkzeug.wrappers import Response
 
 from ..actors import acting_as, returnee
 from ..addresses import normalise_email
 from ..dates import utcnow
 from ..extensions import limiter
+from ..forms import value_of
 from ..i18n import format_phone
 from ..mail.dispatch import beside_response
 from ..ratelimits import configured, email_key
@@ -187,7 +189,7 @@ def _code_action(action: str, profile: ReturneeProfile, token: str) -> str | Res
         return redirect(url_for(f".{action}", token=token), code=303)
     if request.method == "POST" and form.validate_on_submit():
         try:
-            use_action_code(profile, action, form.code.data)
+            use_action_code(profile, action, value_of(form.code))
         except InvalidCodeError:
             form.code.errors = [_("Der Code ist falsch oder abgelaufen. Fordern Sie bitte einen neuen an.")]
         else:
@@ -206,7 +208,7 @@ def _code_action(action: str, profile: ReturneeProfile, token: str) -> str | Res
 
 def token_key() -> str:
     """Rate-limit key: the self-service link, whichever host uses it."""
-    return "token:" + (request.view_args or {}).get("token", "")
+    return "token:" + str((request.view_args or {}).get("token", ""))
 
 
 @bp.route("/me/<token>/export", methods=["GET", "POST"])
