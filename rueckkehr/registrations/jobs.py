@@ -6,6 +6,7 @@ Each runs as one unit of work of the job runner, in the system's name.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -46,22 +47,28 @@ def expire_unconfirmed(now: datetime | None = None) -> int:
     return expired
 
 
+def _at_events_starting_within(window: timedelta, now: datetime, *conditions: Any) -> list[Registration]:
+    """Registrations (matching ``conditions``) of published events that start within ``window`` from now."""
+    query = (
+        select(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Event.status == EventStatus.PUBLISHED, Event.starts_at > now, Event.starts_at <= now + window)
+        .where(*conditions)
+        .order_by(Registration.id)
+    )
+    return list(db.session.scalars(query))
+
+
 def notify_waiting_after_cutoff(now: datetime | None = None) -> int:
     """Tell people still waiting once the cut-off has passed that nobody moves up any more."""
     now = now or utcnow()
-    hours = current_app.config["PROMOTION_CUTOFF_HOURS"]
-    waiting = db.session.scalars(
-        select(Registration)
-        .join(Event, Event.id == Registration.event_id)
-        .where(
-            Registration.status == RegistrationStatus.WAITING,
-            Registration.cutoff_notified_at.is_(None),
-            Registration.confirmed_at.is_not(None),
-            Event.starts_at <= now + timedelta(hours=hours),
-            Event.starts_at > now,
-            Event.status == EventStatus.PUBLISHED,
-        )
-    ).all()
+    waiting = _at_events_starting_within(
+        timedelta(hours=current_app.config["PROMOTION_CUTOFF_HOURS"]),
+        now,
+        Registration.status == RegistrationStatus.WAITING,
+        Registration.cutoff_notified_at.is_(None),
+        Registration.confirmed_at.is_not(None),
+    )
     for registration in waiting:
         registration.cutoff_notified_at = now
         record_change("registration.cutoff_notified", registration)
@@ -76,18 +83,9 @@ def send_reminders(now: datetime | None = None) -> int:
     """
     now = now or utcnow()
     window = timedelta(days=current_app.config["REMINDER_DAYS_BEFORE"])
-    due = db.session.scalars(
-        select(Registration)
-        .join(Event, Event.id == Registration.event_id)
-        .where(
-            Registration.status == RegistrationStatus.CONFIRMED,
-            Registration.reminder_sent_at.is_(None),
-            Event.status == EventStatus.PUBLISHED,
-            Event.starts_at > now,
-            Event.starts_at <= now + window,
-        )
-        .order_by(Registration.id)
-    ).all()
+    due = _at_events_starting_within(
+        window, now, Registration.status == RegistrationStatus.CONFIRMED, Registration.reminder_sent_at.is_(None)
+    )
     sent = 0
     for registration in due:
         seated_at = registration.promoted_at or registration.confirmed_at

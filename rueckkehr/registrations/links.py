@@ -6,21 +6,11 @@ They follow the scheme of ``returnees.links``: one salt per purpose, so a link o
 from __future__ import annotations
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired
 
 from ..dates import utcnow
-from ..extensions import db
-from ..returnees.links import InvalidLinkError, signer, timed_signer
+from ..returnees.links import InvalidLinkError, by_id, link_data, signer, timed_signer
 from ..urls import external_url
 from .models import Registration, RegistrationStatus
-
-
-def _registration(data: object) -> Registration | None:
-    """The registration a token's data names by id, or None (also for data of the wrong shape)."""
-    if not isinstance(data, dict) or not isinstance(data.get("r"), int):
-        return None
-    return db.session.get(Registration, data["r"])
-
 
 # Confirmation: single use (the nonce), 48 hours by default.
 
@@ -37,12 +27,8 @@ def confirm_url(registration: Registration) -> str:
 
 def registration_from_confirm_token(token: str) -> Registration:
     """The unconfirmed registration a confirmation token names, or InvalidLinkError."""
-    max_age = int(current_app.config["CONFIRMATION_HOURS"] * 3600)
-    try:
-        data = timed_signer("confirm").loads(token, max_age=max_age)
-    except (BadSignature, SignatureExpired) as error:
-        raise InvalidLinkError from error
-    registration = _registration(data)
+    data = link_data("confirm", token, max_age=int(current_app.config["CONFIRMATION_HOURS"] * 3600))
+    registration = by_id(Registration, data.get("r"))
     if (
         registration is None
         or registration.confirm_nonce != data.get("n")
@@ -73,11 +59,8 @@ def registration_url(registration: Registration) -> str:
 
 def registration_from_token(token: str) -> Registration:
     """The registration a calendar link names."""
-    try:
-        data = signer("registration").loads(token)
-    except BadSignature as error:
-        raise InvalidLinkError from error
-    registration = _registration(data)
+    data = link_data("registration", token)
+    registration = by_id(Registration, data.get("r"))
     if (
         registration is None
         or registration.uid != data.get("u")

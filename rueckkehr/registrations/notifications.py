@@ -29,6 +29,7 @@ def _send_with_invite(
     note: str | None = None,
     **context: Any,
 ) -> None:
+    """Send a mail with the registration's calendar invitation, its own link and the self-service link."""
     alternatives, attachments = invite_parts(registration, method=method, note=note)
     send(
         kind,
@@ -38,6 +39,8 @@ def _send_with_invite(
         attachments=attachments,
         registration=registration,
         event=registration.event,
+        manage_url=manage_url(registration.profile),
+        registration_url=registration_url(registration),
         **context,
     )
 
@@ -71,13 +74,7 @@ def already_registered(registration: Registration) -> None:
 
 def confirmed(registration: Registration) -> None:
     """The seat is confirmed: the self-service link and the invite."""
-    _send_with_invite(
-        "registration.confirmed",
-        registration,
-        "registration_confirmed",
-        manage_url=manage_url(registration.profile),
-        registration_url=registration_url(registration),
-    )
+    _send_with_invite("registration.confirmed", registration, "registration_confirmed")
 
 
 def waiting_confirmed(registration: Registration, rank: int) -> None:
@@ -95,13 +92,7 @@ def waiting_confirmed(registration: Registration, rank: int) -> None:
 
 def promoted(registration: Registration) -> None:
     """A seat came free: the party moved up from the waiting list."""
-    _send_with_invite(
-        "registration.promoted",
-        registration,
-        "registration_promoted",
-        manage_url=manage_url(registration.profile),
-        registration_url=registration_url(registration),
-    )
+    _send_with_invite("registration.promoted", registration, "registration_promoted")
 
 
 def cancelled(registration: Registration, *, was_waiting: bool, with_invite: bool = False) -> None:
@@ -141,7 +132,6 @@ def event_changed(registration: Registration, note_for: Callable[[], str]) -> No
         "registration_event_changed",
         note=note,
         note_lines=note.splitlines(),
-        registration_url=registration_url(registration),
     )
 
 
@@ -168,13 +158,7 @@ def event_cancelled(registration: Registration, *, with_invite: bool) -> None:
 
 def reminder(registration: Registration) -> None:
     """Remind a confirmed registrant shortly before the event: the invite again, directions, the self-service link."""
-    _send_with_invite(
-        "registration.reminder",
-        registration,
-        "registration_reminder",
-        manage_url=manage_url(registration.profile),
-        registration_url=registration_url(registration),
-    )
+    _send_with_invite("registration.reminder", registration, "registration_reminder")
 
 
 def waiting_cutoff(registration: Registration) -> None:

@@ -7,12 +7,16 @@ a link of one kind never works as another; ``signer`` gives every package the sa
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
 from ..extensions import db
 from ..urls import external_url
 from .models import ConsentPurpose, ReturneeProfile
+
+M = TypeVar("M")
 
 
 class InvalidLinkError(Exception):
@@ -27,6 +31,23 @@ def signer(purpose: str) -> URLSafeSerializer:
 def timed_signer(purpose: str) -> URLSafeTimedSerializer:
     """The serializer of links for one purpose that expire."""
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"rueckkehr.{purpose}")
+
+
+def link_data(purpose: str, token: str, *, max_age: int | None = None) -> dict[str, Any]:
+    """What a link of one purpose carries, or InvalidLinkError when it was changed, has expired (``max_age``
+    seconds) or is not of the shape links have."""
+    try:
+        data = timed_signer(purpose).loads(token, max_age=max_age) if max_age else signer(purpose).loads(token)
+    except BadSignature as error:  # SignatureExpired is one
+        raise InvalidLinkError from error
+    if not isinstance(data, dict):
+        raise InvalidLinkError
+    return data
+
+
+def by_id(model: type[M], value: object) -> M | None:
+    """The row a link names by its integer id, or None (a link with another kind of id names nothing)."""
+    return db.session.get(model, value) if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 # Self-service: no expiry; raising the profile's link generation revokes every link sent so far.
@@ -44,21 +65,11 @@ def manage_url(profile: ReturneeProfile) -> str:
 
 def profile_from_manage_token(token: str) -> ReturneeProfile:
     """The profile a self-service token names, or InvalidLinkError if it was changed or revoked."""
-    try:
-        data = signer("manage").loads(token)
-    except BadSignature as error:
-        raise InvalidLinkError from error
-    profile = _profile(data)
+    data = link_data("manage", token)
+    profile = by_id(ReturneeProfile, data.get("p"))
     if profile is None or profile.link_key != data.get("k") or profile.link_generation != data.get("g"):
         raise InvalidLinkError
     return profile
-
-
-def _profile(data: object) -> ReturneeProfile | None:
-    """The profile a token's data names by id, or None (also for data of the wrong shape)."""
-    if not isinstance(data, dict) or not isinstance(data.get("p"), int):
-        return None
-    return db.session.get(ReturneeProfile, data["p"])
 
 
 # Unsubscribe: never expires, untouched by revocation.
@@ -72,12 +83,12 @@ def unsubscribe_url(profile: ReturneeProfile, purpose: ConsentPurpose) -> str:
 
 def consent_from_unsubscribe_token(token: str) -> tuple[ReturneeProfile, ConsentPurpose]:
     """The profile and purpose an unsubscribe token names."""
+    data = link_data("unsubscribe", token)
     try:
-        data = signer("unsubscribe").loads(token)
-        purpose = ConsentPurpose(data.get("c"))
-    except (BadSignature, ValueError, AttributeError) as error:
+        purpose = ConsentPurpose(str(data.get("c")))
+    except ValueError as error:
         raise InvalidLinkError from error
-    profile = _profile(data)
+    profile = by_id(ReturneeProfile, data.get("p"))
     if profile is None or profile.link_key != data.get("k"):
         raise InvalidLinkError
     return profile, purpose
