@@ -45,6 +45,8 @@ def test_refuses_bad_input_with_a_clear_message(app: Flask, runner: FlaskCliRunn
         (["--email", "x@rwk.test", "--password", PASSWORD, "--role", "organizer"], "needs at least one --town"),
         (["--email", "x@rwk.test", "--password", PASSWORD, "--role", "organizer", "--town", "berlin"], "unknown town"),
         (["--email", "x@rwk.test", "--password", "short", "--role", "admin"], "at least 12 characters"),
+        (["--email", "x@rwk.test", "--password", "passwort1234", "--role", "admin"], "too easy to guess"),
+        (["--email", "x@rwk.test", "--password", "x@rwk.test", "--role", "admin"], "at least 12 characters"),
         (["--email", "not-an-address", "--password", PASSWORD, "--role", "admin"], "not an e-mail address"),
         (["--email", "x@rwk.test", "--password", PASSWORD, "--role", "employer", "--town", "senftenberg"], "only"),
         (["--email", "x@rwk.test", "--password", PASSWORD, "--role", "king"], "Invalid value"),
