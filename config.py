@@ -76,6 +76,7 @@ class Config:
     CONSENT_PROOF_YEARS = 3
     RETENTION_DAYS_AFTER_EVENT = 90
     AUDIT_PERSONAL_DAYS = 365
+    RWK_OFFICE_TOWN = "finsterwalde"  # runs the RWK's office: its contact answers mails that belong to no town
     CONSENT_RECONFIRM_DAYS = 365
     CONSENT_RECONFIRM_GRACE_DAYS = 30
     RATELIMIT_REGISTRATION = "10 per hour"

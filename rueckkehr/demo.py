@@ -110,6 +110,24 @@ VENUES = [
     ),
 ]
 
+# The contact person for returnees of each town (illustrative; organizers keep their own once set).
+TOWN_CONTACTS = {
+    "finsterwalde": (
+        "Katrin Lehmann, Wirtschaftsförderung Finsterwalde",
+        "rueckkehr@finsterwalde.example",
+        "+4935315001",
+    ),
+    "grossraeschen": ("Jens Kowalski, Stadtmarketing Großräschen", "rueckkehr@grossraeschen.example", "+4935753211"),
+    "lauchhammer": ("Sabine Noack, Wirtschaftsförderung Lauchhammer", "rueckkehr@lauchhammer.example", "+4935747301"),
+    "schwarzheide": (
+        "Thomas Richter, Wirtschaftsförderung Schwarzheide",
+        "rueckkehr@schwarzheide.example",
+        "+49357528500",
+    ),
+    "senftenberg": ("Anja Schulze, Wirtschaftsförderung Senftenberg", "rueckkehr@senftenberg.example", "+4935733010"),
+    "schipkau": ("Mario Krüger, Gemeinde Schipkau", "rueckkehr@schipkau.example", "+49357546300"),
+}
+
 # (day in December, venue key, title suffix, highlight of the programme)
 DECEMBER_DAYS = [
     (27, "finsterwalde", "Finsterwalde", "Präsenzstelle der BTU Cottbus-Senftenberg: Studium und Weiterbildung"),
@@ -229,6 +247,9 @@ def seed_demo(now: datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
     created: dict[str, int] = {}
     towns = {town.slug: town for town in db.session.scalars(select(Town))}
+    for slug, (name, email, phone) in TOWN_CONTACTS.items():
+        if slug in towns and not towns[slug].contact_email:
+            towns[slug].contact_name, towns[slug].contact_email, towns[slug].contact_phone = name, email, phone
     venues = {
         spec.key: _upsert(
             Venue,

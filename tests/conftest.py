@@ -35,6 +35,7 @@ from tests.support.units import start_writing
 pytest_plugins = ["tests.support.browser", "tests.support.employers"]
 
 REFERENCE_TABLES = ("towns", "occupation_areas", "occupation_groups")
+ReferenceRows = dict[str, dict[tuple[Any, ...], dict[str, Any]]]
 
 
 def _reset_postgres_schema(url: str) -> None:
@@ -81,30 +82,33 @@ def base_settings(database_url: str, smtp_server: SMTPServer) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def migrated_database(base_settings: dict[str, Any]) -> dict[str, set[tuple[Any, ...]]]:
-    """Migrate the session database once; return the primary keys of the reference rows the migrations made."""
+def migrated_database(base_settings: dict[str, Any]) -> ReferenceRows:
+    """Migrate the session database once; return the reference rows the migrations made."""
     from flask_migrate import upgrade
 
     app = create_app(base_settings)
     with app.app_context():
         upgrade()
-        snapshot = reference_keys()
+        snapshot = reference_rows()
         db.engine.dispose()
     return snapshot
 
 
-def reference_keys() -> dict[str, set[tuple[Any, ...]]]:
-    """The primary keys of the reference tables' rows."""
-    keys = {}
+def reference_rows() -> ReferenceRows:
+    """The rows of the reference tables, by primary key."""
+    rows: ReferenceRows = {}
     for name in REFERENCE_TABLES:
         table = db.metadata.tables[name]
-        columns = list(table.primary_key.columns)
-        keys[name] = {tuple(row) for row in db.session.execute(select(*columns))}
-    return keys
+        key = list(table.primary_key.columns)
+        rows[name] = {
+            tuple(row[column.name] for column in key): dict(row) for row in db.session.execute(select(table)).mappings()
+        }
+    return rows
 
 
-def empty_tables(snapshot: dict[str, set[tuple[Any, ...]]]) -> None:
-    """Delete every row a test made, keeping the reference data of the migrations."""
+def empty_tables(snapshot: ReferenceRows) -> None:
+    """Delete every row a test made, and bring the reference rows of the migrations back to how they were (a test
+    may have given a town its contact person)."""
     db.session.rollback()
     existing = set(inspect(db.engine).get_table_names())
     for table in reversed(db.metadata.sorted_tables):
@@ -112,8 +116,14 @@ def empty_tables(snapshot: dict[str, set[tuple[Any, ...]]]) -> None:
             continue
         if table.name in REFERENCE_TABLES:
             columns = list(table.primary_key.columns)
-            keep = snapshot[table.name]
+            keep = list(snapshot[table.name])
             db.session.execute(delete(table).where(tuple_(*columns).not_in(keep) if keep else true()))
+            for row in db.session.execute(select(table)).mappings():
+                original = snapshot[table.name][tuple(row[column.name] for column in columns)]
+                if dict(row) != original:
+                    db.session.execute(
+                        table.update().where(*(column == row[column.name] for column in columns)).values(original)
+                    )
         else:
             db.session.execute(delete(table))
     db.session.commit()
@@ -134,9 +144,7 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def make_app(
-    base_settings: dict[str, Any], migrated_database: dict[str, set[tuple[Any, ...]]]
-) -> Iterator[Callable[..., Flask]]:
+def make_app(base_settings: dict[str, Any], migrated_database: ReferenceRows) -> Iterator[Callable[..., Flask]]:
     """Build apps on the session database with extra settings; clean the database after the test."""
     apps: list[Flask] = []
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from ..accounts.models import User
 from ..accounts.operations import INVITE_LIFETIME, VERIFY_LIFETIME
 from ..mail.outbox import queue_mail
+from ..places.models import Town
 from ..urls import external_url
 from .models import Employer, StandBooking
 
 
-def _to_user(kind: str, user: User, template: str, language: str, **context: object) -> None:
+def _to_user(kind: str, user: User, template: str, language: str, town: Town, **context: object) -> None:
     queue_mail(
         kind=kind,
         recipient=user.email,
@@ -17,6 +18,7 @@ def _to_user(kind: str, user: User, template: str, language: str, **context: obj
         template=template,
         language=language,
         context={"user": user, **context},
+        town=town,
     )
 
 
@@ -41,6 +43,7 @@ def verify_address(user: User, employer: Employer, token: str, language: str) ->
         user,
         "employer_verify",
         language,
+        employer.town,
         employer=employer,
         link=external_url("accounts.verify_email", token=token),
         days=VERIFY_LIFETIME.days,
@@ -54,6 +57,7 @@ def approved(user: User, employer: Employer) -> None:
         user,
         "employer_approved",
         "de",
+        employer.town,
         employer=employer,
         link=external_url("company_area.dashboard"),
     )
@@ -66,6 +70,7 @@ def invitation(email: str, employer: Employer, inviter: User, token: str, langua
         recipient=email,
         template="employer_invite",
         language=language,
+        town=employer.town,
         context={
             "employer": employer,
             "inviter": inviter,
@@ -82,6 +87,7 @@ def invitation_for_known_address(email: str, employer: Employer, inviter: User, 
         recipient=email,
         template="employer_invite_known",
         language=language,
+        town=employer.town,
         context={"employer": employer, "inviter": inviter},
     )
 
@@ -93,6 +99,7 @@ def stand_confirmed(user: User, stand: StandBooking) -> None:
         user,
         "employer_stand_confirmed",
         "de",
+        stand.event.venue.town,
         stand=stand,
         event=stand.event,
         link=external_url("company_area.stands"),

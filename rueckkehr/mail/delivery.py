@@ -11,7 +11,6 @@ from __future__ import annotations
 import smtplib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from email import message_from_bytes, policy
 from email.utils import parseaddr
 
 from flask import current_app
@@ -52,6 +51,11 @@ def _claim(message_id: int, now: datetime) -> tuple[str, bytes] | None:
             select(OutboxMessage.recipient, OutboxMessage.raw).where(OutboxMessage.id == message_id)
         ).one()
         return row.recipient, row.raw
+
+
+def as_sent(raw: bytes) -> bytes:
+    """The stored message with CRLF line ends, exactly as checked (rows stored before CRLF was kept get it here)."""
+    return raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 
 
 def _smtp() -> smtplib.SMTP:
@@ -110,8 +114,7 @@ def deliver(ids: Iterable[int]) -> dict[str, int]:
             try:
                 if connection is None:
                     connection = _smtp()
-                parsed = message_from_bytes(raw, policy=policy.SMTP)
-                connection.send_message(parsed, from_addr=_envelope_sender(), to_addrs=[recipient])
+                connection.sendmail(_envelope_sender(), [recipient], as_sent(raw))
             except Exception as error:
                 _close(connection)
                 connection = None

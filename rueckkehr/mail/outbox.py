@@ -10,19 +10,21 @@ import email.policy
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from email.headerregistry import Address
 from email.message import EmailMessage, MIMEPart
 from email.utils import formatdate, make_msgid
 from typing import cast
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from ..addresses import clean_address
 from ..extensions import db
+from ..places.models import Town
 from ..transactions import after_commit
 from ..urls import site_host
 from .dispatch import hand_over
+from .headers import MAX_NAME_LENGTH, checked_bytes, encoded_address, encoded_text, header_text
 from .models import OutboxMessage
 
 
@@ -52,35 +54,62 @@ def render_block(template_name: str, block: str, context: dict[str, object]) -> 
     return " ".join(html.unescape(rendered).split())
 
 
+# Written as sent (CRLF); lines up to RFC 5322's limit, so a long unsubscribe address is never refolded (the app's
+# own encoded words keep every other line short).
+POLICY = email.policy.SMTP.clone(max_line_length=998)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a mail goes to (or whom replies go to): a bare address and, if known, a display name."""
+
+    email: str
+    name: str | None = None
+
+    def header(self) -> str:
+        """The header value: the address checked, the name made safe and encoded by the app."""
+        return encoded_address(clean_address(self.email), header_text(self.name, MAX_NAME_LENGTH))
+
+
 def compose(
     *,
-    recipient: str,
-    recipient_name: str | None,
+    recipient: Recipient,
     template: str,
     language: str,
     context: dict[str, object],
     attachments: Sequence[Attachment] = (),
     alternatives: Sequence[AlternativePart] = (),
-) -> tuple[EmailMessage, str]:
+    reply_to: Recipient | None = None,
+    list_unsubscribe: str | None = None,
+) -> tuple[EmailMessage, bytes]:
     """Render ``templates/email/<template>.txt`` and ``.html`` in ``language`` into a MIME message.
 
     The subject is the ``subject`` block of the HTML template (its ``<title>``), rendered in the same language.
+    Whatever a user typed reaches a header only as text (``headers.header_text``), and the finished message is
+    read back and refused unless its headers are exactly the ones set here (``headers.checked_bytes``); the checked
+    bytes are returned with the message.
+
+    :param reply_to: where replies go (the organizing town's contact for returnees), instead of the sender.
+    :param list_unsubscribe: an HTTPS address whose POST unsubscribes at once (RFC 8058); for mails the recipient
+        did not ask for by an action of their own, such as alerts.
     """
     with force_locale(language):
         context = {**context, "language": language, "config": current_app.config}
         text_body = render_template(f"email/{template}.txt", **context)
         html_body = render_template(f"email/{template}.html", **context)
-        subject = render_block(f"email/{template}.html", "subject", context)
-    message = EmailMessage()
-    message["Subject"] = subject
+        subject = header_text(render_block(f"email/{template}.html", "subject", context))
+    message = EmailMessage(policy=POLICY)
+    message.set_raw("Subject", encoded_text(subject))
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
-    bare = clean_address(recipient)
-    username, domain = bare.rsplit("@", 1)
-    message["To"] = Address(display_name=recipient_name or "", username=username, domain=domain)
+    message.set_raw("To", recipient.header())
+    if reply_to is not None:
+        message.set_raw("Reply-To", reply_to.header())
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = make_msgid(domain=site_host())
     message["Auto-Submitted"] = "auto-generated"
-    message["Content-Language"] = language
+    if list_unsubscribe is not None:  # on BASE_URL, which production requires to be https
+        message.set_raw("List-Unsubscribe", f"<{header_text(list_unsubscribe, 900)}>")
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text_body)
     message.add_alternative(html_body, subtype="html")
     for part in alternatives:
@@ -94,7 +123,8 @@ def compose(
             filename=attachment.filename,
             params=attachment.params,
         )
-    return message, subject
+    message["Content-Language"] = language  # last: making a message multipart moves Content-* headers into a part
+    return message, checked_bytes(message)
 
 
 def alternative_part(part: AlternativePart) -> MIMEPart:
@@ -112,6 +142,14 @@ def alternative_part(part: AlternativePart) -> MIMEPart:
     return mime
 
 
+def contact_town(town: Town | None) -> Town | None:
+    """The town whose contact person answers a mail: ``town`` if it has one, else the RWK office's town."""
+    if town is not None and town.has_contact:
+        return town
+    office = db.session.scalar(select(Town).where(Town.slug == current_app.config["RWK_OFFICE_TOWN"]))
+    return office if office is not None and office.has_contact else None
+
+
 def queue_mail(
     *,
     kind: str,
@@ -123,23 +161,32 @@ def queue_mail(
     profile_id: int | None = None,
     attachments: Sequence[Attachment] = (),
     alternatives: Sequence[AlternativePart] = (),
+    town: Town | None = None,
+    list_unsubscribe: str | None = None,
 ) -> OutboxMessage:
-    """Render a mail and add it to the outbox in the current transaction; it goes out after the commit."""
-    message, subject = compose(
-        recipient=recipient,
-        recipient_name=recipient_name,
+    """Render a mail and add it to the outbox in the current transaction; it goes out after the commit.
+
+    :param profile_id: the returnee the mail concerns, so that erasing them deletes it.
+    :param town: the town the mail is about (the event's, the company's); its contact person for returnees signs
+        the mail and receives the replies. Without one, the town that runs the RWK's office does.
+    """
+    contact = contact_town(town)
+    message, raw = compose(
+        recipient=Recipient(recipient, recipient_name),
         template=template,
         language=language,
-        context=context,
+        context={**context, "contact": contact},
         attachments=attachments,
         alternatives=alternatives,
+        reply_to=Recipient(contact.contact_email, contact.contact_name) if contact is not None else None,
+        list_unsubscribe=list_unsubscribe,
     )
     row = OutboxMessage(
         kind=kind,
         recipient=clean_address(recipient),
-        subject=subject[:300],
-        message_id=message["Message-ID"],
-        raw=message.as_bytes(),
+        subject=str(message["Subject"])[:300],
+        message_id=str(message["Message-ID"]),
+        raw=raw,
         profile_id=profile_id,
     )
     db.session.add(row)

@@ -23,6 +23,13 @@ class Town(Model):
     name: Mapped[str] = mapped_column(String(120))
     postal_codes: Mapped[str] = mapped_column(String(120), doc="Space-separated five-digit PLZ")
     sort_order: Mapped[int] = mapped_column(default=0)
+    contact_name: Mapped[str] = mapped_column(
+        String(200), default="", server_default="", doc="The town's contact person for returnees"
+    )
+    contact_email: Mapped[str] = mapped_column(
+        String(254), default="", server_default="", doc="Where replies to the town's mails go"
+    )
+    contact_phone: Mapped[str] = mapped_column(String(32), default="", server_default="", doc="E.164")
 
     venues: Mapped[list[Venue]] = relationship(back_populates="town", order_by="Venue.name")
 
@@ -30,6 +37,11 @@ class Town(Model):
     def postal_code_list(self) -> list[str]:
         """The town's postal codes as a list."""
         return self.postal_codes.split()
+
+    @property
+    def has_contact(self) -> bool:
+        """Whether the town named a contact person for returnees (replies to its mails go there)."""
+        return bool(self.contact_email)
 
     def __repr__(self) -> str:
         return f"<Town {self.slug}>"

@@ -1,7 +1,8 @@
 """Every mail of a registration, in the returnee's language, queued in the outbox through ``returnees.send``.
 
-The calendar invite (iTIP REQUEST) joins the confirmation, promotion, update and reminder mails through
-``invites.invite_parts``; a cancellation carries an iTIP CANCEL with the same UID.
+Each is signed by the contact person of the event's town, who also receives the replies. The calendar invite
+(iTIP REQUEST) joins the confirmation, promotion, update and reminder mails; a cancellation carries an iTIP CANCEL
+with the same UID.
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ from .links import confirm_url, registration_url
 from .models import Registration
 
 
-def _send_with_invite(
+def _to_registrant(kind: str, registration: Registration, template: str, **context: Any) -> None:
+    """Send a mail about a registration: the registration and its event in the template, the event's town's
+    contact as the one to reply to."""
+    event = registration.event
+    send(kind, registration.profile, template, town=event.venue.town, registration=registration, event=event, **context)
+
+
+def _with_invite(
     kind: str,
     registration: Registration,
     template: str,
@@ -31,14 +39,12 @@ def _send_with_invite(
 ) -> None:
     """Send a mail with the registration's calendar invitation, its own link and the self-service link."""
     alternatives, attachments = invite_parts(registration, method=method, note=note)
-    send(
+    _to_registrant(
         kind,
-        registration.profile,
+        registration,
         template,
         alternatives=alternatives,
         attachments=attachments,
-        registration=registration,
-        event=registration.event,
         manage_url=manage_url(registration.profile),
         registration_url=registration_url(registration),
         **context,
@@ -47,13 +53,11 @@ def _send_with_invite(
 
 def confirm_request(registration: Registration, language: str) -> None:
     """Ask the address owner to confirm (seat held or waiting list)."""
-    send(
+    _to_registrant(
         "registration.confirm_request",
-        registration.profile,
+        registration,
         "registration_confirm_request",
         language=language,
-        registration=registration,
-        event=registration.event,
         confirm_url=confirm_url(registration),
     )
 
@@ -61,12 +65,10 @@ def confirm_request(registration: Registration, language: str) -> None:
 def already_registered(registration: Registration) -> None:
     """Tell the owner of an address that a new submission changed nothing, with their links."""
     profile = registration.profile
-    send(
+    _to_registrant(
         "registration.already_registered",
-        profile,
+        registration,
         "registration_already_registered",
-        registration=registration,
-        event=registration.event,
         confirm_url=confirm_url(registration) if registration.confirmed_at is None else None,
         manage_url=manage_url(profile) if profile.confirmed_at is not None else None,
     )
@@ -74,17 +76,15 @@ def already_registered(registration: Registration) -> None:
 
 def confirmed(registration: Registration) -> None:
     """The seat is confirmed: the self-service link and the invite."""
-    _send_with_invite("registration.confirmed", registration, "registration_confirmed")
+    _with_invite("registration.confirmed", registration, "registration_confirmed")
 
 
 def waiting_confirmed(registration: Registration, rank: int) -> None:
     """The address is confirmed and the party waits at ``rank``."""
-    send(
+    _to_registrant(
         "registration.waiting_confirmed",
-        registration.profile,
+        registration,
         "registration_waiting_confirmed",
-        registration=registration,
-        event=registration.event,
         rank=rank,
         manage_url=manage_url(registration.profile),
     )
@@ -92,7 +92,7 @@ def waiting_confirmed(registration: Registration, rank: int) -> None:
 
 def promoted(registration: Registration) -> None:
     """A seat came free: the party moved up from the waiting list."""
-    _send_with_invite("registration.promoted", registration, "registration_promoted")
+    _with_invite("registration.promoted", registration, "registration_promoted")
 
 
 def cancelled(registration: Registration, *, was_waiting: bool, with_invite: bool = False) -> None:
@@ -101,22 +101,15 @@ def cancelled(registration: Registration, *, was_waiting: bool, with_invite: boo
     :param with_invite: the registrant holds a calendar entry; a CANCEL with its UID removes it.
     """
     if with_invite:
-        _send_with_invite(
+        _with_invite(
             "registration.cancelled",
             registration,
             "registration_cancelled",
             method=InviteMethod.CANCEL,
             was_waiting=was_waiting,
         )
-        return
-    send(
-        "registration.cancelled",
-        registration.profile,
-        "registration_cancelled",
-        registration=registration,
-        event=registration.event,
-        was_waiting=was_waiting,
-    )
+    else:
+        _to_registrant("registration.cancelled", registration, "registration_cancelled", was_waiting=was_waiting)
 
 
 def event_changed(registration: Registration, note_for: Callable[[], str]) -> None:
@@ -126,7 +119,7 @@ def event_changed(registration: Registration, note_for: Callable[[], str]) -> No
     """
     with force_locale(registration.profile.language):
         note = note_for()
-    _send_with_invite(
+    _with_invite(
         "registration.event_changed",
         registration,
         "registration_event_changed",
@@ -137,36 +130,26 @@ def event_changed(registration: Registration, note_for: Callable[[], str]) -> No
 
 def event_cancelled(registration: Registration, *, with_invite: bool) -> None:
     """Tell an active registrant that the organizers called the event off; a CANCEL removes the calendar entry."""
+    events_url = external_url("events.index")
     if with_invite:
-        _send_with_invite(
+        _with_invite(
             "registration.event_cancelled",
             registration,
             "registration_event_cancelled",
             method=InviteMethod.CANCEL,
-            events_url=external_url("events.index"),
+            events_url=events_url,
         )
-        return
-    send(
-        "registration.event_cancelled",
-        registration.profile,
-        "registration_event_cancelled",
-        registration=registration,
-        event=registration.event,
-        events_url=external_url("events.index"),
-    )
+    else:
+        _to_registrant(
+            "registration.event_cancelled", registration, "registration_event_cancelled", events_url=events_url
+        )
 
 
 def reminder(registration: Registration) -> None:
     """Remind a confirmed registrant shortly before the event: the invite again, directions, the self-service link."""
-    _send_with_invite("registration.reminder", registration, "registration_reminder")
+    _with_invite("registration.reminder", registration, "registration_reminder")
 
 
 def waiting_cutoff(registration: Registration) -> None:
     """Tell a waiting party that nobody moves up any more; seats at the door may be free."""
-    send(
-        "registration.waiting_cutoff",
-        registration.profile,
-        "registration_waiting_cutoff",
-        registration=registration,
-        event=registration.event,
-    )
+    _to_registrant("registration.waiting_cutoff", registration, "registration_waiting_cutoff")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import current_app
 
 from ..mail.outbox import AlternativePart, Attachment, queue_mail
+from ..places.models import Town
 from ..urls import external_url
 from .links import manage_token, manage_url
 from .models import ReturneeProfile
@@ -21,9 +22,13 @@ def send(
     *,
     alternatives: list[AlternativePart] | None = None,
     attachments: list[Attachment] | None = None,
+    town: Town | None = None,
     **context: object,
 ) -> None:
-    """Queue a mail to a returnee, in their language unless ``language`` says otherwise."""
+    """Queue a mail to a returnee, in their language unless ``language`` says otherwise.
+
+    :param town: the town the mail is about (its event's); without one, the returnee's former hometown.
+    """
     queue_mail(
         kind=kind,
         recipient=profile.email,
@@ -34,6 +39,7 @@ def send(
         profile_id=profile.id,
         alternatives=alternatives or (),
         attachments=attachments or (),
+        town=town or profile.hometown,
     )
 
 
