@@ -75,7 +75,7 @@ def load_config(app: Flask, config: str | type[Config] | Mapping[str, Any] | Non
 
 def register_extensions(app: Flask) -> None:
     """Bind every extension to the app, and end every request's unit of work."""
-    from . import i18n, models, security, transactions  # noqa: F401  (models: the whole schema for Alembic)
+    from . import i18n, models, security, transactions, urls  # noqa: F401  (models: the whole schema for Alembic)
     from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from .forms import field_attributes
 
@@ -90,6 +90,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     transactions.init_app(app)
+    urls.init_app(app)
     app.add_template_global(field_attributes)
 
     from .accounts.models import User

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -25,6 +26,36 @@ SKILL_LEVELS = [
 WORKING_TIMES = [(time.value, WORKING_TIME_LABELS[time]) for time in WorkingTime]
 
 
+CONTROL_CHARACTERS = _l("Bitte entfernen Sie die Steuerzeichen aus diesem Feld.")
+
+
+class Form(FlaskForm):
+    """The base of every form: a NUL byte in any field is an error beside that field, and never reaches a query.
+
+    The value keeps what was typed, without the NUL (PostgreSQL refuses NUL in text, and no field takes one).
+    """
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Refuse NUL bytes first (so no other check queries with one), then validate as usual."""
+        refused = [field for field in self if _strip_nul(field)]
+        valid = super().validate(extra_validators)
+        for field in refused:
+            if CONTROL_CHARACTERS not in field.errors:
+                field.errors = [*field.errors, CONTROL_CHARACTERS]
+        return valid and not refused
+
+
+def _strip_nul(field: Field) -> bool:
+    """Take NUL bytes out of a field's data; return whether there were any."""
+    if isinstance(field.data, str) and "\x00" in field.data:
+        field.data = field.data.replace("\x00", "")
+        return True
+    if isinstance(field.data, list) and any(isinstance(item, str) and "\x00" in item for item in field.data):
+        field.data = [item.replace("\x00", "") if isinstance(item, str) else item for item in field.data]
+        return True
+    return False
+
+
 class MultiCheckboxField(SelectMultipleField):
     """Several checkboxes for one question."""
 
@@ -32,14 +63,14 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def no_control_characters(form: FlaskForm, field: Field) -> None:
+def no_control_characters(form: Form, field: Field) -> None:
     """Refuse control characters (line breaks only where a text area allows them)."""
     allowed = "\n\r\t" if isinstance(field, TextAreaField) else ""
     if field.data and any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in field.data):
-        raise ValidationError(_l("Bitte entfernen Sie die Steuerzeichen aus diesem Feld."))
+        raise ValidationError(CONTROL_CHARACTERS)
 
 
-def plain_address(form: FlaskForm, field: Field) -> None:
+def plain_address(form: Form, field: Field) -> None:
     """An address only: no display name, no line breaks, nothing that could reach a mail header."""
     if field.data and any(ch in field.data for ch in '<>\r\n,;" '):
         raise ValidationError(_l("Bitte geben Sie nur die E-Mail-Adresse ein, z. B. name@beispiel.de."))

@@ -1,11 +1,34 @@
-"""Absolute links on BASE_URL, for mails, calendars and structured data, and the site's host name."""
+"""URLs: ids in routes, odd input refused, absolute links on BASE_URL (mails, calendars, structured data), the host.
+
+Every ``<int:…>`` in a route is a database id: a whole number from 1 to 2³¹ − 1 (PostgreSQL's integer), so a huge
+or negative number finds no route and answers 404 instead of overflowing the database driver. A NUL byte, which
+PostgreSQL refuses in text, in the path or a query parameter answers 404 as well; forms refuse it beside the field.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import Flask, abort, current_app, request
+from werkzeug.routing import IntegerConverter, Map
+
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """A database id: 1 to 2³¹ − 1."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def refuse_nul_bytes() -> None:
+    """404 for a NUL byte in the path or in a query parameter (no page takes one, and PostgreSQL refuses it)."""
+    if "\x00" in request.path or any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
+        abort(404)
 
 
 def external_url(endpoint: str, **values: Any) -> str:
@@ -18,3 +41,9 @@ def external_url(endpoint: str, **values: Any) -> str:
 def site_host() -> str:
     """The site's host name, for Message-IDs and calendar UIDs."""
     return urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+
+
+def init_app(app: Flask) -> None:
+    """Ids in routes are database ids; requests with NUL bytes in the path or query end as a 404."""
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(refuse_nul_bytes)

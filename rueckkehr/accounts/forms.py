@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..forms import email_field, no_control_characters
+from ..forms import Form, email_field, no_control_characters
 from .operations import MAX_PASSWORD_LENGTH, password_problems
 
 
@@ -33,7 +32,7 @@ class NewPasswordMixin:
             raise ValidationError(problems[0])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """E-mail address and password."""
 
     email = email_field()
@@ -47,19 +46,19 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     """The address to send a reset link to."""
 
     email = email_field()
 
 
-class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+class ResetPasswordForm(NewPasswordMixin, Form):
     """A new password."""
 
     password = new_password_field()
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A form with nothing but its CSRF token: the button behind a link from a mail."""
 
 

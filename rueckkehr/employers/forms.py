@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
 from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
@@ -14,7 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..accounts.forms import NewPasswordMixin, email_field, name_field, new_password_field
 from ..extensions import db
-from ..forms import no_control_characters, value_of
+from ..forms import Form, no_control_characters, value_of
 from ..occupations.models import OccupationArea
 from ..places.models import Town
 from . import logos
@@ -56,20 +55,24 @@ def area_choices() -> list[tuple[str, str]]:
     return [(area.code, f"{area.code} {area.name}") for area in areas]
 
 
-def web_address(form: FlaskForm, field: Field) -> None:
-    """An http(s) address with a host."""
+def web_address(form: Form, field: Field) -> None:
+    """An http(s) address with a host name; what ``urlsplit`` cannot read (``[``, a bad port) is a form error too."""
     if not field.data:
         return
     value = field.data.strip()
     if "://" not in value:
         value = "https://" + value
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname or "." not in parts.hostname or " " in value:
+    try:
+        parts = urlsplit(value)
+        scheme, host, _port = parts.scheme, parts.hostname, parts.port
+    except ValueError:
+        scheme, host = "", None
+    if scheme not in ("http", "https") or not host or "." not in host or any(c.isspace() for c in value):
         raise ValidationError(_l("Bitte geben Sie eine Webadresse an, z. B. https://www.beispiel.de."))
     field.data = value
 
 
-def german_postal_code(form: FlaskForm, field: Field) -> None:
+def german_postal_code(form: Form, field: Field) -> None:
     """Five digits."""
     value = (field.data or "").strip()
     if value and not (len(value) == 5 and value.isdigit()):
@@ -77,7 +80,7 @@ def german_postal_code(form: FlaskForm, field: Field) -> None:
     field.data = value
 
 
-class CompanyForm(FlaskForm):
+class CompanyForm(Form):
     """The company's public profile."""
 
     name = text(_l("Name des Unternehmens"), _l("Bitte geben Sie den Namen des Unternehmens an."))
@@ -181,13 +184,13 @@ class SignupForm(LogoMixin, NewPasswordMixin, CompanyForm):
     website_confirm = StringField(_l("Bitte leer lassen"))  # honeypot
 
 
-class LogoForm(LogoMixin, FlaskForm):
+class LogoForm(LogoMixin, Form):
     """A new logo."""
 
     remove = BooleanField(_l("Logo entfernen"))
 
 
-class StandForm(FlaskForm):
+class StandForm(Form):
     """A stand request for an event."""
 
     event = SelectField(_l("Veranstaltung"), validators=[DataRequired(_l("Bitte wählen Sie eine Veranstaltung."))])
@@ -199,13 +202,13 @@ class StandForm(FlaskForm):
     needs_power = BooleanField(_l("Wir brauchen einen Stromanschluss."))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     """The address of a colleague."""
 
     email = email_field(_l("E-Mail-Adresse der Kollegin oder des Kollegen"))
 
 
-class JoinForm(NewPasswordMixin, FlaskForm):
+class JoinForm(NewPasswordMixin, Form):
     """An invited colleague's name and password."""
 
     full_name = name_field()

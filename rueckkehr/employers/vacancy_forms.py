@@ -7,11 +7,18 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Field, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..forms import SKILL_LEVELS, WORKING_TIMES, MultiCheckboxField, no_control_characters, occupation_choices, value_of
+from ..forms import (
+    SKILL_LEVELS,
+    WORKING_TIMES,
+    Form,
+    MultiCheckboxField,
+    no_control_characters,
+    occupation_choices,
+    value_of,
+)
 from ..occupations.working_times import in_order
 from .forms import OTHER_PLACE, german_postal_code, text, town_choices, web_address
 from .models import Contract, SalaryPeriod, Vacancy
@@ -47,7 +54,7 @@ def parse_amount(value: str) -> int | None:
     return int(cleaned) if cleaned.isdigit() and len(cleaned) <= 7 else None
 
 
-class VacancyForm(FlaskForm):
+class VacancyForm(Form):
     """A vacancy with its place, time, money and the way to apply."""
 
     title = text(

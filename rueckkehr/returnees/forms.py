@@ -11,7 +11,6 @@ import phonenumbers
 from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
@@ -27,6 +26,7 @@ from ..extensions import db
 from ..forms import (
     SKILL_LEVELS,
     WORKING_TIMES,
+    Form,
     MultiCheckboxField,
     email_field,
     no_control_characters,
@@ -90,7 +90,7 @@ def parse_phone(text: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     """Who the returnee is and what they look for; shared by registration and self-service."""
 
     salutation = SelectField(_l("Anrede"), choices=SALUTATIONS, validators=[Optional()])
@@ -207,13 +207,13 @@ class ProfileForm(FlaskForm):
         )
 
 
-class ResendLinkForm(FlaskForm):
+class ResendLinkForm(Form):
     """ "Link erneut zusenden"."""
 
     email = email_field()
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     """The one-time code from the mail."""
 
     code = StringField(
@@ -225,7 +225,7 @@ class CodeForm(FlaskForm):
     )
 
 
-class ConsentsForm(FlaskForm):
+class ConsentsForm(Form):
     """The optional consents on the self-service page."""
 
     consent_job_alerts = BooleanField()

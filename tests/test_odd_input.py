@@ -1,0 +1,113 @@
+"""Every route answers odd input — out-of-range ids, NUL bytes in the path, in every query parameter and in every
+form field — with a 404 or a form error, never a 500, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_wtf import FlaskForm
+from werkzeug.routing import IntegerConverter, Rule
+from wtforms.fields.core import UnboundField
+
+import rueckkehr
+
+HUGE_IDS = [2**31, 2**63, 10**30]
+NUL = "\x00"
+SOURCE = Path(rueckkehr.__file__).parent
+
+
+def query_parameters() -> set[str]:
+    """Every query parameter a view reads (``request.args.get("…")``), and the board's filters."""
+    names = set()
+    for path in SOURCE.rglob("*.py"):
+        names |= set(re.findall(r'request\.args\.get\("([a-z_]+)"', path.read_text()))
+    return names | {"q", "town", "field", "level", "time", "sort", "page", "lang"}
+
+
+def form_fields() -> set[str]:
+    """Every field name of every form of the app."""
+    names: set[str] = {"step", "next", "lang"}
+    pending = list(FlaskForm.__subclasses__())
+    while pending:
+        form = pending.pop()
+        pending.extend(form.__subclasses__())
+        for klass in form.__mro__:
+            names |= {name for name, value in vars(klass).items() if isinstance(value, UnboundField)}
+    return names
+
+
+def odd_paths(rule: Rule) -> Iterator[str]:
+    """The rule's path with every id out of range, and with a NUL byte in every other part."""
+    converters = rule._converters  # the rule's arguments and the converter of each
+    if not converters:
+        yield rule.rule
+        return
+    for odd in [*HUGE_IDS, NUL]:
+        values = {}
+        for name, converter in converters.items():
+            values[name] = str(odd) if isinstance(converter, IntegerConverter) else f"x{NUL}y"
+        path = rule.rule
+        for name, value in values.items():
+            path = re.sub(r"<(?:[a-z]+(?:\([^)]*\))?:)?" + name + ">", value.replace(NUL, "%00"), path)
+        yield path
+
+
+def every_route(app: Flask) -> list[tuple[str, str]]:
+    """(method, odd path) for every route of the app (as `flask routes` lists them), GET and POST."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+            routes.extend((method, path) for path in odd_paths(rule))
+    return routes
+
+
+def walk(client: FlaskClient, app: Flask) -> list[tuple[str, str, int]]:
+    """Send every odd request; return the ones answered with a server error."""
+    query = "&".join(f"{name}=%00" for name in sorted(query_parameters()))
+    data = {name: f"a{NUL}b" for name in form_fields()}
+    failures = []
+    for method, path in every_route(app):
+        response = client.open(f"{path}?{query}", method=method, data=data if method == "POST" else None)
+        if response.status_code >= 500:
+            failures.append((method, path, response.status_code))
+        for name, value in (("id", path), ("query", query)):
+            assert "Traceback" not in response.get_data(as_text=True), (name, value)
+    return failures
+
+
+def test_no_route_answers_odd_input_with_a_server_error(app: Flask, client: FlaskClient) -> None:
+    assert len(every_route(app)) > 60
+    assert walk(client, app) == []
+
+
+def test_nor_for_a_logged_in_employer(
+    app: Flask, client: FlaskClient, make_employer: Callable[..., Any], login: Callable[..., Any]
+) -> None:
+    login(client, make_employer().users[0].email)
+    assert walk(client, app) == []
+
+
+@pytest.mark.parametrize("value", ["[", "http://[::1", "https://exa mple.de", "javascript:alert(1)", "http://"])
+def test_a_broken_web_address_is_a_form_error(client: FlaskClient, value: str) -> None:
+    response = client.post("/employer/signup", data={"website": value, "name": "Firma"})
+    assert response.status_code == 422
+    assert "Bitte geben Sie eine Webadresse an" in response.get_data(as_text=True)
+
+
+def test_a_nul_byte_in_a_form_field_is_an_error_beside_that_field(client: FlaskClient, make_event: Any) -> None:
+    from tests.support.registrations import form_data
+
+    event = make_event()
+    response = client.post(f"/events/{event.id}/register", data=form_data(city=f"Oslo{NUL}", email=f"a{NUL}@b.de"))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Bitte entfernen Sie die Steuerzeichen aus diesem Feld." in page
+    assert 'value="Oslo"' in page  # what was typed stays, without the NUL
