@@ -73,6 +73,9 @@ class ReturneeProfile(Model):
     action_code_hash: Mapped[str | None] = mapped_column(String(255))
     action_code_purpose: Mapped[str | None] = mapped_column(String(20))
     action_code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    action_code_failures: Mapped[int] = mapped_column(
+        default=0, server_default="0", doc="Wrong tries of the current code; at five the code dies"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, doc="First double opt-in")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -53,6 +53,11 @@ def action_code(profile: ReturneeProfile, code: str, action: str) -> None:
     send("profile.action_code", profile, "profile_action_code", code=code, action=action)
 
 
+def code_guessed(profile: ReturneeProfile, action: str) -> None:
+    """Tell the owner that a code for their data was entered wrongly five times and no longer works."""
+    send("profile.code_guessed", profile, "profile_code_guessed", action=action, manage_url=manage_url(profile))
+
+
 def reconfirm_consents(profile: ReturneeProfile) -> None:
     """Ask, once a year, whether the running consents (job alerts, employer pool, news) should go on."""
     send(

@@ -26,9 +26,15 @@ from . import notifications, signals
 from .consents import CONSENT_VERSION
 from .models import OPTIONAL_PURPOSES, Consent, ConsentProof, ConsentPurpose, ReturneeProfile
 
+MAX_CODE_FAILURES = 5
+
 
 class InvalidCodeError(Exception):
-    """A wrong or expired one-time code."""
+    """A wrong or expired one-time code; ``dead`` when it was the fifth wrong try, which ends the code."""
+
+    def __init__(self, dead: bool = False) -> None:
+        super().__init__(dead)
+        self.dead = dead
 
 
 @dataclass
@@ -188,26 +194,45 @@ def request_action_code(profile: ReturneeProfile, action: str, now: datetime | N
     profile.action_code_hash = _code_digest(profile, code)
     profile.action_code_purpose = action
     profile.action_code_expires_at = now + timedelta(minutes=current_app.config["ACTION_CODE_MINUTES"])
+    profile.action_code_failures = 0
     record("returnee_profile.code_requested", profile, profile_id=profile.id, changes={"action": action})
     notifications.action_code(profile, code, action)
 
 
+def _end_code(profile: ReturneeProfile) -> None:
+    profile.action_code_hash = None
+    profile.action_code_purpose = None
+    profile.action_code_expires_at = None
+    profile.action_code_failures = 0
+
+
 def use_action_code(profile: ReturneeProfile, action: str, code: str, now: datetime | None = None) -> None:
-    """Check and spend a code; raise InvalidCodeError if it is wrong, expired or for another action."""
+    """Check and spend a code; raise InvalidCodeError if it is wrong, expired or for another action.
+
+    A wrong try is counted (the caller's unit of work commits it, though the page shows an error); the fifth ends
+    the code, and its owner is told, since someone may be guessing at their link.
+    """
     now = now or utcnow()
-    valid = (
+    live = (
         profile.action_code_hash is not None
         and profile.action_code_purpose == action
         and profile.action_code_expires_at is not None
         and now < profile.action_code_expires_at
-        and hmac.compare_digest(profile.action_code_hash, _code_digest(profile, code.strip()))
     )
-    if not valid:
+    if live and hmac.compare_digest(profile.action_code_hash or "", _code_digest(profile, code.strip())):
+        _end_code(profile)
+        record("returnee_profile.code_used", profile, profile_id=profile.id, changes={"action": action})
+        return
+    if not live:
         raise InvalidCodeError
-    profile.action_code_hash = None
-    profile.action_code_purpose = None
-    profile.action_code_expires_at = None
-    record("returnee_profile.code_used", profile, profile_id=profile.id, changes={"action": action})
+    profile.action_code_failures += 1
+    record("returnee_profile.code_failed", profile, profile_id=profile.id, changes={"action": action})
+    if profile.action_code_failures < MAX_CODE_FAILURES:
+        raise InvalidCodeError
+    _end_code(profile)
+    record("returnee_profile.code_ended", profile, profile_id=profile.id, changes={"action": action})
+    notifications.code_guessed(profile, action)
+    raise InvalidCodeError(dead=True)
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -190,8 +190,12 @@ def _code_action(action: str, profile: ReturneeProfile, token: str) -> str | Res
     if request.method == "POST" and form.validate_on_submit():
         try:
             use_action_code(profile, action, value_of(form.code))
-        except InvalidCodeError:
-            form.code.errors = [_("Der Code ist falsch oder abgelaufen. Fordern Sie bitte einen neuen an.")]
+        except InvalidCodeError as wrong:
+            form.code.errors = [
+                _("Der Code wurde fünfmal falsch eingegeben und gilt nicht mehr. Fordern Sie bitte einen neuen an.")
+                if wrong.dead
+                else _("Der Code ist falsch oder abgelaufen. Fordern Sie bitte einen neuen an.")
+            ]
         else:
             if action == "export":
                 body = json.dumps(export_profile(profile), ensure_ascii=False, indent=2)
@@ -206,13 +210,17 @@ def _code_action(action: str, profile: ReturneeProfile, token: str) -> str | Res
     return render_template(f"selfservice/{action}.html", profile=profile, token=token, form=form), status
 
 
-def token_key() -> str:
-    """Rate-limit key: the self-service link, whichever host uses it."""
-    return "token:" + str((request.view_args or {}).get("token", ""))
+def profile_key() -> str:
+    """Rate-limit key: the profile the self-service link names, whichever host uses it and however the link is
+    spelt (a signed link decodes alike with characters outside its alphabet inserted)."""
+    try:
+        return f"profile:{profile_from_manage_token(str((request.view_args or {}).get('token', ''))).id}"
+    except InvalidLinkError:
+        return "profile:none"
 
 
 @bp.route("/me/<token>/export", methods=["GET", "POST"])
-@limiter.limit(configured("RATELIMIT_ACTION_CODE"), key_func=token_key, methods=["POST"])
+@limiter.limit(configured("RATELIMIT_ACTION_CODE"), key_func=profile_key, methods=["POST"])
 @with_profile
 def export(profile: ReturneeProfile, token: str) -> str | Response | tuple[str, int]:
     """Download all data as JSON, after a fresh code."""
@@ -220,7 +228,7 @@ def export(profile: ReturneeProfile, token: str) -> str | Response | tuple[str, 
 
 
 @bp.route("/me/<token>/erase", methods=["GET", "POST"])
-@limiter.limit(configured("RATELIMIT_ACTION_CODE"), key_func=token_key, methods=["POST"])
+@limiter.limit(configured("RATELIMIT_ACTION_CODE"), key_func=profile_key, methods=["POST"])
 @with_profile
 def erase(profile: ReturneeProfile, token: str) -> str | Response | tuple[str, int]:
     """Delete all data, after a fresh code."""

@@ -100,6 +100,7 @@ def every_mail(world: dict[str, Any]) -> int:
         lambda: registration_mails.waiting_cutoff(waiting),
         lambda: returnee_mails.manage_link(profile),
         lambda: returnee_mails.action_code(profile, "123456", "erase"),
+        lambda: returnee_mails.code_guessed(profile, "export"),
         lambda: returnee_mails.reconfirm_consents(profile),
         lambda: employer_mails.signup_known(user.email, "de"),
         lambda: employer_mails.verify_address(user, employer, "token", "en"),
