@@ -85,6 +85,9 @@ class Config:
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_PASSWORD_RESET = "5 per hour"  # noqa: S105 (a rate, not a password)
     RATELIMIT_EMPLOYER_SIGNUP = "10 per hour"
+    RATELIMIT_INVITATIONS_PER_USER = "10 per day"
+    RATELIMIT_INVITATIONS_PER_COMPANY = "20 per day"
+    RATELIMIT_INVITATIONS_PER_ADDRESS = "3 per day"
     PROXY_COUNT = 0
 
     @classmethod

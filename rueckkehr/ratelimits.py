@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import current_app, request
+from flask_login import current_user
 
 from .addresses import normalise_email
 
@@ -17,6 +18,11 @@ def configured(setting: str) -> Callable[[], str]:
 
     limit.__name__ = setting.lower()
     return limit
+
+
+def user_key() -> str:
+    """Rate-limit key: the logged-in user, from whichever host."""
+    return f"user:{getattr(current_user, 'id', None)}"
 
 
 def email_key() -> str:

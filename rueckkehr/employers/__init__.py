@@ -9,7 +9,7 @@ def init_app(app: Flask) -> None:
     """Mount the board, the public company pages and the company's own area; register ``flask employers``, the
     vacancy expiry and the exhibitors of event pages."""
     from ..jobs.registry import Job, register_job
-    from . import receivers  # noqa: F401  (connects the signal receivers)
+    from . import colleague_views, receivers  # noqa: F401  (colleague routes on company_area; signal receivers)
     from .board import bp as board_bp
     from .cli import employers_cli
     from .company_area import bp as company_area_bp

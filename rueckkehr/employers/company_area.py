@@ -13,25 +13,21 @@ from typing import Any, ParamSpec, TypeVar
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..accounts.forms import ActionForm
-from ..accounts.models import Role, User
-from ..accounts.tokens import TokenPurpose, find_token
+from ..accounts.models import Role
 from ..dates import berlin_today
 from ..events.models import Event
 from ..extensions import db, limiter
 from ..forms import value_of
 from ..ratelimits import configured
-from .forms import CompanyForm, InviteForm, JoinForm, LogoForm, SignupForm, StandForm
+from .forms import CompanyForm, LogoForm, SignupForm, StandForm
 from .models import Employer, StandStatus
 from .operations import (
     OperationError,
-    accept_invitation,
     cancel_stand,
-    invite_colleague,
-    remove_user,
     replace_logo,
     request_stand,
     sign_up,
@@ -278,66 +274,3 @@ def cancel_stand_booking(stand_id: int) -> Response:
     else:
         flash(_("Der Stand ist abgesagt."), "success")
     return redirect(url_for(".stands"), code=303)
-
-
-@bp.route("/colleagues", methods=["GET", "POST"])
-@employer_required
-def colleagues() -> str | Response | tuple[str, int]:
-    """The company's users; invite a colleague by e-mail."""
-    employer = current_employer()
-    form = InviteForm()
-    if form.validate_on_submit():
-        invite_colleague(employer, current_user, value_of(form.email), language())
-        flash(_("Die Einladung ist verschickt."), "success")
-        return redirect(url_for(".colleagues"), code=303)
-    return render_template(
-        "employers/colleagues.html", employer=employer, form=form, action_form=ActionForm()
-    ), 422 if form.errors else 200
-
-
-@bp.post("/colleagues/<int:user_id>/remove")
-@employer_required
-def remove_colleague(user_id: int) -> Response:
-    """Remove a colleague's account and personal data; the company's vacancies stay."""
-    employer = current_employer()
-    user = db.session.get(User, user_id)
-    if user is None or user.employer_id != employer.id or user.id == current_user.id:
-        abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    remove_user(user)
-    flash(_("Das Konto ist gelöscht."), "success")
-    return redirect(url_for(".colleagues"), code=303)
-
-
-@bp.post("/account/delete")
-@employer_required
-def delete_account() -> Response:
-    """Delete one's own account and personal data; the company and its vacancies stay."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    user = db.session.get(User, current_user.id) or abort(404)
-    logout_user()
-    remove_user(user)
-    flash(_("Ihr Konto und Ihre persönlichen Daten sind gelöscht."), "success")
-    return redirect(url_for("public.home"), code=303)
-
-
-@bp.route("/join/<token>", methods=["GET", "POST"])
-def join(token: str) -> str | Response | tuple[str, int]:
-    """An invited colleague chooses a name and password; the account is made only by the POST."""
-    found = find_token(token, TokenPurpose.INVITE)
-    if found is None:
-        return render_template("accounts/link_invalid.html"), 404
-    employer = db.session.get(Employer, found.employer_id) or abort(404)
-    form = JoinForm()
-    if form.validate_on_submit():
-        try:
-            accept_invitation(found, value_of(form.full_name), value_of(form.password, strip=False))
-        except OperationError:
-            return render_template("accounts/link_invalid.html"), 404
-        flash(_("Ihr Konto ist eingerichtet. Bitte melden Sie sich an."), "success")
-        return redirect(url_for("accounts.login"), code=303)
-    return render_template(
-        "employers/join.html", form=form, employer=employer, email=found.email
-    ), 422 if form.errors else 200

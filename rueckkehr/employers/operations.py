@@ -29,6 +29,10 @@ class OperationError(Exception):
     """A change that the current state does not allow; the message says why (in English, for logs and the CLI)."""
 
 
+class LastUserError(OperationError):
+    """The user is the company's last one: a company always keeps somebody who can log in."""
+
+
 @dataclass
 class CompanyData:
     """What an employer says about itself."""
@@ -124,7 +128,13 @@ def replace_logo(employer: Employer, data: bytes | None) -> Employer:
 
 
 def invite_colleague(employer: Employer, inviter: User, email: str, language: str) -> None:
-    """Mail an invitation to join the company; an address that has an account already gets a note instead."""
+    """Mail an invitation to join the company; an address that has an account already gets a note instead.
+
+    Only approved companies invite: an unchecked sign-up must not turn the platform into a relay for mails that
+    carry its own company and contact name.
+    """
+    if not employer.is_approved:
+        raise OperationError("only approved employers invite colleagues")
     email = normalise_email(email)
     record("employer.colleague_invited", employer, town_id=employer.town_id, personal={"email": email})
     if find_user(email) is not None:
@@ -159,7 +169,13 @@ def accept_invitation(token: AccountToken, full_name: str, password: str) -> Use
 
 
 def remove_user(user: User) -> None:
-    """Delete a user of a company with their personal data; the company and its vacancies stay."""
+    """Delete a user of a company with their personal data; the company and its vacancies stay.
+
+    Raises LastUserError for the company's last user.
+    """
+    others = select(User.id).where(User.employer_id == user.employer_id, User.id != user.id)
+    if user.employer_id is not None and db.session.scalar(others.limit(1)) is None:
+        raise LastUserError("a company keeps at least one user")
     db.session.execute(
         delete(AccountToken).where(or_(AccountToken.user_id == user.id, AccountToken.email == user.email))
     )

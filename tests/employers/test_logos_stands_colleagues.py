@@ -14,7 +14,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from PIL import Image
 from sqlalchemy import select
 
-from rueckkehr.accounts.models import User
+from rueckkehr.accounts.models import Role, User
 from rueckkehr.employers.models import Employer, EmployerStatus, StandBooking, StandStatus, Vacancy
 from rueckkehr.employers.queries import confirmed_exhibitors
 from rueckkehr.extensions import db
@@ -204,12 +204,21 @@ def test_invite_join_and_remove_a_colleague(
 
 
 def test_deleting_ones_own_account_keeps_the_company(
-    client: FlaskClient, make_employer: Callable[..., Employer], make_vacancy: Callable[..., Vacancy], login: Callable
+    client: FlaskClient,
+    make_employer: Callable[..., Employer],
+    make_vacancy: Callable[..., Vacancy],
+    make_user: Callable[..., User],
+    login: Callable,
 ) -> None:
     employer = make_employer()
+    make_user(Role.EMPLOYER, employer_id=employer.id, email="bleibt@betrieb.example")
     vacancy = make_vacancy(employer)
     user_id = employer.users[0].id
     login(client, employer.users[0].email)
+    asked = client.get("/employer/account/delete")
+    assert "Ihr Konto löschen?" in asked.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.get(User, user_id) is not None  # the question alone deletes nothing
     response = client.post("/employer/account/delete", follow_redirects=True)
     assert "Ihr Konto und Ihre persönlichen Daten sind gelöscht." in response.get_data(as_text=True)
     db.session.rollback()
