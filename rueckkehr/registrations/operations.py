@@ -21,8 +21,8 @@ from ..extensions import db
 from ..returnees.models import ConsentPurpose, ReturneeProfile
 from ..returnees.operations import (
     ProfileData,
-    create_profile,
     find_profile,
+    profile_for,
     record_confirmed_consents,
     update_profile,
 )
@@ -102,9 +102,10 @@ def register(
         "optional_consents": [purpose.value for purpose in optional_consents],
         "language": language,
     }
+    created = False
     if profile is None:
-        profile = create_profile(email, language, profile_data)
-    else:
+        profile, created = profile_for(email, language, profile_data)
+    if not created:
         submission["profile"] = profile_data.as_json()  # applied only when the owner of the address confirms
     registration = Registration(
         profile=profile,

@@ -17,6 +17,7 @@ from sqlalchemy import delete, select
 
 from ..addresses import normalise_email
 from ..audit.operations import blank_profile, record
+from ..database import insert_ignoring_conflict
 from ..dates import utcnow
 from ..extensions import db
 from ..mail.models import OutboxMessage
@@ -93,14 +94,24 @@ def apply_profile_data(profile: ReturneeProfile, data: ProfileData) -> list[str]
     return changed
 
 
-def create_profile(email: str, language: str, data: ProfileData) -> ReturneeProfile:
-    """A new, unconfirmed profile for an address that has none."""
-    profile = ReturneeProfile(email=normalise_email(email), language=language)
-    apply_profile_data(profile, data)
-    db.session.add(profile)
-    db.session.flush()
-    record("returnee_profile.created", profile, profile_id=profile.id)
-    return profile
+def profile_for(email: str, language: str, data: ProfileData) -> tuple[ReturneeProfile, bool]:
+    """The profile of an address, made from ``data`` if the address has none yet; and whether it was made now.
+
+    The row is inserted with ``ON CONFLICT DO NOTHING`` on the unique address: of two registrations of one new
+    address at once (at different events, so under different event locks), one makes the profile and the other
+    waits for it and finds it, instead of failing.
+    """
+    email = normalise_email(email)
+    required = {name: getattr(data, name) for name in ("first_name", "last_name", "postal_code", "city", "country")}
+    created = insert_ignoring_conflict(ReturneeProfile, {"email": email, "language": language, **required}, ["email"])
+    profile = db.session.scalars(
+        select(ReturneeProfile).where(ReturneeProfile.email == email).execution_options(populate_existing=True)
+    ).one()
+    if created:
+        apply_profile_data(profile, data)
+        db.session.flush()
+        record("returnee_profile.created", profile, profile_id=profile.id)
+    return profile, created
 
 
 def update_profile(profile: ReturneeProfile, data: ProfileData, language: str) -> None:
