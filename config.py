@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from pathlib import Path
@@ -83,6 +84,7 @@ class Config:
     RATELIMIT_RESEND = "5 per hour"
     RATELIMIT_ACTION_CODE = "10 per hour"
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
+    LOGIN_SESSION_DAYS = 14  # a log-in lasts at most this long on the server, whatever the browser keeps
     RATELIMIT_PASSWORD_RESET = "5 per hour"  # noqa: S105 (a rate, not a password)
     RATELIMIT_EMPLOYER_SIGNUP = "10 per hour"
     RATELIMIT_INVITATIONS_PER_USER = "10 per day"
@@ -129,8 +131,38 @@ class DevelopmentConfig(Config):
     """The embedded default: SQLite under instance/, a generated secret key."""
 
 
+MIN_SECRET_BITS = 256  # 32 random bytes' worth
+
+
+def secret_key_problem(key: str) -> str | None:
+    """What is wrong with a production SECRET_KEY, or None.
+
+    It keys every signed link and the hashes that outlive an erasure, so it must hold at least 32 random bytes'
+    worth: its length times the bits of the kinds of characters it uses, from enough different characters, and
+    not one piece repeated.
+    """
+    alphabet = sum(
+        size
+        for present, size in (
+            (any(c.islower() for c in key), 26),
+            (any(c.isupper() for c in key), 26),
+            (any(c.isdigit() for c in key), 10),
+            (any(not c.isalnum() for c in key), 32),
+        )
+        if present
+    )
+    bits = len(key) * math.log2(alphabet) if alphabet else 0
+    repeated = len(key) > 1 and (key + key).find(key, 1) < len(key)
+    if bits < MIN_SECRET_BITS or len(set(key)) < 10 or repeated:
+        return (
+            f"SECRET_KEY is too weak (about {int(bits)} bits; at least {MIN_SECRET_BITS} are needed): make one with "
+            '`python -c "import secrets; print(secrets.token_hex(32))"`'
+        )
+    return None
+
+
 class ProductionConfig(Config):
-    """Production: explicit secret and base URL, secure cookies."""
+    """Production: explicit strong secret, an https base URL, secure cookies, shared rate limits."""
 
     APP_ENV = "production"
     SESSION_COOKIE_SECURE = True
@@ -139,10 +171,23 @@ class ProductionConfig(Config):
 
     @classmethod
     def finalize(cls, settings: dict[str, Any]) -> dict[str, Any]:
-        """Refuse to start without a secret key and a base URL."""
+        """Refuse to start without a strong secret key and an https base URL, or with several workers counting
+        rate limits each in its own memory."""
         missing = [name for name in ("SECRET_KEY", "BASE_URL") if not settings.get(name)]
         if missing:
             raise ConfigurationError("APP_ENV=production needs these environment variables: " + ", ".join(missing))
+        if problem := secret_key_problem(settings["SECRET_KEY"]):
+            raise ConfigurationError(problem)
+        if not settings["BASE_URL"].startswith("https://"):
+            raise ConfigurationError(
+                "BASE_URL must be an https:// address in production (cookies, one-click unsubscribe)"
+            )
+        workers = _env_int("WEB_CONCURRENCY", 1)
+        if workers > 1 and not settings.get("REDIS_URL"):
+            raise ConfigurationError(
+                f"WEB_CONCURRENCY={workers}: with more than one worker REDIS_URL is required, or each worker counts "
+                "the rate limits on its own and lets several times as many requests through"
+            )
         return settings
 
 

@@ -44,6 +44,11 @@ def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> 
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"]
         )
+    if app.config["APP_ENV"] == "production" and not app.config.get("REDIS_URL"):
+        app.logger.warning(
+            "REDIS_URL is not set: rate limits are counted in this process only. That holds for one worker; "
+            "with more than one, set REDIS_URL (see README, Deployment)."
+        )
     register_extensions(app)
     register_features(app)
     if app.config.get("CELERY_BROKER_URL"):
@@ -92,16 +97,6 @@ def register_extensions(app: Flask) -> None:
     transactions.init_app(app)
     urls.init_app(app)
     app.add_template_global(field_attributes)
-
-    from .accounts.models import User
-
-    @login_manager.user_loader
-    def load_user(session_id: str) -> User | None:
-        user_id, _, version = session_id.partition(".")
-        if not (user_id.isdigit() and version.isdigit()):
-            return None
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.session_version == int(version) else None
 
 
 def register_features(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Imports every model so that SQLAlchemy and Alembic see the whole schema."""
 
 from .accounts.models import Role, User, organizer_towns
+from .accounts.sessions import LoginSession
 from .accounts.tokens import AccountToken
 from .audit.models import AuditEntry
 from .employers.models import Employer, StandBooking, Vacancy, VacancyTerm
@@ -22,6 +23,7 @@ __all__ = [
     "EventSeries",
     "EventStatus",
     "JobRun",
+    "LoginSession",
     "OccupationArea",
     "OccupationGroup",
     "OutboxMessage",

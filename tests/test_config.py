@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
 import config
 from config import ConfigurationError, ProductionConfig, development_secret_key, normalize_database_url
 from rueckkehr import create_app
+
+STRONG = secrets.token_hex(32)
 
 
 def test_production_refuses_to_start_without_secret_key_and_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -17,14 +21,14 @@ def test_production_refuses_to_start_without_secret_key_and_base_url(monkeypatch
 
 
 def test_production_refuses_without_base_url_even_with_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SECRET_KEY", "s" * 64)
+    monkeypatch.setenv("SECRET_KEY", STRONG)
     monkeypatch.delenv("BASE_URL", raising=False)
     with pytest.raises(ConfigurationError, match="BASE_URL"):
         create_app("production")
 
 
 def test_production_sets_secure_cookies_and_hsts(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
-    monkeypatch.setenv("SECRET_KEY", "s" * 64)
+    monkeypatch.setenv("SECRET_KEY", STRONG)
     monkeypatch.setenv("BASE_URL", "https://rueckkehr.example/")
     monkeypatch.setenv("DATABASE_URL", database_url)
     app = create_app("production")
@@ -90,3 +94,48 @@ def test_default_database_is_a_sqlite_file_in_instance(monkeypatch: pytest.Monke
     monkeypatch.delenv("DATABASE_URL", raising=False)
     settings = config.DevelopmentConfig.from_environment()
     assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{config.INSTANCE_DIR / 'rueckkehr.sqlite'}"
+
+
+@pytest.mark.parametrize("weak", ["x", "s" * 64, "geheim", "abc123" * 8, "correct horse battery staple"])
+def test_production_refuses_a_weak_secret_key(monkeypatch: pytest.MonkeyPatch, weak: str) -> None:
+    monkeypatch.setenv("SECRET_KEY", weak)
+    monkeypatch.setenv("BASE_URL", "https://rueckkehr.example")
+    with pytest.raises(ConfigurationError, match="SECRET_KEY is too weak"):
+        create_app("production")
+
+
+@pytest.mark.parametrize("strong", [secrets.token_hex(32), secrets.token_urlsafe(32), secrets.token_urlsafe(48)])
+def test_production_takes_a_random_secret_key(strong: str) -> None:
+    assert config.secret_key_problem(strong) is None
+
+
+def test_production_refuses_an_http_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECRET_KEY", STRONG)
+    monkeypatch.setenv("BASE_URL", "http://rueckkehr.example")
+    with pytest.raises(ConfigurationError, match="https"):
+        create_app("production")
+
+
+def test_several_workers_without_redis_refuse_to_start(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
+    monkeypatch.setenv("SECRET_KEY", STRONG)
+    monkeypatch.setenv("BASE_URL", "https://rueckkehr.example")
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("WEB_CONCURRENCY", "4")
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    with pytest.raises(ConfigurationError, match="REDIS_URL is required"):
+        create_app("production")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/9")
+    assert create_app("production").config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/9"
+
+
+def test_one_worker_without_redis_starts_with_a_warning(
+    monkeypatch: pytest.MonkeyPatch, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("SECRET_KEY", STRONG)
+    monkeypatch.setenv("BASE_URL", "https://rueckkehr.example")
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    with caplog.at_level("WARNING"):
+        create_app("production")
+    assert "REDIS_URL is not set: rate limits are counted in this process only" in caplog.text

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..places.models import Town
 from . import notifications
 from .models import Role, User
+from .sessions import end_all_sessions
 from .tokens import AccountToken, TokenPurpose, issue_token
 
 MIN_PASSWORD_LENGTH = 12
@@ -110,7 +111,7 @@ def reset_password(token: AccountToken, password: str) -> User:
     if user is None:
         raise ValueError("the token belongs to no user")
     user.set_password(password)
-    user.session_version += 1  # whoever knew the old password is logged out everywhere
+    end_all_sessions(user)  # whoever knew the old password is logged out everywhere
     if user.email_verified_at is None:
         user.email_verified_at = now
     token.used_at = now

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from ..extensions import limiter
+from ..extensions import db, limiter
 from ..forms import value_of
 from ..i18n import safe_next_path
 from ..mail.dispatch import beside_response
 from ..ratelimits import configured, email_key
 from .forms import ActionForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
-from .models import Role
+from .models import Role, User
 from .operations import authenticate, needs_verification, request_password_reset
 from .operations import reset_password as set_new_password
 from .operations import verify_email as confirm_email
+from .sessions import SESSION_KEY, end_all_sessions, end_session, start_session
 from .tokens import TokenPurpose, find_token
 
 bp = Blueprint("accounts", __name__)
@@ -49,6 +50,7 @@ def login() -> str | Response | tuple[str, int]:
                 "Registrierung geschickt."
             )
         else:
+            start_session(user)
             login_user(user)
             return redirect(safe_next_path(form.next.data, home_for(user)), code=303)
     status = 200 if request.method == "GET" or not (error or form.errors) else 422
@@ -57,8 +59,22 @@ def login() -> str | Response | tuple[str, int]:
 
 @bp.post("/logout")
 def logout() -> Response:
-    """End the session."""
+    """End this browser's session, on the server too: a copy of its cookie opens nothing afterwards."""
+    end_session(current_user if current_user.is_authenticated else None)
     logout_user()
+    return redirect(url_for("public.home"), code=303)
+
+
+@bp.post("/logout/everywhere")
+def logout_everywhere() -> Response:
+    """End every session of the logged-in user, in every browser."""
+    if current_user.is_authenticated:
+        user = db.session.get(User, current_user.id)
+        if user is not None:
+            end_all_sessions(user)
+        session.pop(SESSION_KEY, None)
+        logout_user()
+        flash(_("Sie sind jetzt überall abgemeldet."), "success")
     return redirect(url_for("public.home"), code=303)
 
 

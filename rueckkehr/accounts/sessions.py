@@ -1,0 +1,92 @@
+"""Log-in sessions kept on the server: a cookie copied before logout opens nothing afterwards.
+
+The session cookie holds a random key whose hash is a row here; logging out deletes that row, "log out
+everywhere" (and a password reset) deletes every row of the user and raises their session version. A row lives at
+most ``LOGIN_SESSION_DAYS``; a daily job removes older ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app, session
+from sqlalchemy import ForeignKey, String, delete, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..audit.operations import record
+from ..database import UTCDateTime, rows_changed
+from ..dates import utcnow
+from ..extensions import Model, db
+from .models import User
+
+SESSION_KEY = "login_key"
+
+
+class LoginSession(Model):
+    """One logged-in browser of a user."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def start_session(user: User) -> None:
+    """Remember a new log-in of ``user`` on the server and put its key into this browser's session cookie."""
+    key = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(user_id=user.id, key_hash=_hash(key)))
+    session[SESSION_KEY] = key
+    record("user.logged_in", user, changes={"role": user.role.value})
+
+
+def end_session(user: User | None) -> None:
+    """Forget this browser's log-in on the server (the cookie's key no longer opens anything)."""
+    key = session.pop(SESSION_KEY, None)
+    if key is not None and user is not None:
+        rows_changed(delete(LoginSession).where(LoginSession.key_hash == _hash(str(key))))
+        record("user.logged_out", user)
+
+
+def end_all_sessions(user: User) -> int:
+    """Log ``user`` out in every browser; return how many sessions there were."""
+    ended = rows_changed(delete(LoginSession).where(LoginSession.user_id == user.id))
+    user.session_version += 1
+    record("user.logged_out_everywhere", user, changes={"sessions": ended})
+    return ended
+
+
+def session_is_live(user: User) -> bool:
+    """Whether this browser's cookie carries a live log-in of ``user``."""
+    key = session.get(SESSION_KEY)
+    if not isinstance(key, str):
+        return False
+    oldest = utcnow() - timedelta(days=current_app.config["LOGIN_SESSION_DAYS"])
+    query = select(LoginSession.id).where(
+        LoginSession.key_hash == _hash(key), LoginSession.user_id == user.id, LoginSession.created_at > oldest
+    )
+    return db.session.scalar(query) is not None
+
+
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the user of the cookie, if its session version and its server-side session are live."""
+    user_id, _, version = session_id.partition(".")
+    if not (user_id.isdigit() and version.isdigit()) or int(user_id) > 2**31 - 1:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version) or not session_is_live(user):
+        return None
+    return user
+
+
+def purge_old_sessions(now: datetime | None = None) -> int:
+    """Delete sessions older than ``LOGIN_SESSION_DAYS``; the daily job. Returns how many."""
+    oldest = (now or utcnow()) - timedelta(days=current_app.config["LOGIN_SESSION_DAYS"])
+    return rows_changed(delete(LoginSession).where(LoginSession.created_at <= oldest))
