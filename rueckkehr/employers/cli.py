@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..transactions import transactional
-from .operations import OperationError, approve_employer, confirm_stand
+from .operations import OperationError, approve_employer, approve_profile_changes, confirm_stand
 from .queries import pending_review
 from .vacancies import publish_vacancy
 
@@ -22,6 +22,8 @@ def pending_command() -> None:
     for employer in pending["employers"]:
         verified = "verified" if any(user.email_verified_at for user in employer.users) else "address not confirmed"
         click.echo(f"employer {employer.id}: {employer.name} ({employer.town.name}; {verified})")
+    for employer in pending["changes"]:
+        click.echo(f"changes {employer.id}: {employer.name} ({', '.join(employer.pending_fields)})")
     for vacancy in pending["vacancies"]:
         click.echo(f"vacancy {vacancy.id}: {vacancy.title} ({vacancy.employer.name})")
     for stand in pending["stands"]:
@@ -40,6 +42,18 @@ def approve_command(employer_id: int) -> None:
     except OperationError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Approved employer {employer.id}: {employer.name}.")
+
+
+@employers_cli.command("approve-changes")
+@click.argument("employer_id", type=int)
+@transactional
+def approve_changes_command(employer_id: int) -> None:
+    """Let an approved employer's edited name, description, website or logo go public."""
+    try:
+        employer = approve_profile_changes(employer_id)
+    except OperationError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Approved the changes of employer {employer.id}: {employer.name}.")
 
 
 @employers_cli.command("publish-vacancy")

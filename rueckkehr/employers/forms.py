@@ -122,16 +122,16 @@ class CompanyForm(Form):
         self.size_band.choices = [("", _l("Bitte wählen")), *SIZE_BANDS]
 
     def fill_from(self, employer: Any) -> None:
-        """Show an existing company's values."""
-        self.name.data = employer.name
+        """Show an existing company's values, with edits still waiting for the organizers' second look."""
+        self.name.data = employer.as_edited("name")
         self.town.data = str(employer.town_id)
         self.street.data = employer.street
         self.postal_code.data = employer.postal_code
         self.locality.data = employer.locality
         self.sector.data = employer.sector_code
         self.size_band.data = employer.size_band.value
-        self.website.data = employer.website
-        self.description.data = employer.description
+        self.website.data = employer.as_edited("website")
+        self.description.data = employer.as_edited("description")
 
     def company_data(self) -> CompanyData:
         """The typed values as the operations take them."""

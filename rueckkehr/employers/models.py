@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -84,6 +84,11 @@ class Employer(Model):
     website: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     logo_filename: Mapped[str | None] = mapped_column(String(80))
+    pending_changes: Mapped[dict[str, str] | None] = mapped_column(
+        JSON, doc="Edits of an approved company's name, description or website, public after a second look"
+    )
+    pending_logo_filename: Mapped[str | None] = mapped_column(String(80), doc="A new logo waiting for a second look")
+    changes_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[EmployerStatus] = mapped_column(
         string_enum(EmployerStatus), default=EmployerStatus.PENDING, index=True
     )
@@ -100,6 +105,20 @@ class Employer(Model):
     def is_approved(self) -> bool:
         """Whether the public may see the company."""
         return self.status == EmployerStatus.APPROVED
+
+    @property
+    def has_pending_changes(self) -> bool:
+        """Whether edits wait for the organizers' second look."""
+        return bool(self.pending_changes) or self.pending_logo_filename is not None
+
+    @property
+    def pending_fields(self) -> list[str]:
+        """The names of the fields waiting for a second look, ``logo`` included."""
+        return [*sorted(self.pending_changes or {}), *(["logo"] if self.pending_logo_filename else [])]
+
+    def as_edited(self, name: str) -> str:
+        """A field as the company last typed it: the pending edit if there is one, else the public value."""
+        return str((self.pending_changes or {}).get(name, getattr(self, name)))
 
     @property
     def address(self) -> str:

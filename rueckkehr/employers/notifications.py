@@ -92,6 +92,20 @@ def invitation_for_known_address(email: str, employer: Employer, inviter: User, 
     )
 
 
+def changes_reviewed(user: User, employer: Employer, *, approved: bool, reason: str) -> None:
+    """The organizers' second look at the company's edits: public now, or not, and why."""
+    _to_user(
+        "employer.changes_approved" if approved else "employer.changes_declined",
+        user,
+        "employer_changes_approved" if approved else "employer_changes_declined",
+        "de",
+        employer.town,
+        employer=employer,
+        reason=reason,
+        link=external_url("company_area.profile"),
+    )
+
+
 def stand_confirmed(user: User, stand: StandBooking) -> None:
     """The organizers confirmed a stand."""
     _to_user(

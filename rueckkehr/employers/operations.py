@@ -49,6 +49,9 @@ class CompanyData:
 
 
 COMPANY_FIELDS = ("name", "town_id", "street", "postal_code", "locality", "sector_code", "size_band", "website")
+# What an approved company changes in these goes public only after the organizers' second look: what it says about
+# itself and where it links to. Its address, town, sector and size are facts it keeps up to date itself.
+REVIEWED_FIELDS = ("name", "description", "website")
 
 
 def sign_up(
@@ -104,26 +107,84 @@ def approve_employer(employer_id: int, now: datetime | None = None) -> Employer:
     return employer
 
 
-def update_profile(employer: Employer, company: CompanyData) -> Employer:
-    """Change the company's profile."""
-    changed = [name for name in (*COMPANY_FIELDS, "description") if getattr(employer, name) != getattr(company, name)]
+def update_profile(employer: Employer, company: CompanyData, now: datetime | None = None) -> Employer:
+    """Change the company's profile; an approved company's edits of ``REVIEWED_FIELDS`` wait for a second look."""
+    reviewed = REVIEWED_FIELDS if employer.is_approved else ()
+    direct = [name for name in (*COMPANY_FIELDS, "description") if name not in reviewed]
+    changed = [name for name in direct if getattr(employer, name) != getattr(company, name)]
     for name in changed:
         setattr(employer, name, getattr(company, name))
+    pending = {name: getattr(company, name) for name in reviewed if getattr(company, name) != getattr(employer, name)}
+    if pending != (employer.pending_changes or {}):
+        employer.pending_changes = pending or None
+        _note_submitted(employer, now)
+        changed.extend(f"pending:{name}" for name in pending)
     if changed:
         record("employer.updated", employer, town_id=employer.town_id, changes={"fields": sorted(changed)})
     return employer
 
 
-def replace_logo(employer: Employer, data: bytes | None) -> Employer:
-    """Store a new logo (re-encoded, metadata stripped) or remove the logo when ``data`` is None.
+def _note_submitted(employer: Employer, now: datetime | None) -> None:
+    employer.changes_submitted_at = (now or utcnow()) if employer.has_pending_changes else None
 
-    The old file goes once the change is committed, so a failed request never leaves the company without its logo.
+
+def replace_logo(employer: Employer, data: bytes | None, now: datetime | None = None) -> Employer:
+    """Store a new logo (re-encoded, metadata stripped), or remove the logo when ``data`` is None.
+
+    An approved company's new logo waits for a second look; removing one needs none. Replaced files go once the
+    change is committed, so a failed request never leaves the company without its logo.
     """
-    old = employer.logo_filename
-    employer.logo_filename = logos.store_logo(data, employer.id) if data is not None else None
+    replaced = [employer.pending_logo_filename]
+    if data is not None and employer.is_approved:
+        employer.pending_logo_filename = logos.store_logo(data, employer.id)
+    else:
+        replaced.append(employer.logo_filename)
+        employer.logo_filename = logos.store_logo(data, employer.id) if data is not None else None
+        employer.pending_logo_filename = None
+    _note_submitted(employer, now)
     record("employer.logo_replaced", employer, town_id=employer.town_id, changes={"removed": data is None})
-    if old and old != employer.logo_filename:
-        after_commit(logos.delete_logos, old)
+    for filename in replaced:
+        if filename and filename not in (employer.logo_filename, employer.pending_logo_filename):
+            after_commit(logos.delete_logos, filename)
+    return employer
+
+
+def _with_pending_changes(employer_id: int) -> Employer:
+    employer = db.session.get(Employer, employer_id)
+    if employer is None:
+        raise OperationError(f"no employer with id {employer_id}")
+    if not employer.has_pending_changes:
+        raise OperationError(f"employer {employer_id} has no changes waiting")
+    return employer
+
+
+def approve_profile_changes(employer_id: int) -> Employer:
+    """The organizers' second look found the edits fine: they go public, and the company is told."""
+    employer = _with_pending_changes(employer_id)
+    fields = sorted(employer.pending_changes or {})
+    for name, value in (employer.pending_changes or {}).items():
+        setattr(employer, name, value)
+    if employer.pending_logo_filename is not None:
+        if employer.logo_filename:
+            after_commit(logos.delete_logos, employer.logo_filename)
+        employer.logo_filename, employer.pending_logo_filename = employer.pending_logo_filename, None
+        fields.append("logo")
+    employer.pending_changes, employer.changes_submitted_at = None, None
+    record("employer.changes_approved", employer, town_id=employer.town_id, changes={"fields": fields})
+    for user in employer.users:
+        notifications.changes_reviewed(user, employer, approved=True, reason="")
+    return employer
+
+
+def decline_profile_changes(employer_id: int, reason: str) -> Employer:
+    """The edits do not go public; the company learns why. Its public profile stays as it was."""
+    employer = _with_pending_changes(employer_id)
+    if employer.pending_logo_filename is not None:
+        after_commit(logos.delete_logos, employer.pending_logo_filename)
+    employer.pending_changes, employer.pending_logo_filename, employer.changes_submitted_at = None, None, None
+    record("employer.changes_declined", employer, town_id=employer.town_id)
+    for user in employer.users:
+        notifications.changes_reviewed(user, employer, approved=False, reason=reason)
     return employer
 
 

@@ -239,6 +239,13 @@ def pending_review() -> dict[str, list]:
         "employers": list(
             db.session.scalars(select(Employer).where(Employer.status == EmployerStatus.PENDING).order_by(Employer.id))
         ),
+        "changes": list(
+            db.session.scalars(
+                select(Employer)
+                .where(Employer.status == EmployerStatus.APPROVED, Employer.changes_submitted_at.is_not(None))
+                .order_by(Employer.changes_submitted_at)
+            )
+        ),
         "vacancies": list(
             db.session.scalars(
                 select(Vacancy).where(Vacancy.status == VacancyStatus.SUBMITTED).order_by(Vacancy.submitted_at)

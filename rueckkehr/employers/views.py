@@ -43,14 +43,15 @@ def detail(employer_id: int) -> str:
 
 @bp.get("/<int:employer_id>/logo/<filename>")
 def logo(employer_id: int, filename: str) -> Response:
-    """The logo, with its image type; of approved employers for everyone, of others for their own users only."""
+    """The logo, with its image type; of approved employers for everyone, of others (and a new logo waiting for its
+    second look) for their own users only."""
     employer = db.session.get(Employer, employer_id)
     own = current_user.is_authenticated and getattr(current_user, "employer_id", None) == employer_id
-    if employer is None or not employer.logo_filename or employer.logo_filename != filename:
+    if employer is None or filename not in (employer.logo_filename, employer.pending_logo_filename if own else None):
         abort(404)
     if not (employer.is_approved or own):
         abort(404)
-    path = logos.logo_path(employer.logo_filename)
+    path = logos.logo_path(filename)
     if not path.is_file():
         abort(404)
     response = send_file(path, mimetype=logos.content_type(filename), max_age=86400 * 30)
