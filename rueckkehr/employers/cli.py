@@ -5,7 +5,13 @@ from __future__ import annotations
 import click
 
 from ..transactions import transactional
-from .operations import OperationError, approve_employer, approve_profile_changes, confirm_stand
+from .operations import (
+    OperationError,
+    approve_employer,
+    approve_profile_changes,
+    confirm_stand,
+    decline_profile_changes,
+)
 from .queries import pending_review
 from .vacancies import publish_vacancy
 
@@ -54,6 +60,19 @@ def approve_changes_command(employer_id: int) -> None:
     except OperationError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Approved the changes of employer {employer.id}: {employer.name}.")
+
+
+@employers_cli.command("decline-changes")
+@click.argument("employer_id", type=int)
+@click.option("--reason", required=True, help="Why, in words the company understands; it is mailed to them.")
+@transactional
+def decline_changes_command(employer_id: int, reason: str) -> None:
+    """Keep an approved employer's public profile as it was; its users learn why."""
+    try:
+        employer = decline_profile_changes(employer_id, reason)
+    except OperationError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Declined the changes of employer {employer.id}: {employer.name}.")
 
 
 @employers_cli.command("publish-vacancy")

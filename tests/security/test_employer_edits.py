@@ -11,11 +11,9 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from PIL import Image
 
 from rueckkehr.employers.models import Employer, EmployerStatus
-from rueckkehr.employers.operations import decline_profile_changes
 from rueckkehr.extensions import db
 from tests.support.pages import visible_text
 from tests.support.smtp import SMTPServer
-from tests.support.units import committed
 
 
 def profile_form(employer: Employer, **changes: str) -> dict[str, str]:
@@ -83,8 +81,11 @@ def test_a_new_logo_waits_and_declined_edits_never_go_public(
     assert client.get(pending_logo).status_code == 200  # the company sees its new logo
     assert client.application.test_client().get(pending_logo).status_code == 404  # the public does not
 
-    committed(decline_profile_changes, employer.id, "Das Logo zeigt nicht Ihr Unternehmen.")
     db.session.rollback()
+    declined = client.application.test_cli_runner().invoke(
+        args=["employers", "decline-changes", str(employer.id), "--reason", "Das Logo zeigt nicht Ihr Unternehmen."]
+    )
+    assert declined.exit_code == 0, declined.output
     assert not db.session.get(Employer, employer.id).has_pending_changes
     assert client.get(pending_logo).status_code == 404
     [mail] = smtp.wait_for(1)
