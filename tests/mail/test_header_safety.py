@@ -59,12 +59,18 @@ def assert_only_our_headers(mail: ReceivedMail, *extra: str) -> None:
 def hostile_world(
     name: str, make_event: Callable[..., Event], make_employer: Callable[..., Employer]
 ) -> dict[str, Any]:
-    """A returnee, an event, a company, its user and a stand, each named ``name``, stored as they would be."""
-    event = make_event(title=name, summary=name)
-    employer = make_employer(name=name)
+    """A returnee, an event, a company, its user and a stand, each named ``name``, stored as they would be.
+
+    A name longer than its column keeps its end (where the attack sits): the forms refuse longer ones, PostgreSQL
+    too, and SQLite would store them whole.
+    """
+    event = make_event(title=fitted(Event.title, name), summary=fitted(Event.summary, name))
+    employer = make_employer(name=fitted(Employer.name, name))
+    first_name, last_name = fitted(ReturneeProfile.first_name, name), fitted(ReturneeProfile.last_name, name)
     with unit_of_work():
-        profile = ReturneeProfile(email="ziel@example.org", first_name=name, last_name=name, postal_code="01968",
-                                  city=name, country="DE", confirmed_at=datetime.now(UTC))  # fmt: skip
+        profile = ReturneeProfile(email="ziel@example.org", first_name=first_name, last_name=last_name,
+                                  postal_code="01968", city=fitted(ReturneeProfile.city, name), country="DE",
+                                  confirmed_at=datetime.now(UTC))  # fmt: skip
         db.session.add(profile)
         registration = Registration(profile=profile, event_id=event.id, status=RegistrationStatus.CONFIRMED,
                                     confirmed_at=datetime.now(UTC))  # fmt: skip
@@ -72,9 +78,14 @@ def hostile_world(
                                waitlist_position=1, expires_at=datetime.now(UTC) + timedelta(days=1))  # fmt: skip
         db.session.add_all([registration, waiting])
         user = db.session.get(User, employer.users[0].id)
-        user.full_name = name
+        user.full_name = fitted(User.full_name, name)
         db.session.add(StandBooking(employer_id=employer.id, event_id=event.id, status=StandStatus.CONFIRMED))
     return {"registration": registration, "waiting": waiting, "profile": profile, "employer": employer, "user": user}
+
+
+def fitted(column: Any, value: str) -> str:
+    """The end of ``value`` that fits the column."""
+    return value[-column.type.length :]
 
 
 def every_mail(world: dict[str, Any]) -> int:
