@@ -95,7 +95,7 @@ def fill(count: int) -> None:
                 "town_id": towns[n % len(towns)].id,
                 "place_name": "",
                 "place_postal_code": "",
-                "working_times": WorkingTime.FULL_TIME.bit,
+                "working_times": [WorkingTime.FULL_TIME],
                 "contract": "permanent",
                 "description": description,
                 "apply_url": "",

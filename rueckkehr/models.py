@@ -3,16 +3,33 @@
 from .accounts.models import Role, User, organizer_towns
 from .accounts.tokens import AccountToken
 from .audit.models import AuditEntry
-from .employers.models import Employer, StandBooking, Vacancy, VacancyTerm
+from .employers.models import Employer, SearchWord, StandBooking, Vacancy, VacancyTerm
 from .events.models import Event, EventSeries, EventStatus, ProgrammeItem
 from .jobs.models import JobRun
 from .mail.models import OutboxMessage, OutboxStatus
+from .matching.models import (
+    AlertPreference,
+    AlertSubscription,
+    ContactRequest,
+    PoolCard,
+    PoolDigestOptOut,
+    SentVacancy,
+    alert_subscription_towns,
+)
 from .occupations.models import OccupationArea, OccupationGroup
 from .places.models import Town, Venue
 from .registrations.models import Registration
 from .returnees.models import Consent, ConsentProof, ReturneeProfile, profile_wished_towns
 
 __all__ = [
+    "AlertPreference",
+    "AlertSubscription",
+    "ContactRequest",
+    "PoolCard",
+    "PoolDigestOptOut",
+    "SearchWord",
+    "SentVacancy",
+    "alert_subscription_towns",
     "AccountToken",
     "AuditEntry",
     "Consent",
