@@ -85,6 +85,8 @@ class Config:
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_PASSWORD_RESET = "5 per hour"  # noqa: S105 (a rate, not a password)
     RATELIMIT_EMPLOYER_SIGNUP = "10 per hour"
+    RATELIMIT_ALERT_SUBSCRIBE = "5 per hour"
+    RATELIMIT_POOL_CONTACT = "5 per day"  # contact requests of one company from the returnee pool
     PROXY_COUNT = 0
 
     @classmethod

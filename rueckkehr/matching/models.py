@@ -77,7 +77,9 @@ class SentVacancy(Model):
     __tablename__ = "alert_deliveries"
 
     recipient_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    vacancy_id: Mapped[int] = mapped_column(ForeignKey("vacancies.id", ondelete="CASCADE"), primary_key=True, index=True)
+    vacancy_id: Mapped[int] = mapped_column(
+        ForeignKey("vacancies.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
