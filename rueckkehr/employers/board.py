@@ -83,6 +83,16 @@ def index() -> str:
         working_times=WORKING_TIMES,
         page_args=args,
         stands=coming_stands([vacancy.employer_id for vacancy in result.vacancies]),
+        alert_args={
+            key: value
+            for key, value in (
+                ("field", filters.group_code or ""),
+                ("level", str(filters.level or "")),
+                ("town", filters.town.slug if filters.town else ""),
+                ("q", filters.query),
+            )
+            if value
+        },
     )
 
 

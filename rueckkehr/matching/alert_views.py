@@ -52,7 +52,8 @@ def subscribe_form() -> str | tuple[str, int]:
     if request.method == "GET":
         field = request.args.get("field", "") or synonym_group(request.args.get("q", "")) or ""
         form.occupation_group.data = field if field in dict(form.occupation_group.choices) else ""
-        form.skill_level.data = request.args.get("level", "") if request.args.get("level") in "1234" else ""
+        level = request.args.get("level", "")
+        form.skill_level.data = level if level in ("1", "2", "3", "4") else ""
         form.towns.data = [slug for slug in request.args.getlist("town") if slug in dict(form.towns.choices)]
         form.language.data = str(get_locale())
     if form.validate_on_submit():
