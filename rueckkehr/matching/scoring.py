@@ -118,10 +118,12 @@ class Match:
 
     @property
     def rating(self) -> str:
-        """``very_good``, ``good`` or ``partial``: how the match is shown (words, not a percentage)."""
-        if self.tier == 3 and not self.missing:
-            return "very_good"
-        if (self.tier >= 2 and len(self.missing) <= 1) or (self.tier == 1 and not self.missing):
+        """``very_good``, ``good`` or ``partial``: how the match is shown (words, not a percentage). The words never
+        contradict the order: the same occupation and level with a good place or time is very good; a neighbouring
+        occupation only ever fits partly."""
+        if self.tier == 3:
+            return "very_good" if self.points >= 4 else "good"
+        if self.tier == 2 and self.points >= 3:
             return "good"
         return "partial"
 
