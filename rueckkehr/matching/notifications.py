@@ -67,6 +67,10 @@ def matches_after_confirmation(
         list_unsubscribe=unsubscribe_url(profile),
         event=event,
         at_event=at_event,
+        exhibitor_names=sorted(
+            {titles[match.offer.id][1] for matches in selection.lists.values() for match in matches}
+            & {titles[match.offer.id][1] for match in _all_matches(selection) if match.offer.employer_id in exhibitors}
+        ),
         lists=_items(selection, stands, exhibitors),
         titles=titles,
         more=selection.more,
@@ -74,6 +78,10 @@ def matches_after_confirmation(
         preferences_url=external_url("matching_selfservice.preferences", token=manage_token(profile)),
         unsubscribe_url=unsubscribe_url(profile),
     )
+
+
+def _all_matches(selection: Selection) -> list[Match]:
+    return [match for matches in selection.lists.values() for match in matches]
 
 
 def digest_to_returnee(

@@ -42,7 +42,9 @@ def sync_pool_cards(now: datetime | None = None) -> dict[str, int]:
     consent gets a new, unlinkable card); the periodic job."""
     now = now or utcnow()
     consenting = set(db.session.scalars(_consenting()))
-    carded = {profile_id: card_id for profile_id, card_id in db.session.execute(select(PoolCard.profile_id, PoolCard.id))}
+    carded = {
+        profile_id: card_id for profile_id, card_id in db.session.execute(select(PoolCard.profile_id, PoolCard.id))
+    }
     listed = sorted(consenting - set(carded))
     for profile_id in listed:
         db.session.add(PoolCard(profile_id=profile_id, listed_at=now))

@@ -107,7 +107,7 @@ class Round:
 
     def __init__(self, frequency: Frequency | None, now: datetime) -> None:
         self.frequency, self.now, self.today = frequency, now, today(now)
-        oldest = now - PERIODS[Frequency.WEEKLY] - SLACK  # nothing older is new for anyone
+        oldest = now - 2 * PERIODS[Frequency.WEEKLY]  # a late round reaches back one missed week, never further
         statement = (
             select(*OFFER_COLUMNS).join(Employer, Employer.id == Vacancy.employer_id).where(*on_board(now))
         ).where(Vacancy.published_at > oldest)
