@@ -114,7 +114,9 @@ def fill(count: int) -> None:
     db.session.execute(Vacancy.__table__.insert(), rows)
     db.session.execute(VacancyTerm.__table__.insert(), terms)
     words = {term["token"] for term in terms}
-    db.session.execute(SearchWord.__table__.insert(), [{"token": w, "reversed_token": reversed_token(w)} for w in words])
+    db.session.execute(
+        SearchWord.__table__.insert(), [{"token": w, "reversed_token": reversed_token(w)} for w in words]
+    )
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("ANALYZE"))

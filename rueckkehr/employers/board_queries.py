@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -75,7 +76,7 @@ def _successor(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def _starting_with(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
+def _starting_with(column: Any, prefix: str) -> ColumnElement[bool]:
     return and_(column >= prefix, column < _successor(prefix))
 
 

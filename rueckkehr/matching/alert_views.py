@@ -33,6 +33,10 @@ def _towns() -> list[tuple[str, str]]:
     return [(town.slug, town.name) for town in db.session.scalars(select(Town).order_by(Town.sort_order))]
 
 
+def _group_choices(form: SubscribeForm) -> list[tuple[str, str]]:
+    return [(str(choice[0]), str(choice[1])) for choice in form.occupation_group.choices or []]
+
+
 def _level(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
@@ -51,10 +55,11 @@ def subscribe_form() -> str | tuple[str, int]:
     form = SubscribeForm(towns=_towns())
     if request.method == "GET":
         field = request.args.get("field", "") or synonym_group(request.args.get("q", "")) or ""
-        form.occupation_group.data = field if field in dict(form.occupation_group.choices) else ""
+        form.occupation_group.data = field if field in {code for code, _label in _group_choices(form)} else ""
         level = request.args.get("level", "")
         form.skill_level.data = level if level in ("1", "2", "3", "4") else ""
-        form.towns.data = [slug for slug in request.args.getlist("town") if slug in dict(form.towns.choices)]
+        towns = {slug for slug, _name in _towns()}
+        form.towns.data = [slug for slug in request.args.getlist("town") if slug in towns]
         form.language.data = str(get_locale())
     if form.validate_on_submit():
         email = normalise_email(value_of(form.email))

@@ -63,7 +63,6 @@ def seekers_of(profile: ReturneeProfile, today: date, *, partner: bool = True) -
     towns = names().towns
     places = tuple(towns[town.id] for town in profile.wished_towns if town.id in towns)
     hometown = towns.get(profile.hometown_id) if profile.hometown_id else None
-    shared = {"places": places, "hometown": hometown}
     found = []
     if profile.occupation_group_code:
         found.append(
@@ -74,12 +73,15 @@ def seekers_of(profile: ReturneeProfile, today: date, *, partner: bool = True) -
                     profile.skill_level,
                     working_times=sum(time.bit for time in profile.working_times),
                     earliest=earliest_return(profile.earliest_return, today),
-                    **shared,
+                    places=places,
+                    hometown=hometown,
                 ),
             )
         )
     if partner and profile.partner_occupation_group_code:
-        found.append(("partner", Seeker(profile.partner_occupation_group_code, profile.partner_skill_level, **shared)))
+        found.append(
+            ("partner", Seeker(profile.partner_occupation_group_code, profile.partner_skill_level, places, hometown))
+        )
     return found
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
@@ -28,7 +28,7 @@ class ContactError(Exception):
     """A contact request that cannot be made or answered (asked already, answered already)."""
 
 
-def _consenting() -> select:
+def _consenting() -> Select[int]:
     return select(Consent.profile_id).where(
         Consent.purpose == ConsentPurpose.EMPLOYER_POOL,
         Consent.withdrawn_at.is_(None),
@@ -41,7 +41,7 @@ def sync_pool_cards(now: datetime | None = None) -> dict[str, int]:
     """Give every returnee who consents to the pool a card, and take the cards of those who withdrew (their next
     consent gets a new, unlinkable card); the periodic job."""
     now = now or utcnow()
-    consenting = set(db.session.scalars(_consenting()))
+    consenting: set[int] = set(db.session.scalars(_consenting()))
     carded = {
         profile_id: card_id for profile_id, card_id in db.session.execute(select(PoolCard.profile_id, PoolCard.id))
     }

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..employers.company_area import current_employer, employer_required
+from ..employers.models import Employer
 from ..extensions import db, limiter
 from ..forms import SKILL_LEVELS, value_of
 from ..occupations.models import OccupationArea
@@ -28,7 +29,7 @@ def employer_key() -> str:
     return f"employer:{current_user.employer_id}"
 
 
-def approved_employer():  # noqa: ANN201 (the company of the logged-in user, or a page that says why not)
+def approved_employer() -> Employer:
     """The logged-in user's company if it is approved; the pool is only for approved employers."""
     employer = current_employer()
     if not employer.is_approved:

@@ -172,7 +172,7 @@ class Round:
             .options(selectinload(AlertSubscription.towns))
             .order_by(AlertSubscription.id)
         )
-        towns = {}
+        towns: dict[int, tuple[str, str]] = {}
         for subscription in db.session.scalars(confirmed):
             if (self.frequency and subscription.frequency != self.frequency) or not _due(
                 subscription.last_digest_at, subscription.frequency, self.now

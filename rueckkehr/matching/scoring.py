@@ -12,6 +12,7 @@ newer publication, then the vacancy's id.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -73,14 +74,14 @@ class Reason:
     @property
     def text(self) -> str:
         """The reason in words."""
-        return _REASON_TEXTS[self.kind](*self.values)
+        return str(_REASON_TEXTS[self.kind](*self.values))
 
 
 def _times(bits: object) -> str:
     return ", ".join(str(WORKING_TIME_LABELS[time]) for time in from_bits(int(str(bits))))
 
 
-_REASON_TEXTS = {
+_REASON_TEXTS: dict[str, Callable[..., str]] = {
     "group": lambda name: _("gleiches Berufsfeld: %(name)s", name=name),
     "area": lambda name: _("verwandtes Berufsfeld: %(name)s", name=name),
     "level": lambda level: _("passendes Anforderungsniveau: %(level)s", level=LEVEL_NAMES[level]),

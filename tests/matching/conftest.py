@@ -23,7 +23,10 @@ def make_profile(app: Flask, town: Callable[[str], Town]) -> Callable[..., Retur
     counter = iter(range(1, 10_000))
 
     def factory(
-        *, consents: tuple[ConsentPurpose, ...] = (ConsentPurpose.JOB_ALERTS,), wished: tuple[str, ...] = (), **values: Any
+        *,
+        consents: tuple[ConsentPurpose, ...] = (ConsentPurpose.JOB_ALERTS,),
+        wished: tuple[str, ...] = (),
+        **values: Any,
     ) -> ReturneeProfile:
         start_writing()
         number = next(counter)

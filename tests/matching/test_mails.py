@@ -100,7 +100,7 @@ def test_one_click_unsubscribe_needs_no_login_and_no_csrf_token_but_a_get_never_
 def test_digests_never_repeat_cap_each_employer_and_stop_when_nothing_is_new(
     app: Flask, smtp: SMTPServer, make_profile: Callable, make_vacancy: Callable, make_employer: Callable
 ) -> None:
-    profile = make_profile(occupation_group_code="26", partner_occupation_group_code="26", partner_skill_level=2)
+    make_profile(occupation_group_code="26", partner_occupation_group_code="26", partner_skill_level=2)
     big = make_employer(name="Großbetrieb")
     for number in range(12):
         make_vacancy(title=f"Mechatroniker/in {number}")

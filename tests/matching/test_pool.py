@@ -58,7 +58,7 @@ def test_only_consenting_returnees_and_only_consented_fields_show(
 ) -> None:
     client, _employer = employer_client
     for number in range(5):
-        make_profile(consents=POOL, wished=("senftenberg",), postal_code="8{:04d}".format(number), reason="Geheim")
+        make_profile(consents=POOL, wished=("senftenberg",), postal_code=f"8{number:04d}", reason="Geheim")
     make_profile(consents=(ConsentPurpose.JOB_ALERTS,), wished=("senftenberg",), last_name="Ohnepool")
     committed(sync_pool_cards)
     page = client.get("/employer/pool")
@@ -108,9 +108,7 @@ def test_a_withdrawn_consent_takes_the_card_away_at_once(
     assert len(cards(client.get("/employer/pool").get_data(as_text=True))) == 5
 
 
-def test_the_pool_is_for_approved_employers_only(
-    client: FlaskClient, make_employer: Callable, login: Callable
-) -> None:
+def test_the_pool_is_for_approved_employers_only(client: FlaskClient, make_employer: Callable, login: Callable) -> None:
     from rueckkehr.employers.models import EmployerStatus
 
     assert client.get("/employer/pool").status_code == 302  # log in first

@@ -16,9 +16,13 @@ NOW = datetime(2026, 11, 1, tzinfo=UTC)
 ELEKTRO = ("Mechatronik-, Energie- und Elektroberufe", "Rohstoffgewinnung, Produktion und Fertigung")
 METALL = ("Metallerzeugung und -bearbeitung, Metallbauberufe", "Rohstoffgewinnung, Produktion und Fertigung")
 PFLEGE = ("Medizinische Gesundheitsberufe", "Gesundheit, Soziales, Lehre und Erziehung")
-LAUCHHAMMER, SENFTENBERG, FINSTERWALDE = ("lauchhammer", "Lauchhammer"), ("senftenberg", "Senftenberg"), (
-    "finsterwalde",
-    "Finsterwalde",
+LAUCHHAMMER, SENFTENBERG, FINSTERWALDE = (
+    ("lauchhammer", "Lauchhammer"),
+    ("senftenberg", "Senftenberg"),
+    (
+        "finsterwalde",
+        "Finsterwalde",
+    ),
 )
 SCHWARZHEIDE = ("schwarzheide", "Schwarzheide")
 FULL, PART, REMOTE = WorkingTime.FULL_TIME.bit, WorkingTime.PART_TIME.bit, WorkingTime.REMOTE.bit
