@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from sqlalchemy import Select, select
+from sqlalchemy import Integer, Select, select, type_coerce
 
 from ..dates import berlin_today
 from ..employers.models import Employer, Vacancy
@@ -93,7 +93,7 @@ OFFER_COLUMNS = (
     Vacancy.town_id,
     Vacancy.place_name,
     Vacancy.place_postal_code,
-    Vacancy.working_times,
+    type_coerce(Vacancy.working_times, Integer).label("time_bits"),  # the stored bits, as the scorer reads them
     Vacancy.starts_on,
     Vacancy.published_at,
 )
@@ -105,7 +105,7 @@ def offers_from(statement: Select) -> list[Offer]:
     offers = []
     for row in db.session.execute(statement):
         group_name, area_name = known.groups[row.occupation_group_code]
-        bits = sum(time.bit for time in row.working_times)
+        bits = row.time_bits or 0
         offers.append(
             Offer(
                 id=row.id,
@@ -139,14 +139,19 @@ def candidate_statement(group: str, level: int | None, now: datetime | None = No
     return statement
 
 
-def best(seeker: Seeker, offers: Iterable[Offer], limit: int | None = None) -> list[Match]:
-    """The seeker's matches among ``offers``, best first; with ``limit``, only that many, scoring the tiers in turn
-    and stopping once the best are known (a lower tier can never come before a higher one)."""
+def tiers_of(seeker: Seeker, offers: Iterable[Offer]) -> dict[int, list[Offer]]:
+    """The offers that may match, by tier (the same for every seeker of this group and level)."""
     tiers: dict[int, list[Offer]] = {}
     for offer in offers:
         tier = tier_of(seeker, offer.group, offer.level)
         if tier is not None:
             tiers.setdefault(tier, []).append(offer)
+    return tiers
+
+
+def best_in_tiers(seeker: Seeker, tiers: dict[int, list[Offer]], limit: int | None = None) -> list[Match]:
+    """The seeker's matches, best first; with ``limit``, only that many, scoring the tiers in turn and stopping once
+    the best are known (a lower tier can never come before a higher one)."""
     found: list[Match] = []
     for tier in sorted(tiers, reverse=True):
         if limit is not None and len(found) >= limit:
@@ -154,6 +159,11 @@ def best(seeker: Seeker, offers: Iterable[Offer], limit: int | None = None) -> l
         found.extend(match for offer in tiers[tier] if (match := score(seeker, offer)) is not None)
     found.sort(key=lambda match: match.sort_key)
     return found[:limit] if limit is not None else found
+
+
+def best(seeker: Seeker, offers: Iterable[Offer], limit: int | None = None) -> list[Match]:
+    """The seeker's matches among ``offers``, best first (at most ``limit``)."""
+    return best_in_tiers(seeker, tiers_of(seeker, offers), limit)
 
 
 def matches_for(seeker: Seeker, limit: int | None = None, now: datetime | None = None) -> list[Match]:
@@ -164,3 +174,20 @@ def matches_for(seeker: Seeker, limit: int | None = None, now: datetime | None =
 def today(now: datetime | None = None) -> date:
     """Today in Berlin, for the earliest return."""
     return berlin_today(now)
+
+
+def best_for_all(seekers: Iterable[Seeker], limit: int, now: datetime | None = None) -> list[list[Match]]:
+    """The best matches of many seekers: one candidate statement per Berufsbereich and level among them (an index
+    range each), sorted into tiers once per Berufshauptgruppe and level, each seeker scored against those only."""
+    candidates: dict[tuple[str, int | None], list[Offer]] = {}
+    tiers: dict[tuple[str, int | None], dict[int, list[Offer]]] = {}
+    found = []
+    for seeker in seekers:
+        key = (seeker.group, seeker.level)
+        if key not in tiers:
+            area = (seeker.group[:1], seeker.level)
+            if area not in candidates:
+                candidates[area] = offers_from(candidate_statement(seeker.group, seeker.level, now))
+            tiers[key] = tiers_of(seeker, candidates[area])
+        found.append(best_in_tiers(seeker, tiers[key], limit))
+    return found
