@@ -2,9 +2,9 @@
 over all pairs with the same scorer on the same data, in one run.
 
 Run: ``.venv/bin/python -m bench.matching`` (a temporary SQLite database) or with ``DATABASE_URL=postgresql://…``
-pointing at an empty scratch database. Prints the run's time, its peak memory (the process's peak RSS, and how much
-the matching run raised it) and the speed-up. The naive loop scores every pair of a random sample of returnees (all 5,000
-vacancies each) and is scaled to all returnees: its cost is linear in their number by construction.
+pointing at an empty scratch database. Prints the run's time, its peak memory (the process's peak RSS, and how
+much the matching run raised it) and the speed-up. The naive loop scores every pair of a random sample of returnees
+(all 5,000 vacancies each) and is scaled to all returnees: its cost is linear in their number by construction.
 """
 
 from __future__ import annotations
