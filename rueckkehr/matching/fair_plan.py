@@ -63,7 +63,7 @@ def fair_plans(profile: ReturneeProfile, now: datetime | None = None) -> list[Fa
     now = now or utcnow()
     events = _coming_events(profile, now)
     seekers = seekers_of(profile, today(now), partner=preferences_of(profile).partner_list)
-    if not events or not seekers:
+    if not seekers:  # no occupation given: nothing can match (the same statements whatever the rows otherwise)
         return []
     stands = db.session.execute(
         select(StandBooking.event_id, Employer)
@@ -93,10 +93,11 @@ def fair_plans(profile: ReturneeProfile, now: datetime | None = None) -> list[Fa
                 lists[kind] = [
                     Exhibitor(employers[employer_id], matches) for employer_id, matches in by_employer.items()
                 ]
-        ids = [
-            match.offer.id for exhibitors in lists.values() for exhibitor in exhibitors for match in exhibitor.matches
-        ]
-        plans.append(FairPlan(event, lists, titles_of(ids)))
+        plans.append(FairPlan(event, lists, {}))
+    ids = [match.offer.id for plan in plans for shown in plan.lists.values() for ex in shown for match in ex.matches]
+    titles = titles_of(ids)  # one statement for every plan
+    for plan in plans:
+        plan.titles = titles
     return plans
 
 

@@ -36,9 +36,7 @@ LIST_LENGTH = 40  # ranked candidates per list, enough to fill a mail under the 
 
 
 def titles_of(vacancy_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """Title and employer name of each vacancy a mail shows."""
-    if not vacancy_ids:
-        return {}
+    """Title and employer name of each vacancy a mail or page shows (one statement, also for none)."""
     rows = db.session.execute(
         select(Vacancy.id, Vacancy.title, Employer.name).join(Vacancy.employer).where(Vacancy.id.in_(vacancy_ids))
     )
