@@ -90,6 +90,8 @@ class Config:
     RATELIMIT_INVITATIONS_PER_USER = "10 per day"
     RATELIMIT_INVITATIONS_PER_COMPANY = "20 per day"
     RATELIMIT_INVITATIONS_PER_ADDRESS = "3 per day"
+    RATELIMIT_ALERT_SUBSCRIBE = "5 per hour"
+    RATELIMIT_POOL_CONTACT = "5 per day"  # contact requests of one company from the returnee pool
     PROXY_COUNT = 0
 
     @classmethod

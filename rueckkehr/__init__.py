@@ -20,6 +20,7 @@ FEATURES = (
     "returnees",
     "registrations",
     "employers",
+    "matching",
     "audit",
     "mail",
     "jobs",

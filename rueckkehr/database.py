@@ -67,10 +67,16 @@ def insert_ignoring_conflict(model: type[Any], values: dict[str, Any], conflict:
     ``INSERT … ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL alike, so two writers racing for the same unique
     key never see an IntegrityError.
     """
+    return insert_all_ignoring_conflicts(model, [values], conflict) == 1
+
+
+def insert_all_ignoring_conflicts(model: type[Any], rows: list[dict[str, Any]], conflict: list[str]) -> int:
+    """Insert the rows whose ``conflict`` columns are not taken yet, in one statement; return how many it inserted."""
+    if not rows:
+        return 0
     dialect = db.session.get_bind().dialect.name
     insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
-    return rows_changed(statement) == 1
+    return rows_changed(insert(model).values(rows).on_conflict_do_nothing(index_elements=conflict))
 
 
 def rows_changed(statement: Executable) -> int:

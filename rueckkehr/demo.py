@@ -18,6 +18,7 @@ from .dates import BERLIN, utcnow
 from .employers.demo import seed_employers
 from .events.models import Event, EventSeries, EventStatus, ProgrammeItem
 from .extensions import Model, db
+from .matching.demo import seed_matching
 from .places.models import Town, Venue
 
 M = TypeVar("M", bound=Model)
@@ -347,5 +348,6 @@ def seed_demo(now: datetime | None = None) -> dict[str, int]:
         programme=_programme(past_day, "Ärztinnen und Ärzte gesucht", "Senftenberg"),
     )
     seed_employers(now, created)
+    seed_matching(now, created)
     db.session.flush()
     return created

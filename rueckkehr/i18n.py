@@ -50,6 +50,11 @@ def format_event_time(starts_at: datetime, ends_at: datetime) -> str:
     )
 
 
+def format_day_month(value: datetime) -> str:
+    """A day and month, e.g. "28. Dezember" (British order in English: "28 December")."""
+    return str(format_date(value, "d. MMMM" if str(get_locale()) == "de" else "d MMMM"))
+
+
 def format_clock(value: datetime) -> str:
     """Format a time of day, e.g. "10:00"."""
     return str(format_time(value, "HH:mm"))
@@ -70,6 +75,7 @@ def init_app(app: Flask) -> None:
     """Register the template helpers for language and dates."""
     app.add_template_filter(format_event_time, "event_time")
     app.add_template_filter(format_clock, "clock")
+    app.add_template_filter(format_day_month, "day_month")
     app.add_template_filter(format_phone, "phone")
     app.add_template_filter(lambda value: format_date(value, "full"), "long_date")
     app.add_template_filter(lambda value: format_date(value, "MMMM y"), "month_year")

@@ -4,10 +4,19 @@ from .accounts.models import Role, User, organizer_towns
 from .accounts.sessions import LoginSession
 from .accounts.tokens import AccountToken
 from .audit.models import AuditEntry
-from .employers.models import Employer, StandBooking, Vacancy, VacancyTerm
+from .employers.models import Employer, SearchWord, StandBooking, Vacancy, VacancyTerm
 from .events.models import Event, EventSeries, EventStatus, ProgrammeItem
 from .jobs.models import JobRun
 from .mail.models import OutboxMessage, OutboxStatus
+from .matching.models import (
+    AlertPreference,
+    AlertSubscription,
+    ContactRequest,
+    PoolCard,
+    PoolDigestOptOut,
+    SentVacancy,
+    alert_subscription_towns,
+)
 from .occupations.models import OccupationArea, OccupationGroup
 from .places.models import Town, Venue
 from .registrations.models import Registration
@@ -15,9 +24,12 @@ from .returnees.models import Consent, ConsentProof, ReturneeProfile, profile_wi
 
 __all__ = [
     "AccountToken",
+    "AlertPreference",
+    "AlertSubscription",
     "AuditEntry",
     "Consent",
     "ConsentProof",
+    "ContactRequest",
     "Employer",
     "Event",
     "EventSeries",
@@ -28,16 +40,21 @@ __all__ = [
     "OccupationGroup",
     "OutboxMessage",
     "OutboxStatus",
+    "PoolCard",
+    "PoolDigestOptOut",
     "ProgrammeItem",
     "Registration",
     "ReturneeProfile",
     "Role",
+    "SearchWord",
+    "SentVacancy",
     "StandBooking",
     "Town",
     "User",
     "Vacancy",
     "VacancyTerm",
     "Venue",
+    "alert_subscription_towns",
     "organizer_towns",
     "profile_wished_towns",
 ]

@@ -94,11 +94,13 @@ class Pages:
 
     def selfservice(self, n: int) -> str:
         profile = ReturneeProfile(email=f"viele-{n}@example.org", first_name="Vi", last_name="Ele", postal_code="01968",
-                                  city="Senftenberg", country="DE", confirmed_at=datetime.now(UTC))  # fmt: skip
+                                  city="Senftenberg", country="DE", confirmed_at=datetime.now(UTC),
+                                  occupation_group_code="26", skill_level=2)  # fmt: skip
         db.session.add(profile)
         for number in range(n):
             waiting = number % 2 == 0  # one row is a waiting one, so its place in line is asked for
             event = self.f["make_event"](starts_at=self.day + timedelta(days=number), capacity=0 if waiting else 9)
+            self.f["make_stand"](self.f["make_vacancy"]().employer, event, status=StandStatus.CONFIRMED)  # a fair plan
             status = RegistrationStatus.WAITING if waiting else RegistrationStatus.CONFIRMED
             db.session.add(Registration(profile=profile, event=event, status=status, waitlist_position=number,
                                         confirmed_at=datetime.now(UTC)))  # fmt: skip

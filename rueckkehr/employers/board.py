@@ -13,8 +13,10 @@ from ..forms import SKILL_LEVELS, WORKING_TIMES
 from ..occupations.models import OccupationArea, OccupationGroup
 from ..occupations.working_times import WorkingTime
 from ..places.models import Town
-from .queries import BoardFilter, get_public_vacancy, search_board
+from .board_queries import BoardFilter, coming_stands, search_board
+from .queries import get_public_vacancy
 from .rendering import job_posting, plain_text, render_markdown
+from .search import parse_query, place_tokens
 
 bp = Blueprint("jobs_board", __name__, url_prefix="/jobs")
 FILTER_KEYS = ("q", "town", "field", "level", "time", "sort")  # only these travel into the pagination links
@@ -26,7 +28,9 @@ def parse_filters(args: dict[str, str], towns: list[Town], areas: list[Occupatio
     """Read the board's filters from the URL; unknown values are dropped with a message, never an error."""
     errors = []
     filters = BoardFilter(query=(args.get("q") or "").strip()[:200])
-    if slug := args.get("town"):
+    filters.terms, named_town = parse_query(filters.query, place_tokens((town.slug, town.name) for town in towns))
+    filters.finds_nothing = bool(filters.query) and not filters.terms and named_town is None
+    if slug := args.get("town") or named_town:
         filters.town = next((town for town in towns if town.slug == slug), None)
         if filters.town is None:
             errors.append(_("Diese Stadt kennen wir nicht; es werden Stellen aus allen Städten gezeigt."))
@@ -49,7 +53,8 @@ def parse_filters(args: dict[str, str], towns: list[Town], areas: list[Occupatio
             filters.working_time = WorkingTime(working_time)
         else:
             errors.append(_("Diese Arbeitszeit kennen wir nicht; es werden alle Arbeitszeiten gezeigt."))
-    filters.sort = "relevance" if args.get("sort") == "relevance" else "newest"
+    sort = args.get("sort") or ("relevance" if filters.terms else "newest")  # with a search term: best match first
+    filters.sort = "relevance" if sort == "relevance" else "newest"
     page = args.get("page", "1")
     filters.page = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
     return filters, errors
@@ -77,6 +82,17 @@ def index() -> str:
         skill_levels=SKILL_LEVELS,
         working_times=WORKING_TIMES,
         page_args=args,
+        stands=coming_stands([vacancy.employer_id for vacancy in result.vacancies]),
+        alert_args={
+            key: value
+            for key, value in (
+                ("field", filters.group_code or ""),
+                ("level", str(filters.level or "")),
+                ("town", filters.town.slug if filters.town else ""),
+                ("q", filters.query),
+            )
+            if value
+        },
     )
 
 
@@ -92,6 +108,7 @@ def detail(vacancy_id: int) -> str:
         description=render_markdown(vacancy.description),
         summary=plain_text(vacancy.description)[:300],
         json_ld=job_posting(vacancy),
+        stand_event=coming_stands([vacancy.employer_id]).get(vacancy.employer_id),
     )
 
 

@@ -202,6 +202,15 @@ VACANCIES = [
         "Bauanträge, Bebauungspläne und Bauland für Rückkehrerfamilien.",
     ),
     (
+        3,
+        "Tischler/in Möbel- und Innenausbau",
+        "22",
+        2,
+        "lauchhammer",
+        ["full_time"],
+        "Wir fertigen Küchen, Treppen und Möbel aus Massivholz für Häuser in der Region.",
+    ),
+    (
         6,
         "Softwareentwickler/in Python",
         "43",

@@ -133,7 +133,10 @@ class Vacancy(Model):
     """A job offer of an employer."""
 
     __tablename__ = "vacancies"
-    __table_args__ = (Index("ix_vacancies_board", "status", "valid_until"),)
+    __table_args__ = (
+        Index("ix_vacancies_board", "status", "valid_until"),
+        Index("ix_vacancies_matching", "status", "occupation_group_code", "skill_level", "town_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id", ondelete="CASCADE"), index=True)
@@ -199,6 +202,17 @@ class VacancyTerm(Model):
         ForeignKey("vacancies.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     weight: Mapped[int] = mapped_column(default=1)
+
+
+class SearchWord(Model):
+    """Every token ever indexed, once, forwards and reversed: a query word finds the compounds that begin or end
+    with it as two index ranges here (``search.QueryTerm``). Words are never removed; one that no vacancy holds any
+    more only finds nothing."""
+
+    __tablename__ = "search_words"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reversed_token: Mapped[str] = mapped_column(String(64), index=True)
 
 
 class StandBooking(Model):

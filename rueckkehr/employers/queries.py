@@ -1,19 +1,17 @@
-"""Read-only queries: the jobs board and its search, public employer pages, exhibitors of an event."""
+"""Read-only queries: what puts a vacancy on the board, public employer pages, exhibitors of an event (the board's
+search is in ``board_queries``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..dates import berlin_today, utcnow
 from ..events.models import Event, EventStatus
 from ..extensions import db
-from ..occupations.models import OccupationGroup
-from ..occupations.working_times import WorkingTime, offers
-from ..places.models import Town, Venue
+from ..places.models import Venue
 from .models import (
     Employer,
     EmployerStatus,
@@ -21,37 +19,9 @@ from .models import (
     StandStatus,
     Vacancy,
     VacancyStatus,
-    VacancyTerm,
 )
-from .search import query_tokens
 
-PAGE_SIZE = 20
 WITH_PLACE = joinedload(Event.venue).joinedload(Venue.town)  # what an event card shows besides the event
-
-
-@dataclass
-class BoardFilter:
-    """The jobs board's filters, as they come from the URL."""
-
-    query: str = ""
-    town: Town | None = None
-    area_code: str | None = None
-    group_code: str | None = None
-    level: int | None = None
-    working_time: WorkingTime | None = None
-    sort: str = "newest"
-    page: int = 1
-
-
-@dataclass
-class BoardPage:
-    """One page of results and the total count."""
-
-    vacancies: list[Vacancy]
-    total: int
-    page: int
-    pages: int
-    tokens: list[str] = field(default_factory=list)
 
 
 def on_board(now: datetime | None = None) -> list:
@@ -61,55 +31,6 @@ def on_board(now: datetime | None = None) -> list:
         Vacancy.valid_until >= berlin_today(now),
         Employer.status == EmployerStatus.APPROVED,
     ]
-
-
-def _filtered(filters: BoardFilter, now: datetime | None) -> Select:
-    """Published vacancies matching the filters (without search or order)."""
-    statement = select(Vacancy).join(Vacancy.employer).where(*on_board(now))
-    if filters.town is not None:
-        statement = statement.where(Vacancy.town_id == filters.town.id)
-    if filters.group_code:
-        statement = statement.where(Vacancy.occupation_group_code == filters.group_code)
-    elif filters.area_code:
-        groups = select(OccupationGroup.code).where(OccupationGroup.area_code == filters.area_code)
-        statement = statement.where(Vacancy.occupation_group_code.in_(groups))
-    if filters.level:
-        statement = statement.where(Vacancy.skill_level == filters.level)
-    if filters.working_time:
-        statement = statement.where(offers(Vacancy.working_times, filters.working_time))
-    return statement
-
-
-def search_board(filters: BoardFilter, now: datetime | None = None) -> BoardPage:
-    """One page of the jobs board: filtered, searched through the term index, sorted, counted."""
-    statement = _filtered(filters, now)
-    tokens = query_tokens(filters.query) if filters.query else []
-    score = None
-    if filters.query and not tokens:
-        return BoardPage(vacancies=[], total=0, page=1, pages=1, tokens=[])
-    if tokens:
-        matches = (
-            select(VacancyTerm.vacancy_id, func.sum(VacancyTerm.weight).label("score"))
-            .where(VacancyTerm.token.in_(tokens))
-            .group_by(VacancyTerm.vacancy_id)
-            .having(func.count(VacancyTerm.token) == len(tokens))
-            .subquery()
-        )
-        statement = statement.join(matches, matches.c.vacancy_id == Vacancy.id)
-        score = matches.c.score
-    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, filters.page), pages)
-    if filters.sort == "relevance" and score is not None:
-        statement = statement.order_by(score.desc(), Vacancy.published_at.desc(), Vacancy.id.desc())
-    else:
-        statement = statement.order_by(Vacancy.published_at.desc(), Vacancy.id.desc())
-    statement = (
-        statement.options(selectinload(Vacancy.employer), selectinload(Vacancy.town))
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    )
-    return BoardPage(vacancies=list(db.session.scalars(statement)), total=total, page=page, pages=pages, tokens=tokens)
 
 
 def get_public_vacancy(vacancy_id: int, now: datetime | None = None) -> Vacancy | None:

@@ -11,12 +11,13 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func, insert, select, update
 
 from ..audit.operations import record
+from ..database import insert_all_ignoring_conflicts
 from ..dates import berlin_today, utcnow
 from ..extensions import db
 from ..occupations.working_times import WorkingTime, in_order
-from .models import Contract, Employer, SalaryPeriod, Vacancy, VacancyStatus, VacancyTerm
+from .models import Contract, Employer, SalaryPeriod, SearchWord, Vacancy, VacancyStatus, VacancyTerm
 from .operations import OperationError
-from .search import weighted_terms
+from .search import reversed_token, weighted_terms
 
 DEFAULT_VALIDITY = timedelta(weeks=8)
 
@@ -92,6 +93,8 @@ def index_vacancy(vacancy: Vacancy) -> None:
             insert(VacancyTerm),
             [{"token": token, "vacancy_id": vacancy.id, "weight": weight} for token, weight in terms.items()],
         )
+        words = [{"token": token, "reversed_token": reversed_token(token)} for token in terms]
+        insert_all_ignoring_conflicts(SearchWord, words, ["token"])
     db.session.expire(vacancy, ["terms"])
 
 

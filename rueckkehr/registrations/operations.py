@@ -26,7 +26,7 @@ from ..returnees.operations import (
     record_confirmed_consents,
     update_profile,
 )
-from . import notifications
+from . import notifications, signals
 from .models import ACTIVE, Registration, RegistrationStatus
 from .seats import (
     confirmation_deadline,
@@ -179,6 +179,7 @@ def confirm(registration_id: int, now: datetime | None = None) -> Registration:
         record_change("registration.confirmed", registration)
         if registration not in promote(event, now):
             notifications.waiting_confirmed(registration, waiting_rank(registration))
+    signals.registration_confirmed.send(registration)
     return registration
 
 

@@ -23,11 +23,13 @@ def send(
     alternatives: list[AlternativePart] | None = None,
     attachments: list[Attachment] | None = None,
     town: Town | None = None,
+    list_unsubscribe: str | None = None,
     **context: object,
 ) -> None:
     """Queue a mail to a returnee, in their language unless ``language`` says otherwise.
 
     :param town: the town the mail is about (its event's); without one, the returnee's former hometown.
+    :param list_unsubscribe: for alerts, the address whose POST ends them at once (RFC 8058).
     """
     queue_mail(
         kind=kind,
@@ -40,6 +42,7 @@ def send(
         alternatives=alternatives or (),
         attachments=attachments or (),
         town=town or profile.hometown,
+        list_unsubscribe=list_unsubscribe,
     )
 
 

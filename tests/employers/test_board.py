@@ -100,10 +100,17 @@ def test_drafts_unapproved_and_stale_vacancies_stay_off_the_board(client: FlaskC
 
 
 def test_relevance_puts_title_matches_first(client: FlaskClient, board: dict[str, Any]) -> None:
-    newest = titles(client.get("/jobs?q=Elektriker").get_data(as_text=True))
+    newest = titles(client.get("/jobs?q=Elektriker&sort=newest").get_data(as_text=True))
     relevant = titles(client.get("/jobs?q=Elektriker&sort=relevance").get_data(as_text=True))
     assert newest == ["Mechatroniker", "Elektriker/in (m/w/d)"]
     assert relevant == ["Elektriker/in (m/w/d)", "Mechatroniker"]
+
+
+def test_with_a_search_term_the_best_match_comes_first(client: FlaskClient, board: dict[str, Any]) -> None:
+    page = client.get("/jobs?q=Elektriker").get_data(as_text=True)
+    assert titles(page) == ["Elektriker/in (m/w/d)", "Mechatroniker"]
+    assert 'value="relevance" selected' in page
+    assert titles(client.get("/jobs").get_data(as_text=True))[0] == "Mechatroniker"  # no term: the newest first
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,88 @@
+"""What one mail of matches holds: own list first, then the partner's; never a vacancy the person got before or
+twice in one mail; at most three per employer and ten in all, the rest behind a link; nothing when nothing is new."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select
+
+from ..database import insert_all_ignoring_conflicts
+from ..dates import utcnow
+from ..extensions import db
+from ..returnees.operations import email_hash
+from .models import SentVacancy
+from .scoring import Match
+
+MAX_PER_MAIL = 10
+MAX_PER_EMPLOYER = 3
+
+
+@dataclass
+class Selection:
+    """The lists a mail shows, by kind (``own``, ``partner``), and how many further matches wait behind the link."""
+
+    lists: dict[str, list[Match]] = field(default_factory=dict)
+    more: int = 0
+
+    @property
+    def vacancy_ids(self) -> list[int]:
+        """Every vacancy the mail shows."""
+        return [match.offer.id for matches in self.lists.values() for match in matches]
+
+    def __bool__(self) -> bool:
+        return any(self.lists.values())
+
+
+def select_for_mail(
+    lists: list[tuple[str, list[Match]]],
+    already_sent: set[int],
+    *,
+    first_employers: frozenset[int] = frozenset(),
+) -> Selection:
+    """Choose what one mail shows from ranked lists (own first).
+
+    :param already_sent: vacancies this person got before; they never come again.
+    :param first_employers: employers whose vacancies go first in each list (those with a stand at the person's
+        event), in the lists' order otherwise.
+    """
+    chosen = Selection()
+    seen = set(already_sent)
+    per_employer: Counter[int] = Counter()
+    shown = 0
+    for kind, matches in lists:
+        ordered = sorted(matches, key=lambda match: match.offer.employer_id not in first_employers)
+        for match in ordered:
+            if match.offer.id in seen:
+                continue
+            seen.add(match.offer.id)
+            if shown >= MAX_PER_MAIL or per_employer[match.offer.employer_id] >= MAX_PER_EMPLOYER:
+                chosen.more += 1
+                continue
+            chosen.lists.setdefault(kind, []).append(match)
+            per_employer[match.offer.employer_id] += 1
+            shown += 1
+    return chosen
+
+
+def sent_before(email: str, vacancy_ids: list[int]) -> set[int]:
+    """Which of these vacancies were mailed to this address before."""
+    if not vacancy_ids:
+        return set()
+    query = select(SentVacancy.vacancy_id).where(
+        SentVacancy.recipient_hash == email_hash(email), SentVacancy.vacancy_id.in_(vacancy_ids)
+    )
+    return set(db.session.scalars(query))
+
+
+def record_sent(email: str, vacancy_ids: list[int]) -> None:
+    """Remember that these vacancies went to this address."""
+    digest, now = email_hash(email), utcnow()
+    rows = [{"recipient_hash": digest, "vacancy_id": vacancy_id, "sent_at": now} for vacancy_id in vacancy_ids]
+    insert_all_ignoring_conflicts(SentVacancy, rows, ["recipient_hash", "vacancy_id"])
+
+
+def forget_sent(email: str) -> None:
+    """Forget what went to an address (its owner's data is erased, or the subscription ends)."""
+    db.session.execute(delete(SentVacancy).where(SentVacancy.recipient_hash == email_hash(email)))

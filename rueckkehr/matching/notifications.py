@@ -1,0 +1,188 @@
+"""Every mail of matching, queued in the outbox in the recipient's language: matches after a confirmation, job-alert
+digests, the subscription's double opt-in, contact requests and their answers, the employers' pool digest.
+
+Mails to returnees go through ``returnees.notifications.send``; alerts carry a one-click unsubscribe
+(``List-Unsubscribe`` with ``List-Unsubscribe-Post``) and a link to the preferences.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..accounts.models import User
+from ..employers.models import Employer
+from ..events.models import Event
+from ..mail.outbox import queue_mail
+from ..returnees import notifications as returnee_mail
+from ..returnees.links import manage_token, manage_url
+from ..returnees.models import ReturneeProfile
+from ..urls import external_url
+from .digests import Selection
+from .links import subscription_url, unsubscribe_url
+from .models import AlertSubscription, ContactRequest
+from .scoring import Match
+
+
+def _items(
+    selection: Selection, stands: dict[int, Event], exhibitors: frozenset[int] = frozenset()
+) -> dict[str, list[dict[str, Any]]]:
+    """The lists of a mail as plain values: vacancy, link, rating, reasons, the employer's coming stand."""
+    return {
+        kind: [mail_item(match, stands, match.offer.employer_id in exhibitors) for match in matches]
+        for kind, matches in selection.lists.items()
+    }
+
+
+def mail_item(match: Match, stands: dict[int, Event], at_event: bool = False) -> dict[str, Any]:
+    """One match as a mail shows it (the reasons are rendered in the mail's language by the template)."""
+    event = stands.get(match.offer.employer_id)
+    return {
+        "match": match,
+        "url": external_url("jobs_board.detail", vacancy_id=match.offer.id),
+        "event": event,
+        "event_url": external_url("events.detail", event_id=event.id) if event is not None else None,
+        "at_event": at_event,
+    }
+
+
+def matches_after_confirmation(
+    profile: ReturneeProfile,
+    event: Event,
+    selection: Selection,
+    titles: dict[int, tuple[str, str]],
+    stands: dict[int, Event],
+    exhibitors: frozenset[int],
+    *,
+    at_event: bool,
+) -> None:
+    """The vacancies that fit, after a registration was confirmed; the event's exhibitors first.
+
+    :param at_event: the registration holds a seat (not a waiting place): "Diese Arbeitgeber treffen Sie am …".
+    """
+    returnee_mail.send(
+        "matching.after_confirmation",
+        profile,
+        "matching_after_confirmation",
+        town=event.venue.town,
+        list_unsubscribe=unsubscribe_url(profile),
+        event=event,
+        at_event=at_event,
+        exhibitor_names=sorted(
+            {titles[match.offer.id][1] for matches in selection.lists.values() for match in matches}
+            & {titles[match.offer.id][1] for match in _all_matches(selection) if match.offer.employer_id in exhibitors}
+        ),
+        lists=_items(selection, stands, exhibitors),
+        titles=titles,
+        more=selection.more,
+        more_url=external_url("matching_selfservice.matches", token=manage_token(profile)),
+        preferences_url=external_url("matching_selfservice.preferences", token=manage_token(profile)),
+        unsubscribe_url=unsubscribe_url(profile),
+    )
+
+
+def _all_matches(selection: Selection) -> list[Match]:
+    return [match for matches in selection.lists.values() for match in matches]
+
+
+def digest_to_returnee(
+    profile: ReturneeProfile, selection: Selection, titles: dict[int, tuple[str, str]], stands: dict[int, Event]
+) -> None:
+    """A job-alert digest to a returnee."""
+    returnee_mail.send(
+        "matching.digest",
+        profile,
+        "matching_digest",
+        list_unsubscribe=unsubscribe_url(profile),
+        lists=_items(selection, stands),
+        titles=titles,
+        more=selection.more,
+        more_url=external_url("matching_selfservice.matches", token=manage_token(profile)),
+        preferences_url=external_url("matching_selfservice.preferences", token=manage_token(profile)),
+        unsubscribe_url=unsubscribe_url(profile),
+    )
+
+
+def digest_to_subscriber(
+    subscription: AlertSubscription,
+    selection: Selection,
+    titles: dict[int, tuple[str, str]],
+    stands: dict[int, Event],
+) -> None:
+    """A job-alert digest to someone who subscribed on /jobs."""
+    queue_mail(
+        kind="matching.digest",
+        recipient=subscription.email,
+        template="matching_digest_subscriber",
+        language=subscription.language,
+        list_unsubscribe=unsubscribe_url(subscription),
+        context={
+            "lists": _items(selection, stands),
+            "titles": titles,
+            "more": selection.more,
+            "more_url": external_url(
+                "jobs_board.index", field=subscription.occupation_group_code, level=subscription.skill_level or None
+            ),
+            "preferences_url": subscription_url("alerts.preferences", subscription),
+            "unsubscribe_url": unsubscribe_url(subscription),
+        },
+    )
+
+
+def confirm_subscription(subscription: AlertSubscription) -> None:
+    """The double opt-in of a job alert: a link to a page with a button."""
+    queue_mail(
+        kind="matching.subscription_confirm",
+        recipient=subscription.email,
+        template="matching_subscription_confirm",
+        language=subscription.language,
+        context={"subscription": subscription, "confirm_url": subscription_url("alerts.confirm", subscription)},
+    )
+
+
+def contact_requested(request: ContactRequest, employer: Employer) -> None:
+    """An employer would like to get in touch: the returnee answers on a page behind their own link."""
+    profile = request.profile
+    returnee_mail.send(
+        "matching.contact_request",
+        profile,
+        "matching_contact_request",
+        town=employer.town,
+        employer=employer,
+        contact_request=request,
+        answer_url=external_url("matching_selfservice.contact", token=manage_token(profile), request_id=request.id),
+        manage_url=manage_url(profile),
+    )
+
+
+def contact_accepted(request: ContactRequest, employer: Employer, users: list[User], details: dict[str, str]) -> None:
+    """The returnee agreed: the employer's users get what the returnee chose to share, nothing else."""
+    for user in users:
+        queue_mail(
+            kind="matching.contact_accepted",
+            recipient=user.email,
+            recipient_name=user.full_name or None,
+            template="matching_contact_accepted",
+            language="de",
+            town=employer.town,
+            context={"user": user, "employer": employer, "details": details},
+        )
+
+
+def pool_digest(user: User, employer: Employer, cards: list[dict[str, Any]]) -> None:
+    """The weekly links to new pool cards that match the employer's vacancies (links, not profiles)."""
+    queue_mail(
+        kind="matching.pool_digest",
+        recipient=user.email,
+        recipient_name=user.full_name or None,
+        template="matching_pool_digest",
+        language="de",
+        town=employer.town,
+        list_unsubscribe=unsubscribe_url(user),
+        context={
+            "user": user,
+            "employer": employer,
+            "cards": cards,
+            "pool_url": external_url("pool.index"),
+            "unsubscribe_url": unsubscribe_url(user),
+        },
+    )
