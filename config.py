@@ -86,6 +86,8 @@ class Config:
     RATELIMIT_PASSWORD_RESET = "5 per hour"  # noqa: S105 (a rate, not a password)
     RATELIMIT_EMPLOYER_SIGNUP = "10 per hour"
     PROXY_COUNT = 0
+    MAILING_BATCH_SIZE = 200  # mails to attendees queued per mailing and run of `flask jobs run`
+    RATELIMIT_SECOND_FACTOR = "5 per minute;30 per hour"
 
     @classmethod
     def from_environment(cls) -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """Imports every model so that SQLAlchemy and Alembic see the whole schema."""
 
 from .accounts.models import Role, User, organizer_towns
+from .accounts.second_factor import RecoveryCode
 from .accounts.tokens import AccountToken
+from .advice.models import AdviceTalk
 from .audit.models import AuditEntry
 from .employers.models import Employer, StandBooking, Vacancy, VacancyTerm
 from .events.models import Event, EventSeries, EventStatus, ProgrammeItem
@@ -9,16 +11,19 @@ from .jobs.models import JobRun
 from .mail.models import OutboxMessage, OutboxStatus
 from .occupations.models import OccupationArea, OccupationGroup
 from .places.models import Town, Venue
+from .registrations.mailings import EventMailing
 from .registrations.models import Registration
 from .returnees.models import Consent, ConsentProof, ReturneeProfile, profile_wished_towns
 
 __all__ = [
     "AccountToken",
+    "AdviceTalk",
     "AuditEntry",
     "Consent",
     "ConsentProof",
     "Employer",
     "Event",
+    "EventMailing",
     "EventSeries",
     "EventStatus",
     "JobRun",
@@ -27,6 +32,7 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "ProgrammeItem",
+    "RecoveryCode",
     "Registration",
     "ReturneeProfile",
     "Role",

@@ -13,6 +13,7 @@ from ..forms import value_of
 from ..i18n import safe_next_path
 from ..mail.dispatch import beside_response
 from ..ratelimits import configured, email_key
+from .access import start_second_factor
 from .forms import ActionForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
 from .models import Role
 from .operations import authenticate, needs_verification, request_password_reset
@@ -27,6 +28,8 @@ def home_for(user: object) -> str:
     """Where a user lands after logging in when no page was asked for."""
     if getattr(user, "role", None) == Role.EMPLOYER and getattr(user, "employer_id", None):
         return url_for("company_area.dashboard")
+    if getattr(user, "is_staff", False):
+        return url_for("organizer.dashboard")
     return url_for("public.home")
 
 
@@ -48,6 +51,8 @@ def login() -> str | Response | tuple[str, int]:
                 "Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse: Den Link dazu haben wir Ihnen nach der "
                 "Registrierung geschickt."
             )
+        elif user.is_staff:  # admins and organizers: the second factor comes before the session
+            return start_second_factor(user, form.next.data or "")
         else:
             login_user(user)
             return redirect(safe_next_path(form.next.data, home_for(user)), code=303)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -23,6 +23,7 @@ class EmployerStatus(enum.StrEnum):
 
     PENDING = "pending"
     APPROVED = "approved"
+    DECLINED = "declined"
 
 
 class SizeBand(enum.StrEnum):
@@ -89,6 +90,9 @@ class Employer(Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_previous: Mapped[dict[str, str] | None] = mapped_column(
+        JSON, doc="Public fields an approved company changed, with their earlier values, until an organizer looks"
+    )
 
     town: Mapped[Town] = relationship()
     sector: Mapped[OccupationArea] = relationship()

@@ -100,9 +100,17 @@ def approve_employer(employer_id: int, now: datetime | None = None) -> Employer:
     return employer
 
 
+# What the public reads of an approved company: a change of these waits for a second look by the organizers.
+REVIEWED_FIELDS = ("name", "website", "description")
+
+
 def update_profile(employer: Employer, company: CompanyData) -> Employer:
-    """Change the company's profile."""
+    """Change the company's profile; an approved company's public texts are shown at once and queued for a look."""
     changed = [name for name in (*COMPANY_FIELDS, "description") if getattr(employer, name) != getattr(company, name)]
+    reviewed = [name for name in changed if name in REVIEWED_FIELDS]
+    if employer.is_approved and reviewed:
+        previous = dict(employer.review_previous or {})
+        employer.review_previous = {**{name: getattr(employer, name) for name in reviewed}, **previous}
     for name in changed:
         setattr(employer, name, getattr(company, name))
     if changed:

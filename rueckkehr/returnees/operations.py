@@ -24,7 +24,7 @@ from ..occupations.working_times import WorkingTime
 from ..places.models import Town
 from . import notifications, signals
 from .consents import CONSENT_VERSION
-from .models import OPTIONAL_PURPOSES, Consent, ConsentProof, ConsentPurpose, ReturneeProfile
+from .models import OPTIONAL_PURPOSES, Consent, ConsentMethod, ConsentProof, ConsentPurpose, ReturneeProfile
 
 
 class InvalidCodeError(Exception):
@@ -87,9 +87,9 @@ def apply_profile_data(profile: ReturneeProfile, data: ProfileData) -> list[str]
     return changed
 
 
-def create_profile(email: str, language: str, data: ProfileData) -> ReturneeProfile:
-    """A new, unconfirmed profile for an address that has none."""
-    profile = ReturneeProfile(email=normalise_email(email), language=language)
+def create_profile(email: str | None, language: str, data: ProfileData) -> ReturneeProfile:
+    """A new, unconfirmed profile for an address that has none (or, for a walk-in, without an address)."""
+    profile = ReturneeProfile(email=normalise_email(email) or None, language=language)
     apply_profile_data(profile, data)
     db.session.add(profile)
     db.session.flush()
@@ -111,7 +111,12 @@ def _add_consent(profile: ReturneeProfile, purpose: ConsentPurpose, **values: An
     consent = Consent(purpose=purpose, text_version=CONSENT_VERSION, **values)
     profile.consents.append(consent)
     db.session.flush()
-    record("consent.given", consent, profile_id=profile.id, changes={"purpose": purpose.value})
+    record(
+        "consent.given",
+        consent,
+        profile_id=profile.id,
+        changes={"purpose": purpose.value, "method": (consent.method or ConsentMethod.ONLINE).value},
+    )
     return consent
 
 
@@ -140,6 +145,20 @@ def record_confirmed_consents(
     for purpose in optional:
         if profile.active_consent(purpose) is None:
             _add_consent(profile, purpose, given_at=given_at, confirmed_at=now)
+
+
+def record_consent_at_the_door(
+    profile: ReturneeProfile, registration_id: int, method: ConsentMethod, now: datetime
+) -> None:
+    """A walk-in consents to take part on paper or by word of mouth; the organizer records how."""
+    _add_consent(
+        profile,
+        ConsentPurpose.PARTICIPATION,
+        registration_id=registration_id,
+        method=method,
+        given_at=now,
+        confirmed_at=now,
+    )
 
 
 def withdraw_consent(profile: ReturneeProfile, purpose: ConsentPurpose, now: datetime | None = None) -> bool:
@@ -274,7 +293,7 @@ def erase_profile(profile_id: int, *, reason: str = "request", now: datetime | N
     if profile is None:
         return
     keep_until = now + timedelta(days=365 * current_app.config["CONSENT_PROOF_YEARS"])
-    digest = email_hash(profile.email)
+    digest = email_hash(profile.email or f"walk-in:{profile.id}")
     for consent in profile.consents:
         db.session.add(
             ConsentProof(

@@ -1,0 +1,142 @@
+"""The organizers' approvals under /organizer/approvals: one queue, a look at each item, approve or decline.
+
+Organizers see the companies, vacancies and stands of their towns; anything else is a 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ..accounts.access import found_in_town, staff_required, visible_town_ids
+from ..accounts.forms import ActionForm
+from ..forms import no_control_characters, value_of
+from . import approvals
+from .models import Employer, StandBooking, Vacancy
+from .operations import OperationError, approve_employer, confirm_stand
+from .rendering import render_markdown
+from .vacancies import publish_vacancy
+
+bp = Blueprint("employers_manage", __name__, url_prefix="/organizer/approvals")
+
+
+class DeclineForm(FlaskForm):
+    """Why something is declined: the company reads it in its mail."""
+
+    reason = TextAreaField(
+        _l("Begründung (geht per E-Mail an das Unternehmen)"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie eine Begründung an.")),
+            Length(max=2000, message=_l("Bitte kürzen Sie auf höchstens 2000 Zeichen.")),
+            no_control_characters,
+        ],
+    )
+
+
+KINDS: dict[str, tuple[type[Any], Callable[[Any], int]]] = {
+    "employers": (Employer, lambda employer: employer.town_id),
+    "profiles": (Employer, lambda employer: employer.town_id),
+    "vacancies": (Vacancy, approvals.town_of_vacancy),
+    "stands": (StandBooking, lambda stand: stand.event.venue.town_id),
+}
+
+
+def item(kind: str, item_id: int) -> Any:
+    """A queue item of the organizer's towns, or a 404."""
+    if kind not in KINDS:
+        abort(404)
+    model, town_of = KINDS[kind]
+    return found_in_town(model, item_id, town_of)
+
+
+@bp.get("")
+@staff_required
+def index() -> str:
+    """Everything that waits, in the organizer's towns."""
+    return render_template(
+        "employers/manage/queue.html", queue=approvals.approval_queue(visible_town_ids()), action_form=ActionForm()
+    )
+
+
+@bp.get("/<kind>/<int:item_id>")
+@staff_required
+def detail(kind: str, item_id: int) -> str:
+    """A closer look at one item, with the way to decline it."""
+    found = item(kind, item_id)
+    description = render_markdown(getattr(found, "description", "") or "")
+    return render_template(
+        "employers/manage/detail.html",
+        kind=kind,
+        item=found,
+        description=description,
+        form=DeclineForm(),
+        action_form=ActionForm(),
+    )
+
+
+APPROVE: dict[str, tuple[Callable[[Any], Any], str]] = {
+    "employers": (lambda employer: approve_employer(employer.id), _l("Das Unternehmen ist freigegeben.")),
+    "vacancies": (lambda vacancy: publish_vacancy(vacancy.id), _l("Die Stelle ist veröffentlicht.")),
+    "stands": (lambda stand: confirm_stand(stand.id), _l("Der Stand ist bestätigt.")),
+    "profiles": (approvals.accept_profile_change, _l("Die Änderung ist angenommen.")),
+}
+DECLINE: dict[str, tuple[Callable[[Any, str], Any], str]] = {
+    "employers": (approvals.decline_employer, _l("Das Unternehmen ist abgelehnt; es erfährt den Grund per E-Mail.")),
+    "vacancies": (approvals.decline_vacancy, _l("Die Stelle ist zurückgegeben; das Unternehmen erfährt den Grund.")),
+    "stands": (approvals.decline_stand, _l("Der Stand ist abgelehnt; das Unternehmen erfährt den Grund.")),
+    "profiles": (approvals.revert_profile_change, _l("Die frühere Fassung ist wiederhergestellt.")),
+}
+
+
+@bp.post("/<kind>/<int:item_id>/approve")
+@staff_required
+def approve(kind: str, item_id: int) -> Response:
+    """Approve: the same operation the command line runs."""
+    found = item(kind, item_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    action, message = APPROVE[kind]
+    try:
+        action(found)
+    except OperationError:
+        flash(
+            _("Das ist im jetzigen Zustand nicht möglich (zum Beispiel, weil die Adresse noch nicht bestätigt ist)."),
+            "warning",
+        )
+    else:
+        flash(str(message), "success")
+    return redirect(url_for(".index"), code=303)
+
+
+@bp.post("/<kind>/<int:item_id>/decline")
+@staff_required
+def decline(kind: str, item_id: int) -> str | Response | tuple[str, int]:
+    """Decline with a reason, which is mailed."""
+    found = item(kind, item_id)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        description = render_markdown(getattr(found, "description", "") or "")
+        return render_template(
+            "employers/manage/detail.html",
+            kind=kind,
+            item=found,
+            description=description,
+            form=form,
+            action_form=ActionForm(),
+        ), 422
+    action, message = DECLINE[kind]
+    try:
+        action(found, value_of(form.reason))
+    except OperationError:
+        flash(_("Das ist im jetzigen Zustand nicht möglich."), "warning")
+    else:
+        flash(str(message), "success")
+    return redirect(url_for(".index"), code=303)
