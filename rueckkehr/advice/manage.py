@@ -17,6 +17,7 @@ from ..accounts.forms import ActionForm
 from ..accounts.models import Role, User, organizer_towns
 from ..extensions import db
 from ..forms import no_control_characters, value_of
+from ..returnees.forms import INTERESTS
 from . import operations
 from .models import AdviceStatus, AdviceTalk
 from .queries import candidates, open_per_town, worklist
@@ -110,4 +111,7 @@ def talk(talk_id: int) -> str | Response | tuple[str, int]:
         )
         flash(_("Gespeichert."), "success")
         return redirect(url_for(".talk", talk_id=found.id), code=303)
-    return render_template("advice/talk.html", talk=found, form=form, labels=STATUS_LABELS), 422 if form.errors else 200
+    interests = [str(label) for value, label in INTERESTS if value in found.profile.interests]
+    return render_template(
+        "advice/talk.html", talk=found, form=form, labels=STATUS_LABELS, interests=interests
+    ), 422 if form.errors else 200

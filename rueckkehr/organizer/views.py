@@ -132,4 +132,5 @@ def audit() -> str:
         names=names,
         object_types=object_types,
         args=args,
+        page_url=lambda number: url_for(".audit", **{**args.to_dict(), "page": number}),
     )
