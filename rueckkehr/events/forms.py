@@ -162,10 +162,11 @@ class TimePlaceMixin:
     def validate_ends(self, field: Field) -> None:
         """The end comes after the beginning."""
         try:
-            if parse_clock(value_of(field)) <= parse_clock(value_of(self.starts)):
-                raise ValidationError(_l("Das Ende muss nach dem Beginn liegen."))
+            ends_first = parse_clock(value_of(field)) <= parse_clock(value_of(self.starts))
         except ValueError:
-            return
+            return  # a time that cannot be read has its own message
+        if ends_first:
+            raise ValidationError(_l("Das Ende muss nach dem Beginn liegen."))
 
     def moment(self) -> tuple[int, datetime, datetime]:
         """The chosen venue id, start and end."""
