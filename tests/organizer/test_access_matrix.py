@@ -13,14 +13,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from rueckkehr.accounts.models import Role, User
-from rueckkehr.advice.models import AdviceTalk
-from rueckkehr.employers.models import EmployerStatus, StandStatus, VacancyStatus
-from rueckkehr.events.models import Event, EventStatus, ProgrammeItem
+from rueckkehr.events.models import Event, EventStatus
 from rueckkehr.extensions import db
 from rueckkehr.mail.models import OutboxMessage, OutboxStatus
 from rueckkehr.registrations.models import Registration, RegistrationStatus
-from rueckkehr.returnees.models import ReturneeProfile
-from tests.support.units import start_writing
 
 # (method, rule as in the URL map, what it names): "town" = an object of Finsterwalde, "admin" = admins only,
 # "shared" = shared by every town (series), "list" = a page of the organizer's own things.
@@ -83,77 +79,6 @@ MATRIX: list[tuple[str, str, str]] = [
 PUBLIC_ORGANIZER_RULES = {"/organizer/join/<token>"}  # behind a token from a mail, for people not logged in yet
 
 
-@pytest.fixture
-def finsterwalde(
-    make_event: Callable[..., Event],
-    make_venue: Callable[..., Any],
-    make_employer: Callable[..., Any],
-    make_vacancy: Callable[..., Any],
-    make_stand: Callable[..., Any],
-    make_series: Callable[..., Any],
-    make_staff: Callable[..., User],
-    town: Callable[[str], Any],
-) -> dict[str, Any]:
-    """Objects of Finsterwalde, one of each kind an organizer route names."""
-    place = town("finsterwalde")
-    venue = make_venue(town=place, name="Aula Finsterwalde", locality="Finsterwalde", postal_code="03238")
-    series = make_series("Rückkehrertage Matrix")
-    event = make_event(venue=venue, title="Geheimtag Finsterwalde", series=series)
-    employer = make_employer(name="Sängerstadt Werke", town=place, status=EmployerStatus.PENDING)
-    changed = make_employer(name="Geänderte GmbH", town=place, review_previous={"name": "Alte GmbH"})
-    vacancy = make_vacancy(changed, title="Geheime Stelle", town=place, status=VacancyStatus.SUBMITTED)
-    stand = make_stand(changed, event, status=StandStatus.REQUESTED)
-    start_writing()
-    item = ProgrammeItem(event_id=event.id, starts_at=event.starts_at, title="Begrüßung Finsterwalde")
-    profile = ReturneeProfile(
-        email="geheim@example.org",
-        first_name="Greta",
-        last_name="Geheim",
-        postal_code="03238",
-        city="Finsterwalde",
-        country="DE",
-        interests=["advice"],
-        confirmed_at=datetime.now(UTC),
-    )
-    db.session.add(profile)
-    registration = Registration(
-        profile=profile,
-        event_id=event.id,
-        status=RegistrationStatus.WAITING,
-        waitlist_position=1,
-        confirmed_at=datetime.now(UTC),
-    )
-    talk = AdviceTalk(profile=profile, town_id=place.id)
-    mail = OutboxMessage(
-        kind="test",
-        recipient="geheim@example.org",
-        subject="Geheime Mail",
-        message_id="<matrix@test>",
-        raw=b"x",
-        status=OutboxStatus.FAILED,
-        town_id=place.id,
-        profile_id=None,
-    )
-    db.session.add_all([item, registration, talk, mail])
-    db.session.commit()
-    admin_target = make_staff(role=Role.ORGANIZER, towns=[place], email="orga@finsterwalde.example")
-    return {
-        "event_id": event.id,
-        "item_id": item.id,
-        "series_id": series.id,
-        "venue_id": venue.id,
-        "registration_id": registration.id,
-        "message_id": mail.id,
-        "user_id": admin_target.id,
-        "talk_id": talk.id,
-        "slug": "finsterwalde",
-        "action": "deactivate",
-        "kinds": {"employers": employer.id, "vacancies": vacancy.id, "stands": stand.id, "profiles": changed.id},
-        "profile_id": profile.id,
-        "town_id": place.id,
-    }
-
-
 def requests_for(objects: dict[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]]:
     """Every row of the matrix as a request: method, path, scope, form data (approvals once per kind)."""
     requests = []
@@ -165,8 +90,16 @@ def requests_for(objects: dict[str, Any]) -> list[tuple[str, str, str, dict[str,
                 requests.append((method, path, scope, {"reason": "Nein."}))
             continue
         path = rule
-        for name in ("event_id", "item_id", "series_id", "venue_id", "registration_id", "message_id", "user_id",
-                     "talk_id"):  # fmt: skip
+        for name in (
+            "event_id",
+            "item_id",
+            "series_id",
+            "venue_id",
+            "registration_id",
+            "message_id",
+            "user_id",
+            "talk_id",
+        ):
             path = path.replace(f"<int:{name}>", str(objects[name]))
         path = path.replace("<slug>", objects["slug"]).replace("<action>", objects["action"])
         requests.append((method, path, scope, data))
@@ -207,8 +140,10 @@ def test_an_organizer_of_senftenberg_gets_404_for_everything_of_finsterwalde(
 def test_an_organizer_of_finsterwalde_and_an_admin_reach_them(
     client: FlaskClient, finsterwalde: dict[str, Any], make_staff: Callable[..., User], staff_login: Callable
 ) -> None:
-    for user, allowed in ((db.session.get(User, finsterwalde["user_id"]), {"town", "shared", "list"}),
-                          (make_staff(role=Role.ADMIN), {"town", "shared", "list", "admin"})):  # fmt: skip
+    for user, allowed in (
+        (db.session.get(User, finsterwalde["user_id"]), {"town", "shared", "list"}),
+        (make_staff(role=Role.ADMIN), {"town", "shared", "list", "admin"}),
+    ):
         staff_login(client, user)
         for method, path, scope, _data in requests_for(finsterwalde):
             if method == "GET" and scope in allowed:
@@ -266,8 +201,16 @@ def test_odd_parameters_never_break_a_list(
 ) -> None:
     staff_login(client, make_staff(role=Role.ADMIN))
     event = make_event(starts_at=datetime.now(UTC) + timedelta(days=3))
-    for query in ("?q=%00", "?status=%00x", "?page=99999999999999", "?sort=';drop", "?level=abc", "?hometown=&hometown_op=not",
-                  "?interest=%22%25", "?field=x" * 30):  # fmt: skip
+    for query in (
+        "?q=%00",
+        "?status=%00x",
+        "?page=99999999999999",
+        "?sort=';drop",
+        "?level=abc",
+        "?hometown=&hometown_op=not",
+        "?interest=%22%25",
+        "?field=x" * 30,
+    ):
         assert client.get(f"/organizer/events/{event.id}/registrations{query}").status_code == 200, query
     for query in ("?person=x", "?from=31.02.2026", "?verb=%00", "?object_id=99999999999", "?page=0"):
         assert client.get(f"/organizer/audit{query}").status_code == 200, query

@@ -47,7 +47,9 @@ def test_an_admin_invites_an_organizer_who_sets_a_password_and_enrols(
     assert short.status_code == 422 and "mindestens 12 Zeichen" in visible_text(short)
     assert client.post(link, data={"full_name": "Nele Neu", "password": "ein langes gutes passwort"}).status_code == 303
     assert client.get(link).status_code == 404  # used up
-    response = client.post("/login", data={"email": "neu@grossraeschen.example", "password": "ein langes gutes passwort"})
+    response = client.post(
+        "/login", data={"email": "neu@grossraeschen.example", "password": "ein langes gutes passwort"}
+    )
     assert response.location == "/login/enrol"
 
 
@@ -63,9 +65,7 @@ def test_an_address_that_has_an_account_is_named_to_the_admin(
     assert smtp.messages == []
 
 
-def test_an_organizer_needs_a_town(
-    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable
-) -> None:
+def test_an_organizer_needs_a_town(client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable) -> None:
     staff_login(client, make_staff(role=Role.ADMIN))
     response = client.post(
         "/organizer/accounts", data={"full_name": "Ohne Stadt", "email": "ohne@stadt.example", "role": "organizer"}

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from rueckkehr.accounts.models import User
 from rueckkehr.advice.models import AdviceStatus, AdviceTalk
 from rueckkehr.audit.models import AuditEntry
-from rueckkehr.events.models import Event
 from rueckkehr.employers.models import Employer, EmployerStatus, StandBooking, StandStatus, Vacancy, VacancyStatus
+from rueckkehr.events.models import Event
 from rueckkehr.extensions import db
 from rueckkehr.places.models import Town
 from rueckkehr.registrations.models import Registration, RegistrationStatus
@@ -25,9 +25,16 @@ from tests.support.units import committed, start_writing
 
 
 def test_the_queue_approves_and_declines_with_a_mailed_reason(
-    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_employer: Callable,
-    make_vacancy: Callable, make_stand: Callable, make_event: Callable, smtp: SMTPServer, runner: FlaskCliRunner,
-) -> None:  # fmt: skip
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_employer: Callable,
+    make_vacancy: Callable,
+    make_stand: Callable,
+    make_event: Callable,
+    smtp: SMTPServer,
+    runner: FlaskCliRunner,
+) -> None:
     pending = make_employer(name="Neue Solar GmbH", status=EmployerStatus.PENDING)
     refused = make_employer(name="Zweifel AG", status=EmployerStatus.PENDING)
     approved = make_employer(name="Klinikum Lausitz")
@@ -64,13 +71,26 @@ def test_the_queue_approves_and_declines_with_a_mailed_reason(
 
 
 def test_a_changed_public_profile_waits_for_a_second_look(
-    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_employer: Callable,
-    login: Callable, smtp: SMTPServer,
-) -> None:  # fmt: skip
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_employer: Callable,
+    login: Callable,
+    smtp: SMTPServer,
+) -> None:
     employer = make_employer(name="Bäckerei Krause")
     login(client, employer.users[0].email)
-    form = {"name": "Bäckerei Krause & Söhne", "town": str(employer.town_id), "street": "Markt 2", "postal_code": "01968",
-            "locality": "Senftenberg", "sector": "2", "size_band": "10-49", "website": "", "description": "Brot."}  # fmt: skip
+    form = {
+        "name": "Bäckerei Krause & Söhne",
+        "town": str(employer.town_id),
+        "street": "Markt 2",
+        "postal_code": "01968",
+        "locality": "Senftenberg",
+        "sector": "2",
+        "size_band": "10-49",
+        "website": "",
+        "description": "Brot.",
+    }
     assert client.post("/employer/profile", data=form).status_code == 303
     client.post("/logout")
     db.session.rollback()
@@ -87,12 +107,26 @@ def test_a_changed_public_profile_waits_for_a_second_look(
 
 def advice_seeker(event: object, town_name: str = "Senftenberg") -> ReturneeProfile:
     start_writing()
-    profile = ReturneeProfile(email="rat@example.org", first_name="Rita", last_name="Rat", postal_code="01968",
-                              city=town_name, country="DE", interests=["advice", "housing"],
-                              confirmed_at=datetime.now(UTC), phone="+4935731234567")  # fmt: skip
+    profile = ReturneeProfile(
+        email="rat@example.org",
+        first_name="Rita",
+        last_name="Rat",
+        postal_code="01968",
+        city=town_name,
+        country="DE",
+        interests=["advice", "housing"],
+        confirmed_at=datetime.now(UTC),
+        phone="+4935731234567",
+    )
     db.session.add(profile)
-    db.session.add(Registration(profile=profile, event_id=event.id, status=RegistrationStatus.CONFIRMED,  # type: ignore[attr-defined]
-                                confirmed_at=datetime.now(UTC)))  # fmt: skip
+    db.session.add(
+        Registration(
+            profile=profile,
+            event_id=event.id,
+            status=RegistrationStatus.CONFIRMED,  # type: ignore[attr-defined]
+            confirmed_at=datetime.now(UTC),
+        )
+    )
     db.session.commit()
     return profile
 
@@ -123,15 +157,27 @@ def test_the_advice_worklist_take_on_note_and_erase(
 
 
 def test_town_pages_and_their_contact_person(
-    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable,
-    make_vacancy: Callable, submit: Callable, smtp: SMTPServer,
-) -> None:  # fmt: skip
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    make_vacancy: Callable,
+    submit: Callable,
+    smtp: SMTPServer,
+) -> None:
     make_event(title="Rückkehrertag am See")
     make_vacancy(title="Elektrikerin Senftenberg")
     staff_login(client, make_staff())
-    form = {"page_intro": "Willkommen in **Senftenberg**.", "page_work": "", "page_housing": "- Bauland am See\n- Mieten ab 6 €",
-            "page_childcare": "", "page_leisure": "<script>alert(1)</script>Baden", "contact_name": "Anja Schulze",
-            "contact_email": "rueckkehr@senftenberg.example", "contact_phone": "03573 701234"}  # fmt: skip
+    form = {
+        "page_intro": "Willkommen in **Senftenberg**.",
+        "page_work": "",
+        "page_housing": "- Bauland am See\n- Mieten ab 6 €",
+        "page_childcare": "",
+        "page_leisure": "<script>alert(1)</script>Baden",
+        "contact_name": "Anja Schulze",
+        "contact_email": "rueckkehr@senftenberg.example",
+        "contact_phone": "03573 701234",
+    }
     bad = client.post("/organizer/towns/senftenberg", data={**form, "contact_phone": "123"})
     assert bad.status_code == 422 and "gültige Telefonnummer" in visible_text(bad)
     assert client.post("/organizer/towns/senftenberg", data=form).status_code == 303

@@ -26,14 +26,24 @@ def seat(event: Event, status: RegistrationStatus, number: int, **values: object
     """A registration with its profile, straight into the database."""
     start_writing()
     profile = ReturneeProfile(
-        email=f"gast{number}@example.org", first_name=f"Gast{number}", last_name="Test", postal_code="01968",
-        city="Senftenberg", country="DE", confirmed_at=datetime.now(UTC), language=values.pop("language", "de"),
-    )  # fmt: skip
+        email=f"gast{number}@example.org",
+        first_name=f"Gast{number}",
+        last_name="Test",
+        postal_code="01968",
+        city="Senftenberg",
+        country="DE",
+        confirmed_at=datetime.now(UTC),
+        language=values.pop("language", "de"),
+    )
     db.session.add(profile)
     registration = Registration(
-        profile=profile, event_id=event.id, status=status, confirmed_at=datetime.now(UTC),
-        waitlist_position=number if status == RegistrationStatus.WAITING else None, **values,
-    )  # fmt: skip
+        profile=profile,
+        event_id=event.id,
+        status=status,
+        confirmed_at=datetime.now(UTC),
+        waitlist_position=number if status == RegistrationStatus.WAITING else None,
+        **values,
+    )
     db.session.add(registration)
     db.session.commit()
     return registration
@@ -67,11 +77,25 @@ def test_an_organizer_creates_a_draft_and_publishing_invites_news_subscribers(
 ) -> None:
     venue = make_venue()
     start_writing()
-    fan = ReturneeProfile(email="fan@example.org", first_name="Fanny", last_name="Fan", postal_code="10115",
-                          city="Berlin", country="DE", confirmed_at=datetime.now(UTC))  # fmt: skip
+    fan = ReturneeProfile(
+        email="fan@example.org",
+        first_name="Fanny",
+        last_name="Fan",
+        postal_code="10115",
+        city="Berlin",
+        country="DE",
+        confirmed_at=datetime.now(UTC),
+    )
     fan.consents.append(Consent(purpose=ConsentPurpose.NEWS, text_version="v", confirmed_at=datetime.now(UTC)))
-    quiet = ReturneeProfile(email="leise@example.org", first_name="Lea", last_name="Leise", postal_code="10115",
-                            city="Berlin", country="DE", confirmed_at=datetime.now(UTC))  # fmt: skip
+    quiet = ReturneeProfile(
+        email="leise@example.org",
+        first_name="Lea",
+        last_name="Leise",
+        postal_code="10115",
+        city="Berlin",
+        country="DE",
+        confirmed_at=datetime.now(UTC),
+    )
     db.session.add_all([fan, quiet])
     db.session.commit()
     staff_login(client, make_staff())
@@ -118,8 +142,16 @@ def test_lowering_the_capacity_keeps_every_held_seat_and_raising_it_moves_the_li
     held = [seat(event, RegistrationStatus.CONFIRMED, number) for number in range(3)]
     waiting = seat(event, RegistrationStatus.WAITING, 10)
     staff_login(client, make_staff())
-    form = {"title": event.title, "summary": event.summary, "description": event.description, "series": "",
-            "capacity": "1", "opens_day": "", "closes_day": "", "closes_time": ""}  # fmt: skip
+    form = {
+        "title": event.title,
+        "summary": event.summary,
+        "description": event.description,
+        "series": "",
+        "capacity": "1",
+        "opens_day": "",
+        "closes_day": "",
+        "closes_time": "",
+    }
     response = client.post(f"/organizer/events/{event.id}/edit", data=form, follow_redirects=True)
     text = visible_text(response)
     assert "3 Plätze sind vergeben, mehr als die neue Zahl von 1: Alle bleiben bestehen." in text
@@ -182,13 +214,21 @@ def test_cancelling_says_how_many_are_told_and_a_get_changes_nothing(
 
 
 def test_last_years_day_is_copied_to_this_year_with_its_programme_and_series(
-    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable, make_series: Callable
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    make_series: Callable,
 ) -> None:
     with time_machine.travel(datetime(2030, 6, 1, 10, tzinfo=UTC), tick=False):
         series = make_series("Rückkehrertage 2029")
         start = datetime(2029, 12, 28, 9, tzinfo=UTC)
-        event = make_event(title="Rückkehrertag Senftenberg 2029", series=series, starts_at=start,
-                           programme=[(start, start + timedelta(hours=1), "Begrüßung")])  # fmt: skip
+        event = make_event(
+            title="Rückkehrertag Senftenberg 2029",
+            series=series,
+            starts_at=start,
+            programme=[(start, start + timedelta(hours=1), "Begrüßung")],
+        )
         staff_login(client, make_staff())
         response = client.post(f"/organizer/events/{event.id}/duplicate")
         assert response.status_code == 303
@@ -207,7 +247,9 @@ def test_programme_items_series_and_venues(
 ) -> None:
     event = make_event()
     staff_login(client, make_staff())
-    wrong = client.post(f"/organizer/events/{event.id}/programme", data={"starts": "12:00", "ends": "11:00", "title": "Quiz"})
+    wrong = client.post(
+        f"/organizer/events/{event.id}/programme", data={"starts": "12:00", "ends": "11:00", "title": "Quiz"}
+    )
     assert wrong.status_code == 422 and "Das Ende muss nach dem Beginn liegen." in visible_text(wrong)
     client.post(f"/organizer/events/{event.id}/programme", data={"starts": "12:00", "ends": "12:30", "title": "Quiz"})
     page = client.get(f"/organizer/events/{event.id}").get_data(as_text=True)
@@ -220,8 +262,15 @@ def test_programme_items_series_and_venues(
 
     assert client.post("/organizer/series", data={"title": "Sommerfeste 2031"}).status_code == 303
     assert client.post("/organizer/series", data={"title": "Sommerfeste 2031"}).status_code == 422
-    venue = {"town": str(town("senftenberg").id), "name": "Hafen", "street": "Am Hafen 1", "postal_code": "01968",
-             "locality": "Senftenberg", "latitude": "51,52", "longitude": "14.01"}  # fmt: skip
+    venue = {
+        "town": str(town("senftenberg").id),
+        "name": "Hafen",
+        "street": "Am Hafen 1",
+        "postal_code": "01968",
+        "locality": "Senftenberg",
+        "latitude": "51,52",
+        "longitude": "14.01",
+    }
     assert client.post("/organizer/venues/new", data=venue).status_code == 303
     foreign = {**venue, "town": str(town("finsterwalde").id)}
     assert client.post("/organizer/venues/new", data=foreign).status_code == 422  # not one of the choices

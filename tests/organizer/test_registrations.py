@@ -38,15 +38,27 @@ def fill(event: Event, towns: dict[str, Town]) -> dict[str, Registration]:
     made = {}
     for number, (last, hometown, group, level, interests, status, language) in enumerate(PEOPLE):
         profile = ReturneeProfile(
-            email=f"{last.lower()}@example.org", first_name="Kim", last_name=last, postal_code="0150", city="Oslo",
-            country="NO", hometown=towns[hometown] if hometown else None, occupation_group_code=group,
-            skill_level=level, interests=interests, language=language, confirmed_at=datetime.now(UTC),
-        )  # fmt: skip
+            email=f"{last.lower()}@example.org",
+            first_name="Kim",
+            last_name=last,
+            postal_code="0150",
+            city="Oslo",
+            country="NO",
+            hometown=towns[hometown] if hometown else None,
+            occupation_group_code=group,
+            skill_level=level,
+            interests=interests,
+            language=language,
+            confirmed_at=datetime.now(UTC),
+        )
         registration = Registration(
-            profile=profile, event_id=event.id, status=status, waitlist_position=number if status == "waiting" else None,
+            profile=profile,
+            event_id=event.id,
+            status=status,
+            waitlist_position=number if status == "waiting" else None,
             confirmed_at=None if status == RegistrationStatus.UNCONFIRMED else datetime.now(UTC),
             created_at=datetime.now(UTC) - timedelta(days=10 - number),
-        )  # fmt: skip
+        )
         db.session.add(registration)
         made[last] = registration
     db.session.commit()
@@ -86,8 +98,14 @@ def test_pages_of_fifty(
     event = make_event(capacity=200)
     start_writing()
     for number in range(120):
-        profile = ReturneeProfile(email=f"p{number:03}@example.org", first_name="Kim", last_name=f"Name{number:03}",
-                                  postal_code="01968", city="Senftenberg", country="DE")  # fmt: skip
+        profile = ReturneeProfile(
+            email=f"p{number:03}@example.org",
+            first_name="Kim",
+            last_name=f"Name{number:03}",
+            postal_code="01968",
+            city="Senftenberg",
+            country="DE",
+        )
         db.session.add(Registration(profile=profile, event_id=event.id, status=RegistrationStatus.CONFIRMED))
     db.session.commit()
     staff_login(client, make_staff())
@@ -100,9 +118,13 @@ def test_pages_of_fifty(
 
 
 def test_a_person_page_shows_consents_and_mail_subjects_but_no_body(
-    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, submit: Callable,
-    make_event: Callable, smtp: SMTPServer,
-) -> None:  # fmt: skip
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    submit: Callable,
+    make_event: Callable,
+    smtp: SMTPServer,
+) -> None:
     event = make_event()
     assert submit(event.id).status_code == 303
     smtp.wait_for(1)
@@ -117,19 +139,33 @@ def test_a_person_page_shows_consents_and_mail_subjects_but_no_body(
 
 
 def test_walk_ins_with_and_without_an_address(
-    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable,
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
     smtp: SMTPServer,
-) -> None:  # fmt: skip
+) -> None:
     event = make_event(capacity=0)
     staff_login(client, make_staff())
     path = f"/organizer/events/{event.id}/registrations/walk-in"
-    data = {"first_name": "Willi", "last_name": "Walk", "email": "", "postal_code": "01968", "city": "Senftenberg",
-            "country": "DE", "companions": "1"}  # fmt: skip
+    data = {
+        "first_name": "Willi",
+        "last_name": "Walk",
+        "email": "",
+        "postal_code": "01968",
+        "city": "Senftenberg",
+        "country": "DE",
+        "companions": "1",
+    }
     missing = client.post(path, data=data)
     assert missing.status_code == 422 and "Bitte geben Sie an, wie eingewilligt wurde." in visible_text(missing)
     assert client.post(path, data={**data, "consent_method": "paper"}).status_code == 303
-    assert client.post(path, data={**data, "first_name": "Wanda", "email": "wanda@example.org",
-                                   "consent_method": "oral"}).status_code == 303  # fmt: skip
+    assert (
+        client.post(
+            path, data={**data, "first_name": "Wanda", "email": "wanda@example.org", "consent_method": "oral"}
+        ).status_code
+        == 303
+    )
     [mail] = smtp.wait_for(1)
     assert mail.envelope_to == ["wanda@example.org"] and "/me/" in mail.text_body()
     db.session.rollback()
@@ -142,9 +178,13 @@ def test_walk_ins_with_and_without_an_address(
 
 
 def test_cancel_and_move_up(
-    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable, town: Callable,
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    town: Callable,
     smtp: SMTPServer,
-) -> None:  # fmt: skip
+) -> None:
     towns = {slug: town(slug) for slug in ("senftenberg", "finsterwalde", "lauchhammer")}
     full = make_event(capacity=3)  # two confirmed and one unconfirmed hold all three seats
     people = fill(full, towns)
@@ -163,29 +203,45 @@ def test_cancel_and_move_up(
 
 
 def test_moving_up_out_of_turn_when_seats_are_free(
-    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable, town: Callable,
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    town: Callable,
     smtp: SMTPServer,
-) -> None:  # fmt: skip
+) -> None:
     event = make_event(capacity=4)
     people = fill(event, {slug: town(slug) for slug in ("senftenberg", "finsterwalde", "lauchhammer")})
     staff_login(client, make_staff())
-    moved = client.post(f"/organizer/events/{event.id}/registrations/{people['Conrad'].id}/move-up", follow_redirects=True)
+    moved = client.post(
+        f"/organizer/events/{event.id}/registrations/{people['Conrad'].id}/move-up", follow_redirects=True
+    )
     assert "Die Person hat einen Platz und ist benachrichtigt." in visible_text(moved)
     [mail] = smtp.wait_for(1)
     assert mail.envelope_to == ["conrad@example.org"]
 
 
 def test_a_mail_to_the_attendees_preview_test_mail_and_batches(
-    client: FlaskClient, app: Flask, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable,
-    town: Callable, smtp: SMTPServer,
-) -> None:  # fmt: skip
+    client: FlaskClient,
+    app: Flask,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    town: Callable,
+    smtp: SMTPServer,
+) -> None:
     event = make_event()
     fill(event, {slug: town(slug) for slug in ("senftenberg", "finsterwalde", "lauchhammer")})
     organizer = make_staff(email="orga@senftenberg.example")
     staff_login(client, organizer)
     path = f"/organizer/events/{event.id}/mail"
-    form = {"audience": "all", "subject_de": "Parken am Rathaus", "body_de": "Bitte parken Sie am Markt.\n\nDanke!",
-            "subject_en": "Parking", "body_en": "Please park at the market square."}  # fmt: skip
+    form = {
+        "audience": "all",
+        "subject_de": "Parken am Rathaus",
+        "body_de": "Bitte parken Sie am Markt.\n\nDanke!",
+        "subject_en": "Parking",
+        "body_en": "Please park at the market square.",
+    }
     page = client.get(path)
     assert "alle mit bestätigter Adresse (Plätze und Warteliste) (3)" in visible_text(page)
     preview = client.post(path, data={**form, "step": "preview"})

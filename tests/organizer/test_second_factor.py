@@ -130,9 +130,7 @@ def test_an_admin_resets_a_lost_factor_and_the_person_enrols_again(
     assert db.session.get(User, admin.id).totp_secret is not None  # nobody resets their own factor here
 
 
-def test_a_password_reset_by_mail_never_resets_the_factor(
-    client: FlaskClient, make_staff: Callable[..., User]
-) -> None:
+def test_a_password_reset_by_mail_never_resets_the_factor(client: FlaskClient, make_staff: Callable[..., User]) -> None:
     user = make_staff()
     from rueckkehr.accounts.tokens import TokenPurpose, issue_token
     from tests.support.units import committed
