@@ -138,7 +138,7 @@ class RegistrationPage:
 def page_of(filters: RegistrationFilter, size: int = PAGE_SIZE) -> RegistrationPage:
     """One page: a count and the rows with their profiles, in two statements whatever the size."""
     statement = filtered(filters)
-    total = int(db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0)
+    total = int(db.session.scalar(statement.order_by(None).with_only_columns(func.count(Registration.id))) or 0)
     pages = max(1, -(-total // size))
     page = min(filters.page, pages)
     rows = db.session.scalars(

@@ -43,18 +43,23 @@ def registration_of(event: Event, registration_id: int) -> Registration:
     return registration
 
 
-def filter_choices() -> dict[str, list[tuple[str, str]]]:
+def status_labels() -> dict[str, str]:
+    """The states of a registration as organizers read them (translated once per page)."""
+    return {
+        "confirmed": _("bestätigt"),
+        "unconfirmed": _("unbestätigt"),
+        "waiting": _("Warteliste"),
+        "cancelled": _("abgesagt"),
+        "expired": _("verfallen"),
+    }
+
+
+def filter_choices(labels: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
     """The values each filter of the list offers."""
     towns = db.session.scalars(select(Town).order_by(Town.sort_order))
     fields = [(code, label) for group in occupation_choices().values() for code, label in group]
     return {
-        "status": [
-            ("confirmed", _("bestätigt")),
-            ("unconfirmed", _("unbestätigt")),
-            ("waiting", _("Warteliste")),
-            ("cancelled", _("abgesagt")),
-            ("expired", _("verfallen")),
-        ],
+        "status": list(labels.items()),
         "hometown": [*((town.slug, town.name) for town in towns), (listing.OTHER_HOMETOWN, _("anderer Ort"))],
         "field": fields,
         "level": [(value, str(label)) for value, label in SKILL_LEVELS],
@@ -69,13 +74,17 @@ def index(event_id: int) -> str:
     event = visible_event(event_id)
     filters = listing.parse_filter(request.args, [event.id])
     page = listing.page_of(filters)
+    labels = status_labels()
     return render_template(
         "registrations/manage/index.html",
         event=event,
         filters=filters,
         page=page,
         ranks=waiting_ranks(page.registrations),
-        choices=filter_choices(),
+        choices=filter_choices(labels),
+        status_labels=labels,
+        place_label=_("Platz"),
+        walk_in_label=_("am Einlass"),
     )
 
 
@@ -118,6 +127,7 @@ def person(event_id: int, registration_id: int) -> str:
         consents=list(consents),
         mails=list(mails),
         rank=waiting_ranks([registration]).get(registration.id),
+        status_labels=status_labels(),
         action_form=ActionForm(),
     )
 
