@@ -19,6 +19,8 @@ from .employers.demo import seed_employers
 from .events.models import Event, EventSeries, EventStatus, ProgrammeItem
 from .extensions import Model, db
 from .places.models import Town, Venue
+from .registrations.demo import seed_registrations
+from .towns.demo import seed_town_pages
 
 M = TypeVar("M", bound=Model)
 
@@ -347,5 +349,8 @@ def seed_demo(now: datetime | None = None) -> dict[str, int]:
         programme=_programme(past_day, "Ärztinnen und Ärzte gesucht", "Senftenberg"),
     )
     seed_employers(now, created)
+    seed_town_pages()
+    db.session.flush()
+    seed_registrations(now, created)
     db.session.flush()
     return created

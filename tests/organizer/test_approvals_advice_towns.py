@@ -194,3 +194,20 @@ def test_town_pages_and_their_contact_person(
     submit(event.id)
     [mail] = smtp.wait_for(1)
     assert mail.message["Reply-To"] == "Anja Schulze <rueckkehr@senftenberg.example>"
+
+
+def test_the_demo_fills_all_six_town_pages_and_gives_organizers_something_to_try(client: FlaskClient) -> None:
+    from rueckkehr.demo import seed_demo
+
+    committed(seed_demo)
+    db.session.rollback()
+    towns = list(db.session.scalars(select(Town)))
+    assert len(towns) == 6
+    for place in towns:
+        assert all(
+            getattr(place, name)
+            for name in ("page_intro", "page_work", "page_housing", "page_childcare", "page_leisure", "contact_email")
+        ), place.slug
+        assert "Ihre Ansprechperson" in visible_text(client.get(f"/towns/{place.slug}"))
+    statuses = set(db.session.scalars(select(Registration.status)))
+    assert statuses == {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING}
