@@ -20,7 +20,7 @@ os.environ.setdefault("APP_ENV", "test")
 
 from rueckkehr import create_app
 from rueckkehr.extensions import db
-from tests.registrations.conftest import form_data
+from tests.support.registrations import form_data
 from tests.support.smtp import SMTPServer
 
 
