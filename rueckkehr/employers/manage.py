@@ -66,20 +66,23 @@ def index() -> str:
     )
 
 
-@bp.get("/<kind>/<int:item_id>")
-@staff_required
-def detail(kind: str, item_id: int) -> str:
-    """A closer look at one item, with the way to decline it."""
-    found = item(kind, item_id)
-    description = render_markdown(getattr(found, "description", "") or "")
+def _detail(kind: str, found: Any, form: DeclineForm) -> str:
+    """The page of one item with its decline form."""
     return render_template(
         "employers/manage/detail.html",
         kind=kind,
         item=found,
-        description=description,
-        form=DeclineForm(),
+        description=render_markdown(getattr(found, "description", "") or ""),
+        form=form,
         action_form=ActionForm(),
     )
+
+
+@bp.get("/<kind>/<int:item_id>")
+@staff_required
+def detail(kind: str, item_id: int) -> str:
+    """A closer look at one item, with the way to decline it."""
+    return _detail(kind, item(kind, item_id), DeclineForm())
 
 
 APPROVE: dict[str, tuple[Callable[[Any], Any], str]] = {
@@ -123,15 +126,7 @@ def decline(kind: str, item_id: int) -> str | Response | tuple[str, int]:
     found = item(kind, item_id)
     form = DeclineForm()
     if not form.validate_on_submit():
-        description = render_markdown(getattr(found, "description", "") or "")
-        return render_template(
-            "employers/manage/detail.html",
-            kind=kind,
-            item=found,
-            description=description,
-            form=form,
-            action_form=ActionForm(),
-        ), 422
+        return _detail(kind, found, form), 422
     action, message = DECLINE[kind]
     try:
         action(found, value_of(form.reason))
