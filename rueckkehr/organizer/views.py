@@ -112,7 +112,7 @@ def audit() -> str:
     if until := _day(args.get("to"), end=True):
         query = query.where(AuditEntry.created_at < until)
     page_text = args.get("page", "1")
-    page = int(page_text) if page_text.isdigit() and len(page_text) < 7 else 1
+    page = max(1, int(page_text)) if page_text.isdigit() and len(page_text) < 7 else 1
     entries = list(
         db.session.scalars(query.order_by(AuditEntry.id.desc()).limit(AUDIT_PAGE + 1).offset((page - 1) * AUDIT_PAGE))
     )

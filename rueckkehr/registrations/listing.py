@@ -66,7 +66,7 @@ class RegistrationFilter:
 
 
 def _page_number(text: str | None) -> int:
-    return int(text) if text and text.isdigit() and len(text) < 7 else 1
+    return max(1, int(text)) if text and text.isdigit() and len(text) < 7 else 1
 
 
 def parse_filter(args: Mapping[str, str], event_ids: list[int]) -> RegistrationFilter:

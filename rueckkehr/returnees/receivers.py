@@ -13,18 +13,16 @@ from .models import Consent, ConsentPurpose, ReturneeProfile
 
 def news_subscribers() -> list[ReturneeProfile]:
     """Everyone with a running, confirmed consent of their own to hear about future Rückkehrertage."""
+    consenting = select(Consent.profile_id).where(
+        Consent.purpose == ConsentPurpose.NEWS,
+        Consent.withdrawn_at.is_(None),
+        Consent.confirmed_at.is_not(None),
+        Consent.registration_id.is_(None),
+    )
     return list(
         db.session.scalars(
             select(ReturneeProfile)
-            .join(Consent, Consent.profile_id == ReturneeProfile.id)
-            .where(
-                Consent.purpose == ConsentPurpose.NEWS,
-                Consent.withdrawn_at.is_(None),
-                Consent.confirmed_at.is_not(None),
-                Consent.registration_id.is_(None),
-                ReturneeProfile.email.is_not(None),
-            )
-            .distinct()
+            .where(ReturneeProfile.id.in_(consenting), ReturneeProfile.email.is_not(None))
             .order_by(ReturneeProfile.id)
         )
     )

@@ -76,7 +76,7 @@ def index() -> str:
 @staff_required
 def edit(slug: str) -> str | Response | tuple[str, int]:
     """Edit one town's page and contact person."""
-    town = town_by_slug(slug[:64])
+    town = town_by_slug(slug)
     if town is None or not can_see_town(town.id):
         abort(404)
     form = TownPageForm(obj=town if request.method == "GET" else None)

@@ -22,7 +22,7 @@ def index() -> str:
 @bp.get("/<slug>")
 def detail(slug: str) -> str:
     """Living and working in one town; its contact person; its coming events and vacancies."""
-    town = town_by_slug(slug[:64]) or abort(404)
+    town = town_by_slug(slug) or abort(404)
     return render_template(
         "towns/detail.html",
         town=town,
