@@ -93,6 +93,8 @@ class Config:
     RATELIMIT_ALERT_SUBSCRIBE = "5 per hour"
     RATELIMIT_POOL_CONTACT = "5 per day"  # contact requests of one company from the returnee pool
     PROXY_COUNT = 0
+    MAILING_BATCH_SIZE = 200  # mails to attendees queued per mailing and run of `flask jobs run`
+    RATELIMIT_SECOND_FACTOR = "5 per minute;30 per hour"
 
     @classmethod
     def from_environment(cls) -> dict[str, Any]:

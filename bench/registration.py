@@ -18,10 +18,9 @@ from sqlalchemy import create_engine, text
 
 os.environ.setdefault("APP_ENV", "test")
 
-from tests.registrations.conftest import form_data
-
 from rueckkehr import create_app
 from rueckkehr.extensions import db
+from tests.support.registrations import form_data
 from tests.support.smtp import SMTPServer
 
 

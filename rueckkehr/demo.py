@@ -20,6 +20,8 @@ from .events.models import Event, EventSeries, EventStatus, ProgrammeItem
 from .extensions import Model, db
 from .matching.demo import seed_matching
 from .places.models import Town, Venue
+from .registrations.demo import seed_registrations
+from .towns.demo import seed_town_pages
 
 M = TypeVar("M", bound=Model)
 
@@ -349,5 +351,8 @@ def seed_demo(now: datetime | None = None) -> dict[str, int]:
     )
     seed_employers(now, created)
     seed_matching(now, created)
+    seed_town_pages()
+    db.session.flush()
+    seed_registrations(now, created)
     db.session.flush()
     return created

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import EmailField, Field, SelectMultipleField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .extensions import db
@@ -88,14 +88,14 @@ def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-def email_field(label: str | None = None, description: str = "") -> EmailField:
-    """An e-mail field with the project's checks."""
+def email_field(label: str | None = None, description: str = "", *, required: bool = True) -> EmailField:
+    """An e-mail field with the project's checks (an empty optional one is fine)."""
     return EmailField(
         label or _l("E-Mail-Adresse"),
         description=description,
         filters=[strip],
         validators=[
-            DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an.")),
+            DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an.")) if required else Optional(),
             Length(max=254, message=_l("Diese E-Mail-Adresse ist zu lang.")),
             plain_address,
             Email(

@@ -1,8 +1,10 @@
 """Imports every model so that SQLAlchemy and Alembic see the whole schema."""
 
 from .accounts.models import Role, User, organizer_towns
+from .accounts.second_factor import RecoveryCode
 from .accounts.sessions import LoginSession
 from .accounts.tokens import AccountToken
+from .advice.models import AdviceTalk
 from .audit.models import AuditEntry
 from .employers.models import Employer, SearchWord, StandBooking, Vacancy, VacancyTerm
 from .events.models import Event, EventSeries, EventStatus, ProgrammeItem
@@ -19,11 +21,13 @@ from .matching.models import (
 )
 from .occupations.models import OccupationArea, OccupationGroup
 from .places.models import Town, Venue
+from .registrations.mailings import EventMailing
 from .registrations.models import Registration
 from .returnees.models import Consent, ConsentProof, ReturneeProfile, profile_wished_towns
 
 __all__ = [
     "AccountToken",
+    "AdviceTalk",
     "AlertPreference",
     "AlertSubscription",
     "AuditEntry",
@@ -32,6 +36,7 @@ __all__ = [
     "ContactRequest",
     "Employer",
     "Event",
+    "EventMailing",
     "EventSeries",
     "EventStatus",
     "JobRun",
@@ -43,6 +48,7 @@ __all__ = [
     "PoolCard",
     "PoolDigestOptOut",
     "ProgrammeItem",
+    "RecoveryCode",
     "Registration",
     "ReturneeProfile",
     "Role",

@@ -123,8 +123,73 @@ class Pages:
         self.f["login"](self.f["client"], employer.users[0].email)
         return "/employer/stands"
 
+    # The organizer workspace (an admin, after the second factor)
 
-PAGES = ["events", "event", "jobs", "vacancy", "employers", "employer", "selfservice", "dashboard", "stands"]
+    def _registrations(self, event: Event, n: int, **values: Any) -> None:
+        for number in range(n):
+            profile = ReturneeProfile(
+                email=f"r{event.id}-{number}@example.org",
+                first_name="Re",
+                last_name=f"G{number}",
+                postal_code="01968",
+                city="Senftenberg",
+                country="DE",
+                interests=["advice"],
+            )
+            db.session.add(Registration(profile=profile, event=event, confirmed_at=datetime.now(UTC), **values))
+        db.session.commit()
+
+    def _as_admin(self, path: str) -> str:
+        from rueckkehr.accounts.models import Role
+
+        self.f["staff_login"](self.f["client"], self.f["make_staff"](role=Role.ADMIN))
+        return path
+
+    def organizer(self, n: int) -> str:
+        for number in range(n):
+            event = self.f["make_event"](starts_at=self.day + timedelta(days=number))
+            self._registrations(event, 2, status=RegistrationStatus.CONFIRMED)
+        return self._as_admin("/organizer")
+
+    def organizer_events(self, n: int) -> str:
+        for number in range(n):
+            self.f["make_event"](starts_at=self.day + timedelta(days=number))
+        return self._as_admin("/organizer/events")
+
+    def registrations(self, n: int) -> str:
+        event = self.f["make_event"]()
+        self._registrations(event, n, status=RegistrationStatus.CONFIRMED)
+        return self._as_admin(f"/organizer/events/{event.id}/registrations")
+
+    def approvals(self, n: int) -> str:
+        from rueckkehr.employers.models import EmployerStatus, VacancyStatus
+
+        for number in range(n):
+            self.f["make_employer"](status=EmployerStatus.PENDING)
+            employer = self.f["make_employer"](pending_changes={"name": "Neu"}, changes_submitted_at=datetime.now(UTC))
+            self.f["make_vacancy"](employer, status=VacancyStatus.SUBMITTED)
+            self.f["make_stand"](employer, self.f["make_event"](starts_at=self.day + timedelta(days=number)))
+        return self._as_admin("/organizer/approvals")
+
+    def advice(self, n: int) -> str:
+        event = self.f["make_event"]()
+        self._registrations(event, n, status=RegistrationStatus.CONFIRMED)
+        return self._as_admin("/organizer/advice")
+
+    def audit(self, n: int) -> str:
+        self.registrations(n)  # the staff user and its log-in write entries too
+        from rueckkehr.audit.models import AuditEntry
+        from tests.support.units import start_writing
+
+        start_writing()
+        for number in range(n):
+            db.session.add(AuditEntry(actor_kind="system", verb="test.done", object_type="event", object_id=number))
+        db.session.commit()
+        return "/organizer/audit"
+
+
+PAGES = ["events", "event", "jobs", "vacancy", "employers", "employer", "selfservice", "dashboard", "stands",
+         "organizer", "organizer_events", "registrations", "approvals", "advice", "audit"]  # fmt: skip
 
 
 def statements_for(page: str, n: int, fixtures: dict[str, Any]) -> int:
@@ -145,7 +210,8 @@ def test_statements_do_not_grow_with_the_rows(
     page: str,
     request: pytest.FixtureRequest,
 ) -> None:
-    names = ["client", "app", "make_event", "make_employer", "make_vacancy", "make_stand", "login"]
+    names = ["client", "app", "make_event", "make_employer", "make_vacancy", "make_stand", "login", "make_staff",
+             "staff_login"]  # fmt: skip
     fixtures = {name: request.getfixturevalue(name) for name in names}
     few = statements_for(page, FEW, fixtures)
     many = statements_for(page, MANY, fixtures)  # a second object, or more rows in the same list

@@ -49,8 +49,19 @@ class User(UserMixin, Model):
     session_version: Mapped[int] = mapped_column(
         default=0, server_default="0", doc="Raised to end every session, e.g. on a reset"
     )
+    totp_secret: Mapped[str | None] = mapped_column(String(64), doc="The second factor's TOTP secret (base32)")
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(doc="The last time step used: a code works once")
+    second_factor_version: Mapped[int] = mapped_column(
+        default=0, server_default="0", doc="Raised when the factor is reset: remembered devices are forgotten"
+    )
 
     towns: Mapped[list[Town]] = relationship(secondary=organizer_towns, order_by="Town.sort_order")
+
+    @property
+    def is_staff(self) -> bool:
+        """Admins and organizers: they work in the organizer workspace, behind a second factor."""
+        return self.role in (Role.ADMIN, Role.ORGANIZER)
 
     @property
     def is_active(self) -> bool:

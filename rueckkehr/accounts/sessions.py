@@ -12,6 +12,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app, session
+from flask_login import login_user
 from sqlalchemy import ForeignKey, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -45,6 +46,12 @@ def start_session(user: User) -> None:
     db.session.add(LoginSession(user_id=user.id, key_hash=_hash(key)))
     session[SESSION_KEY] = key
     record("user.logged_in", user, changes={"role": user.role.value})
+
+
+def log_in(user: User) -> None:
+    """Log ``user`` in on this browser: a server-side session and Flask-Login's cookie."""
+    start_session(user)
+    login_user(user)
 
 
 def end_session(user: User | None) -> None:

@@ -1,4 +1,4 @@
-"""Single-use, expiring tokens for e-mail verification, password reset and colleague invitations.
+"""Single-use, expiring tokens for e-mail verification, password reset and invitations (colleagues, staff).
 
 Only a SHA-256 hash of each token is stored: a leaked database holds no usable link.
 """
@@ -25,6 +25,7 @@ class TokenPurpose(enum.StrEnum):
     VERIFY_EMAIL = "verify_email"
     RESET_PASSWORD = "reset_password"  # noqa: S105 (a purpose, not a password)
     INVITE = "invite"
+    STAFF_INVITE = "staff_invite"
 
 
 class AccountToken(Model):

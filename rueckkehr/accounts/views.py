@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from ..extensions import db, limiter
@@ -13,12 +13,13 @@ from ..forms import value_of
 from ..i18n import safe_next_path
 from ..mail.dispatch import beside_response
 from ..ratelimits import configured, email_key
+from .access import start_second_factor
 from .forms import ActionForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
 from .models import Role, User
 from .operations import authenticate, needs_verification, request_password_reset
 from .operations import reset_password as set_new_password
 from .operations import verify_email as confirm_email
-from .sessions import SESSION_KEY, end_all_sessions, end_session, start_session
+from .sessions import SESSION_KEY, end_all_sessions, end_session, log_in
 from .tokens import TokenPurpose, find_token
 
 bp = Blueprint("accounts", __name__)
@@ -28,6 +29,8 @@ def home_for(user: object) -> str:
     """Where a user lands after logging in when no page was asked for."""
     if getattr(user, "role", None) == Role.EMPLOYER and getattr(user, "employer_id", None):
         return url_for("company_area.dashboard")
+    if getattr(user, "is_staff", False):
+        return url_for("organizer.dashboard")
     return url_for("public.home")
 
 
@@ -49,9 +52,10 @@ def login() -> str | Response | tuple[str, int]:
                 "Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse: Den Link dazu haben wir Ihnen nach der "
                 "Registrierung geschickt."
             )
+        elif user.is_staff:  # admins and organizers: the second factor comes before the session
+            return start_second_factor(user, form.next.data or "")
         else:
-            start_session(user)
-            login_user(user)
+            log_in(user)
             return redirect(safe_next_path(form.next.data, home_for(user)), code=303)
     status = 200 if request.method == "GET" or not (error or form.errors) else 422
     return render_template("accounts/login.html", form=form, error=error), status

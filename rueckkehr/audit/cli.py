@@ -1,4 +1,4 @@
-"""``flask audit tail``: the newest entries of the audit trail, until the organizer workspace shows them."""
+"""``flask audit tail``: the newest entries of the audit trail (the workspace shows them at /organizer/audit)."""
 
 from __future__ import annotations
 

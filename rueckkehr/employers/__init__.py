@@ -13,11 +13,13 @@ def init_app(app: Flask) -> None:
     from .board import bp as board_bp
     from .cli import employers_cli
     from .company_area import bp as company_area_bp
+    from .manage import bp as manage_bp
     from .vacancies import expire_vacancies
     from .views import bp as pages_bp
 
     app.register_blueprint(board_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(company_area_bp)
+    app.register_blueprint(manage_bp)
     app.cli.add_command(employers_cli)
     register_job(app, Job("vacancies.expire", expire_vacancies, order=20))

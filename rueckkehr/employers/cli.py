@@ -1,4 +1,4 @@
-"""``flask employers``: the organizer's approvals until their screens exist (the screens call the same operations)."""
+"""``flask employers``: approvals on the command line; /organizer/approvals calls the same operations."""
 
 from __future__ import annotations
 

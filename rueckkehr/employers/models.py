@@ -23,6 +23,7 @@ class EmployerStatus(enum.StrEnum):
 
     PENDING = "pending"
     APPROVED = "approved"
+    DECLINED = "declined"
 
 
 class SizeBand(enum.StrEnum):

@@ -118,3 +118,22 @@ def stand_confirmed(user: User, stand: StandBooking) -> None:
         event=stand.event,
         link=external_url("company_area.stands"),
     )
+
+
+def declined(user: User, employer: Employer, what: str, name: str, reason: str) -> None:
+    """The organizers declined a company, a vacancy, a stand or a profile change, with their reason.
+
+    :param what: ``employer``, ``vacancy``, ``stand`` or ``profile``; ``name`` is what it was called.
+    """
+    _to_user(
+        "employer.declined",
+        user,
+        "employer_declined",
+        "de",
+        employer.town,
+        employer=employer,
+        what=what,
+        name=name,
+        reason=reason,
+        link=external_url("company_area.dashboard"),
+    )

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template, send_file
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ..accounts.access import can_see_town, passed_second_factor
 from ..extensions import db
 from . import logos
 from .models import Employer
@@ -44,12 +45,15 @@ def detail(employer_id: int) -> str:
 @bp.get("/<int:employer_id>/logo/<filename>")
 def logo(employer_id: int, filename: str) -> Response:
     """The logo, with its image type; of approved employers for everyone, of others (and a new logo waiting for its
-    second look) for their own users only."""
+    second look) for their own users and the organizers of their town only."""
     employer = db.session.get(Employer, employer_id)
-    own = current_user.is_authenticated and getattr(current_user, "employer_id", None) == employer_id
-    if employer is None or filename not in (employer.logo_filename, employer.pending_logo_filename if own else None):
+    if employer is None:
         abort(404)
-    if not (employer.is_approved or own):
+    own = current_user.is_authenticated and getattr(current_user, "employer_id", None) == employer_id
+    insider = own or (passed_second_factor() and can_see_town(employer.town_id))
+    if filename not in (employer.logo_filename, employer.pending_logo_filename if insider else None):
+        abort(404)
+    if not (employer.is_approved or insider):
         abort(404)
     path = logos.logo_path(filename)
     if not path.is_file():

@@ -83,7 +83,9 @@ def all_towns() -> list[Town]:
 
 
 def town_by_slug(slug: str) -> Town | None:
-    """The town with this slug, or None."""
+    """The town with this slug, or None (also for text no slug can be, which PostgreSQL would refuse)."""
+    if not slug or len(slug) > 64 or "\x00" in slug:
+        return None
     return db.session.scalars(select(Town).where(Town.slug == slug)).one_or_none()
 
 

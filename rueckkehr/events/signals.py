@@ -29,3 +29,19 @@ event_list = _signals.signal(
     doc="""A list of events is being shown. Sender: the list of events; a receiver returns a dict of template values
     keyed by what it adds (e.g. ``{"seats_left": {event_id: n}}``), computed for all events at once.""",
 )
+events_published = _signals.signal(
+    "events-published",
+    doc="""Organizers published events (drafts until now), inside the operation's transaction. Sender: the list of
+    events. Returnees answers: everyone who asked for news of future Rückkehrertage gets one invitation.""",
+)
+capacity_changed = _signals.signal(
+    "capacity-changed",
+    doc="""An event's capacity changed, inside the operation's transaction, under the event's lock. Sender: the
+    event; keyword ``old``: the capacity before. Registrations answers: a raised capacity moves the waiting list.""",
+)
+event_manage = _signals.signal(
+    "event-manage",
+    doc="""An organizer page of an event (or a list of events) is being shown. Sender: the list of events; a
+    receiver returns a dict of template values keyed by what it adds, e.g. ``{"counts": {event_id: SeatCounts}}``,
+    computed for all events at once.""",
+)

@@ -35,6 +35,7 @@ class OutboxMessage(Model):
     message_id: Mapped[str] = mapped_column(String(300), unique=True)
     raw: Mapped[bytes] = mapped_column(LargeBinary, doc="The complete MIME message as sent")
     profile_id: Mapped[int | None] = mapped_column(index=True, doc="The returnee it concerns, for erasure")
+    town_id: Mapped[int | None] = mapped_column(index=True, doc="The town it is about, for its organizers")
     status: Mapped[OutboxStatus] = mapped_column(string_enum(OutboxStatus), default=OutboxStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

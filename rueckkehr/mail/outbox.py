@@ -188,6 +188,7 @@ def queue_mail(
         message_id=str(message["Message-ID"]),
         raw=raw,
         profile_id=profile_id,
+        town_id=town.id if town is not None else None,
     )
     db.session.add(row)
     db.session.flush()

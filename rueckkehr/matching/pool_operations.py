@@ -103,7 +103,7 @@ def answer_contact(request: ContactRequest, accept: bool, shared: list[str], now
         changes={"employer_id": request.employer_id, "shared": request.shared},
     )
     if accept and employer is not None:
-        values = {"name": profile.full_name, "email": profile.email, "phone": profile.phone or ""}
+        values = {"name": profile.full_name, "email": profile.email or "", "phone": profile.phone or ""}
         details = {kind: values[kind] for kind in request.shared}
         users = [user for user in employer.users if user.email_verified_at is not None]
         notifications.contact_accepted(request, employer, users, details)

@@ -53,13 +53,14 @@ def after_confirmation(registration: Registration, now: datetime | None = None) 
     """Mail the vacancies that fit a returnee who just confirmed a registration (only with their consent), those of
     the event's exhibitors first; return whether a mail went out."""
     profile = registration.profile
-    if not has_alert_consent(profile):
+    if profile.email is None or not has_alert_consent(profile):  # a walk-in may have given no address
         return False
     seekers = seekers_of(profile, today(now), partner=preferences_of(profile).partner_list)
     lists = [(kind, matches_for(seeker, LIST_LENGTH, now)) for kind, seeker in seekers]
     found = [match.offer.id for _kind, matches in lists for match in matches]
     exhibitors = frozenset(employer.id for employer in confirmed_exhibitors(registration.event_id))
-    selection = select_for_mail(lists, sent_before(profile.email, found), first_employers=exhibitors)
+    email = profile.email
+    selection = select_for_mail(lists, sent_before(email, found), first_employers=exhibitors)
     if not selection:
         return False
     event = registration.event
@@ -73,7 +74,7 @@ def after_confirmation(registration: Registration, now: datetime | None = None) 
         exhibitors,
         at_event=registration.status == RegistrationStatus.CONFIRMED,
     )
-    record_sent(profile.email, selection.vacancy_ids)
+    record_sent(email, selection.vacancy_ids)
     record(
         "matching.mailed",
         registration,
@@ -144,6 +145,9 @@ class Round:
             .order_by(ReturneeProfile.id)
         )
         for profile, preference in db.session.execute(consenting).all():
+            email = profile.email
+            if email is None:  # a walk-in who gave no address
+                continue
             if preference is None:
                 preference = AlertPreference(profile_id=profile.id, frequency=Frequency.WEEKLY, partner_list=True)
                 db.session.add(preference)
@@ -154,12 +158,12 @@ class Round:
             since = preference.last_digest_at or self.now - PERIODS[preference.frequency]
             preference.last_digest_at = self.now
             seekers = seekers_of(profile, self.today, partner=preference.partner_list)
-            selection = self.selection(profile.email, seekers, since)
+            selection = self.selection(email, seekers, since)
             if not selection:
                 self.counts["nothing_new"] += 1
                 continue
             notifications.digest_to_returnee(profile, selection, titles_of(selection.vacancy_ids), self.stands)
-            record_sent(profile.email, selection.vacancy_ids)
+            record_sent(email, selection.vacancy_ids)
             self.counts["returnees"] += 1
 
     def subscribers(self) -> None:

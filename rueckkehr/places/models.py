@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String
+from sqlalchemy import ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime
@@ -30,6 +30,11 @@ class Town(Model):
         String(254), default="", server_default="", doc="Where replies to the town's mails go"
     )
     contact_phone: Mapped[str] = mapped_column(String(32), default="", server_default="", doc="E.164")
+    page_intro: Mapped[str] = mapped_column(Text, default="", server_default="", doc="Town page (Markdown)")
+    page_housing: Mapped[str] = mapped_column(Text, default="", server_default="", doc="Wohnen und Bauland")
+    page_childcare: Mapped[str] = mapped_column(Text, default="", server_default="", doc="Kita und Schulen")
+    page_leisure: Mapped[str] = mapped_column(Text, default="", server_default="", doc="Freizeit")
+    page_work: Mapped[str] = mapped_column(Text, default="", server_default="", doc="Arbeiten")
 
     venues: Mapped[list[Venue]] = relationship(back_populates="town", order_by="Venue.name")
 

@@ -10,13 +10,17 @@ def init_app(app: Flask) -> None:
     from ..jobs.registry import Job, register_job
     from . import receivers  # noqa: F401  (connects the signal receivers)
     from .jobs import expire_unconfirmed, notify_waiting_after_cutoff, send_reminders
+    from .mailings import send_mailing_batches
+    from .manage import bp as manage_bp
     from .retention import purge_expired_profiles
     from .selfservice_views import bp as links_bp
     from .views import bp
 
     app.register_blueprint(bp)
     app.register_blueprint(links_bp)
+    app.register_blueprint(manage_bp)
     register_job(app, Job("registrations.expire", expire_unconfirmed, order=10))
     register_job(app, Job("registrations.cutoff", notify_waiting_after_cutoff, order=11))
     register_job(app, Job("registrations.remind", send_reminders, order=12))
+    register_job(app, Job("registrations.mailings", send_mailing_batches, order=15))
     register_job(app, Job("registrations.purge", purge_expired_profiles, every_hours=1, order=60))

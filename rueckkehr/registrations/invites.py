@@ -26,7 +26,7 @@ def registration_invitation(
         label = _("Ihre Anmeldung ansehen oder stornieren:")
     return invitation(
         registration.event,
-        Attendee(email=profile.email, name=profile.full_name),
+        Attendee(email=profile.email or "", name=profile.full_name),  # never called for a walk-in without one
         uid=registration_uid(registration),
         sequence=registration.sequence,
         language=profile.language,

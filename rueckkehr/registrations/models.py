@@ -53,6 +53,7 @@ class Registration(Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cutoff_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    walk_in: Mapped[bool] = mapped_column(default=False, server_default="0", doc="Added by an organizer at the door")
 
     profile: Mapped[ReturneeProfile] = relationship()
     event: Mapped[Event] = relationship()

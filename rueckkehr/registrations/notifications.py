@@ -38,6 +38,8 @@ def _with_invite(
     **context: Any,
 ) -> None:
     """Send a mail with the registration's calendar invitation, its own link and the self-service link."""
+    if registration.profile.email is None:  # a walk-in who gave no address
+        return
     alternatives, attachments = invite_parts(registration, method=method, note=note)
     _to_registrant(
         kind,

@@ -96,7 +96,7 @@ def register(
     if existing is not None:
         notifications.already_registered(existing)
         position = None if fits else waiting_count(event.id) + 1
-        return RegistrationOutcome(profile.email if profile else email, waiting=not fits, position=position)
+        return RegistrationOutcome(email, waiting=not fits, position=position)
 
     submission: dict[str, Any] = {
         "optional_consents": [purpose.value for purpose in optional_consents],
@@ -121,7 +121,9 @@ def register(
     db.session.flush()
     record_change("registration.created", registration, companions=companions)
     notifications.confirm_request(registration, language)
-    return RegistrationOutcome(profile.email, waiting=not fits, position=None if fits else waiting_rank(registration))
+    return RegistrationOutcome(
+        profile.email or email, waiting=not fits, position=None if fits else waiting_rank(registration)
+    )
 
 
 def _active_registration(profile: ReturneeProfile, event: Event) -> Registration | None:

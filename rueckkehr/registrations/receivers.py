@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..dates import utcnow
 from ..events import signals as event_signals
 from ..events.calendar import change_note
 from ..events.models import Event, EventStatus
@@ -18,8 +19,8 @@ from ..returnees import signals as returnee_signals
 from ..returnees.models import ReturneeProfile
 from . import notifications
 from .models import ACTIVE, Registration, RegistrationStatus
-from .operations import release_seats_of
-from .seats import confirmation_deadline, seats_left, seats_left_at, waiting_ranks
+from .operations import promote, release_seats_of
+from .seats import confirmation_deadline, seat_counts_at, seats_left, seats_left_at, waiting_ranks
 
 
 def _registrations(event_id: int, statuses: tuple[RegistrationStatus, ...]) -> list[Registration]:
@@ -79,6 +80,19 @@ def seats_on_event_page(event: Event) -> dict[str, Any]:
 def seats_in_event_list(events: list[Event]) -> dict[str, Any]:
     """The seats left at every listed event, in one query."""
     return {"seats_left": seats_left_at(events)}
+
+
+@event_signals.event_manage.connect
+def counts_for_organizers(events: list[Event]) -> dict[str, Any]:
+    """Seats held and registrations by state of every event an organizer page lists, in one query."""
+    return {"counts": seat_counts_at([event.id for event in events])}
+
+
+@event_signals.capacity_changed.connect
+def capacity_raised(event: Event, *, old: int) -> None:
+    """More seats: the waiting list moves up at once (the event's lock is held); fewer keep every held seat."""
+    if event.capacity > old:
+        promote(event, utcnow())
 
 
 @returnee_signals.profile_erasing.connect

@@ -6,8 +6,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount the self-service pages and register the consent jobs."""
+    """Mount the self-service pages, register the consent jobs and invite news subscribers to new events."""
     from ..jobs.registry import Job, register_job
+    from . import receivers  # noqa: F401  (connects the signal receivers)
     from .retention import purge_consent_proofs, request_reconfirmations
     from .views import bp
 

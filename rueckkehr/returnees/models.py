@@ -26,6 +26,14 @@ class ConsentPurpose(enum.StrEnum):
     NEWS = "news"
 
 
+class ConsentMethod(enum.StrEnum):
+    """How a consent was given: online with double opt-in, or at the door to an organizer (walk-ins)."""
+
+    ONLINE = "online"
+    PAPER = "paper"
+    ORAL = "oral"
+
+
 OPTIONAL_PURPOSES = (ConsentPurpose.JOB_ALERTS, ConsentPurpose.EMPLOYER_POOL, ConsentPurpose.NEWS)
 
 profile_wished_towns = Table(
@@ -47,7 +55,7 @@ class ReturneeProfile(Model):
     __tablename__ = "returnee_profiles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True, doc="None only for a walk-in without one")
     language: Mapped[str] = mapped_column(String(5), default="de")
     salutation: Mapped[str | None] = mapped_column(String(20))
     first_name: Mapped[str] = mapped_column(String(100))
@@ -114,6 +122,9 @@ class Consent(Model):
         ForeignKey("registrations.id", ondelete="CASCADE"), doc="Set for the consent to take part in one event"
     )
     purpose: Mapped[ConsentPurpose] = mapped_column(string_enum(ConsentPurpose))
+    method: Mapped[ConsentMethod] = mapped_column(
+        string_enum(ConsentMethod), default=ConsentMethod.ONLINE, server_default="online", doc="How it was given"
+    )
     text_version: Mapped[str] = mapped_column(String(40))
     given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

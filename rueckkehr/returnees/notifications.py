@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from flask import current_app
 
+from ..events.models import Event
 from ..mail.outbox import AlternativePart, Attachment, queue_mail
 from ..places.models import Town
 from ..urls import external_url
-from .links import manage_token, manage_url
-from .models import ReturneeProfile
+from .links import manage_token, manage_url, unsubscribe_url
+from .models import ConsentPurpose, ReturneeProfile
 
 
 def send(
@@ -26,11 +27,15 @@ def send(
     list_unsubscribe: str | None = None,
     **context: object,
 ) -> None:
-    """Queue a mail to a returnee, in their language unless ``language`` says otherwise.
+    """Queue a mail to a returnee, in their language unless ``language`` says otherwise; nothing for a walk-in who
+    gave no address.
 
     :param town: the town the mail is about (its event's); without one, the returnee's former hometown.
-    :param list_unsubscribe: for alerts, the address whose POST ends them at once (RFC 8058).
+    :param list_unsubscribe: the one-click unsubscribe address (RFC 8058) of a mail the returnee did not ask for by
+        an action: alerts, news of future days.
     """
+    if profile.email is None:
+        return
     queue_mail(
         kind=kind,
         recipient=profile.email,
@@ -69,4 +74,20 @@ def reconfirm_consents(profile: ReturneeProfile) -> None:
         "profile_reconfirm_consents",
         reconfirm_url=external_url("selfservice.reconfirm", token=manage_token(profile)),
         grace_days=current_app.config["CONSENT_RECONFIRM_GRACE_DAYS"],
+    )
+
+
+def news_of_events(profile: ReturneeProfile, events: list[Event]) -> None:
+    """New Rückkehrertage are published: the invitation for those who asked for news, with one-click unsubscribe."""
+    unsubscribe = unsubscribe_url(profile, ConsentPurpose.NEWS)
+    send(
+        "profile.news",
+        profile,
+        "news_new_events",
+        town=events[0].venue.town if len(events) == 1 else None,
+        list_unsubscribe=unsubscribe,
+        events=events,
+        event_urls={event.id: external_url("events.detail", event_id=event.id) for event in events},
+        unsubscribe_url=unsubscribe,
+        manage_url=manage_url(profile),
     )

@@ -25,7 +25,7 @@ from ..occupations.working_times import WorkingTime
 from ..places.models import Town
 from . import notifications, signals
 from .consents import CONSENT_VERSION
-from .models import OPTIONAL_PURPOSES, Consent, ConsentProof, ConsentPurpose, ReturneeProfile
+from .models import OPTIONAL_PURPOSES, Consent, ConsentMethod, ConsentProof, ConsentPurpose, ReturneeProfile
 
 MAX_CODE_FAILURES = 5
 
@@ -94,21 +94,29 @@ def apply_profile_data(profile: ReturneeProfile, data: ProfileData) -> list[str]
     return changed
 
 
-def profile_for(email: str, language: str, data: ProfileData) -> tuple[ReturneeProfile, bool]:
+def profile_for(email: str | None, language: str, data: ProfileData) -> tuple[ReturneeProfile, bool]:
     """The profile of an address, made from ``data`` if the address has none yet; and whether it was made now.
 
     The row is inserted with ``ON CONFLICT DO NOTHING`` on the unique address: of two registrations of one new
     address at once (at different events, so under different event locks), one makes the profile and the other
-    waits for it and finds it, instead of failing.
+    waits for it and finds it, instead of failing. A walk-in without an address always gets a new profile.
     """
-    email = normalise_email(email)
-    required = {name: getattr(data, name) for name in ("first_name", "last_name", "postal_code", "city", "country")}
-    created = insert_ignoring_conflict(ReturneeProfile, {"email": email, "language": language, **required}, ["email"])
-    profile = db.session.scalars(
-        select(ReturneeProfile).where(ReturneeProfile.email == email).execution_options(populate_existing=True)
-    ).one()
-    if created:
+    if not email:
+        profile = ReturneeProfile(email=None, language=language)
         apply_profile_data(profile, data)
+        db.session.add(profile)
+        created = True
+    else:
+        email = normalise_email(email)
+        required = {name: getattr(data, name) for name in ("first_name", "last_name", "postal_code", "city", "country")}
+        values = {"email": email, "language": language, **required}
+        created = insert_ignoring_conflict(ReturneeProfile, values, ["email"])
+        profile = db.session.scalars(
+            select(ReturneeProfile).where(ReturneeProfile.email == email).execution_options(populate_existing=True)
+        ).one()
+        if created:
+            apply_profile_data(profile, data)
+    if created:
         db.session.flush()
         record("returnee_profile.created", profile, profile_id=profile.id)
     return profile, created
@@ -128,7 +136,12 @@ def _add_consent(profile: ReturneeProfile, purpose: ConsentPurpose, **values: An
     consent = Consent(purpose=purpose, text_version=CONSENT_VERSION, **values)
     profile.consents.append(consent)
     db.session.flush()
-    record("consent.given", consent, profile_id=profile.id, changes={"purpose": purpose.value})
+    record(
+        "consent.given",
+        consent,
+        profile_id=profile.id,
+        changes={"purpose": purpose.value, "method": (consent.method or ConsentMethod.ONLINE).value},
+    )
     return consent
 
 
@@ -157,6 +170,20 @@ def record_confirmed_consents(
     for purpose in optional:
         if profile.active_consent(purpose) is None:
             _add_consent(profile, purpose, given_at=given_at, confirmed_at=now)
+
+
+def record_consent_at_the_door(
+    profile: ReturneeProfile, registration_id: int, method: ConsentMethod, now: datetime
+) -> None:
+    """A walk-in consents to take part on paper or by word of mouth; the organizer records how."""
+    _add_consent(
+        profile,
+        ConsentPurpose.PARTICIPATION,
+        registration_id=registration_id,
+        method=method,
+        given_at=now,
+        confirmed_at=now,
+    )
 
 
 def withdraw_consent(profile: ReturneeProfile, purpose: ConsentPurpose, now: datetime | None = None) -> bool:
@@ -310,7 +337,7 @@ def erase_profile(profile_id: int, *, reason: str = "request", now: datetime | N
     if profile is None:
         return
     keep_until = now + timedelta(days=365 * current_app.config["CONSENT_PROOF_YEARS"])
-    digest = email_hash(profile.email)
+    digest = email_hash(profile.email or f"walk-in:{profile.id}")
     for consent in profile.consents:
         db.session.add(
             ConsentProof(

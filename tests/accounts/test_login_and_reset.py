@@ -14,20 +14,25 @@ from flask.testing import FlaskClient
 from rueckkehr.accounts.models import Role, User
 from rueckkehr.accounts.operations import password_problems
 from rueckkehr.employers.models import Employer
+from tests.support.organizers import totp_code
 from tests.support.smtp import SMTPServer
 
 PASSWORD = "correct horse battery staple"
 
 
-def test_organizer_logs_in_and_out(client: FlaskClient, make_user: Callable[..., User]) -> None:
-    user = make_user(role=Role.ORGANIZER, email="wirtschaft@senftenberg.example")
+def test_organizer_logs_in_and_out(client: FlaskClient, make_staff: Callable[..., User]) -> None:
+    user = make_staff(role=Role.ORGANIZER, email="wirtschaft@senftenberg.example")
     page = client.get("/login").get_data(as_text=True)
     assert "Für Arbeitgeber und Organisatoren" in page
     response = client.post("/login", data={"email": "Wirtschaft@Senftenberg.example ", "password": PASSWORD})
     assert response.status_code == 303
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/login/second-factor"  # nobody is logged in before the second factor
+    assert "Abmelden" not in client.get("/").get_data(as_text=True)
+    response = client.post("/login/second-factor", data={"code": totp_code(user)})
+    assert response.headers["Location"] == "/organizer"
     home = client.get("/").get_data(as_text=True)
     assert "Abmelden" in home
+    assert "Arbeitsbereich" in home
     assert client.post("/logout").status_code == 303
     assert 'href="/login"' in client.get("/").get_data(as_text=True)
     assert user.id

@@ -98,12 +98,12 @@ def test_a_second_employer_gets_404_everywhere(
 
 
 def test_organizers_and_visitors_do_not_reach_the_employer_area(
-    client: FlaskClient, first_company: dict[str, Any], make_user: Callable[..., User], login: Callable
+    client: FlaskClient, first_company: dict[str, Any], make_staff: Callable[..., User], staff_login: Callable
 ) -> None:
     for method, path in owned_routes(first_company):
         assert client.open(path, method=method).status_code in (302, 400)
-    organizer = make_user(role=Role.ORGANIZER, email="orga@senftenberg.example")
-    login(client, organizer.email)
+    organizer = make_staff(role=Role.ORGANIZER, email="orga@senftenberg.example")
+    staff_login(client, organizer)
     for method, path in [*owned_routes(first_company), ("GET", "/employer"), ("GET", "/employer/profile")]:
         assert client.open(path, method=method).status_code == 404, (method, path)
 

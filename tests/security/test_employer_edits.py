@@ -69,7 +69,12 @@ def test_edits_of_name_description_and_website_wait_for_a_second_look(
 
 
 def test_a_new_logo_waits_and_declined_edits_never_go_public(
-    client: FlaskClient, smtp: SMTPServer, make_employer: Callable[..., Employer], login: Callable[..., Any]
+    client: FlaskClient,
+    smtp: SMTPServer,
+    make_employer: Callable[..., Employer],
+    login: Callable[..., Any],
+    make_staff: Callable[..., Any],
+    staff_login: Callable[..., Any],
 ) -> None:
     employer = make_employer()
     login(client, employer.users[0].email)
@@ -80,6 +85,11 @@ def test_a_new_logo_waits_and_declined_edits_never_go_public(
     pending_logo = f"/employers/{employer.id}/logo/{fresh.pending_logo_filename}"
     assert client.get(pending_logo).status_code == 200  # the company sees its new logo
     assert client.application.test_client().get(pending_logo).status_code == 404  # the public does not
+    reviewer = client.application.test_client()
+    staff_login(reviewer, make_staff())  # the organizers of its town do, in their queue
+    queue_page = reviewer.get(f"/organizer/approvals/profiles/{employer.id}").get_data(as_text=True)
+    assert f'src="{pending_logo}"' in queue_page
+    assert reviewer.get(pending_logo).status_code == 200
 
     db.session.rollback()
     declined = client.application.test_cli_runner().invoke(

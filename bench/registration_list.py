@@ -1,0 +1,177 @@
+"""Benchmark: the organizers' registration list with 5,000 registrations over HTTP, against a bare route of the same
+app served by the same server, as a ratio (goal: within 3x).
+
+Run: ``.venv/bin/python -m bench.registration_list`` (a temporary SQLite database) or with
+``DATABASE_URL=postgresql://…`` pointing at an empty scratch database. An admin logs in over HTTP (password and the
+second factor); both routes are then asked with the same session cookie, one connection per request.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import random
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode
+
+os.environ.setdefault("APP_ENV", "test")
+
+import pyotp
+from flask_migrate import upgrade
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from rueckkehr import create_app
+from rueckkehr.accounts.models import Role, User
+from rueckkehr.events.models import Event, EventStatus
+from rueckkehr.extensions import db
+from rueckkehr.places.models import Town, Venue
+from rueckkehr.registrations.models import Registration
+from rueckkehr.returnees.models import ReturneeProfile
+
+REGISTRATIONS = 5_000
+REQUESTS = 200
+PASSWORD = "correct horse battery staple"  # noqa: S105 (a throw-away database)
+GROUPS = ["81", "43", "26", "52", "73", "84", "29", "62"]
+INTERESTS = ["housing", "childcare", "partner_job", "business", "advice"]
+
+
+def fill(count: int) -> tuple[int, User]:
+    """One event with ``count`` registrations of varied people, and an admin with a second factor."""
+    towns = list(db.session.scalars(select(Town).order_by(Town.id)))
+    venue = Venue(town=towns[0], name="Halle", street="Markt 1", postal_code="01968", locality="Senftenberg")
+    starts = datetime.now(UTC) + timedelta(days=20)
+    event = Event(
+        venue=venue,
+        title="Rückkehrertag",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=5),
+        capacity=count,
+        status=EventStatus.PUBLISHED,
+    )
+    admin = User(email="admin@bench.example", role=Role.ADMIN, totp_secret=pyotp.random_base32(32))
+    admin.set_password(PASSWORD)
+    db.session.add_all([event, admin])
+    db.session.flush()
+    rng = random.Random(12)
+    now = datetime.now(UTC)
+    profiles = [
+        {
+            "id": number,
+            "email": f"person{number}@example.org",
+            "language": "de",
+            "first_name": rng.choice(["Anna", "Jonas", "Lea", "Paul", "Mia", "Ben"]),
+            "last_name": f"Name{number:05}",
+            "postal_code": "01968",
+            "city": rng.choice(["Berlin", "Dresden", "Oslo", "Wien", "Leipzig"]),
+            "country": "DE",
+            "hometown_id": rng.choice(towns).id if number % 7 else None,
+            "occupation_group_code": rng.choice(GROUPS),
+            "skill_level": rng.randint(1, 4),
+            "working_times": [],
+            "interests": rng.sample(INTERESTS, rng.randint(0, 3)),
+            "link_key": f"k{number}",
+            "link_generation": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for number in range(1, count + 1)
+    ]
+    db.session.execute(ReturneeProfile.__table__.insert(), profiles)
+    statuses = ["confirmed"] * 6 + ["unconfirmed", "waiting", "cancelled"]
+    registrations = [
+        {
+            "profile_id": number,
+            "event_id": event.id,
+            "status": rng.choice(statuses),
+            "companions": rng.randint(0, 2),
+            "submission": {},
+            "confirm_nonce": "",
+            "uid": f"bench-{number}",
+            "sequence": 0,
+            "walk_in": False,
+            "created_at": now - timedelta(minutes=number),
+            "confirmed_at": now,
+        }
+        for number in range(1, count + 1)
+    ]
+    db.session.execute(Registration.__table__.insert(), registrations)
+    db.session.commit()
+    return event.id, admin
+
+
+class Client:
+    """HTTP/1.1 requests with a session cookie, one connection per request."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        connection.close()
+        return response.status, data
+
+
+def timed(client: Client, path: str) -> float:
+    """Median seconds of REQUESTS requests."""
+    samples = []
+    for _ in range(REQUESTS):
+        start = time.perf_counter()
+        status, _body = client.request("GET", path)
+        samples.append(time.perf_counter() - start)
+        assert status == 200, (path, status)
+    return sorted(samples)[len(samples) // 2]
+
+
+def main() -> None:
+    """Fill the database, serve the app, log in, time both routes, print the ratios."""
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "BASE_URL": "http://bench.test"})
+    app.add_url_rule("/bare", "bare", lambda: "ok")
+    with app.app_context():
+        upgrade()
+        started = time.perf_counter()
+        event_id, admin = fill(REGISTRATIONS)
+        secret = admin.totp_secret
+        email = admin.email
+        print(
+            f"filled {REGISTRATIONS} registrations in {time.perf_counter() - started:.1f} s on {db.engine.dialect.name}"
+        )
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = Client(server.server_port)
+        assert client.request("POST", "/login", {"email": email, "password": PASSWORD})[0] == 303
+        assert client.request("POST", "/login/second-factor", {"code": pyotp.TOTP(secret).now()})[0] == 303
+        base = f"/organizer/events/{event_id}/registrations"
+        filtered = base + "?hometown=senftenberg&hometown_op=not&interest=advice&sort=-registered&page=5"
+        for path in ("/bare", base, filtered):  # warm up
+            client.request("GET", path)
+        bare = timed(client, "/bare")
+        first_page = timed(client, base)
+        filtered_page = timed(client, filtered)
+        print(f"bare route: {bare * 1000:.2f} ms")
+        print(f"{base}: {first_page * 1000:.2f} ms, ratio {first_page / bare:.1f}")
+        print(f"{filtered}: {filtered_page * 1000:.2f} ms, ratio {filtered_page / bare:.1f}")
+    finally:
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

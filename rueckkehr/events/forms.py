@@ -1,0 +1,241 @@
+"""The organizers' event forms: details, time and place, programme items, series and venues.
+
+Dates and times are typed as a German reader writes them ("27.12.2026", "10:00") and read as Berlin time.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from ..dates import BERLIN
+from ..forms import no_control_characters, value_of
+from ..places.models import Venue
+from .editing import EventDetails, VenueData
+from .models import Event, EventSeries
+
+
+def parse_day(text: str) -> date:
+    """ "27.12.2026" (or "2026-12-27") as a date; ValueError otherwise."""
+    text = text.strip()
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            parsed = datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+        if 2000 <= parsed.year <= 2100:
+            return parsed
+    raise ValueError(text)
+
+
+def parse_clock(text: str) -> time:
+    """ "10:00" (or "10.00", "10") as a time of day; ValueError otherwise."""
+    text = text.strip().replace(".", ":")
+    if text.isdigit() and len(text) <= 2:
+        text += ":00"
+    return datetime.strptime(text, "%H:%M").time()
+
+
+def berlin_moment(day: date, clock: time) -> datetime:
+    """A Berlin wall-clock time as an aware UTC datetime."""
+    return datetime.combine(day, clock, tzinfo=BERLIN).astimezone(UTC)
+
+
+def valid_day(form: FlaskForm, field: Field) -> None:
+    """A date the reader can type."""
+    if field.data and field.data.strip():
+        try:
+            parse_day(field.data)
+        except ValueError:
+            raise ValidationError(_l("Bitte geben Sie ein Datum wie 27.12.2026 an.")) from None
+
+
+def valid_clock(form: FlaskForm, field: Field) -> None:
+    """A time of day the reader can type."""
+    if field.data and field.data.strip():
+        try:
+            parse_clock(field.data)
+        except ValueError:
+            raise ValidationError(_l("Bitte geben Sie eine Uhrzeit wie 10:00 an.")) from None
+
+
+def day_field(label: Any, required: bool = True) -> StringField:
+    """A date as text, with its format as the hint."""
+    checks: list[Any] = [DataRequired(_l("Bitte geben Sie ein Datum an."))] if required else [Optional()]
+    return StringField(label, description=_l("Zum Beispiel 27.12.2026"), validators=[*checks, valid_day])
+
+
+def clock_field(label: Any, required: bool = True) -> StringField:
+    """A time of day as text."""
+    checks: list[Any] = [DataRequired(_l("Bitte geben Sie eine Uhrzeit an."))] if required else [Optional()]
+    return StringField(label, description=_l("Zum Beispiel 10:00"), validators=[*checks, valid_clock])
+
+
+def text_field(label: Any, max_length: int, required: bool = True) -> StringField:
+    """A line of text."""
+    checks: list[Any] = [DataRequired(_l("Bitte füllen Sie dieses Feld aus."))] if required else [Optional()]
+    return StringField(
+        label,
+        validators=[
+            *checks,
+            Length(max=max_length, message=_l("Bitte kürzen Sie auf höchstens %(max)d Zeichen.", max=max_length)),
+            no_control_characters,
+        ],
+    )
+
+
+class DetailsForm(FlaskForm):
+    """What can change without telling anyone."""
+
+    title = text_field(_l("Titel"), 200)
+    summary = text_field(_l("Kurzbeschreibung (freiwillig)"), 400, required=False)
+    description = TextAreaField(_l("Beschreibung (freiwillig)"), validators=[Length(max=10_000), no_control_characters])
+    series = SelectField(_l("Reihe"), validators=[Optional()])
+    capacity = IntegerField(
+        _l("Plätze"),
+        validators=[
+            InputRequired(_l("Bitte geben Sie die Zahl der Plätze an.")),
+            NumberRange(min=0, max=100_000, message=_l("Bitte geben Sie eine Zahl von 0 bis 100000 an.")),
+        ],
+    )
+    opens_day = day_field(_l("Anmeldung ab (freiwillig)"), required=False)
+    closes_day = day_field(_l("Anmeldeschluss: Tag (freiwillig)"), required=False)
+    closes_time = clock_field(_l("Anmeldeschluss: Uhrzeit (freiwillig)"), required=False)
+
+    def __init__(self, *args: Any, series: list[EventSeries], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.series.choices = [("", _l("keine Reihe")), *[(str(item.id), item.title) for item in series]]
+
+    def fill_details(self, event: Event) -> None:
+        """Put an event's details into the fields."""
+        self.title.data, self.summary.data, self.description.data = event.title, event.summary, event.description
+        self.series.data = str(event.series_id or "")
+        self.capacity.data = event.capacity
+        if event.registration_opens_at:
+            self.opens_day.data = format_date(event.registration_opens_at, "dd.MM.yyyy")
+        if event.registration_closes_at:
+            local = event.registration_closes_at.astimezone(BERLIN)
+            self.closes_day.data, self.closes_time.data = f"{local:%d.%m.%Y}", f"{local:%H:%M}"
+
+    def details(self) -> EventDetails:
+        """The typed details as the operations take them."""
+        closes = None
+        if value_of(self.closes_day):
+            closes = berlin_moment(parse_day(value_of(self.closes_day)), parse_clock(value_of(self.closes_time) or "0"))
+        opens = berlin_moment(parse_day(value_of(self.opens_day)), time(0)) if value_of(self.opens_day) else None
+        return EventDetails(
+            title=value_of(self.title),
+            summary=value_of(self.summary),
+            description=value_of(self.description),
+            series_id=int(self.series.data) if self.series.data else None,
+            capacity=int(self.capacity.data or 0),
+            registration_opens_at=opens,
+            registration_closes_at=closes,
+        )
+
+
+class TimePlaceMixin:
+    """Venue, day and times: the fields whose change is told to every registrant."""
+
+    venue = SelectField(_l("Veranstaltungsort"), validators=[DataRequired(_l("Bitte wählen Sie einen Ort."))])
+    day = day_field(_l("Tag"))
+    starts = clock_field(_l("Beginn"))
+    ends = clock_field(_l("Ende"))
+
+    def set_venues(self, venues: list[Venue]) -> None:
+        """The venues of the towns the organizer works for."""
+        self.venue.choices = [(str(venue.id), f"{venue.name} ({venue.town.name})") for venue in venues]
+
+    def fill_time_place(self, event: Event) -> None:
+        """Put an event's venue and times into the fields."""
+        start, end = event.starts_at.astimezone(BERLIN), event.ends_at.astimezone(BERLIN)
+        self.venue.data = str(event.venue_id)
+        self.day.data, self.starts.data, self.ends.data = f"{start:%d.%m.%Y}", f"{start:%H:%M}", f"{end:%H:%M}"
+
+    def validate_ends(self, field: Field) -> None:
+        """The end comes after the beginning."""
+        try:
+            ends_first = parse_clock(value_of(field)) <= parse_clock(value_of(self.starts))
+        except ValueError:
+            return  # a time that cannot be read has its own message
+        if ends_first:
+            raise ValidationError(_l("Das Ende muss nach dem Beginn liegen."))
+
+    def moment(self) -> tuple[int, datetime, datetime]:
+        """The chosen venue id, start and end."""
+        day = parse_day(value_of(self.day))
+        return (
+            int(self.venue.data),
+            berlin_moment(day, parse_clock(value_of(self.starts))),
+            berlin_moment(day, parse_clock(value_of(self.ends))),
+        )
+
+
+class EventForm(TimePlaceMixin, DetailsForm):
+    """A new event."""
+
+
+class MoveForm(TimePlaceMixin, FlaskForm):
+    """Another day, time or venue."""
+
+
+class ProgrammeItemForm(FlaskForm):
+    """One item of the programme, on the event's day."""
+
+    starts = clock_field(_l("Beginn"))
+    ends = clock_field(_l("Ende (freiwillig)"), required=False)
+    title = text_field(_l("Programmpunkt"), 200)
+
+
+class SeriesForm(FlaskForm):
+    """A series of events."""
+
+    title = text_field(_l("Name der Reihe"), 200)
+    description = TextAreaField(_l("Beschreibung (freiwillig)"), validators=[Length(max=5000), no_control_characters])
+
+
+def coordinate(form: FlaskForm, field: Field) -> None:
+    """A decimal degree, or nothing."""
+    if field.data and field.data.strip():
+        try:
+            value = Decimal(field.data.strip().replace(",", "."))
+        except InvalidOperation:
+            raise ValidationError(_l("Bitte geben Sie eine Zahl wie 51.5197 an.")) from None
+        if not -180 <= value <= 180:
+            raise ValidationError(_l("Bitte geben Sie eine Zahl wie 51.5197 an."))
+
+
+class VenueForm(FlaskForm):
+    """A venue with its address."""
+
+    town = SelectField(_l("Stadt"))
+    name = text_field(_l("Name des Ortes"), 200)
+    street = text_field(_l("Straße und Hausnummer"), 200)
+    postal_code = text_field(_l("Postleitzahl"), 10)
+    locality = text_field(_l("Ort"), 120)
+    latitude = StringField(_l("Breitengrad (freiwillig)"), validators=[Optional(), coordinate])
+    longitude = StringField(_l("Längengrad (freiwillig)"), validators=[Optional(), coordinate])
+
+    def venue_data(self) -> VenueData:
+        """The typed venue."""
+
+        def degrees(field: Field) -> Decimal | None:
+            text = (field.data or "").strip().replace(",", ".")
+            return Decimal(text) if text else None
+
+        return VenueData(
+            town_id=int(self.town.data),
+            name=value_of(self.name),
+            street=value_of(self.street),
+            postal_code=value_of(self.postal_code),
+            locality=value_of(self.locality),
+            latitude=degrees(self.latitude),
+            longitude=degrees(self.longitude),
+        )

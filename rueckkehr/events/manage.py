@@ -1,0 +1,270 @@
+"""The organizers' event screens under /organizer/events: list, create, edit, publish, move, cancel, copy, programme.
+
+Moving an event in time or place, or calling it off, first shows how many people will be told; only the second
+POST (``confirmed=1``) calls ``operations.change_event`` or ``cancel_event``. Organizers see their towns' events.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
+
+from ..accounts.access import found_in_town, in_visible_towns, staff_required
+from ..accounts.forms import ActionForm
+from ..dates import BERLIN, utcnow
+from ..extensions import db
+from ..forms import value_of
+from ..places.models import Venue
+from . import editing
+from .forms import DetailsForm, EventForm, MoveForm, ProgrammeItemForm, berlin_moment, parse_clock
+from .models import Event, EventSeries, EventStatus, ProgrammeItem
+from .operations import EventChangeError, cancel_event, change_event
+from .signals import event_manage
+from .views import contributions
+
+bp = Blueprint("events_manage", __name__, url_prefix="/organizer/events")
+
+WITH_PLACE = joinedload(Event.venue).joinedload(Venue.town)
+
+
+def town_of(event: Event) -> int:
+    """The town an event belongs to: its venue's."""
+    return event.venue.town_id
+
+
+def visible_event(event_id: int) -> Event:
+    """An event of the organizer's towns, or a 404."""
+    return found_in_town(Event, event_id, town_of)
+
+
+def all_series() -> list[EventSeries]:
+    """Every series, newest title first (series are shared by the towns)."""
+    return list(db.session.scalars(select(EventSeries).order_by(EventSeries.title.desc())))
+
+
+def visible_venues() -> list[Venue]:
+    """The venues of the organizer's towns."""
+    return list(
+        db.session.scalars(
+            select(Venue)
+            .where(in_visible_towns(Venue.town_id))
+            .options(joinedload(Venue.town))
+            .order_by(Venue.town_id, Venue.name)
+        )
+    )
+
+
+def visible_events(series_id: int | None = None, past: bool = False) -> list[Event]:
+    """The events of the organizer's towns: coming ones soonest first, or past ones latest first."""
+    query = (
+        select(Event)
+        .join(Event.venue)
+        .where(in_visible_towns(Venue.town_id))
+        .options(WITH_PLACE, joinedload(Event.series))
+    )
+    now = utcnow()
+    query = (
+        query.where(Event.ends_at < now).order_by(Event.starts_at.desc())
+        if past
+        else query.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
+    )
+    if series_id is not None:
+        query = query.where(Event.series_id == series_id)
+    return list(db.session.scalars(query))
+
+
+def seat_counts(events: list[Event]) -> dict[int, Any]:
+    """What registrations knows of each event (seats held, confirmed, unconfirmed, waiting), in one query."""
+    counts: dict[int, Any] = contributions(event_manage, events).get("counts", {})
+    return counts
+
+
+def _action_form() -> None:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+@bp.get("")
+@staff_required
+def index() -> str:
+    """The events of the organizer's towns, filtered by series; past ones with ``?past=1``."""
+    series = all_series()
+    chosen = request.args.get("series", "")
+    series_id = next((item.id for item in series if str(item.id) == chosen), None)
+    if chosen and series_id is None:
+        abort(404)
+    events = visible_events(series_id, past=request.args.get("past") == "1")
+    return render_template(
+        "events/manage/index.html", events=events, counts=seat_counts(events), series=series, series_id=series_id
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@staff_required
+def new() -> str | Response | tuple[str, int]:
+    """A new draft event."""
+    form = EventForm(series=all_series())
+    form.set_venues(visible_venues())
+    if request.method == "GET":
+        form.capacity.data = 100
+        form.starts.data, form.ends.data = "10:00", "15:00"
+    if form.validate_on_submit():
+        venue_id, starts_at, ends_at = form.moment()
+        venue = found_in_town(Venue, venue_id, lambda venue: venue.town_id)
+        event = editing.create_event(form.details(), venue=venue, starts_at=starts_at, ends_at=ends_at)
+        flash(_("Die Veranstaltung ist als Entwurf gespeichert."), "success")
+        return redirect(url_for(".detail", event_id=event.id), code=303)
+    return render_template("events/manage/form.html", form=form, event=None), 422 if form.errors else 200
+
+
+@bp.get("/<int:event_id>")
+@staff_required
+def detail(event_id: int) -> str:
+    """One event: its state, seats, programme and what can be done next."""
+    event = visible_event(event_id)
+    return render_template(
+        "events/manage/detail.html",
+        event=event,
+        counts=seat_counts([event]).get(event.id),
+        item_form=ProgrammeItemForm(),
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit(event_id: int) -> str | Response | tuple[str, int]:
+    """Texts, series, capacity and registration window; a lower capacity keeps every held seat and says so."""
+    event = visible_event(event_id)
+    if event.is_cancelled:
+        flash(_("Eine abgesagte Veranstaltung kann nicht mehr geändert werden."), "warning")
+        return redirect(url_for(".detail", event_id=event.id), code=303)
+    form = DetailsForm(series=all_series())
+    if request.method == "GET":
+        form.fill_details(event)
+    if form.validate_on_submit():
+        changed = editing.update_details(event.id, form.details())
+        if changed:
+            flash(_("Die Änderungen sind gespeichert."), "success")
+        counts = seat_counts([event]).get(event.id)
+        if counts is not None and counts.seats_held > event.capacity:
+            flash(
+                _(
+                    "%(held)d Plätze sind vergeben, mehr als die neue Zahl von %(capacity)d: Alle bleiben bestehen. "
+                    "Neue Anmeldungen kommen auf die Warteliste, bis wieder Plätze frei sind.",
+                    held=counts.seats_held,
+                    capacity=event.capacity,
+                ),
+                "warning",
+            )
+        return redirect(url_for(".detail", event_id=event.id), code=303)
+    return render_template("events/manage/form.html", form=form, event=event), 422 if form.errors else 200
+
+
+@bp.route("/<int:event_id>/move", methods=["GET", "POST"])
+@staff_required
+def move(event_id: int) -> str | Response | tuple[str, int]:
+    """Another day, time or venue: first the number of people who will be told, then the change."""
+    event = visible_event(event_id)
+    if event.is_cancelled:
+        abort(404)
+    form = MoveForm()
+    form.set_venues(visible_venues())
+    if request.method == "GET":
+        form.fill_time_place(event)
+    if form.validate_on_submit():
+        venue_id, starts_at, ends_at = form.moment()
+        found_in_town(Venue, venue_id, lambda venue: venue.town_id)
+        if request.form.get("confirmed") != "1":
+            counts = seat_counts([event]).get(event.id)
+            told = counts.confirmed if counts is not None and event.status == EventStatus.PUBLISHED else 0
+            return render_template("events/manage/move_confirm.html", event=event, form=form, told=told)
+        try:
+            change_event(event.id, starts_at=starts_at, ends_at=ends_at, venue_id=venue_id)
+        except EventChangeError:
+            abort(404)
+        flash(_("Die Veranstaltung ist verlegt; die Angemeldeten erhalten eine aktualisierte Einladung."), "success")
+        return redirect(url_for(".detail", event_id=event.id), code=303)
+    return render_template("events/manage/move.html", form=form, event=event), 422 if form.errors else 200
+
+
+@bp.route("/<int:event_id>/cancel", methods=["GET", "POST"])
+@staff_required
+def cancel(event_id: int) -> str | Response:
+    """Call an event off: a page that says how many people will be told, then the POST."""
+    event = visible_event(event_id)
+    if request.method == "POST" and not event.is_cancelled:
+        _action_form()
+        cancel_event(event.id)
+        flash(_("Die Veranstaltung ist abgesagt; alle Angemeldeten werden benachrichtigt."), "success")
+        return redirect(url_for(".detail", event_id=event.id), code=303)
+    counts = seat_counts([event]).get(event.id)
+    told = counts.active if counts is not None and event.status == EventStatus.PUBLISHED else 0
+    return render_template("events/manage/cancel.html", event=event, told=told, action_form=ActionForm())
+
+
+@bp.post("/<int:event_id>/publish")
+@staff_required
+def publish(event_id: int) -> Response:
+    """Put a draft on the site; everyone who asked for news of future days is invited."""
+    event = visible_event(event_id)
+    _action_form()
+    if editing.publish_events([event.id]):
+        flash(_("Die Veranstaltung ist veröffentlicht."), "success")
+    return redirect(url_for(".detail", event_id=event.id), code=303)
+
+
+@bp.post("/<int:event_id>/duplicate")
+@staff_required
+def duplicate(event_id: int) -> Response:
+    """Copy the event to the same day of the coming year, as a draft to check and publish."""
+    event = visible_event(event_id)
+    _action_form()
+    copy = editing.duplicate_for_next_year(event.id)
+    flash(_("Die Kopie für %(year)d ist als Entwurf angelegt.", year=copy.starts_at.astimezone(BERLIN).year), "success")
+    return redirect(url_for(".detail", event_id=copy.id), code=303)
+
+
+@bp.post("/<int:event_id>/programme")
+@staff_required
+def add_item(event_id: int) -> str | Response | tuple[str, int]:
+    """A new programme item on the event's day."""
+    event = visible_event(event_id)
+    form = ProgrammeItemForm()
+    if form.validate_on_submit():
+        day = event.starts_at.astimezone(BERLIN).date()
+        starts_at = berlin_moment(day, parse_clock(value_of(form.starts)))
+        ends_at = berlin_moment(day, parse_clock(value_of(form.ends))) if value_of(form.ends) else None
+        try:
+            editing.add_programme_item(event, starts_at, ends_at, value_of(form.title))
+        except EventChangeError:
+            form.ends.errors = [_("Das Ende muss nach dem Beginn liegen.")]
+        else:
+            flash(_("Der Programmpunkt ist hinzugefügt."), "success")
+            return redirect(url_for(".detail", event_id=event.id), code=303)
+    return render_template(
+        "events/manage/detail.html",
+        event=event,
+        counts=seat_counts([event]).get(event.id),
+        item_form=form,
+        action_form=ActionForm(),
+    ), 422
+
+
+@bp.post("/<int:event_id>/programme/<int:item_id>/delete")
+@staff_required
+def remove_item(event_id: int, item_id: int) -> Response:
+    """Take an item off the programme."""
+    event = visible_event(event_id)
+    item = found_in_town(ProgrammeItem, item_id, lambda item: item.event.venue.town_id)
+    if item.event_id != event.id:
+        abort(404)
+    _action_form()
+    editing.remove_programme_item(item)
+    flash(_("Der Programmpunkt ist entfernt."), "success")
+    return redirect(url_for(".detail", event_id=event.id), code=303)

@@ -1,0 +1,134 @@
+"""The organizers' screens for what events are made of: series (shared by the towns) and venues (per town)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from ..accounts.access import found, found_in_town, in_visible_towns, staff_required
+from ..accounts.forms import ActionForm
+from ..extensions import db
+from ..forms import value_of
+from ..places.models import Town, Venue
+from . import editing
+from .forms import SeriesForm, VenueForm
+from .manage import all_series, visible_venues
+from .models import Event, EventSeries, EventStatus
+
+bp = Blueprint("event_setup", __name__, url_prefix="/organizer")
+
+
+def _series_title_taken(form: SeriesForm, series: EventSeries | None) -> bool:
+    other = db.session.scalar(select(EventSeries).where(EventSeries.title == value_of(form.title)))
+    if other is not None and other is not series:
+        form.title.errors = [_("Eine Reihe mit diesem Namen gibt es schon.")]
+        return True
+    return False
+
+
+@bp.route("/series", methods=["GET", "POST"])
+@staff_required
+def series_index() -> str | Response | tuple[str, int]:
+    """Every series, and a new one."""
+    form = SeriesForm()
+    if form.validate_on_submit() and not _series_title_taken(form, None):
+        series = editing.save_series(None, value_of(form.title), value_of(form.description))
+        flash(_("Die Reihe ist angelegt."), "success")
+        return redirect(url_for(".series_detail", series_id=series.id), code=303)
+    return render_template(
+        "events/manage/series_index.html", series=all_series(), form=form
+    ), 422 if form.errors else 200
+
+
+def _visible_series_events(series: EventSeries) -> list[Event]:
+    """The series' events in the organizer's towns."""
+    return list(
+        db.session.scalars(
+            select(Event)
+            .join(Event.venue)
+            .where(Event.series_id == series.id, in_visible_towns(Venue.town_id))
+            .order_by(Event.starts_at)
+        )
+    )
+
+
+@bp.route("/series/<int:series_id>", methods=["GET", "POST"])
+@staff_required
+def series_detail(series_id: int) -> str | Response | tuple[str, int]:
+    """Rename and describe a series; its events in the organizer's towns; publish its drafts at once."""
+    series = found(EventSeries, series_id)  # series belong to no town: every organizer works with them
+    initial = {"title": series.title, "description": series.description}
+    form = SeriesForm(data=None if request.method == "POST" else initial)
+    if form.validate_on_submit() and not _series_title_taken(form, series):
+        editing.save_series(series, value_of(form.title), value_of(form.description))
+        flash(_("Die Reihe ist gespeichert."), "success")
+        return redirect(url_for(".series_detail", series_id=series.id), code=303)
+    return render_template(
+        "events/manage/series_detail.html",
+        series=series,
+        events=_visible_series_events(series),
+        form=form,
+        action_form=ActionForm(),
+    ), 422 if form.errors else 200
+
+
+@bp.post("/series/<int:series_id>/publish")
+@staff_required
+def series_publish(series_id: int) -> Response:
+    """Publish every draft of the series in the organizer's towns; news subscribers get one invitation for all."""
+    series = found(EventSeries, series_id)
+    if ActionForm().validate_on_submit():
+        drafts = [event.id for event in _visible_series_events(series) if event.status == EventStatus.DRAFT]
+        published = editing.publish_events(drafts)
+        flash(_("%(count)d Veranstaltungen sind veröffentlicht.", count=len(published)), "success")
+    return redirect(url_for(".series_detail", series_id=series.id), code=303)
+
+
+def _venue_form() -> VenueForm:
+    form = VenueForm()
+    towns = db.session.scalars(select(Town).where(in_visible_towns(Town.id)).order_by(Town.sort_order))
+    form.town.choices = [(str(town.id), town.name) for town in towns]
+    return form
+
+
+@bp.get("/venues")
+@staff_required
+def venues() -> str:
+    """The venues of the organizer's towns."""
+    return render_template("events/manage/venues.html", venues=visible_venues())
+
+
+@bp.route("/venues/new", methods=["GET", "POST"])
+@staff_required
+def new_venue() -> str | Response | tuple[str, int]:
+    """A new venue in one of the organizer's towns."""
+    form = _venue_form()
+    if form.validate_on_submit():
+        data = form.venue_data()
+        found_in_town(Town, data.town_id, lambda town: town.id)
+        venue = editing.save_venue(None, data)
+        flash(_("Der Ort ist angelegt."), "success")
+        return redirect(url_for(".edit_venue", venue_id=venue.id), code=303)
+    return render_template("events/manage/venue_form.html", form=form, venue=None), 422 if form.errors else 200
+
+
+@bp.route("/venues/<int:venue_id>", methods=["GET", "POST"])
+@staff_required
+def edit_venue(venue_id: int) -> str | Response | tuple[str, int]:
+    """Correct a venue's name or address; calendars that show it follow."""
+    venue = found_in_town(Venue, venue_id, lambda venue: venue.town_id)
+    form = _venue_form()
+    if request.method == "GET":
+        form.process(obj=venue)
+        form.town.data = str(venue.town_id)
+        form.latitude.data = str(venue.latitude or "")
+        form.longitude.data = str(venue.longitude or "")
+    if form.validate_on_submit():
+        data = form.venue_data()
+        found_in_town(Town, data.town_id, lambda town: town.id)
+        editing.save_venue(venue, data)
+        flash(_("Der Ort ist gespeichert."), "success")
+        return redirect(url_for(".edit_venue", venue_id=venue.id), code=303)
+    return render_template("events/manage/venue_form.html", form=form, venue=venue), 422 if form.errors else 200

@@ -1,0 +1,17 @@
+"""The organizer workspace's shell: the dashboard, the second factor, organizer accounts, failed mails, the audit
+trail on screen. Each feature's own organizer screens live in its ``manage.py``."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Mount the dashboard, the second factor and the account screens."""
+    from .accounts import bp as accounts_bp
+    from .second_factor import bp as security_bp
+    from .views import bp
+
+    app.register_blueprint(bp)
+    app.register_blueprint(security_bp)
+    app.register_blueprint(accounts_bp)

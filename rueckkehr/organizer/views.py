@@ -1,0 +1,136 @@
+"""The workspace's start page, the failed mails with their retry, and the audit trail on screen."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+
+from ..accounts.access import found_in_town, in_visible_towns, is_admin, staff_required, visible_town_ids
+from ..accounts.forms import ActionForm
+from ..accounts.models import Role, User
+from ..advice.queries import open_per_town
+from ..audit.models import AuditEntry
+from ..dates import BERLIN
+from ..employers.approvals import approval_queue
+from ..events.forms import parse_day
+from ..events.manage import seat_counts, visible_events
+from ..extensions import db
+from ..mail.models import OutboxMessage, OutboxStatus
+from .operations import retry_failed
+
+bp = Blueprint("organizer", __name__, url_prefix="/organizer")
+AUDIT_PAGE = 50
+
+
+def failed_mails(limit: int | None = None) -> list[OutboxMessage]:
+    """Failed mails of the organizer's towns (admins: all), newest first."""
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.FAILED, in_visible_towns(OutboxMessage.town_id))
+        .order_by(OutboxMessage.id.desc())
+    )
+    return list(db.session.scalars(query.limit(limit) if limit else query))
+
+
+@bp.get("")
+@staff_required
+def dashboard() -> str:
+    """The coming events with seats taken, waiting and unconfirmed; what waits for approval; failed mails."""
+    events = visible_events()
+    failed = int(
+        db.session.scalar(
+            select(func.count()).where(
+                OutboxMessage.status == OutboxStatus.FAILED, in_visible_towns(OutboxMessage.town_id)
+            )
+        )
+        or 0
+    )
+    return render_template(
+        "organizer/dashboard.html",
+        events=events,
+        counts=seat_counts(events),
+        queue=approval_queue(visible_town_ids()),
+        failed=failed,
+        advice=open_per_town(visible_town_ids()),
+    )
+
+
+@bp.get("/mails")
+@staff_required
+def mails() -> str:
+    """Mails that failed for good, with a retry each."""
+    return render_template("organizer/mails.html", mails=failed_mails(200), action_form=ActionForm())
+
+
+@bp.post("/mails/<int:message_id>/retry")
+@staff_required
+def retry(message_id: int) -> Response:
+    """Send a failed mail once more."""
+    message = found_in_town(OutboxMessage, message_id, lambda message: message.town_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if retry_failed(message):
+        flash(_("Die E-Mail wird erneut verschickt."), "success")
+    return redirect(url_for(".mails"), code=303)
+
+
+def _day(text: str | None, end: bool = False) -> datetime | None:
+    """A day typed into the filter as the start (or end) of that day in Berlin."""
+    if not text:
+        return None
+    try:
+        day = parse_day(text)
+    except ValueError:
+        return None
+    moment = datetime.combine(day, time(0), tzinfo=BERLIN)
+    return moment + timedelta(days=1) if end else moment
+
+
+@bp.get("/audit")
+@staff_required
+def audit() -> str:
+    """The audit trail: admins see everything and filter by person, object, verb and time; organizers see the
+    entries of their towns' objects."""
+    args = request.args
+    query = select(AuditEntry).where(in_visible_towns(AuditEntry.town_id))
+    person = args.get("person", "")
+    if person.isdigit() and len(person) < 10 and is_admin():
+        query = query.where(AuditEntry.actor_user_id == int(person))
+    if object_type := args.get("object_type", "").strip()[:40]:
+        query = query.where(AuditEntry.object_type == object_type)
+    object_id = args.get("object_id", "")
+    if object_id.isdigit() and len(object_id) < 10:
+        query = query.where(AuditEntry.object_id == int(object_id))
+    if verb := args.get("verb", "").replace("\x00", "").strip()[:60]:
+        query = query.where(AuditEntry.verb.startswith(verb, autoescape=True))
+    if since := _day(args.get("from")):
+        query = query.where(AuditEntry.created_at >= since)
+    if until := _day(args.get("to"), end=True):
+        query = query.where(AuditEntry.created_at < until)
+    page_text = args.get("page", "1")
+    page = max(1, int(page_text)) if page_text.isdigit() and len(page_text) < 7 else 1
+    entries = list(
+        db.session.scalars(query.order_by(AuditEntry.id.desc()).limit(AUDIT_PAGE + 1).offset((page - 1) * AUDIT_PAGE))
+    )
+    staff = (
+        list(db.session.scalars(select(User).where(User.role.in_((Role.ADMIN, Role.ORGANIZER))).order_by(User.email)))
+        if is_admin()
+        else []
+    )
+    names = {user.id: user.email for user in staff}
+    object_types = sorted(db.session.scalars(select(AuditEntry.object_type).distinct())) if is_admin() else []
+    return render_template(
+        "organizer/audit.html",
+        entries=entries[:AUDIT_PAGE],
+        more=len(entries) > AUDIT_PAGE,
+        page=page,
+        staff=staff,
+        names=names,
+        object_types=object_types,
+        args=args,
+        page_url=lambda number: url_for(".audit", **{**args.to_dict(), "page": number}),
+    )

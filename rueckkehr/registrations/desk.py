@@ -1,0 +1,98 @@
+"""What organizers do to single registrations: add a walk-in at the door, move someone up from the waiting list.
+
+Cancelling is ``operations.cancel``, the same as the returnee's own. Each takes the event's lock first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..dates import utcnow
+from ..events.operations import lock_event
+from ..extensions import db
+from ..returnees.models import ConsentMethod
+from ..returnees.operations import ProfileData, find_profile, profile_for, record_consent_at_the_door
+from . import notifications
+from .models import Registration, RegistrationStatus
+from .operations import RegistrationGoneError, _active_registration, record_change
+from .seats import seats_left
+
+
+class AlreadyRegisteredError(Exception):
+    """The address has an active registration for this event already."""
+
+
+class NoSeatsError(Exception):
+    """Moving up needs as many free seats as the party has people."""
+
+
+@dataclass
+class WalkIn:
+    """Who came to the door without registering, and how they consented."""
+
+    first_name: str
+    last_name: str
+    email: str | None
+    postal_code: str
+    city: str
+    country: str
+    companions: int
+    consent_method: ConsentMethod
+
+
+def add_walk_in(event_id: int, walk_in: WalkIn, now: datetime | None = None) -> Registration:
+    """Seat someone at the door: confirmed at once, even beyond the capacity (they are there). With an address
+    they get the confirmation with their self-service link; their consent is recorded as given at the door."""
+    now = now or utcnow()
+    event = lock_event(event_id)
+    profile = find_profile(walk_in.email) if walk_in.email else None
+    if profile is not None and _active_registration(profile, event) is not None:
+        raise AlreadyRegisteredError
+    over_capacity = seats_left(event) < 1 + walk_in.companions
+    if profile is None:
+        data = ProfileData(
+            first_name=walk_in.first_name,
+            last_name=walk_in.last_name,
+            postal_code=walk_in.postal_code,
+            city=walk_in.city,
+            country=walk_in.country,
+        )
+        profile, _ = profile_for(walk_in.email, "de", data)
+    registration = Registration(
+        profile=profile,
+        event=event,
+        status=RegistrationStatus.CONFIRMED,
+        companions=walk_in.companions,
+        confirm_nonce="",
+        created_at=now,
+        confirmed_at=now,
+        walk_in=True,
+    )
+    db.session.add(registration)
+    db.session.flush()
+    record_consent_at_the_door(profile, registration.id, walk_in.consent_method, now)
+    record_change("registration.created", registration, walk_in=True, over_capacity=over_capacity)
+    notifications.confirmed(registration)
+    return registration
+
+
+def move_up(registration_id: int, now: datetime | None = None) -> Registration:
+    """Give a confirmed waiting party a seat out of turn, if the free seats fit it; it is told by mail."""
+    now = now or utcnow()
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        raise RegistrationGoneError
+    event = lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if registration.status != RegistrationStatus.WAITING or registration.confirmed_at is None:
+        raise NoSeatsError
+    if seats_left(event) < registration.party_size:
+        raise NoSeatsError
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.promoted_at = now
+    registration.waitlist_position = None
+    db.session.flush()
+    record_change("registration.promoted", registration, by_organizer=True)
+    notifications.promoted(registration)
+    return registration

@@ -1,0 +1,243 @@
+"""The organizers' registration screens of an event: the list, one person, walk-ins, and mails to the attendees.
+
+Every route names the event first; an event of another town, or a registration of another event, is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from ..accounts.access import found, staff_required
+from ..accounts.forms import ActionForm
+from ..events.manage import visible_event
+from ..events.models import Event
+from ..extensions import db
+from ..forms import SKILL_LEVELS, occupation_choices, value_of
+from ..mail.models import OutboxMessage
+from ..mail.outbox import queue_mail
+from ..places.models import Town
+from ..returnees.forms import INTERESTS
+from ..returnees.models import Consent
+from . import listing, operations
+from .desk import AlreadyRegisteredError, NoSeatsError, add_walk_in, move_up
+from .mailings import audience_size, mailings_of, message_context, start_mailing
+from .manage_forms import AUDIENCE_CHOICES, MailingForm, WalkInForm
+from .models import Registration
+from .seats import waiting_ranks
+
+bp = Blueprint("registrations_manage", __name__, url_prefix="/organizer/events/<int:event_id>")
+
+
+def registration_of(event: Event, registration_id: int) -> Registration:
+    """A registration of this event, or a 404."""
+    registration = found(Registration, registration_id)
+    if registration.event_id != event.id:
+        abort(404)
+    return registration
+
+
+def status_labels() -> dict[str, str]:
+    """The states of a registration as organizers read them (translated once per page)."""
+    return {
+        "confirmed": _("bestätigt"),
+        "unconfirmed": _("unbestätigt"),
+        "waiting": _("Warteliste"),
+        "cancelled": _("abgesagt"),
+        "expired": _("verfallen"),
+    }
+
+
+def filter_choices(labels: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+    """The values each filter of the list offers."""
+    towns = db.session.scalars(select(Town).order_by(Town.sort_order))
+    fields = [(code, label) for group in occupation_choices().values() for code, label in group]
+    return {
+        "status": list(labels.items()),
+        "hometown": [*((town.slug, town.name) for town in towns), (listing.OTHER_HOMETOWN, _("anderer Ort"))],
+        "field": fields,
+        "level": [(value, str(label)) for value, label in SKILL_LEVELS],
+        "interest": [(value, str(label)) for value, label in INTERESTS],
+    }
+
+
+@bp.get("/registrations")
+@staff_required
+def index(event_id: int) -> str:
+    """The registrations of an event: search, filters that include or exclude, sorting, pages of 50."""
+    event = visible_event(event_id)
+    filters = listing.parse_filter(request.args, [event.id])
+    page = listing.page_of(filters)
+    labels = status_labels()
+    return render_template(
+        "registrations/manage/index.html",
+        event=event,
+        filters=filters,
+        page=page,
+        ranks=waiting_ranks(page.registrations),
+        choices=filter_choices(labels),
+        status_labels=labels,
+        place_label=_("Platz"),
+        walk_in_label=_("am Einlass"),
+    )
+
+
+@bp.route("/registrations/walk-in", methods=["GET", "POST"])
+@staff_required
+def walk_in(event_id: int) -> str | Response | tuple[str, int]:
+    """Add someone at the door; an address is optional, how they consented is not."""
+    event = visible_event(event_id)
+    form = WalkInForm()
+    if form.validate_on_submit():
+        try:
+            registration = add_walk_in(event.id, form.walk_in())
+        except AlreadyRegisteredError:
+            form.email.errors = [_("Für diese Adresse gibt es schon eine Anmeldung zu dieser Veranstaltung.")]
+        else:
+            flash(_("%(name)s ist eingetragen.", name=registration.profile.full_name), "success")
+            return redirect(url_for(".index", event_id=event.id), code=303)
+    return render_template("registrations/manage/walk_in.html", event=event, form=form), 422 if form.errors else 200
+
+
+@bp.get("/registrations/<int:registration_id>")
+@staff_required
+def person(event_id: int, registration_id: int) -> str:
+    """One registration: the person, their consents and their mail history (subject, time, state; no bodies)."""
+    event = visible_event(event_id)
+    registration = registration_of(event, registration_id)
+    profile = registration.profile
+    consents = db.session.scalars(select(Consent).where(Consent.profile_id == profile.id).order_by(Consent.given_at))
+    mails = db.session.execute(
+        select(OutboxMessage.subject, OutboxMessage.created_at, OutboxMessage.status, OutboxMessage.sent_at)
+        .where(OutboxMessage.profile_id == profile.id)
+        .order_by(OutboxMessage.id.desc())
+        .limit(100)
+    )
+    return render_template(
+        "registrations/manage/person.html",
+        event=event,
+        registration=registration,
+        profile=profile,
+        consents=list(consents),
+        mails=list(mails),
+        rank=waiting_ranks([registration]).get(registration.id),
+        status_labels=status_labels(),
+        action_form=ActionForm(),
+    )
+
+
+def _act(event_id: int, registration_id: int) -> tuple[Event, Registration]:
+    event = visible_event(event_id)
+    registration = registration_of(event, registration_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return event, registration
+
+
+@bp.post("/registrations/<int:registration_id>/cancel")
+@staff_required
+def cancel(event_id: int, registration_id: int) -> Response:
+    """Cancel a registration; the person is told, freed seats go to the waiting list."""
+    event, registration = _act(event_id, registration_id)
+    operations.cancel(registration.id)
+    flash(_("Die Anmeldung ist storniert; die Person ist benachrichtigt."), "success")
+    return redirect(url_for(".person", event_id=event.id, registration_id=registration.id), code=303)
+
+
+@bp.post("/registrations/<int:registration_id>/move-up")
+@staff_required
+def promote(event_id: int, registration_id: int) -> Response:
+    """Move a confirmed waiting party up, if the free seats fit it."""
+    event, registration = _act(event_id, registration_id)
+    try:
+        move_up(registration.id)
+    except NoSeatsError:
+        flash(
+            _(
+                "Dafür sind nicht genug Plätze frei (oder die Adresse ist noch nicht bestätigt). "
+                "Erhöhen Sie zuerst die Zahl der Plätze."
+            ),
+            "warning",
+        )
+    else:
+        flash(_("Die Person hat einen Platz und ist benachrichtigt."), "success")
+    return redirect(url_for(".person", event_id=event.id, registration_id=registration.id), code=303)
+
+
+def _previews(event: Event, form: MailingForm) -> list[dict[str, Any]]:
+    """The mail as each language's recipients will read it (the personal link shown as a placeholder)."""
+    previews = []
+    texts = [("de", value_of(form.subject_de), value_of(form.body_de))]
+    if value_of(form.body_en):
+        texts.append(("en", value_of(form.subject_en) or value_of(form.subject_de), value_of(form.body_en)))
+    for language, subject, body in texts:
+        with force_locale(language):
+            text = render_template(
+                "email/event_message.txt",
+                profile={"full_name": _("Vorname Nachname")},
+                language=language,
+                contact=event.venue.town if event.venue.town.has_contact else None,
+                **message_context(event, subject, body, None),
+            )
+        previews.append({"language": language, "subject": subject, "text": text})
+    return previews
+
+
+def _test_mail(event: Event, form: MailingForm) -> None:
+    """The mail to the organizer's own address, in every language it is written in, without a live link."""
+    for preview in _previews(event, form):
+        body = value_of(form.body_de) if preview["language"] == "de" else value_of(form.body_en)
+        queue_mail(
+            kind="registration.message_test",
+            recipient=current_user.email,
+            recipient_name=current_user.full_name or None,
+            template="event_message",
+            language=preview["language"],
+            town=event.venue.town,
+            context={"profile": {"full_name": current_user.full_name or current_user.email}}
+            | message_context(event, preview["subject"], body, None),
+        )
+
+
+@bp.route("/mail", methods=["GET", "POST"])
+@staff_required
+def write(event_id: int) -> str | Response | tuple[str, int]:
+    """Write to the attendees: preview, a test mail to oneself, then send (in batches through the outbox)."""
+    event = visible_event(event_id)
+    form = MailingForm()
+    previews: list[dict[str, Any]] = []
+    if form.validate_on_submit():
+        step = request.form.get("step")
+        if step == "send":
+            mailing = start_mailing(
+                event,
+                form.audience.data,
+                value_of(form.subject_de),
+                value_of(form.body_de),
+                value_of(form.subject_en),
+                value_of(form.body_en),
+            )
+            flash(
+                _("Die E-Mail geht an %(count)d Personen; sie wird nach und nach verschickt.", count=mailing.total),
+                "success",
+            )
+            return redirect(url_for(".write", event_id=event.id), code=303)
+        if step == "test":
+            _test_mail(event, form)
+            flash(_("Eine Testmail ist an %(email)s unterwegs.", email=current_user.email), "info")
+        previews = _previews(event, form)
+    sizes = {value: audience_size(event.id, value) for value, _label in AUDIENCE_CHOICES}
+    return render_template(
+        "registrations/manage/write.html",
+        event=event,
+        form=form,
+        previews=previews,
+        sizes=sizes,
+        mailings=mailings_of(event.id),
+    ), 422 if form.errors else 200

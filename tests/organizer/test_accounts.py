@@ -1,0 +1,111 @@
+"""Organizer accounts in the browser: an admin invites by mail, the person sets a password and enrols; towns are
+assigned and changed; an account is deactivated; only admins manage accounts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from flask.testing import FlaskClient
+
+from rueckkehr.accounts.models import Role, User
+from rueckkehr.extensions import db
+from tests.support.organizers import PASSWORD
+from tests.support.pages import visible_text
+from tests.support.smtp import SMTPServer
+
+
+def invite(client: FlaskClient, town: Callable, email: str = "neu@grossraeschen.example") -> object:
+    return client.post(
+        "/organizer/accounts",
+        data={
+            "full_name": "Nele Neu",
+            "email": email,
+            "role": "organizer",
+            "towns": [str(town("grossraeschen").id), str(town("schipkau").id)],
+        },
+    )
+
+
+def test_an_admin_invites_an_organizer_who_sets_a_password_and_enrols(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, smtp: SMTPServer, town: Callable
+) -> None:
+    staff_login(client, make_staff(role=Role.ADMIN))
+    assert invite(client, town).status_code == 303
+    [mail] = smtp.wait_for(1)
+    assert mail.envelope_to == ["neu@grossraeschen.example"]
+    assert "Arbeitsbereich" in str(mail.message["Subject"])
+    link = re.search(r"http://rueckkehr\.test(/organizer/join/\S+)", mail.text_body()).group(1)
+    listing = visible_text(client.get("/organizer/accounts"))
+    assert "Nele Neu" in listing and "Großräschen, Schipkau" in listing and "eingeladen" in listing
+    client.post("/logout")
+
+    assert client.post("/login", data={"email": "neu@grossraeschen.example", "password": "x" * 12}).status_code == 422
+    page = client.get(link)
+    assert page.status_code == 200 and "neu@grossraeschen.example" in visible_text(page)
+    short = client.post(link, data={"full_name": "Nele Neu", "password": "kurz"})
+    assert short.status_code == 422 and "mindestens 12 Zeichen" in visible_text(short)
+    assert client.post(link, data={"full_name": "Nele Neu", "password": "ein langes gutes passwort"}).status_code == 303
+    assert client.get(link).status_code == 404  # used up
+    response = client.post(
+        "/login", data={"email": "neu@grossraeschen.example", "password": "ein langes gutes passwort"}
+    )
+    assert response.location == "/login/enrol"
+
+
+def test_an_address_that_has_an_account_is_named_to_the_admin(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, town: Callable, smtp: SMTPServer
+) -> None:
+    existing = make_staff()
+    staff_login(client, make_staff(role=Role.ADMIN))
+    response = invite(client, town, existing.email)
+    assert response.status_code == 422
+    assert "Für diese Adresse gibt es schon ein Konto." in visible_text(response)
+    assert 'value="Nele Neu"' in response.get_data(as_text=True)  # what was typed stays
+    assert smtp.messages == []
+
+
+def test_an_organizer_needs_a_town(client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable) -> None:
+    staff_login(client, make_staff(role=Role.ADMIN))
+    response = client.post(
+        "/organizer/accounts", data={"full_name": "Ohne Stadt", "email": "ohne@stadt.example", "role": "organizer"}
+    )
+    assert response.status_code == 422
+    assert "Bitte wählen Sie mindestens eine Stadt." in visible_text(response)
+
+
+def test_towns_change_and_a_deactivated_organizer_is_out_at_once(
+    client: FlaskClient, app: object, make_staff: Callable[..., User], staff_login: Callable, town: Callable
+) -> None:
+    organizer = make_staff(email="orga@senftenberg.example")
+    their = app.test_client()  # type: ignore[attr-defined]
+    staff_login(their, organizer)
+    assert their.get("/organizer/towns/senftenberg").status_code == 200
+
+    staff_login(client, make_staff(role=Role.ADMIN))
+    response = client.post(
+        f"/organizer/accounts/{organizer.id}", data={"role": "organizer", "towns": [str(town("lauchhammer").id)]}
+    )
+    assert response.status_code == 303
+    assert their.get("/organizer").status_code == 302  # what they may see changed: log in again
+    staff_login(their, organizer)
+    assert their.get("/organizer/towns/senftenberg").status_code == 404
+    assert their.get("/organizer/towns/lauchhammer").status_code == 200
+
+    assert client.post(f"/organizer/accounts/{organizer.id}/deactivate").status_code == 303
+    assert their.get("/organizer").status_code == 302
+    assert their.post("/login", data={"email": organizer.email, "password": PASSWORD}).status_code == 422
+    db.session.rollback()
+    assert not db.session.get(User, organizer.id).active
+
+
+def test_an_admin_cannot_lock_themselves_out(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable
+) -> None:
+    admin = make_staff(role=Role.ADMIN)
+    staff_login(client, admin)
+    client.post(f"/organizer/accounts/{admin.id}/deactivate")
+    client.post(f"/organizer/accounts/{admin.id}", data={"role": "organizer"})
+    db.session.rollback()
+    stored = db.session.get(User, admin.id)
+    assert stored.active and stored.role == Role.ADMIN

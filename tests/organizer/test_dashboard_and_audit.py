@@ -1,0 +1,155 @@
+"""The workspace's start page, the failed mails with their retry, and the audit trail on screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from flask.testing import FlaskClient
+
+from rueckkehr.accounts.models import Role, User
+from rueckkehr.audit.models import AuditEntry
+from rueckkehr.employers.models import EmployerStatus
+from rueckkehr.extensions import db
+from rueckkehr.mail.models import OutboxMessage, OutboxStatus
+from rueckkehr.mail.outbox import queue_mail
+from rueckkehr.registrations.models import Registration, RegistrationStatus
+from rueckkehr.returnees.models import ReturneeProfile
+from tests.support.pages import visible_text
+from tests.support.smtp import SMTPServer
+from tests.support.units import committed, start_writing
+from tests.support.waiting import wait_until
+
+
+def test_the_dashboard_shows_seats_waiting_unconfirmed_approvals_and_failed_mails(
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    make_employer: Callable,
+) -> None:
+    event = make_event(title="Rückkehrertag Senftenberg", capacity=10)
+    start_writing()
+    for number, status in enumerate(
+        [
+            RegistrationStatus.CONFIRMED,
+            RegistrationStatus.CONFIRMED,
+            RegistrationStatus.UNCONFIRMED,
+            RegistrationStatus.WAITING,
+        ]
+    ):
+        profile = ReturneeProfile(
+            email=f"d{number}@example.org",
+            first_name="D",
+            last_name=str(number),
+            postal_code="01968",
+            city="Senftenberg",
+            country="DE",
+        )
+        db.session.add(
+            Registration(
+                profile=profile, event_id=event.id, status=status, companions=1, confirmed_at=datetime.now(UTC)
+            )
+        )
+    db.session.commit()
+    make_employer(status=EmployerStatus.PENDING)
+    staff_login(client, make_staff())
+    text = visible_text(client.get("/organizer"))
+    assert "Rückkehrertag Senftenberg" in text
+    assert "6 / 10 1 1" in text  # seats held (with companions) of capacity, waiting parties, unconfirmed parties
+    assert "Unternehmen: 1" in text
+    assert "0 E-Mails konnten nicht zugestellt werden." in text
+
+
+def test_a_failed_mail_is_sent_again_on_an_organizers_word(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, town: Callable, smtp: SMTPServer
+) -> None:
+    def failed_mail(slug: str, to: str) -> OutboxMessage:
+        row = queue_mail(
+            kind="test",
+            recipient=to,
+            template="account_reset",
+            language="de",
+            town=town(slug),
+            context={"user": {"full_name": "X"}, "link": "http://rueckkehr.test/x", "hours": 1},
+        )
+        row.status = OutboxStatus.FAILED
+        row.attempts = 7
+        row.last_error = "SMTPRecipientsRefused"
+        return row
+
+    ours = committed(failed_mail, "senftenberg", "verschrieben@example.org")
+    theirs = committed(failed_mail, "finsterwalde", "anderswo@example.org")
+    smtp.wait_for(0)
+    smtp.clear()
+    db.session.rollback()
+    for row in (ours, theirs):
+        stored = db.session.get(OutboxMessage, row.id)
+        stored.status = OutboxStatus.FAILED  # delivery beside the commit may have sent it meanwhile
+    db.session.commit()
+    staff_login(client, make_staff())
+    assert "1 E-Mail konnte nicht zugestellt werden." in visible_text(client.get("/organizer"))
+    page = visible_text(client.get("/organizer/mails"))
+    assert "verschrieben@example.org" in page and "SMTPRecipientsRefused" in page
+    assert "anderswo@example.org" not in page
+    assert client.post(f"/organizer/mails/{ours.id}/retry").status_code == 303
+    [mail] = smtp.wait_for(1)
+    assert mail.envelope_to == ["verschrieben@example.org"]
+    wait_until(lambda: db.session.get(OutboxMessage, ours.id).status == OutboxStatus.SENT)
+    assert "outbox_message.retried" in {entry.verb for entry in db.session.query(AuditEntry)}
+
+
+def test_the_audit_trail_on_screen_admins_filter_organizers_see_their_towns(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, town: Callable
+) -> None:
+    start_writing()
+    admin_actor = make_staff(role=Role.ADMIN, email="chefin@rwk.example")
+    start_writing()
+    db.session.add_all(
+        [
+            AuditEntry(
+                actor_kind="user",
+                actor_user_id=admin_actor.id,
+                verb="event.published",
+                object_type="event",
+                object_id=7,
+                town_id=town("senftenberg").id,
+                created_at=datetime(2026, 12, 2, 9, tzinfo=UTC),
+            ),
+            AuditEntry(
+                actor_kind="user",
+                actor_user_id=admin_actor.id,
+                verb="event.cancelled",
+                object_type="event",
+                object_id=8,
+                town_id=town("finsterwalde").id,
+                created_at=datetime(2026, 12, 3, 9, tzinfo=UTC),
+            ),
+            AuditEntry(
+                actor_kind="system",
+                actor_label="job registrations.expire",
+                verb="registration.lapsed",
+                object_type="registration",
+                object_id=9,
+                town_id=town("senftenberg").id,
+                created_at=datetime(2026, 12, 4, 9, tzinfo=UTC),
+            ),
+        ]
+    )
+    db.session.commit()
+    staff_login(client, make_staff())
+    organizer_view = visible_text(client.get("/organizer/audit"))
+    assert "event.published" in organizer_view and "registration.lapsed" in organizer_view
+    assert "event.cancelled" not in organizer_view  # Finsterwalde's
+    assert "Person" not in organizer_view.split("Protokoll", 2)[-1].split("Filtern")[0]  # no filter by person
+    client.post("/logout")
+
+    staff_login(client, admin_actor)
+    everything = visible_text(client.get("/organizer/audit"))
+    assert "event.cancelled" in everything
+    by_verb = visible_text(client.get("/organizer/audit?verb=event."))
+    assert "event.published" in by_verb and "registration.lapsed" not in by_verb
+    by_person = visible_text(client.get(f"/organizer/audit?person={admin_actor.id}&object_type=event&object_id=8"))
+    assert "event.cancelled" in by_person and "event.published" not in by_person
+    by_time = visible_text(client.get("/organizer/audit?from=04.12.2026&to=04.12.2026"))
+    assert "registration.lapsed" in by_time and "event.published" not in by_time

@@ -1,0 +1,276 @@
+"""The organizers' event screens: create, publish (news subscribers invited), capacity, the confirmation steps of
+moving and cancelling, copying last year's day, the programme, series and venues."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import time_machine
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from rueckkehr.accounts.models import User
+from rueckkehr.dates import BERLIN
+from rueckkehr.events.models import Event, EventSeries, EventStatus
+from rueckkehr.extensions import db
+from rueckkehr.registrations.models import Registration, RegistrationStatus
+from rueckkehr.returnees.models import Consent, ConsentPurpose, ReturneeProfile
+from tests.support.pages import visible_text
+from tests.support.smtp import SMTPServer
+from tests.support.units import start_writing
+
+
+def seat(event: Event, status: RegistrationStatus, number: int, **values: object) -> Registration:
+    """A registration with its profile, straight into the database."""
+    start_writing()
+    profile = ReturneeProfile(
+        email=f"gast{number}@example.org",
+        first_name=f"Gast{number}",
+        last_name="Test",
+        postal_code="01968",
+        city="Senftenberg",
+        country="DE",
+        confirmed_at=datetime.now(UTC),
+        language=values.pop("language", "de"),
+    )
+    db.session.add(profile)
+    registration = Registration(
+        profile=profile,
+        event_id=event.id,
+        status=status,
+        confirmed_at=datetime.now(UTC),
+        waitlist_position=number if status == RegistrationStatus.WAITING else None,
+        **values,
+    )
+    db.session.add(registration)
+    db.session.commit()
+    return registration
+
+
+def event_form(venue_id: int, day: str, **overrides: object) -> dict[str, object]:
+    data = {
+        "title": "Rückkehrertag Senftenberg 2031",
+        "summary": "Arbeitgeber stellen sich vor",
+        "description": "",
+        "series": "",
+        "venue": str(venue_id),
+        "day": day,
+        "starts": "10:00",
+        "ends": "15:00",
+        "capacity": "120",
+        "opens_day": "",
+        "closes_day": "",
+        "closes_time": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_organizer_creates_a_draft_and_publishing_invites_news_subscribers(
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_venue: Callable,
+    smtp: SMTPServer,
+) -> None:
+    venue = make_venue()
+    start_writing()
+    fan = ReturneeProfile(
+        email="fan@example.org",
+        first_name="Fanny",
+        last_name="Fan",
+        postal_code="10115",
+        city="Berlin",
+        country="DE",
+        confirmed_at=datetime.now(UTC),
+    )
+    fan.consents.append(Consent(purpose=ConsentPurpose.NEWS, text_version="v", confirmed_at=datetime.now(UTC)))
+    quiet = ReturneeProfile(
+        email="leise@example.org",
+        first_name="Lea",
+        last_name="Leise",
+        postal_code="10115",
+        city="Berlin",
+        country="DE",
+        confirmed_at=datetime.now(UTC),
+    )
+    db.session.add_all([fan, quiet])
+    db.session.commit()
+    staff_login(client, make_staff())
+    day = (datetime.now(BERLIN) + timedelta(days=60)).strftime("%d.%m.%Y")
+
+    bad = client.post("/organizer/events/new", data=event_form(venue.id, "31.02.2031", ends="09:00"))
+    assert bad.status_code == 422
+    assert "Bitte geben Sie ein Datum wie 27.12.2026 an." in visible_text(bad)
+    assert "Das Ende muss nach dem Beginn liegen." in visible_text(bad)
+    assert 'value="Rückkehrertag Senftenberg 2031"' in bad.get_data(as_text=True)
+
+    created = client.post("/organizer/events/new", data=event_form(venue.id, day))
+    assert created.status_code == 303
+    db.session.rollback()
+    event = db.session.scalar(select(Event).where(Event.title == "Rückkehrertag Senftenberg 2031"))
+    assert event.status == EventStatus.DRAFT
+    assert event.starts_at.astimezone(BERLIN).hour == 10
+    assert client.get(f"/events/{event.id}").status_code == 404  # a draft is not public
+
+    assert client.post(f"/organizer/events/{event.id}/publish").status_code == 303
+    assert client.get(f"/events/{event.id}").status_code == 200
+    [mail] = smtp.wait_for(1)
+    assert mail.envelope_to == ["fan@example.org"]
+    assert "Rückkehrertag Senftenberg 2031" in mail.text_body()
+    unsubscribe = mail.message["List-Unsubscribe"].strip("<>")
+    assert mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    path = unsubscribe.replace("http://rueckkehr.test", "")
+    from flask import current_app
+
+    current_app.config["WTF_CSRF_ENABLED"] = True  # as in production: the mail client's POST has no form token
+    try:
+        one_click = current_app.test_client().post(path, data={"List-Unsubscribe": "One-Click"})
+    finally:
+        current_app.config["WTF_CSRF_ENABLED"] = False
+    assert one_click.status_code == 200
+    db.session.rollback()
+    assert db.session.get(ReturneeProfile, fan.id).active_consent(ConsentPurpose.NEWS) is None
+
+
+def test_lowering_the_capacity_keeps_every_held_seat_and_raising_it_moves_the_line(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable
+) -> None:
+    event = make_event(capacity=3)
+    held = [seat(event, RegistrationStatus.CONFIRMED, number) for number in range(3)]
+    waiting = seat(event, RegistrationStatus.WAITING, 10)
+    staff_login(client, make_staff())
+    form = {
+        "title": event.title,
+        "summary": event.summary,
+        "description": event.description,
+        "series": "",
+        "capacity": "1",
+        "opens_day": "",
+        "closes_day": "",
+        "closes_time": "",
+    }
+    response = client.post(f"/organizer/events/{event.id}/edit", data=form, follow_redirects=True)
+    text = visible_text(response)
+    assert "3 Plätze sind vergeben, mehr als die neue Zahl von 1: Alle bleiben bestehen." in text
+    db.session.rollback()
+    assert all(db.session.get(Registration, r.id).status == RegistrationStatus.CONFIRMED for r in held)
+
+    form["capacity"] = "4"
+    client.post(f"/organizer/events/{event.id}/edit", data=form)
+    db.session.rollback()
+    assert db.session.get(Registration, waiting.id).status == RegistrationStatus.CONFIRMED  # moved up at once
+
+
+def test_moving_an_event_says_how_many_are_told_before_it_tells_them(
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    make_venue: Callable,
+    smtp: SMTPServer,
+) -> None:
+    event = make_event()
+    for number in range(2):
+        seat(event, RegistrationStatus.CONFIRMED, number)
+    seat(event, RegistrationStatus.WAITING, 5)
+    other = make_venue(name="Rathaus Senftenberg", street="Markt 1")
+    staff_login(client, make_staff())
+    day = event.starts_at.astimezone(BERLIN) + timedelta(days=1)
+    data = {"venue": str(other.id), "day": f"{day:%d.%m.%Y}", "starts": "11:00", "ends": "16:00"}
+    first = client.post(f"/organizer/events/{event.id}/move", data=data)
+    assert first.status_code == 200
+    assert "2 Personen erhalten eine aktualisierte Einladung." in visible_text(first)
+    db.session.rollback()
+    assert db.session.get(Event, event.id).venue_id != other.id  # nothing changed yet
+    assert smtp.messages == []
+
+    done = client.post(f"/organizer/events/{event.id}/move", data={**data, "confirmed": "1"})
+    assert done.status_code == 303
+    mails = smtp.wait_for(2)
+    assert {mail.envelope_to[0] for mail in mails} == {"gast0@example.org", "gast1@example.org"}
+    db.session.rollback()
+    moved = db.session.get(Event, event.id)
+    assert moved.venue_id == other.id and moved.starts_at.astimezone(BERLIN).hour == 11
+
+
+def test_cancelling_says_how_many_are_told_and_a_get_changes_nothing(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable, smtp: SMTPServer
+) -> None:
+    event = make_event()
+    seat(event, RegistrationStatus.CONFIRMED, 1)
+    seat(event, RegistrationStatus.WAITING, 2)
+    staff_login(client, make_staff())
+    page = client.get(f"/organizer/events/{event.id}/cancel")
+    assert "2 Personen werden über die Absage informiert." in visible_text(page)
+    db.session.rollback()
+    assert db.session.get(Event, event.id).status == EventStatus.PUBLISHED
+    assert client.post(f"/organizer/events/{event.id}/cancel").status_code == 303
+    assert len(smtp.wait_for(2)) == 2
+    db.session.rollback()
+    assert db.session.get(Event, event.id).status == EventStatus.CANCELLED
+
+
+def test_last_years_day_is_copied_to_this_year_with_its_programme_and_series(
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    make_series: Callable,
+) -> None:
+    with time_machine.travel(datetime(2030, 6, 1, 10, tzinfo=UTC), tick=False):
+        series = make_series("Rückkehrertage 2029")
+        start = datetime(2029, 12, 28, 9, tzinfo=UTC)
+        event = make_event(
+            title="Rückkehrertag Senftenberg 2029",
+            series=series,
+            starts_at=start,
+            programme=[(start, start + timedelta(hours=1), "Begrüßung")],
+        )
+        staff_login(client, make_staff())
+        response = client.post(f"/organizer/events/{event.id}/duplicate")
+        assert response.status_code == 303
+        db.session.rollback()
+        copy = db.session.get(Event, int(response.location.rsplit("/", 1)[1]))
+        assert copy.status == EventStatus.DRAFT
+        assert copy.title == "Rückkehrertag Senftenberg 2030"
+        assert copy.starts_at == datetime(2030, 12, 28, 9, tzinfo=UTC)
+        assert [item.title for item in copy.programme] == ["Begrüßung"]
+        assert copy.series.title == "Rückkehrertage 2030"
+        assert db.session.scalar(select(EventSeries).where(EventSeries.title == "Rückkehrertage 2029")) is not None
+
+
+def test_programme_items_series_and_venues(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable, town: Callable
+) -> None:
+    event = make_event()
+    staff_login(client, make_staff())
+    wrong = client.post(
+        f"/organizer/events/{event.id}/programme", data={"starts": "12:00", "ends": "11:00", "title": "Quiz"}
+    )
+    assert wrong.status_code == 422 and "Das Ende muss nach dem Beginn liegen." in visible_text(wrong)
+    client.post(f"/organizer/events/{event.id}/programme", data={"starts": "12:00", "ends": "12:30", "title": "Quiz"})
+    page = client.get(f"/organizer/events/{event.id}").get_data(as_text=True)
+    assert "12:00–12:30 Quiz" in re.sub(r"\s+", " ", page)
+    db.session.rollback()
+    item_id = db.session.get(Event, event.id).programme[0].id
+    client.post(f"/organizer/events/{event.id}/programme/{item_id}/delete")
+    db.session.rollback()
+    assert db.session.get(Event, event.id).programme == []
+
+    assert client.post("/organizer/series", data={"title": "Sommerfeste 2031"}).status_code == 303
+    assert client.post("/organizer/series", data={"title": "Sommerfeste 2031"}).status_code == 422
+    venue = {
+        "town": str(town("senftenberg").id),
+        "name": "Hafen",
+        "street": "Am Hafen 1",
+        "postal_code": "01968",
+        "locality": "Senftenberg",
+        "latitude": "51,52",
+        "longitude": "14.01",
+    }
+    assert client.post("/organizer/venues/new", data=venue).status_code == 303
+    foreign = {**venue, "town": str(town("finsterwalde").id)}
+    assert client.post("/organizer/venues/new", data=foreign).status_code == 422  # not one of the choices

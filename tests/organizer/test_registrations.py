@@ -1,0 +1,271 @@
+"""The registration list (search, filters that include or exclude, sorting, pages), one person's page, walk-ins,
+cancelling and moving up, and the mails to the attendees with their preview, test mail and batches."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from rueckkehr.accounts.models import User
+from rueckkehr.events.models import Event
+from rueckkehr.extensions import db
+from rueckkehr.mail.models import OutboxMessage
+from rueckkehr.places.models import Town
+from rueckkehr.registrations.mailings import send_mailing_batches
+from rueckkehr.registrations.models import Registration, RegistrationStatus
+from rueckkehr.returnees.models import Consent, ConsentMethod, ReturneeProfile
+from tests.support.pages import visible_text
+from tests.support.smtp import SMTPServer
+from tests.support.units import committed, start_writing
+
+PEOPLE = [
+    # last name, hometown slug, occupation group, level, interests, status, language
+    ("Albrecht", "senftenberg", "81", 2, ["housing"], RegistrationStatus.CONFIRMED, "de"),
+    ("Bauer", "finsterwalde", "43", 3, ["advice"], RegistrationStatus.CONFIRMED, "en"),
+    ("Conrad", "senftenberg", "43", 2, ["advice", "childcare"], RegistrationStatus.WAITING, "de"),
+    ("Dietrich", None, "26", 1, [], RegistrationStatus.UNCONFIRMED, "de"),
+    ("Engel", "lauchhammer", "81", 4, ["partner_job"], RegistrationStatus.CANCELLED, "de"),
+]
+
+
+def fill(event: Event, towns: dict[str, Town]) -> dict[str, Registration]:
+    start_writing()
+    made = {}
+    for number, (last, hometown, group, level, interests, status, language) in enumerate(PEOPLE):
+        profile = ReturneeProfile(
+            email=f"{last.lower()}@example.org",
+            first_name="Kim",
+            last_name=last,
+            postal_code="0150",
+            city="Oslo",
+            country="NO",
+            hometown=towns[hometown] if hometown else None,
+            occupation_group_code=group,
+            skill_level=level,
+            interests=interests,
+            language=language,
+            confirmed_at=datetime.now(UTC),
+        )
+        registration = Registration(
+            profile=profile,
+            event_id=event.id,
+            status=status,
+            waitlist_position=number if status == "waiting" else None,
+            confirmed_at=None if status == RegistrationStatus.UNCONFIRMED else datetime.now(UTC),
+            created_at=datetime.now(UTC) - timedelta(days=10 - number),
+        )
+        db.session.add(registration)
+        made[last] = registration
+    db.session.commit()
+    return made
+
+
+def names(response: object) -> list[str]:
+    return re.findall(r">([A-Z][a-z]+), Kim<", response.get_data(as_text=True))  # type: ignore[attr-defined]
+
+
+def test_search_filters_that_include_or_exclude_and_sorting(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable, town: Callable
+) -> None:
+    event = make_event()
+    fill(event, {slug: town(slug) for slug in ("senftenberg", "finsterwalde", "lauchhammer")})
+    staff_login(client, make_staff())
+    base = f"/organizer/events/{event.id}/registrations"
+    assert names(client.get(base)) == ["Albrecht", "Bauer", "Conrad", "Dietrich", "Engel"]
+    assert names(client.get(f"{base}?sort=-name")) == ["Engel", "Dietrich", "Conrad", "Bauer", "Albrecht"]
+    assert names(client.get(f"{base}?hometown=senftenberg")) == ["Albrecht", "Conrad"]
+    assert names(client.get(f"{base}?hometown=senftenberg&hometown_op=not")) == ["Bauer", "Dietrich", "Engel"]
+    assert names(client.get(f"{base}?status=confirmed")) == ["Albrecht", "Bauer"]
+    assert names(client.get(f"{base}?status=cancelled&status_op=not&field=43")) == ["Bauer", "Conrad"]
+    assert names(client.get(f"{base}?level=2")) == ["Albrecht", "Conrad"]
+    assert names(client.get(f"{base}?interest=advice")) == ["Bauer", "Conrad"]
+    assert names(client.get(f"{base}?interest=advice&interest_op=not")) == ["Albrecht", "Dietrich", "Engel"]
+    assert names(client.get(f"{base}?q=ALBR")) == ["Albrecht"]
+    assert names(client.get(f"{base}?q=%25")) == []  # a percent sign is a character, not a wildcard
+    page = client.get(f"{base}?hometown=senftenberg&hometown_op=not")
+    assert "3 Anmeldungen" in visible_text(page)
+    assert re.search(r'<option value="not" selected>', page.get_data(as_text=True))  # the filter stays chosen
+
+
+def test_pages_of_fifty(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable
+) -> None:
+    event = make_event(capacity=200)
+    start_writing()
+    for number in range(120):
+        profile = ReturneeProfile(
+            email=f"p{number:03}@example.org",
+            first_name="Kim",
+            last_name=f"Name{number:03}",
+            postal_code="01968",
+            city="Senftenberg",
+            country="DE",
+        )
+        db.session.add(Registration(profile=profile, event_id=event.id, status=RegistrationStatus.CONFIRMED))
+    db.session.commit()
+    staff_login(client, make_staff())
+    base = f"/organizer/events/{event.id}/registrations"
+    first = client.get(base).get_data(as_text=True)
+    assert first.count("Name0") == 50 and "Seite 1 von 3" in first
+    last = client.get(f"{base}?page=3").get_data(as_text=True)
+    assert "Name119" in last and "Name099" not in last
+    assert "Name119" in client.get(f"{base}?page=99").get_data(as_text=True)  # beyond the end: the last page
+
+
+def test_a_person_page_shows_consents_and_mail_subjects_but_no_body(
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    submit: Callable,
+    make_event: Callable,
+    smtp: SMTPServer,
+) -> None:
+    event = make_event()
+    assert submit(event.id).status_code == 303
+    smtp.wait_for(1)
+    db.session.rollback()
+    registration = db.session.scalar(select(Registration))
+    staff_login(client, make_staff())
+    page = client.get(f"/organizer/events/{event.id}/registrations/{registration.id}")
+    text = visible_text(page)
+    assert "Jana Müller" in text and "Bitte bestätigen" in text
+    assert "/confirm/" not in page.get_data(as_text=True)  # never a live link from a mail
+    assert "Noch keine (die Adresse ist nicht bestätigt)." in text
+
+
+def test_walk_ins_with_and_without_an_address(
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    smtp: SMTPServer,
+) -> None:
+    event = make_event(capacity=0)
+    staff_login(client, make_staff())
+    path = f"/organizer/events/{event.id}/registrations/walk-in"
+    data = {
+        "first_name": "Willi",
+        "last_name": "Walk",
+        "email": "",
+        "postal_code": "01968",
+        "city": "Senftenberg",
+        "country": "DE",
+        "companions": "1",
+    }
+    missing = client.post(path, data=data)
+    assert missing.status_code == 422 and "Bitte geben Sie an, wie eingewilligt wurde." in visible_text(missing)
+    assert client.post(path, data={**data, "consent_method": "paper"}).status_code == 303
+    assert (
+        client.post(
+            path, data={**data, "first_name": "Wanda", "email": "wanda@example.org", "consent_method": "oral"}
+        ).status_code
+        == 303
+    )
+    [mail] = smtp.wait_for(1)
+    assert mail.envelope_to == ["wanda@example.org"] and "/me/" in mail.text_body()
+    db.session.rollback()
+    walk_ins = list(db.session.scalars(select(Registration).where(Registration.walk_in.is_(True))))
+    assert [r.status for r in walk_ins] == [RegistrationStatus.CONFIRMED] * 2  # seated although it was full
+    assert {c.method for c in db.session.scalars(select(Consent))} == {ConsentMethod.PAPER, ConsentMethod.ORAL}
+    assert db.session.scalar(select(ReturneeProfile).where(ReturneeProfile.first_name == "Willi")).email is None
+    again = client.post(path, data={**data, "email": "wanda@example.org", "consent_method": "oral"})
+    assert again.status_code == 422 and "schon eine Anmeldung" in visible_text(again)
+
+
+def test_cancel_and_move_up(
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    town: Callable,
+    smtp: SMTPServer,
+) -> None:
+    towns = {slug: town(slug) for slug in ("senftenberg", "finsterwalde", "lauchhammer")}
+    full = make_event(capacity=3)  # two confirmed and one unconfirmed hold all three seats
+    people = fill(full, towns)
+    staff_login(client, make_staff())
+    base = f"/organizer/events/{full.id}/registrations"
+    refused = client.post(f"{base}/{people['Conrad'].id}/move-up", follow_redirects=True)
+    assert "nicht genug Plätze frei" in visible_text(refused)
+    db.session.rollback()
+    assert db.session.get(Registration, people["Conrad"].id).status == RegistrationStatus.WAITING
+
+    client.post(f"{base}/{people['Albrecht'].id}/cancel")  # frees a seat: Conrad moves up by themselves
+    db.session.rollback()
+    assert db.session.get(Registration, people["Albrecht"].id).status == RegistrationStatus.CANCELLED
+    assert db.session.get(Registration, people["Conrad"].id).status == RegistrationStatus.CONFIRMED
+    assert {mail.envelope_to[0] for mail in smtp.wait_for(2)} == {"albrecht@example.org", "conrad@example.org"}
+
+
+def test_moving_up_out_of_turn_when_seats_are_free(
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    town: Callable,
+    smtp: SMTPServer,
+) -> None:
+    event = make_event(capacity=4)
+    people = fill(event, {slug: town(slug) for slug in ("senftenberg", "finsterwalde", "lauchhammer")})
+    staff_login(client, make_staff())
+    moved = client.post(
+        f"/organizer/events/{event.id}/registrations/{people['Conrad'].id}/move-up", follow_redirects=True
+    )
+    assert "Die Person hat einen Platz und ist benachrichtigt." in visible_text(moved)
+    [mail] = smtp.wait_for(1)
+    assert mail.envelope_to == ["conrad@example.org"]
+
+
+def test_a_mail_to_the_attendees_preview_test_mail_and_batches(
+    client: FlaskClient,
+    app: Flask,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    town: Callable,
+    smtp: SMTPServer,
+) -> None:
+    event = make_event()
+    fill(event, {slug: town(slug) for slug in ("senftenberg", "finsterwalde", "lauchhammer")})
+    organizer = make_staff(email="orga@senftenberg.example")
+    staff_login(client, organizer)
+    path = f"/organizer/events/{event.id}/mail"
+    form = {
+        "audience": "all",
+        "subject_de": "Parken am Rathaus",
+        "body_de": "Bitte parken Sie am Markt.\n\nDanke!",
+        "subject_en": "Parking",
+        "body_en": "Please park at the market square.",
+    }
+    page = client.get(path)
+    assert "alle mit bestätigter Adresse (Plätze und Warteliste) (3)" in visible_text(page)
+    preview = client.post(path, data={**form, "step": "preview"})
+    text = visible_text(preview)
+    assert "Guten Tag Vorname Nachname" in text and "Please park at the market square." in text
+    assert "Jetzt senden" in text
+    client.post(path, data={**form, "step": "test"})
+    tests = smtp.wait_for(2)
+    assert {mail.envelope_to[0] for mail in tests} == {"orga@senftenberg.example"}
+    assert all("/me/" not in mail.text_body() for mail in tests)
+    smtp.clear()
+
+    app.config["MAILING_BATCH_SIZE"] = 2
+    assert client.post(path, data={**form, "step": "send"}).status_code == 303
+    assert committed(send_mailing_batches) == 2
+    assert committed(send_mailing_batches) == 1
+    assert committed(send_mailing_batches) == 0
+    mails = {mail.envelope_to[0]: mail for mail in smtp.wait_for(3)}
+    assert set(mails) == {"albrecht@example.org", "bauer@example.org", "conrad@example.org"}
+    assert str(mails["bauer@example.org"].message["Subject"]) == "Parking"  # chose English
+    assert "Please park" in mails["bauer@example.org"].text_body()
+    assert "Bitte parken Sie am Markt." in mails["albrecht@example.org"].text_body()
+    assert all("/me/" in mail.text_body() for mail in mails.values())
+    assert "3 von 3 verschickt" in visible_text(client.get(path))
+    db.session.rollback()
+    kinds = {row.kind for row in db.session.scalars(select(OutboxMessage))}
+    assert "registration.message" in kinds
