@@ -10,6 +10,7 @@ from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"  # the development server; links in mails need the real address
 
 
 class ConfigurationError(RuntimeError):
@@ -127,7 +128,7 @@ class Config:
         """Fill in what depends on other settings; refuse unsafe combinations."""
         if not settings.get("SECRET_KEY"):
             settings["SECRET_KEY"] = development_secret_key()
-        settings["BASE_URL"] = settings.get("BASE_URL") or "http://127.0.0.1:5000"
+        settings["BASE_URL"] = settings.get("BASE_URL") or DEFAULT_BASE_URL
         return settings
 
 

@@ -86,7 +86,7 @@ def register_extensions(app: Flask) -> None:
     """Bind every extension to the app, and end every request's unit of work."""
     from . import i18n, models, security, transactions, urls  # noqa: F401  (models: the whole schema for Alembic)
     from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
-    from .forms import field_attributes
+    from .forms import errors_in_order, field_attributes, rendered
 
     db.init_app(app)
     migrations = Path(app.root_path).parent / "migrations"
@@ -101,6 +101,8 @@ def register_extensions(app: Flask) -> None:
     transactions.init_app(app)
     urls.init_app(app)
     app.add_template_global(field_attributes)
+    app.add_template_global(rendered)
+    app.add_template_global(errors_in_order)
 
 
 def register_features(app: Flask) -> None:

@@ -106,8 +106,34 @@ def email_field(label: str | None = None, description: str = "", *, required: bo
     )
 
 
+def rendered(field: Field) -> str:
+    """Note that the page shows ``field`` now (nothing to output): the error summary lists the errors in this order."""
+    form = getattr(field, "_form", None)
+    if form is not None:
+        order: list[str] = form.__dict__.setdefault("rendered_fields", [])
+        if field.name not in order:
+            order.append(field.name)
+    return ""
+
+
+def errors_in_order(form: FlaskForm) -> list[tuple[str, str]]:
+    """The first error of each field, with the id to jump to, in the order the page showed the fields (fields it
+    did not show, in the form's own order, after them)."""
+    shown: list[str] = form.__dict__.get("rendered_fields", [])
+    names = [*shown, *(name for name in form._fields if name not in shown)]
+    errors = []
+    for name in names:
+        field = form._fields[name]
+        if name == "csrf_token" or not field.errors:
+            continue
+        target = f"{field.id}-0" if isinstance(field, MultiCheckboxField) and field.choices else field.id
+        errors.append((target, str(field.errors[0])))
+    return errors
+
+
 def field_attributes(field: Field, css_class: str, error_class: str, **extra: object) -> dict[str, object]:
     """The HTML attributes of a form control: its classes, the ids of its hint and error, and aria-invalid."""
+    rendered(field)
     described_by = [f"{field.id}-hint"] if field.description else []
     attributes: dict[str, object] = {"class": css_class}
     if field.errors:
@@ -125,4 +151,4 @@ def occupation_choices() -> dict[str, list[tuple[str, str]]]:
     areas = db.session.scalars(
         select(OccupationArea).options(selectinload(OccupationArea.groups)).order_by(OccupationArea.code)
     )
-    return {f"{area.code} {area.name}": [(g.code, f"{g.code} {g.name}") for g in area.groups] for area in areas}
+    return {f"{area.code} {area.label}": [(g.code, f"{g.code} {g.label}") for g in area.groups] for area in areas}

@@ -1,16 +1,24 @@
-"""Language choice and the formatting of dates and times, German first."""
+"""Language choice and the formatting of dates, times and numbers, German first, English as in Britain."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from urllib.parse import urlsplit
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import phonenumbers
-from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_time, get_locale
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
+
+# The site's English is British: returnees abroad live in Norway, the Netherlands, Austria and Switzerland, and read
+# "Tuesday 29 December 2026" more easily than the US "Tuesday, December 29, 2026".
+FORMAT_LOCALES = {"de": "de_DE", "en": "en_GB"}
+LONG_DATE_PATTERNS = {"de": "EEEE, d. MMMM y", "en": "EEEE d MMMM y"}
 
 
 def select_locale() -> str:
@@ -20,6 +28,32 @@ def select_locale() -> str:
         if candidate in languages:
             return str(candidate)
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def keep_requested_language(endpoint: str, values: dict[str, Any]) -> None:
+    """Every link and form of a page that a link asked a language of (``?lang=``, e.g. from a mail) asks it too.
+
+    A link from a mail opens in a fresh browser that knows nothing of the recipient; the mail says which language
+    they speak, and the next page, a form's answer and its redirect must speak it too. The language travels in the
+    address, not in the session, because a GET never changes anything.
+    """
+    if endpoint == "static" or "lang" in values or not has_request_context():
+        return
+    requested = request.args.get("lang")
+    if requested in current_app.config["LANGUAGES"]:
+        values["lang"] = requested
+
+
+def current_language() -> str:
+    """The language of the current request (or of the mail being composed)."""
+    return str(get_locale())
+
+
+def without_language(path: str) -> str:
+    """A path on this site without its ``lang`` parameter (the language switch must not be overruled by it)."""
+    parts = urlsplit(path)
+    query = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True) if name != "lang"]
+    return urlunsplit(("", "", parts.path, urlencode(query), parts.fragment))
 
 
 def safe_next_path(target: str | None, fallback: str = "/") -> str:
@@ -32,32 +66,68 @@ def safe_next_path(target: str | None, fallback: str = "/") -> str:
     return target
 
 
+def _formatting_locale() -> str:
+    language = current_language()
+    return FORMAT_LOCALES.get(language, language)
+
+
+def _local(value: datetime) -> datetime:
+    """A stored (UTC) time in the site's time zone."""
+    return value.astimezone(get_timezone())
+
+
+def format_long_date(value: date | datetime) -> str:
+    """A day in full in the current language: "Dienstag, 29. Dezember 2026" or "Tuesday 29 December 2026"."""
+    day = _local(value).date() if isinstance(value, datetime) else value
+    pattern = LONG_DATE_PATTERNS.get(current_language(), "full")
+    return str(babel_dates.format_date(day, pattern, locale=_formatting_locale()))
+
+
+def format_month_year(value: date | datetime) -> str:
+    """A month and its year, e.g. "Dezember 2026" / "December 2026"."""
+    day = _local(value).date() if isinstance(value, datetime) else value
+    return str(babel_dates.format_date(day, "MMMM y", locale=_formatting_locale()))
+
+
+def format_clock(value: datetime) -> str:
+    """A time of day in the site's time zone, e.g. "10:00"."""
+    return str(babel_dates.format_time(_local(value), "HH:mm", locale=_formatting_locale()))
+
+
+def format_local_datetime(value: datetime) -> str:
+    """A moment with its day and time, e.g. "Dienstag, 29. Dezember 2026, 10:00" (local time)."""
+    return f"{format_long_date(value)}, {format_clock(value)}"
+
+
 def format_event_time(starts_at: datetime, ends_at: datetime) -> str:
-    """Format an event's time span in the current language, e.g. "Sonntag, 27. Dezember 2026, 10:00–15:00 Uhr"."""
-    start_day = format_date(starts_at, "full")
-    start_time = format_time(starts_at, "HH:mm")
-    end_time = format_time(ends_at, "HH:mm")
-    if format_date(starts_at, "yyyy-MM-dd") == format_date(ends_at, "yyyy-MM-dd"):
-        return str(_("%(day)s, %(start)s–%(end)s Uhr", day=start_day, start=start_time, end=end_time))
+    """An event's time span: "Sonntag, 27. Dezember 2026, 10:00–15:00 Uhr", "Sunday 27 December 2026, 10:00–15:00"."""
+    start_day = format_long_date(starts_at)
+    start, end = format_clock(starts_at), format_clock(ends_at)
+    if _local(starts_at).date() == _local(ends_at).date():
+        return str(_("%(day)s, %(start)s–%(end)s Uhr", day=start_day, start=start, end=end))
     return str(
         _(
             "%(start_day)s, %(start)s Uhr – %(end_day)s, %(end)s Uhr",
             start_day=start_day,
-            start=start_time,
-            end_day=format_date(ends_at, "full"),
-            end=end_time,
+            start=start,
+            end_day=format_long_date(ends_at),
+            end=end,
         )
     )
 
 
 def format_day_month(value: datetime) -> str:
     """A day and month, e.g. "28. Dezember" (British order in English: "28 December")."""
-    return str(format_date(value, "d. MMMM" if str(get_locale()) == "de" else "d MMMM"))
+    pattern = "d. MMMM" if current_language() == "de" else "d MMMM"
+    return str(babel_dates.format_date(_local(value).date(), pattern, locale=_formatting_locale()))
 
 
-def format_clock(value: datetime) -> str:
-    """Format a time of day, e.g. "10:00"."""
-    return str(format_time(value, "HH:mm"))
+def format_euro(amount: int) -> str:
+    """A whole euro amount in the current language: "3.200 €", "€3,200"."""
+    pattern = "#,##0\xa0¤" if current_language() == "de" else "¤#,##0"
+    return str(
+        babel_numbers.format_currency(amount, "EUR", pattern, locale=_formatting_locale(), currency_digits=False)
+    )
 
 
 def format_phone(e164: str | None) -> str:
@@ -72,17 +142,19 @@ def format_phone(e164: str | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Register the template helpers for language and dates."""
+    """Register the template helpers for language and dates, and keep a language that a link asked for."""
     app.add_template_filter(format_event_time, "event_time")
     app.add_template_filter(format_clock, "clock")
     app.add_template_filter(format_day_month, "day_month")
     app.add_template_filter(format_phone, "phone")
-    app.add_template_filter(lambda value: format_date(value, "full"), "long_date")
-    app.add_template_filter(lambda value: format_date(value, "MMMM y"), "month_year")
+    app.add_template_filter(format_long_date, "long_date")
+    app.add_template_filter(format_month_year, "month_year")
+    app.add_template_filter(format_local_datetime, "local_datetime")
+    app.url_defaults(keep_requested_language)
 
     @app.context_processor
     def language_context() -> dict[str, object]:
-        locale = str(get_locale())
+        locale = current_language()
         return {
             "current_language": locale,
             "other_languages": [(code, LANGUAGE_NAMES[code]) for code in app.config["LANGUAGES"] if code != locale],

@@ -47,3 +47,12 @@ def init_app(app: Flask) -> None:
     """Ids in routes are database ids; requests with NUL bytes in the path or query end as a 404."""
     app.url_map.converters["int"] = IdConverter
     app.before_request(refuse_nul_bytes)
+
+
+def mail_url(endpoint: str, language: str, **values: Any) -> str:
+    """An absolute link for someone who reads ``language`` (in a mail or their calendar): a language other than the
+    site's default travels as ``?lang=``, so the page opens in it even in a fresh browser, and the pages reached
+    from it keep it."""
+    if language != current_app.config["BABEL_DEFAULT_LOCALE"]:
+        values["lang"] = language
+    return external_url(endpoint, **values)

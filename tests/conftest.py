@@ -32,7 +32,12 @@ from tests.support.registrations import form_data
 from tests.support.smtp import SMTPServer
 from tests.support.units import start_writing
 
-pytest_plugins = ["tests.support.browser", "tests.support.employers", "tests.support.organizers"]
+pytest_plugins = [
+    "tests.support.browser",
+    "tests.support.employers",
+    "tests.support.organizers",
+    "tests.support.world",
+]
 
 REFERENCE_TABLES = ("towns", "occupation_areas", "occupation_groups")
 ReferenceRows = dict[str, dict[tuple[Any, ...], dict[str, Any]]]

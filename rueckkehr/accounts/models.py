@@ -46,6 +46,9 @@ class User(UserMixin, Model):
     full_name: Mapped[str] = mapped_column(String(200), default="")
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id", ondelete="CASCADE"), index=True)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    language: Mapped[str] = mapped_column(
+        String(8), default="de", server_default="de", doc="The language the user's mails are written in"
+    )
     session_version: Mapped[int] = mapped_column(
         default=0, server_default="0", doc="Raised to end every session, e.g. on a reset"
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..mail.outbox import queue_mail
-from ..urls import external_url
+from ..urls import mail_url
 from .models import User
 
 
@@ -15,5 +15,9 @@ def reset_link(user: User, token: str, hours: int, language: str) -> None:
         recipient_name=user.full_name or None,
         template="account_reset",
         language=language,
-        context={"user": user, "link": external_url("accounts.reset_password", token=token), "hours": hours},
+        context={
+            "user": user,
+            "link": mail_url("accounts.reset_password", language, token=token),
+            "hours": hours,
+        },
     )

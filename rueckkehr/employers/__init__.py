@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from .board import bp as board_bp
     from .cli import employers_cli
     from .company_area import bp as company_area_bp
+    from .logos import delete_stale_pending
     from .manage import bp as manage_bp
     from .vacancies import expire_vacancies
     from .views import bp as pages_bp
@@ -23,3 +24,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(manage_bp)
     app.cli.add_command(employers_cli)
     register_job(app, Job("vacancies.expire", expire_vacancies, order=20))
+    register_job(app, Job("logos.forget_pending", delete_stale_pending, every_hours=1, order=30))

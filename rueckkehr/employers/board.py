@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import format_currency
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..forms import SKILL_LEVELS, WORKING_TIMES
+from ..i18n import format_euro
 from ..occupations.models import OccupationArea, OccupationGroup
 from ..occupations.working_times import WorkingTime
 from ..places.models import Town
@@ -118,7 +118,4 @@ def vacancy_labels() -> dict[str, object]:
     return {"level_labels": dict(SKILL_LEVELS)}
 
 
-@bp.app_template_filter("euro")
-def euro(amount: int) -> str:
-    """A whole euro amount in the current language, e.g. "3.200 €"."""
-    return str(format_currency(amount, "EUR", format="#,##0\xa0¤", currency_digits=False))
+bp.add_app_template_filter(format_euro, "euro")

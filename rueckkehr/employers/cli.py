@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
+
+from config import DEFAULT_BASE_URL
 
 from ..transactions import transactional
 from .operations import (
@@ -18,7 +21,16 @@ from .vacancies import publish_vacancy
 
 @click.group("employers")
 def employers_cli() -> None:
-    """Approve employers, publish vacancies, confirm stands."""
+    """Approve employers, publish vacancies, confirm stands.
+
+    The commands that change something deliver their mails before they return: set BASE_URL (the links in the
+    mails) and the MAIL_* variables (the mail server) in the shell that runs them, as for the web server.
+    """
+    if current_app.config["BASE_URL"] == DEFAULT_BASE_URL:
+        click.echo(
+            f"Warning: BASE_URL is not set, so links in the mails of these commands point to {DEFAULT_BASE_URL}.",
+            err=True,
+        )
 
 
 @employers_cli.command("pending")

@@ -102,7 +102,7 @@ def join(token: str) -> str | Response | tuple[str, int]:
     form = JoinForm()
     if form.validate_on_submit():
         try:
-            accept_invitation(found, value_of(form.full_name), value_of(form.password, strip=False))
+            accept_invitation(found, value_of(form.full_name), value_of(form.password, strip=False), language())
         except OperationError:
             return render_template("accounts/link_invalid.html"), 404
         flash(_("Ihr Konto ist eingerichtet. Bitte melden Sie sich an."), "success")

@@ -22,8 +22,11 @@ from ..dates import berlin_today
 from ..events.models import Event
 from ..extensions import db, limiter
 from ..forms import value_of
+from ..i18n import format_long_date
 from ..ratelimits import configured
+from ..transactions import after_commit
 from .forms import CompanyForm, LogoForm, SignupForm, StandForm
+from .logos import forget_pending
 from .models import Employer, StandStatus
 from .operations import (
     OperationError,
@@ -38,6 +41,7 @@ from .rendering import render_markdown
 from .vacancies import (
     create_vacancy,
     default_valid_until,
+    delete_draft,
     mark_filled,
     submit_vacancy,
     update_vacancy,
@@ -73,6 +77,18 @@ def current_employer() -> Employer:
     return employer
 
 
+def stand_event_label(event: Event) -> str:
+    """An event in the stand picker: its title, day and town ("Rückkehrertag – Sonntag, 27. Dezember 2026, …")."""
+    return str(
+        _(
+            "%(title)s – %(day)s, %(town)s",
+            title=event.title,
+            day=format_long_date(event.starts_at),
+            town=event.venue.town.name,
+        )
+    )
+
+
 def language() -> str:
     """The visitor's language, for mails."""
     return str(get_locale())
@@ -93,8 +109,18 @@ def signup() -> str | Response | tuple[str, int]:
                 language=language(),
                 logo=form.logo_bytes,
             )
+        if form.logo_kept.data:
+            after_commit(forget_kept_logos, form.logo_kept.data)
         return redirect(url_for(".signup_sent"), code=303)
+    if form.errors:
+        form.keep_logo_for_next_try()
     return render_template("employers/signup.html", form=form), 422 if form.errors else 200
+
+
+def forget_kept_logos(tokens: list[str]) -> None:
+    """After the sign-up committed: the logos kept for it are stored with the company now."""
+    for token in tokens:
+        forget_pending(token)
 
 
 @bp.get("/signup/sent")
@@ -221,6 +247,22 @@ def submit(vacancy_id: int) -> Response:
     )
 
 
+@bp.post("/vacancies/<int(max=2147483647):vacancy_id>/delete")  # a bigger id is no row: 404, not an error
+@employer_required
+def delete(vacancy_id: int) -> Response:
+    """Delete a draft (a draft is not withdrawn: nobody but the company has seen it)."""
+    found = owned_vacancy(current_employer(), vacancy_id) or abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        delete_draft(found)
+    except OperationError:
+        flash(_("Das ist in diesem Zustand der Stelle nicht möglich."), "warning")
+        return redirect(url_for(".vacancy", vacancy_id=found.id), code=303)
+    flash(_("Der Entwurf „%(title)s“ ist gelöscht.", title=found.title), "success")
+    return redirect(url_for(".dashboard"), code=303)
+
+
 @bp.post("/vacancies/<int:vacancy_id>/withdraw")
 @employer_required
 def withdraw(vacancy_id: int) -> Response:
@@ -243,9 +285,7 @@ def stands() -> str | Response | tuple[str, int]:
     booked = {stand.event_id for stand in employer.stands if stand.status != StandStatus.CANCELLED}
     events = [event for event in bookable_events() if event.id not in booked]
     form = StandForm()
-    form.event.choices = [("", _("Bitte wählen"))] + [
-        (str(event.id), f"{event.title} ({event.venue.town.name})") for event in events
-    ]
+    form.event.choices = [("", _("Bitte wählen"))] + [(str(event.id), stand_event_label(event)) for event in events]
     if employer.is_approved and form.validate_on_submit():
         event = db.session.get(Event, int(form.event.data)) or abort(404)
         try:

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from sqlalchemy import select
-from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, Field, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..accounts.forms import NewPasswordMixin, email_field, name_field, new_password_field
@@ -52,7 +52,7 @@ def town_choices() -> list[tuple[str, str]]:
 def area_choices() -> list[tuple[str, str]]:
     """The ten KldB Berufsbereiche."""
     areas = db.session.scalars(select(OccupationArea).order_by(OccupationArea.code))
-    return [(area.code, f"{area.code} {area.name}") for area in areas]
+    return [(area.code, f"{area.code} {area.label}") for area in areas]
 
 
 def web_address(form: Form, field: Field) -> None:
@@ -149,20 +149,27 @@ class CompanyForm(Form):
 
 
 class LogoMixin:
-    """An optional logo upload, checked and re-encoded by Pillow."""
+    """An optional logo upload, checked and re-encoded by Pillow; kept for the next try when another field fails."""
 
     logo = FileField(
         _l("Logo (freiwillig)"),
         description=_l("PNG, JPEG oder WebP, höchstens 2 MB."),
     )
+    logo_kept = HiddenField()
     logo_bytes: bytes | None = None
+    logo_name: str = ""
 
     def validate_logo(self, field: Field) -> None:
-        """Read and check the upload; keep its bytes for the operation."""
+        """Read and check the upload (or take the one kept from the last try); keep its bytes for the operation."""
         upload = field.data
         if not upload or not getattr(upload, "filename", ""):
-            self.logo_bytes = None
+            kept = logos.pending_logo(self.logo_kept.data) if self.logo_kept.data else None
+            self.logo_bytes, self.logo_name = kept if kept is not None else (None, "")
+            if kept is None:
+                self.logo_kept.data = ""
             return
+        self.logo_kept.data = ""
+        self.logo_name = upload.filename
         data = upload.read(logos.MAX_LOGO_BYTES + 1)
         if len(data) > logos.MAX_LOGO_BYTES:
             raise ValidationError(_l("Das Logo ist größer als 2 MB. Bitte wählen Sie eine kleinere Datei."))
@@ -173,6 +180,12 @@ class LogoMixin:
                 _l("Bitte laden Sie ein Bild im Format PNG, JPEG oder WebP hoch (höchstens 4000 × 4000 Pixel).")
             ) from None
         self.logo_bytes = data
+
+    def keep_logo_for_next_try(self) -> None:
+        """The form failed for another field: keep the checked logo, so that the next try need not choose it again
+        (a browser never fills a file field by itself)."""
+        if self.logo_bytes is not None and not self.logo_kept.data and not self.logo.errors:
+            self.logo_kept.data = logos.keep_pending(self.logo_bytes, self.logo_name)
 
 
 class SignupForm(LogoMixin, NewPasswordMixin, CompanyForm):

@@ -6,11 +6,12 @@ from ..accounts.models import User
 from ..accounts.operations import INVITE_LIFETIME, VERIFY_LIFETIME
 from ..mail.outbox import queue_mail
 from ..places.models import Town
-from ..urls import external_url
-from .models import Employer, StandBooking
+from ..urls import mail_url
+from .models import Employer, StandBooking, Vacancy
 
 
 def _to_user(kind: str, user: User, template: str, language: str, town: Town, **context: object) -> None:
+    """A mail to a user of a company, signed by the contact person of the company's (or the event's) town."""
     queue_mail(
         kind=kind,
         recipient=user.email,
@@ -30,8 +31,8 @@ def signup_known(email: str, language: str) -> None:
         template="employer_signup_known",
         language=language,
         context={
-            "login_link": external_url("accounts.login"),
-            "reset_link": external_url("accounts.forgot_password"),
+            "login_link": mail_url("accounts.login", language),
+            "reset_link": mail_url("accounts.forgot_password", language),
         },
     )
 
@@ -45,7 +46,7 @@ def verify_address(user: User, employer: Employer, token: str, language: str) ->
         language,
         employer.town,
         employer=employer,
-        link=external_url("accounts.verify_email", token=token),
+        link=mail_url("accounts.verify_email", language, token=token),
         days=VERIFY_LIFETIME.days,
     )
 
@@ -56,10 +57,10 @@ def approved(user: User, employer: Employer) -> None:
         "employer.approved",
         user,
         "employer_approved",
-        "de",
+        user.language,
         employer.town,
         employer=employer,
-        link=external_url("company_area.dashboard"),
+        link=mail_url("company_area.dashboard", user.language),
     )
 
 
@@ -74,7 +75,7 @@ def invitation(email: str, employer: Employer, inviter: User, token: str, langua
         context={
             "employer": employer,
             "inviter": inviter,
-            "link": external_url("company_area.join", token=token),
+            "link": mail_url("company_area.join", language, token=token),
             "days": INVITE_LIFETIME.days,
         },
     )
@@ -98,11 +99,11 @@ def changes_reviewed(user: User, employer: Employer, *, approved: bool, reason: 
         "employer.changes_approved" if approved else "employer.changes_declined",
         user,
         "employer_changes_approved" if approved else "employer_changes_declined",
-        "de",
+        user.language,
         employer.town,
         employer=employer,
         reason=reason,
-        link=external_url("company_area.profile"),
+        link=mail_url("company_area.profile", user.language),
     )
 
 
@@ -112,11 +113,25 @@ def stand_confirmed(user: User, stand: StandBooking) -> None:
         "employer.stand_confirmed",
         user,
         "employer_stand_confirmed",
-        "de",
+        user.language,
         stand.event.venue.town,
         stand=stand,
         event=stand.event,
-        link=external_url("company_area.stands"),
+        link=mail_url("company_area.stands", user.language),
+    )
+
+
+def vacancy_published(user: User, vacancy: Vacancy) -> None:
+    """The organizers put a vacancy on the board."""
+    _to_user(
+        "employer.vacancy_published",
+        user,
+        "employer_vacancy_published",
+        user.language,
+        vacancy.employer.town,
+        vacancy=vacancy,
+        link=mail_url("jobs_board.detail", user.language, vacancy_id=vacancy.id),
+        area_link=mail_url("company_area.vacancy", user.language, vacancy_id=vacancy.id),
     )
 
 
@@ -129,11 +144,11 @@ def declined(user: User, employer: Employer, what: str, name: str, reason: str) 
         "employer.declined",
         user,
         "employer_declined",
-        "de",
+        user.language,
         employer.town,
         employer=employer,
         what=what,
         name=name,
         reason=reason,
-        link=external_url("company_area.dashboard"),
+        link=mail_url("company_area.dashboard", user.language),
     )

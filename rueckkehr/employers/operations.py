@@ -77,7 +77,7 @@ def sign_up(
     employer = Employer(**{name: getattr(company, name) for name in COMPANY_FIELDS}, description=company.description)
     db.session.add(employer)
     db.session.flush()
-    user = User(email=email, role=Role.EMPLOYER, full_name=contact_name, employer_id=employer.id)
+    user = User(email=email, role=Role.EMPLOYER, full_name=contact_name, employer_id=employer.id, language=language)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -205,7 +205,7 @@ def invite_colleague(employer: Employer, inviter: User, email: str, language: st
     notifications.invitation(email, employer, inviter, token, language)
 
 
-def accept_invitation(token: AccountToken, full_name: str, password: str) -> User:
+def accept_invitation(token: AccountToken, full_name: str, password: str, language: str = "de") -> User:
     """Create the invited colleague's account (its address is proven by the link) and use the token up."""
     now = utcnow()
     if find_user(token.email) is not None or token.employer_id is None:
@@ -216,6 +216,7 @@ def accept_invitation(token: AccountToken, full_name: str, password: str) -> Use
         full_name=full_name,
         employer_id=token.employer_id,
         email_verified_at=now,
+        language=language,
     )
     user.set_password(password)
     db.session.add(user)

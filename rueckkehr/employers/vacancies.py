@@ -15,6 +15,7 @@ from ..database import insert_all_ignoring_conflicts
 from ..dates import berlin_today, utcnow
 from ..extensions import db
 from ..occupations.working_times import WorkingTime, in_order
+from . import notifications
 from .models import Contract, Employer, SalaryPeriod, SearchWord, Vacancy, VacancyStatus, VacancyTerm
 from .operations import OperationError
 from .search import reversed_token, weighted_terms
@@ -143,6 +144,9 @@ def publish_vacancy(vacancy_id: int, now: datetime | None = None) -> Vacancy:
     vacancy.status = VacancyStatus.PUBLISHED
     vacancy.published_at = now
     _record("vacancy.published", vacancy)
+    for user in vacancy.employer.users:
+        if user.email_verified_at is not None:
+            notifications.vacancy_published(user, vacancy)
     return vacancy
 
 
@@ -157,8 +161,19 @@ def _close(vacancy: Vacancy, status: VacancyStatus, now: datetime | None) -> Vac
 
 
 def withdraw_vacancy(vacancy: Vacancy, now: datetime | None = None) -> Vacancy:
-    """The employer takes the vacancy back, whatever its state."""
+    """The employer takes a submitted or published vacancy back (a draft nobody saw is deleted instead)."""
+    if vacancy.status == VacancyStatus.DRAFT:
+        raise OperationError("a draft is deleted, not withdrawn")
     return _close(vacancy, VacancyStatus.WITHDRAWN, now)
+
+
+def delete_draft(vacancy: Vacancy) -> None:
+    """Delete a draft: nobody but the company has seen it, so nothing of it needs to stay."""
+    if vacancy.status != VacancyStatus.DRAFT:
+        raise OperationError("only drafts can be deleted")
+    _record("vacancy.deleted", vacancy)
+    db.session.delete(vacancy)
+    db.session.flush()
 
 
 def mark_filled(vacancy: Vacancy, now: datetime | None = None) -> Vacancy:

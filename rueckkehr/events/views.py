@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from ..dates import utcnow
 from .feeds import feed_url, webcal_url
-from .models import registration_state
+from .models import Event, RegistrationState, registration_state
 from .queries import (
     EventFilter,
     all_towns,
@@ -33,6 +33,12 @@ def contributions(signal: NamedSignal, sender: object) -> dict[str, Any]:
     for _receiver, values in signal.send(sender):
         merged.update(values or {})
     return merged
+
+
+@bp.app_template_global("registration_state_of")
+def registration_state_now(event: Event) -> RegistrationState:
+    """Where an event's registration stands right now (for cards and pages)."""
+    return registration_state(event, utcnow())
 
 
 @bp.get("")

@@ -84,7 +84,9 @@ def due_ids(now: datetime | None = None, limit: int = 200) -> list[int]:
 def _mark_sent(message_id: int) -> None:
     with unit_of_work():
         row = db.session.get(OutboxMessage, message_id, populate_existing=True)
-        if row is not None:  # erased together with its returnee's data meanwhile
+        if row is not None and row.forget_when_sent:  # it outlived its recipient's erasure only to be sent
+            db.session.delete(row)
+        elif row is not None:  # else erased together with its returnee's data meanwhile
             row.status = OutboxStatus.SENT
             row.sent_at = utcnow()
             row.locked_until = None
@@ -97,7 +99,10 @@ def _mark_failed(message_id: int, error: Exception, now: datetime) -> OutboxStat
         if row is None:
             return None
         _record_failure(row, error, now)
-        return row.status
+        status = row.status
+        if status == OutboxStatus.FAILED and row.forget_when_sent:
+            db.session.delete(row)
+        return status
 
 
 def deliver(ids: Iterable[int]) -> dict[str, int]:
@@ -145,7 +150,8 @@ def _record_failure(row: OutboxMessage, error: Exception, now: datetime) -> None
     row.locked_until = None
     if row.attempts >= MAX_ATTEMPTS:
         row.status = OutboxStatus.FAILED
-        current_app.logger.error("Mail %s to %s failed for good: %s", row.id, row.recipient, row.last_error)
+        recipient = "an erased returnee" if row.forget_when_sent else row.recipient
+        current_app.logger.error("Mail %s to %s failed for good: %s", row.id, recipient, row.last_error)
     else:
         row.status = OutboxStatus.QUEUED
         row.next_attempt_at = now + BACKOFF[row.attempts - 1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Index, LargeBinary, String, Text
+from sqlalchemy import Index, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import UTCDateTime, string_enum
@@ -36,6 +36,12 @@ class OutboxMessage(Model):
     raw: Mapped[bytes] = mapped_column(LargeBinary, doc="The complete MIME message as sent")
     profile_id: Mapped[int | None] = mapped_column(index=True, doc="The returnee it concerns, for erasure")
     town_id: Mapped[int | None] = mapped_column(index=True, doc="The town it is about, for its organizers")
+    forget_when_sent: Mapped[bool] = mapped_column(
+        default=False,
+        server_default=false(),
+        doc="Deleted once sent or failed for good (a mail that outlives "
+        "the erasure of its recipient's data, such as the calendar cancellation of an erasure)",
+    )
     status: Mapped[OutboxStatus] = mapped_column(string_enum(OutboxStatus), default=OutboxStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

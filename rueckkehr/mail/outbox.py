@@ -163,19 +163,25 @@ def queue_mail(
     alternatives: Sequence[AlternativePart] = (),
     town: Town | None = None,
     list_unsubscribe: str | None = None,
+    forget_when_sent: bool = False,
 ) -> OutboxMessage:
     """Render a mail and add it to the outbox in the current transaction; it goes out after the commit.
+
+    Every mail has the one layout of ``templates/email/_layout.html|txt``: the town's name above, the greeting by
+    ``recipient_name``, the contact person below (and the self-service link when the context has ``manage_url``).
 
     :param profile_id: the returnee the mail concerns, so that erasing them deletes it.
     :param town: the town the mail is about (the event's, the company's); its contact person for returnees signs
         the mail and receives the replies. Without one, the town that runs the RWK's office does.
+    :param forget_when_sent: delete the row once the mail went out (or failed for good): for a mail that must
+        outlive the erasure of its recipient's data, and so is queued without ``profile_id``.
     """
     contact = contact_town(town)
     message, raw = compose(
         recipient=Recipient(recipient, recipient_name),
         template=template,
         language=language,
-        context={**context, "contact": contact},
+        context={**context, "contact": contact, "mail_town": town or contact, "recipient_name": recipient_name},
         attachments=attachments,
         alternatives=alternatives,
         reply_to=Recipient(contact.contact_email, contact.contact_name) if contact is not None else None,
@@ -189,6 +195,7 @@ def queue_mail(
         raw=raw,
         profile_id=profile_id,
         town_id=town.id if town is not None else None,
+        forget_when_sent=forget_when_sent,
     )
     db.session.add(row)
     db.session.flush()

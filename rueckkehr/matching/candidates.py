@@ -17,7 +17,7 @@ from ..employers.models import Employer, Vacancy
 from ..employers.queries import on_board
 from ..extensions import db
 from ..occupations.models import OccupationArea, OccupationGroup
-from ..occupations.working_times import WorkingTime
+from ..occupations.working_times import WorkingTime, to_bits
 from ..places.models import Town
 from ..returnees.models import ReturneeProfile
 from .scoring import Match, Offer, Seeker, score, tier_of
@@ -71,7 +71,7 @@ def seekers_of(profile: ReturneeProfile, today: date, *, partner: bool = True) -
                 Seeker(
                     profile.occupation_group_code,
                     profile.skill_level,
-                    working_times=sum(time.bit for time in profile.working_times),
+                    working_times=to_bits(profile.working_times),  # members once stored, values before a flush
                     earliest=earliest_return(profile.earliest_return, today),
                     places=places,
                     hometown=hometown,

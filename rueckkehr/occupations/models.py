@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
+from .names import translated_name
 
 
 class SkillLevel(enum.IntEnum):
@@ -29,6 +30,11 @@ class OccupationArea(Model):
 
     groups: Mapped[list[OccupationGroup]] = relationship(back_populates="area", order_by="OccupationGroup.code")
 
+    @property
+    def label(self) -> str:
+        """The name in the current language."""
+        return translated_name(self.name)
+
 
 class OccupationGroup(Model):
     """A KldB Berufshauptgruppe (two digits) within its Berufsbereich."""
@@ -40,3 +46,8 @@ class OccupationGroup(Model):
     name: Mapped[str] = mapped_column(String(200))
 
     area: Mapped[OccupationArea] = relationship(back_populates="groups")
+
+    @property
+    def label(self) -> str:
+        """The name in the current language."""
+        return translated_name(self.name)

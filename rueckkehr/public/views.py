@@ -9,8 +9,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from ..events.queries import all_towns, next_returnee_days
+from ..events.signals import event_list
+from ..events.views import contributions
 from ..extensions import db
-from ..i18n import safe_next_path
+from ..i18n import safe_next_path, without_language
 
 bp = Blueprint("public", __name__)
 
@@ -18,7 +20,8 @@ bp = Blueprint("public", __name__)
 @bp.get("/")
 def home() -> str:
     """The next Rückkehrertage, the towns, why come back, and the way to register."""
-    return render_template("public/home.html", events=next_returnee_days(), towns=all_towns())
+    events = next_returnee_days()
+    return render_template("public/home.html", **contributions(event_list, events), events=events, towns=all_towns())
 
 
 def render_legal(name: str) -> str:
@@ -46,11 +49,12 @@ def accessibility() -> str:
 
 @bp.post("/sprache")
 def set_language() -> Response:
-    """Remember the chosen language and return to the page the visitor came from."""
+    """Remember the chosen language and return to the page the visitor came from (without a ``lang`` parameter
+    it may carry, which would overrule the choice)."""
     language = request.form.get("lang", "")
     if language in current_app.config["LANGUAGES"]:
         session["lang"] = language
-    return redirect(safe_next_path(request.form.get("next")), code=303)
+    return redirect(without_language(safe_next_path(request.form.get("next"))), code=303)
 
 
 @bp.get("/healthz")

@@ -1,51 +1,86 @@
-"""The calendar invitation of a registration: an iTIP REQUEST (or CANCEL) with the registration's own UID."""
+"""The calendar invitation of a registration: an iTIP REQUEST (or CANCEL) with the event's one UID.
+
+The public file (``/events/<id>.ics``) and every invitation to the event share the event's UID, so a returnee who
+adds both keeps one entry: the client merges them, and a later CANCEL removes it. The invitation's SEQUENCE is the
+event's (which every change of the event raises) plus the registration's own steps, so it never falls behind the
+public file's; a new registration after a cancelled one starts above it (``next_sequence``).
+"""
 
 from __future__ import annotations
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
-from ..events.calendar import Attendee, InviteMethod, invitation
+from ..events.calendar import Attendee, InviteMethod, event_uid, invitation
+from ..extensions import db
 from ..mail.outbox import AlternativePart, Attachment
-from ..urls import site_host
+from ..returnees.models import ReturneeProfile
+from ..urls import mail_url
 from .links import registration_url
 from .models import Registration
 
 
-def registration_uid(registration: Registration) -> str:
-    """The UID of a registration's invitation: stable for the registration, new for a new registration."""
-    return f"{registration.uid}@{site_host()}"
+def invite_sequence(registration: Registration) -> int:
+    """The SEQUENCE of a registration's invitation: never below the public file's, always rising."""
+    return registration.event.sequence + registration.sequence
+
+
+def next_sequence(profile: ReturneeProfile, event_id: int) -> int:
+    """Where a new registration's own steps start: above every earlier registration of the same person at the event
+    (its last invitation may have been a CANCEL of the same UID, which a lower SEQUENCE would not overrule)."""
+    earlier = db.session.scalar(
+        select(func.max(Registration.sequence)).where(
+            Registration.profile_id == profile.id, Registration.event_id == event_id
+        )
+    )
+    return 0 if earlier is None else earlier + 1
 
 
 def registration_invitation(
-    registration: Registration, *, method: InviteMethod = InviteMethod.REQUEST, note: str | None = None
+    registration: Registration,
+    *,
+    method: InviteMethod = InviteMethod.REQUEST,
+    note: str | None = None,
+    with_link: bool = True,
 ) -> bytes:
-    """The invitation of one registration, in the registrant's language, with the link that shows or cancels it."""
+    """The invitation of one registration, in the registrant's language, with the link that shows or cancels it.
+
+    :param with_link: False for the CANCEL of an erasure (the link dies with the data): the event's page instead.
+    """
     profile = registration.profile
     with force_locale(profile.language):
-        label = _("Ihre Anmeldung ansehen oder stornieren:")
+        if with_link:
+            label, link = _("Ihre Anmeldung ansehen oder stornieren:"), registration_url(registration)
+        else:
+            label = _("Alle Angaben und Anmeldung:")
+            link = mail_url("events.detail", profile.language, event_id=registration.event_id)
     return invitation(
         registration.event,
         Attendee(email=profile.email or "", name=profile.full_name),  # never called for a walk-in without one
-        uid=registration_uid(registration),
-        sequence=registration.sequence,
+        uid=event_uid(registration.event),
+        sequence=invite_sequence(registration),
         language=profile.language,
         link_label=label,
-        link=registration_url(registration),
+        link=link,
         method=method,
         note=note,
     )
 
 
 def invite_parts(
-    registration: Registration, *, method: InviteMethod = InviteMethod.REQUEST, note: str | None = None
+    registration: Registration,
+    *,
+    method: InviteMethod = InviteMethod.REQUEST,
+    note: str | None = None,
+    with_link: bool = True,
 ) -> tuple[list[AlternativePart], list[Attachment]]:
     """The calendar invitation of a registration: a ``text/calendar; method=…`` part and an ``invite.ics`` file.
 
     :param method: REQUEST adds or updates the entry, CANCEL removes it (same UID, higher SEQUENCE).
     :param note: what changed, put first in the entry's description.
     """
-    ics = registration_invitation(registration, method=method, note=note)
+    ics = registration_invitation(registration, method=method, note=note, with_link=with_link)
     return (
         [AlternativePart(content_type="text/calendar", data=ics.decode("utf-8"), params={"method": method.value})],
         [Attachment(filename="invite.ics", content_type="text/calendar", data=ics, params={"charset": "UTF-8"})],

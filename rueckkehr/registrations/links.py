@@ -9,7 +9,7 @@ from flask import current_app
 
 from ..dates import utcnow
 from ..returnees.links import InvalidLinkError, by_id, link_data, signer, timed_signer
-from ..urls import external_url
+from ..urls import mail_url
 from .models import Registration, RegistrationStatus
 
 # Confirmation: single use (the nonce), 48 hours by default.
@@ -21,8 +21,9 @@ def confirm_token(registration: Registration) -> str:
 
 
 def confirm_url(registration: Registration) -> str:
-    """The absolute confirmation link."""
-    return external_url("registrations.confirm", token=confirm_token(registration))
+    """The absolute confirmation link, in the language the registration was made in."""
+    language = registration.submission.get("language") or registration.profile.language
+    return mail_url("registrations.confirm", language, token=confirm_token(registration))
 
 
 def registration_from_confirm_token(token: str) -> Registration:
@@ -53,8 +54,10 @@ def registration_token(registration: Registration) -> str:
 
 
 def registration_url(registration: Registration) -> str:
-    """The absolute link that can only show and cancel one registration."""
-    return external_url("registration_links.calendar_link", token=registration_token(registration))
+    """The absolute link that can only show and cancel one registration, in the registrant's language."""
+    return mail_url(
+        "registration_links.calendar_link", registration.profile.language, token=registration_token(registration)
+    )
 
 
 def registration_from_token(token: str) -> Registration:

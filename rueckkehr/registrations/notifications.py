@@ -15,7 +15,7 @@ from flask_babel import force_locale
 from ..events.calendar import InviteMethod
 from ..returnees.links import manage_url
 from ..returnees.notifications import send
-from ..urls import external_url
+from ..urls import mail_url
 from .invites import invite_parts
 from .links import confirm_url, registration_url
 from .models import Registration
@@ -41,6 +41,8 @@ def _with_invite(
     if registration.profile.email is None:  # a walk-in who gave no address
         return
     alternatives, attachments = invite_parts(registration, method=method, note=note)
+    if method == InviteMethod.CANCEL:
+        context["calendar_cancel"] = True
     _to_registrant(
         kind,
         registration,
@@ -114,6 +116,22 @@ def cancelled(registration: Registration, *, was_waiting: bool, with_invite: boo
         _to_registrant("registration.cancelled", registration, "registration_cancelled", was_waiting=was_waiting)
 
 
+def erased(registration: Registration) -> None:
+    """The returnee had all their data erased: the CANCEL takes the day out of their calendar before it goes.
+
+    The mail carries no link of theirs (links die with the data) and outlives the erasure of their other mails.
+    """
+    alternatives, attachments = invite_parts(registration, method=InviteMethod.CANCEL, with_link=False)
+    _to_registrant(
+        "registration.erased",
+        registration,
+        "registration_erased",
+        alternatives=alternatives,
+        attachments=attachments,
+        outlives_erasure=True,
+    )
+
+
 def event_changed(registration: Registration, note_for: Callable[[], str]) -> None:
     """Tell a confirmed registrant that the event moved, with the updated invite (same UID, next SEQUENCE).
 
@@ -132,7 +150,7 @@ def event_changed(registration: Registration, note_for: Callable[[], str]) -> No
 
 def event_cancelled(registration: Registration, *, with_invite: bool) -> None:
     """Tell an active registrant that the organizers called the event off; a CANCEL removes the calendar entry."""
-    events_url = external_url("events.index")
+    events_url = mail_url("events.index", registration.profile.language)
     if with_invite:
         _with_invite(
             "registration.event_cancelled",

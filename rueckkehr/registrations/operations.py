@@ -27,6 +27,7 @@ from ..returnees.operations import (
     update_profile,
 )
 from . import notifications, signals
+from .invites import next_sequence
 from .models import ACTIVE, Registration, RegistrationStatus
 from .seats import (
     confirmation_deadline,
@@ -40,6 +41,14 @@ from .seats import (
 
 class RegistrationGoneError(Exception):
     """The registration no longer exists (its data was erased)."""
+
+
+class NoSeatsForCompanionsError(Exception):
+    """More companions than the free seats allow; the registration keeps its size. ``seats_left`` says how many."""
+
+    def __init__(self, seats_left: int) -> None:
+        super().__init__(seats_left)
+        self.seats_left = seats_left
 
 
 class RegistrationClosedError(Exception):
@@ -110,6 +119,7 @@ def register(
     registration = Registration(
         profile=profile,
         event=event,
+        sequence=next_sequence(profile, event.id),
         status=RegistrationStatus.UNCONFIRMED if fits else RegistrationStatus.WAITING,
         waitlist_position=None if fits else next_waitlist_position(event.id),
         companions=companions,
@@ -136,9 +146,8 @@ def _active_registration(profile: ReturneeProfile, event: Event) -> Registration
     ).first()
 
 
-def confirm(registration_id: int, now: datetime | None = None) -> Registration:
-    """Double opt-in: the owner of the address pressed the button. Applies the submission, mails what follows."""
-    now = now or utcnow()
+def _locked(registration_id: int) -> tuple[Registration, Event]:
+    """A registration read again under its event's lock (it may have changed, or gone, while we waited for it)."""
     registration = db.session.get(Registration, registration_id)
     if registration is None:  # erased meanwhile
         raise RegistrationGoneError
@@ -146,6 +155,13 @@ def confirm(registration_id: int, now: datetime | None = None) -> Registration:
     registration = db.session.get(Registration, registration_id, populate_existing=True)
     if registration is None:
         raise RegistrationGoneError
+    return registration, event
+
+
+def confirm(registration_id: int, now: datetime | None = None) -> Registration:
+    """Double opt-in: the owner of the address pressed the button. Applies the submission, mails what follows."""
+    now = now or utcnow()
+    registration, event = _locked(registration_id)
     if registration.confirmed_at is not None or not registration.is_active or event.status != EventStatus.PUBLISHED:
         return registration
     if registration.expires_at is not None and registration.expires_at <= now:  # lapsed before the job ran
@@ -222,13 +238,7 @@ def promote(event: Event, now: datetime) -> list[Registration]:
 def cancel(registration_id: int, now: datetime | None = None) -> Registration:
     """Cancel a registration or leave the waiting list; freed seats go to the waiting list."""
     now = now or utcnow()
-    registration = db.session.get(Registration, registration_id)
-    if registration is None:
-        raise RegistrationGoneError
-    event = lock_event(registration.event_id)
-    registration = db.session.get(Registration, registration_id, populate_existing=True)
-    if registration is None:
-        raise RegistrationGoneError
+    registration, event = _locked(registration_id)
     if not registration.is_active:
         return registration
     was_waiting = registration.status == RegistrationStatus.WAITING
@@ -255,17 +265,54 @@ def lapse(registration: Registration) -> None:
     record_change("registration.lapsed", registration)
 
 
+def change_companions(registration_id: int, companions: int, now: datetime | None = None) -> Registration:
+    """Change how many companions come along: fewer free seats for the waiting list, more only as far as free seats
+    allow (NoSeatsForCompanionsError otherwise, and the registration keeps its size). A waiting party may grow.
+
+    More companions are taken only while the event takes registrations; fewer until it begins.
+    """
+    now = now or utcnow()
+    registration, event = _locked(registration_id)
+    if not registration.is_active or now >= event.starts_at or event.status != EventStatus.PUBLISHED:
+        raise RegistrationClosedError(registration_state(event, now))
+    added = companions - registration.companions
+    if added == 0:
+        return registration
+    if added > 0 and registration.status != RegistrationStatus.WAITING:
+        if registration_state(event, now) != RegistrationState.OPEN:
+            raise RegistrationClosedError(registration_state(event, now))
+        if seats_left(event) < added:
+            raise NoSeatsForCompanionsError(seats_left(event))
+    before = registration.companions
+    registration.companions = companions
+    db.session.flush()
+    record_change("registration.companions_changed", registration, companions=companions, before=before)
+    if added < 0:
+        promote(event, now)
+    return registration
+
+
 def release_seats_of(profile: ReturneeProfile, now: datetime) -> None:
     """Free every seat and waiting place of a profile that is being erased; the waiting lists move as after a
-    cancellation. No mail goes to the profile (its data is about to go)."""
+    cancellation. Whoever holds an invitation to a coming event gets its CANCEL before the data goes: the only mail
+    an erasure sends, and one that outlives it."""
     active = select(Registration).where(Registration.profile_id == profile.id, Registration.status.in_(ACTIVE))
     event_ids = [registration.event_id for registration in db.session.scalars(active)]
     events = lock_events(event_ids)
     for registration in db.session.scalars(active.execution_options(populate_existing=True)):
+        holds_invite = (
+            registration.status == RegistrationStatus.CONFIRMED
+            and registration.event.status == EventStatus.PUBLISHED
+            and registration.event.ends_at > now
+        )
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = now
         registration.waitlist_position = None
+        if holds_invite:
+            registration.sequence += 1
         db.session.flush()
         record_change("registration.cancelled", registration, reason="erasure")
+        if holds_invite:
+            notifications.erased(registration)
     for event in events:
         promote(event, now)

@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -15,8 +18,10 @@ from ..events.calendar import change_note
 from ..events.models import Event, EventStatus
 from ..events.operations import EventChange
 from ..extensions import db
+from ..i18n import format_event_time
 from ..returnees import signals as returnee_signals
 from ..returnees.models import ReturneeProfile
+from ..returnees.readable import when
 from . import notifications
 from .models import ACTIVE, Registration, RegistrationStatus
 from .operations import promote, release_seats_of
@@ -40,9 +45,7 @@ def event_moved(event: Event, *, change: EventChange) -> None:
             pending.expires_at = confirmation_deadline(event, pending.created_at)
     if event.status != EventStatus.PUBLISHED:
         return
-    for registration in _registrations(event.id, (RegistrationStatus.CONFIRMED,)):
-        registration.sequence += 1
-        db.session.flush()
+    for registration in _registrations(event.id, (RegistrationStatus.CONFIRMED,)):  # the event's SEQUENCE rose
         notifications.event_changed(
             registration,
             lambda: change_note(
@@ -62,12 +65,8 @@ def event_called_off(event: Event, *, was_published: bool) -> None:
     """
     if not was_published:
         return
-    for registration in _registrations(event.id, ACTIVE):
-        holds_invite = registration.status == RegistrationStatus.CONFIRMED
-        if holds_invite:
-            registration.sequence += 1
-            db.session.flush()
-        notifications.event_cancelled(registration, with_invite=holds_invite)
+    for registration in _registrations(event.id, ACTIVE):  # the event's SEQUENCE rose with the cancellation
+        notifications.event_cancelled(registration, with_invite=registration.status == RegistrationStatus.CONFIRMED)
 
 
 @event_signals.event_page.connect
@@ -131,6 +130,35 @@ def registrations_in_export(profile: ReturneeProfile) -> dict[str, Any]:
     }
 
 
+STATUS_LABELS = {
+    RegistrationStatus.UNCONFIRMED: _l("Noch nicht bestätigt"),
+    RegistrationStatus.CONFIRMED: _l("Angemeldet"),
+    RegistrationStatus.WAITING: _l("Warteliste"),
+    RegistrationStatus.CANCELLED: _l("Storniert"),
+    RegistrationStatus.EXPIRED: _l("Verfallen (nicht bestätigt)"),
+}
+
+
+@returnee_signals.readable_export.connect
+def registrations_in_readable_export(profile: ReturneeProfile) -> returnee_signals.ReadableSection:
+    """The registrations part of the readable export: each event with its state and times, in local time."""
+    rows = []
+    for registration in reversed(registrations_of(profile)):
+        event = registration.event
+        facts = [str(STATUS_LABELS[registration.status])]
+        if registration.companions:
+            facts.append(ngettext("%(num)d Begleitperson", "%(num)d Begleitpersonen", registration.companions))
+        facts.append(_("angemeldet %(when)s", when=when(registration.created_at)))
+        if registration.confirmed_at:
+            facts.append(_("bestätigt %(when)s", when=when(registration.confirmed_at)))
+        if registration.cancelled_at:
+            facts.append(_("storniert %(when)s", when=when(registration.cancelled_at)))
+        rows.append((f"{event.title}, {format_event_time(event.starts_at, event.ends_at)}", "; ".join(facts)))
+    return returnee_signals.ReadableSection(
+        order=10, title=_("Ihre Anmeldungen"), rows=rows or [(_("Anmeldungen"), "–")]
+    )
+
+
 @returnee_signals.selfservice_sections.connect
 def registrations_on_overview(profile: ReturneeProfile, *, token: str) -> returnee_signals.Section:
     """The returnee's registrations, with their state and a way to cancel, first on the overview."""
@@ -138,5 +166,5 @@ def registrations_on_overview(profile: ReturneeProfile, *, token: str) -> return
     return returnee_signals.Section(
         order=10,
         template="registrations/_selfservice_section.html",
-        context={"registrations": registrations, "ranks": waiting_ranks(registrations)},
+        context={"registrations": registrations, "ranks": waiting_ranks(registrations), "now": utcnow()},
     )

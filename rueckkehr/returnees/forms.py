@@ -33,6 +33,7 @@ from ..forms import (
     occupation_choices,
     value_of,
 )
+from ..i18n import format_month_year
 from ..occupations.working_times import in_order
 from ..places.models import Town
 from .operations import ProfileData
@@ -73,9 +74,7 @@ def _country_choices(locale: str) -> list[tuple[str, str]]:
 
 def return_choices(today: date) -> list[tuple[str, str]]:
     """ "Flexibel" or one of the next 36 months."""
-    from flask_babel import format_date
-
-    months = [(f"{month:%Y-%m}", format_date(month, "MMMM y")) for month in months_from(today, 36)]
+    months = [(f"{month:%Y-%m}", format_month_year(month)) for month in months_from(today, 36)]
     return [("", _l("Bitte wählen (freiwillig)")), ("flexible", _l("flexibel")), *months]
 
 

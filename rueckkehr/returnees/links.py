@@ -13,7 +13,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
 from ..extensions import db
-from ..urls import external_url
+from ..urls import mail_url
 from .models import ConsentPurpose, ReturneeProfile
 
 M = TypeVar("M")
@@ -59,8 +59,8 @@ def manage_token(profile: ReturneeProfile) -> str:
 
 
 def manage_url(profile: ReturneeProfile) -> str:
-    """The absolute self-service link."""
-    return external_url("selfservice.overview", token=manage_token(profile))
+    """The absolute self-service link, opening in the returnee's language (links are for mails)."""
+    return mail_url("selfservice.overview", profile.language, token=manage_token(profile))
 
 
 def profile_from_manage_token(token: str) -> ReturneeProfile:
@@ -78,7 +78,7 @@ def profile_from_manage_token(token: str) -> ReturneeProfile:
 def unsubscribe_url(profile: ReturneeProfile, purpose: ConsentPurpose) -> str:
     """The absolute link that withdraws one consent."""
     token = signer("unsubscribe").dumps({"p": profile.id, "k": profile.link_key, "c": purpose.value})
-    return external_url("selfservice.unsubscribe", token=token)
+    return mail_url("selfservice.unsubscribe", profile.language, token=token)
 
 
 def consent_from_unsubscribe_token(token: str) -> tuple[ReturneeProfile, ConsentPurpose]:

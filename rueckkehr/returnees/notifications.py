@@ -10,7 +10,7 @@ from flask import current_app
 from ..events.models import Event
 from ..mail.outbox import AlternativePart, Attachment, queue_mail
 from ..places.models import Town
-from ..urls import external_url
+from ..urls import external_url, mail_url
 from .links import manage_token, manage_url, unsubscribe_url
 from .models import ConsentPurpose, ReturneeProfile
 
@@ -25,6 +25,7 @@ def send(
     attachments: list[Attachment] | None = None,
     town: Town | None = None,
     list_unsubscribe: str | None = None,
+    outlives_erasure: bool = False,
     **context: object,
 ) -> None:
     """Queue a mail to a returnee, in their language unless ``language`` says otherwise; nothing for a walk-in who
@@ -33,6 +34,8 @@ def send(
     :param town: the town the mail is about (its event's); without one, the returnee's former hometown.
     :param list_unsubscribe: the one-click unsubscribe address (RFC 8058) of a mail the returnee did not ask for by
         an action: alerts, news of future days.
+    :param outlives_erasure: the last mail of an erasure: it is not deleted with the returnee's other mails, and
+        the outbox forgets it once it went out.
     """
     if profile.email is None:
         return
@@ -43,11 +46,12 @@ def send(
         template=template,
         language=language or profile.language,
         context={"profile": profile, **context},
-        profile_id=profile.id,
+        profile_id=None if outlives_erasure else profile.id,
         alternatives=alternatives or (),
         attachments=attachments or (),
         town=town or profile.hometown,
         list_unsubscribe=list_unsubscribe,
+        forget_when_sent=outlives_erasure,
     )
 
 
@@ -72,7 +76,7 @@ def reconfirm_consents(profile: ReturneeProfile) -> None:
         "profile.reconfirm_consents",
         profile,
         "profile_reconfirm_consents",
-        reconfirm_url=external_url("selfservice.reconfirm", token=manage_token(profile)),
+        reconfirm_url=mail_url("selfservice.reconfirm", profile.language, token=manage_token(profile)),
         grace_days=current_app.config["CONSENT_RECONFIRM_GRACE_DAYS"],
     )
 

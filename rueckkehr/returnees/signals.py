@@ -22,6 +22,11 @@ profile_export = _signals.signal(
     doc="""A returnee downloads their data. Sender: the profile; a receiver returns a dict of further sections
     (e.g. ``{"registrations": [...]}``) with JSON-ready values.""",
 )
+readable_export = _signals.signal(
+    "readable-export",
+    doc="""A returnee reads their data export as a page. Sender: the profile; a receiver returns a
+    ``ReadableSection`` (or a list of them) with labels and values in the current language.""",
+)
 selfservice_sections = _signals.signal(
     "selfservice-sections",
     doc="""The self-service overview is being shown. Sender: the profile; keyword ``token``: its link's token.
@@ -36,3 +41,12 @@ class Section:
     order: int
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReadableSection:
+    """A part of the readable data export: a heading and its labelled values, in an order."""
+
+    order: int
+    title: str
+    rows: list[tuple[str, str]] = field(default_factory=list)

@@ -7,11 +7,13 @@ says "through their own link". The packages above add their parts to the overvie
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -41,6 +43,7 @@ from .operations import (
     use_action_code,
     withdraw_consent,
 )
+from .readable import readable_export
 from .retention import pending_reconfirmation
 from .retention import reconfirm as reconfirm_consents
 from .signals import Section, selfservice_sections
@@ -198,12 +201,7 @@ def _code_action(action: str, profile: ReturneeProfile, token: str) -> str | Res
             ]
         else:
             if action == "export":
-                body = json.dumps(export_profile(profile), ensure_ascii=False, indent=2)
-                return Response(
-                    body,
-                    mimetype="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="rueckkehr-meine-daten.json"'},
-                )
+                return exported(profile, token)
             erase_profile(profile.id)
             return render_template("selfservice/erased.html")
     status = 422 if form.errors else 200
@@ -217,6 +215,41 @@ def profile_key() -> str:
         return f"profile:{profile_from_manage_token(str((request.view_args or {}).get('token', ''))).id}"
     except InvalidLinkError:
         return "profile:none"
+
+
+EXPORT_GRANT = "export_grant"
+EXPORT_GRANT_MINUTES = 10
+
+
+def exported(profile: ReturneeProfile, token: str) -> str:
+    """After a valid code: the readable export as a page, and for a few minutes the JSON copy as a download."""
+    until = utcnow() + timedelta(minutes=EXPORT_GRANT_MINUTES)
+    session[EXPORT_GRANT] = {"p": profile.id, "k": profile.link_key, "until": until.timestamp()}
+    export_profile(profile)  # the audit entry of showing it
+    return render_template(
+        "selfservice/exported.html",
+        profile=profile,
+        token=token,
+        sections=readable_export(profile),
+        minutes=EXPORT_GRANT_MINUTES,
+    )
+
+
+@bp.post("/me/<token>/export.json")
+@with_profile
+def export_json(profile: ReturneeProfile, token: str) -> Response:
+    """The machine-readable copy (JSON, Art. 20 GDPR), for a few minutes after a valid code (a POST: it is an export,
+    written to the audit trail)."""
+    grant = session.get(EXPORT_GRANT) or {}
+    if grant.get("p") != profile.id or grant.get("k") != profile.link_key or grant.get("until", 0) < time.time():
+        flash(_("Bitte fordern Sie für den Download einen neuen Code an."), "info")
+        return redirect(url_for(".export", token=token), code=303)
+    body = json.dumps(export_profile(profile), ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="rueckkehr-meine-daten.json"'},
+    )
 
 
 @bp.route("/me/<token>/export", methods=["GET", "POST"])

@@ -94,7 +94,13 @@ def test_the_whole_journey_by_keyboard_on_a_phone(
     page.goto(link(smtp.wait_for(2)[1], "/me/"))
     assert page.get_by_text("Angemeldet", exact=True).is_visible()
     assert axe_violations(page) == []
-    tab_to(page, "form[action*=cancel] button")
+    tab_to(page, "a[href*=cancel]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("heading", level=1).inner_text() == "Anmeldung stornieren?"  # asked once
+    assert page.get_by_text("Ihr Platz wird frei.").is_visible()
+    assert axe_violations(page) == []
+    tab_to(page, "main button[type=submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.get_by_text("Storniert", exact=True).is_visible()

@@ -49,6 +49,7 @@ def owned_routes(company: dict[str, Any]) -> list[tuple[str, str]]:
         ("GET", f"/employer/vacancies/{draft}/edit"),
         ("POST", f"/employer/vacancies/{draft}/edit"),
         ("POST", f"/employer/vacancies/{draft}/submit"),
+        ("POST", f"/employer/vacancies/{draft}/delete"),
         ("POST", f"/employer/vacancies/{published}/withdraw"),
         ("POST", f"/employer/vacancies/{published}/filled"),
         ("POST", f"/employer/stands/{stand}/cancel"),

@@ -46,7 +46,7 @@ def test_event_page_in_english(client: FlaskClient, make_event: Callable[..., Ev
     start = datetime(2026, 12, 27, 9, 0, tzinfo=UTC)
     event = make_event(starts_at=start, ends_at=start + timedelta(hours=5), capacity=1)
     text = visible_text(client.get(f"/events/{event.id}?lang=en"))
-    assert "Sunday, December 27, 2026, 10:00–15:00" in text
+    assert "Sunday 27 December 2026, 10:00–15:00" in text  # British English: returnees abroad read it so
     assert "1 seat left" in text
     assert "Register now" in text
 

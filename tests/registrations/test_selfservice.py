@@ -17,6 +17,7 @@ from rueckkehr.returnees.models import Consent, ConsentProof, ConsentPurpose, Re
 from tests.support.pages import visible_text
 from tests.support.registrations import code_from, form_data, link_in
 from tests.support.smtp import SMTPServer
+from tests.support.waiting import wait_until
 
 
 def registered(client: FlaskClient, smtp: SMTPServer, event: Event, **overrides: Any) -> str:
@@ -110,7 +111,12 @@ def test_export_needs_a_fresh_code_and_returns_every_datum(
     assert "Der Code ist falsch oder abgelaufen" in visible_text(wrong)
     client.post(f"{manage}/export", data={"step": "request"})
     code = code_from(smtp.wait_for(3)[2])
-    download = client.post(f"{manage}/export", data={"code": code})
+    readable = client.post(f"{manage}/export", data={"code": code})
+    assert readable.status_code == 200 and readable.headers["Content-Type"].startswith("text/html")
+    text = visible_text(readable)
+    assert "Vollzeit, Schicht/Nacht/Wochenende" in text  # labels, not the stored values
+    assert "full_time" not in text
+    download = client.post(f"{manage}/export.json")
     assert download.headers["Content-Type"] == "application/json"
     assert "attachment" in download.headers["Content-Disposition"]
     data = json.loads(download.get_data(as_text=True))
@@ -120,6 +126,7 @@ def test_export_needs_a_fresh_code_and_returns_every_datum(
     assert {c["purpose"] for c in data["consents"]} == {"participation"}
     again = client.post(f"{manage}/export", data={"code": code})
     assert again.status_code == 422  # single use
+    assert client.application.test_client().post(f"{manage}/export.json").status_code == 303  # needs the code
 
 
 def test_erasure_frees_the_seat_removes_mail_history_and_keeps_only_a_proof(
@@ -134,6 +141,9 @@ def test_erasure_frees_the_seat_removes_mail_history_and_keeps_only_a_proof(
     code = code_from(smtp.wait_for(5)[4])
     done = client.post(f"{manage}/erase", data={"code": code})
     assert "Ihre Daten sind gelöscht" in visible_text(done)
+    mails = smtp.wait_for(7)[5:]  # the calendar's CANCEL to Jana, and Tom moved up
+    assert {mail.envelope_to[0] for mail in mails} == {"jana.mueller@example.org", "tom@example.org"}
+    wait_until(lambda: count(OutboxMessage) == 3)  # the CANCEL is forgotten once it went out
     db.session.rollback()
     assert count(ReturneeProfile) == 1  # only Tom's
     assert db.session.scalars(select(Registration)).one().status == RegistrationStatus.CONFIRMED  # Tom moved up
