@@ -11,6 +11,7 @@ def reset_link(user: User, token: str, hours: int, language: str) -> None:
     """The single-use link that sets a new password."""
     queue_mail(
         kind="account.reset",
+        answer=True,
         recipient=user.email,
         recipient_name=user.full_name or None,
         template="account_reset",

@@ -10,23 +10,33 @@ from ..urls import mail_url
 from .models import Employer, StandBooking, Vacancy
 
 
-def _to_user(kind: str, user: User, template: str, language: str, town: Town, **context: object) -> None:
-    """A mail to a user of a company, signed by the contact person of the company's (or the event's) town."""
+def _to_user(
+    kind: str, user: User, template: str, language: str, town: Town, *, answer: bool = False, **context: object
+) -> None:
+    """A mail to a user of a company, signed by the contact person of the company's (or the event's) town, with the
+    link to the company's area below (unless it answers the user's own action just now)."""
     queue_mail(
         kind=kind,
         recipient=user.email,
         recipient_name=user.full_name or None,
         template=template,
         language=language,
-        context={"user": user, **context},
+        context={"user": user, "account_url": None if answer else account_url(language), **context},
         town=town,
+        answer=answer,
     )
+
+
+def account_url(language: str) -> str:
+    """The company area, where a company's users manage their profile, vacancies, stands and colleagues."""
+    return mail_url("company_area.dashboard", language)
 
 
 def signup_known(email: str, language: str) -> None:
     """Someone signed up with an address that has an account: its owner learns how to log in instead."""
     queue_mail(
         kind="employer.signup_known",
+        answer=True,
         recipient=email,
         template="employer_signup_known",
         language=language,
@@ -45,6 +55,7 @@ def verify_address(user: User, employer: Employer, token: str, language: str) ->
         "employer_verify",
         language,
         employer.town,
+        answer=True,
         employer=employer,
         link=mail_url("accounts.verify_email", language, token=token),
         days=VERIFY_LIFETIME.days,
@@ -68,6 +79,7 @@ def invitation(email: str, employer: Employer, inviter: User, token: str, langua
     """An invitation to join the company's account."""
     queue_mail(
         kind="employer.invite",
+        invitation=True,
         recipient=email,
         template="employer_invite",
         language=language,
@@ -85,6 +97,7 @@ def invitation_for_known_address(email: str, employer: Employer, inviter: User, 
     """An invitation to an address that has an account already: a note instead of a link."""
     queue_mail(
         kind="employer.invite_known",
+        invitation=True,
         recipient=email,
         template="employer_invite_known",
         language=language,

@@ -59,6 +59,13 @@ def render_block(template_name: str, block: str, context: dict[str, object]) -> 
 POLICY = email.policy.SMTP.clone(max_line_length=998)
 
 
+class MailWithoutWayOut(ValueError):
+    """A mail the recipient did not ask for by an action of their own, without a self-service or unsubscribe link."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"mail {kind!r} is not an answer and carries no self-service, account or unsubscribe link")
+
+
 @dataclass(frozen=True)
 class Recipient:
     """Who a mail goes to (or whom replies go to): a bare address and, if known, a display name."""
@@ -164,6 +171,8 @@ def queue_mail(
     town: Town | None = None,
     list_unsubscribe: str | None = None,
     forget_when_sent: bool = False,
+    answer: bool = False,
+    invitation: bool = False,
 ) -> OutboxMessage:
     """Render a mail and add it to the outbox in the current transaction; it goes out after the commit.
 
@@ -175,7 +184,14 @@ def queue_mail(
         the mail and receives the replies. Without one, the town that runs the RWK's office does.
     :param forget_when_sent: delete the row once the mail went out (or failed for good): for a mail that must
         outlive the erasure of its recipient's data, and so is queued without ``profile_id``.
+    :param answer: the mail answers the recipient's own action just now (a confirmation link, a code, a reset).
+    :param invitation: the mail invites someone who has no account yet; its link is the only thing to act on.
+        Every other mail must carry a way to manage or stop what the recipient gets: ``manage_url`` (a returnee's
+        self-service page) or ``account_url`` (an employer's or organizer's account) in the context, or
+        ``list_unsubscribe``; otherwise it is refused, as the privacy notice promises.
     """
+    if not (answer or invitation or list_unsubscribe or context.get("manage_url") or context.get("account_url")):
+        raise MailWithoutWayOut(kind)
     contact = contact_town(town)
     message, raw = compose(
         recipient=Recipient(recipient, recipient_name),

@@ -16,7 +16,7 @@ from ..mail.outbox import queue_mail
 from ..returnees import notifications as returnee_mail
 from ..returnees.links import manage_token, manage_url
 from ..returnees.models import ReturneeProfile
-from ..urls import external_url
+from ..urls import external_url, mail_url
 from .digests import Selection
 from .links import subscription_url, unsubscribe_url
 from .models import AlertSubscription, ContactRequest
@@ -132,6 +132,7 @@ def confirm_subscription(subscription: AlertSubscription) -> None:
     """The double opt-in of a job alert: a link to a page with a button."""
     queue_mail(
         kind="matching.subscription_confirm",
+        answer=True,
         recipient=subscription.email,
         template="matching_subscription_confirm",
         language=subscription.language,
@@ -162,9 +163,14 @@ def contact_accepted(request: ContactRequest, employer: Employer, users: list[Us
             recipient=user.email,
             recipient_name=user.full_name or None,
             template="matching_contact_accepted",
-            language="de",
+            language=user.language,
             town=employer.town,
-            context={"user": user, "employer": employer, "details": details},
+            context={
+                "user": user,
+                "employer": employer,
+                "details": details,
+                "account_url": mail_url("company_area.dashboard", user.language),
+            },
         )
 
 
@@ -175,14 +181,14 @@ def pool_digest(user: User, employer: Employer, cards: list[dict[str, Any]]) -> 
         recipient=user.email,
         recipient_name=user.full_name or None,
         template="matching_pool_digest",
-        language="de",
+        language=user.language,
         town=employer.town,
         list_unsubscribe=unsubscribe_url(user),
         context={
             "user": user,
             "employer": employer,
             "cards": cards,
-            "pool_url": external_url("pool.index"),
+            "pool_url": mail_url("pool.index", user.language),
             "unsubscribe_url": unsubscribe_url(user),
         },
     )

@@ -195,6 +195,7 @@ def _test_mail(event: Event, form: MailingForm) -> None:
         body = value_of(form.body_de) if preview["language"] == "de" else value_of(form.body_en)
         queue_mail(
             kind="registration.message_test",
+            answer=True,
             recipient=current_user.email,
             recipient_name=current_user.full_name or None,
             template="event_message",

@@ -61,6 +61,7 @@ def confirm_request(registration: Registration, language: str) -> None:
         "registration.confirm_request",
         registration,
         "registration_confirm_request",
+        answer=True,
         language=language,
         confirm_url=confirm_url(registration),
     )
@@ -73,6 +74,7 @@ def already_registered(registration: Registration) -> None:
         "registration.already_registered",
         registration,
         "registration_already_registered",
+        answer=True,
         confirm_url=confirm_url(registration) if registration.confirmed_at is None else None,
         manage_url=manage_url(profile) if profile.confirmed_at is not None else None,
     )
@@ -126,6 +128,7 @@ def erased(registration: Registration) -> None:
         "registration.erased",
         registration,
         "registration_erased",
+        answer=True,
         alternatives=alternatives,
         attachments=attachments,
         outlives_erasure=True,

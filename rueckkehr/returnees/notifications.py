@@ -26,6 +26,7 @@ def send(
     town: Town | None = None,
     list_unsubscribe: str | None = None,
     outlives_erasure: bool = False,
+    answer: bool = False,
     **context: object,
 ) -> None:
     """Queue a mail to a returnee, in their language unless ``language`` says otherwise; nothing for a walk-in who
@@ -36,9 +37,13 @@ def send(
         an action: alerts, news of future days.
     :param outlives_erasure: the last mail of an erasure: it is not deleted with the returnee's other mails, and
         the outbox forgets it once it went out.
+    :param answer: the mail answers the returnee's own action just now; every other mail carries the self-service
+        link (``manage_url``), added here when the caller did not give it.
     """
     if profile.email is None:
         return
+    if not answer:
+        context.setdefault("manage_url", manage_url(profile))
     queue_mail(
         kind=kind,
         recipient=profile.email,
@@ -52,17 +57,18 @@ def send(
         town=town or profile.hometown,
         list_unsubscribe=list_unsubscribe,
         forget_when_sent=outlives_erasure,
+        answer=answer,
     )
 
 
 def manage_link(profile: ReturneeProfile) -> None:
     """Send the self-service link (on request, or after revoking the old ones)."""
-    send("profile.manage_link", profile, "profile_manage_link", manage_url=manage_url(profile))
+    send("profile.manage_link", profile, "profile_manage_link", answer=True, manage_url=manage_url(profile))
 
 
 def action_code(profile: ReturneeProfile, code: str, action: str) -> None:
     """Send the one-time code that unlocks a data export or an erasure."""
-    send("profile.action_code", profile, "profile_action_code", code=code, action=action)
+    send("profile.action_code", profile, "profile_action_code", answer=True, code=code, action=action)
 
 
 def code_guessed(profile: ReturneeProfile, action: str) -> None:
