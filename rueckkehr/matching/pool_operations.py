@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import force_locale
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import selectinload
 
@@ -15,7 +16,7 @@ from ..employers.models import Employer, EmployerStatus, Vacancy
 from ..employers.queries import on_board
 from ..extensions import db
 from ..returnees.models import Consent, ConsentPurpose, ReturneeProfile
-from ..urls import external_url
+from ..urls import mail_url
 from . import notifications
 from .models import ContactRequest, ContactStatus, PoolCard, PoolDigestOptOut
 from .pool import Entry, Visibility, entries
@@ -139,16 +140,24 @@ def send_pool_digests(now: datetime | None = None) -> int:
             for vacancy in employer.vacancies
             if vacancy.published_at
         }
-        cards = [
-            {"url": external_url("pool.card", key=entry.key), "label": card_label(visibility, entry)}
+        matching = [
+            entry
             for entry in new
             if entry.group
             and any(tier_of(Seeker(entry.group, entry.level), group, level) is not None for group, level in offered)
         ]
-        if not cards:
+        if not matching:
             continue
         for user in employer.users:
             if user.email_verified_at is not None and user.id not in opted_out:
+                with force_locale(user.language):  # the cards' labels in the reader's language
+                    cards = [
+                        {
+                            "url": mail_url("pool.card", user.language, key=entry.key),
+                            "label": card_label(visibility, entry),
+                        }
+                        for entry in matching
+                    ]
                 notifications.pool_digest(user, employer, cards)
                 mailed += 1
     record("pool.digests_sent", changes={"mails": mailed})
