@@ -126,12 +126,14 @@ def send_pool_digests(now: datetime | None = None) -> int:
         return 0
     visibility = Visibility(entries())
     opted_out = set(db.session.scalars(select(PoolDigestOptOut.user_id)))
+    # The employers with a vacancy on the board; not a DISTINCT over the employers' rows, which PostgreSQL cannot
+    # compare (their pending changes are JSON).
+    on_the_board = select(Vacancy.employer_id).join(Employer, Employer.id == Vacancy.employer_id).where(*on_board(now))
     wanted = (
         select(Employer)
-        .join(Vacancy, Vacancy.employer_id == Employer.id)
-        .where(*on_board(now), Employer.status == EmployerStatus.APPROVED)
+        .where(Employer.id.in_(on_the_board), Employer.status == EmployerStatus.APPROVED)
         .options(selectinload(Employer.users), selectinload(Employer.vacancies))
-        .distinct()
+        .order_by(Employer.id)
     )
     mailed = 0
     for employer in db.session.scalars(wanted):
