@@ -11,7 +11,7 @@ import hashlib
 from ..accounts.models import User
 from ..returnees.links import InvalidLinkError, by_id, link_data, signer
 from ..returnees.models import ReturneeProfile
-from ..urls import external_url
+from ..urls import mail_url
 from .models import AlertSubscription
 
 RETURNEE, SUBSCRIBER, EMPLOYER_USER = "r", "s", "e"
@@ -22,14 +22,15 @@ def _user_key(user: User) -> str:
 
 
 def unsubscribe_url(recipient: ReturneeProfile | AlertSubscription | User) -> str:
-    """The HTTPS address (on BASE_URL) whose POST ends this recipient's alerts at once (RFC 8058)."""
+    """The HTTPS address (on BASE_URL) whose POST ends this recipient's alerts at once (RFC 8058); its page opens in
+    the recipient's language."""
     if isinstance(recipient, ReturneeProfile):
         data = {"k": RETURNEE, "i": recipient.id, "x": recipient.link_key}
     elif isinstance(recipient, AlertSubscription):
         data = {"k": SUBSCRIBER, "i": recipient.id, "x": recipient.link_key}
     else:
         data = {"k": EMPLOYER_USER, "i": recipient.id, "x": _user_key(recipient)}
-    return external_url("alerts.unsubscribe", token=signer("alerts-unsubscribe").dumps(data))
+    return mail_url("alerts.unsubscribe", recipient.language, token=signer("alerts-unsubscribe").dumps(data))
 
 
 def recipient_from_unsubscribe_token(token: str) -> ReturneeProfile | AlertSubscription | User:
@@ -66,5 +67,5 @@ def subscription_from_token(token: str) -> AlertSubscription:
 
 
 def subscription_url(endpoint: str, subscription: AlertSubscription) -> str:
-    """An absolute link of a subscription (``alerts.confirm`` or ``alerts.preferences``)."""
-    return external_url(endpoint, token=subscription_token(subscription))
+    """An absolute link of a subscription (``alerts.confirm`` or ``alerts.preferences``), in its language."""
+    return mail_url(endpoint, subscription.language, token=subscription_token(subscription))

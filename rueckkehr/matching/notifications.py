@@ -16,7 +16,7 @@ from ..mail.outbox import queue_mail
 from ..returnees import notifications as returnee_mail
 from ..returnees.links import manage_token, manage_url
 from ..returnees.models import ReturneeProfile
-from ..urls import external_url, mail_url
+from ..urls import mail_url
 from .digests import Selection
 from .links import subscription_url, unsubscribe_url
 from .models import AlertSubscription, ContactRequest
@@ -24,23 +24,24 @@ from .scoring import Match
 
 
 def _items(
-    selection: Selection, stands: dict[int, Event], exhibitors: frozenset[int] = frozenset()
+    selection: Selection, stands: dict[int, Event], language: str, exhibitors: frozenset[int] = frozenset()
 ) -> dict[str, list[dict[str, Any]]]:
     """The lists of a mail as plain values: vacancy, link, rating, reasons, the employer's coming stand."""
     return {
-        kind: [mail_item(match, stands, match.offer.employer_id in exhibitors) for match in matches]
+        kind: [mail_item(match, stands, language, match.offer.employer_id in exhibitors) for match in matches]
         for kind, matches in selection.lists.items()
     }
 
 
-def mail_item(match: Match, stands: dict[int, Event], at_event: bool = False) -> dict[str, Any]:
-    """One match as a mail shows it (the reasons are rendered in the mail's language by the template)."""
+def mail_item(match: Match, stands: dict[int, Event], language: str, at_event: bool = False) -> dict[str, Any]:
+    """One match as a mail shows it (the reasons are rendered in the mail's language by the template), its links
+    opening in the reader's ``language``."""
     event = stands.get(match.offer.employer_id)
     return {
         "match": match,
-        "url": external_url("jobs_board.detail", vacancy_id=match.offer.id),
+        "url": mail_url("jobs_board.detail", language, vacancy_id=match.offer.id),
         "event": event,
-        "event_url": external_url("events.detail", event_id=event.id) if event is not None else None,
+        "event_url": mail_url("events.detail", language, event_id=event.id) if event is not None else None,
         "at_event": at_event,
     }
 
@@ -71,11 +72,11 @@ def matches_after_confirmation(
             {titles[match.offer.id][1] for matches in selection.lists.values() for match in matches}
             & {titles[match.offer.id][1] for match in _all_matches(selection) if match.offer.employer_id in exhibitors}
         ),
-        lists=_items(selection, stands, exhibitors),
+        lists=_items(selection, stands, profile.language, exhibitors),
         titles=titles,
         more=selection.more,
-        more_url=external_url("matching_selfservice.matches", token=manage_token(profile)),
-        preferences_url=external_url("matching_selfservice.preferences", token=manage_token(profile)),
+        more_url=mail_url("matching_selfservice.matches", profile.language, token=manage_token(profile)),
+        preferences_url=mail_url("matching_selfservice.preferences", profile.language, token=manage_token(profile)),
         unsubscribe_url=unsubscribe_url(profile),
     )
 
@@ -93,11 +94,11 @@ def digest_to_returnee(
         profile,
         "matching_digest",
         list_unsubscribe=unsubscribe_url(profile),
-        lists=_items(selection, stands),
+        lists=_items(selection, stands, profile.language),
         titles=titles,
         more=selection.more,
-        more_url=external_url("matching_selfservice.matches", token=manage_token(profile)),
-        preferences_url=external_url("matching_selfservice.preferences", token=manage_token(profile)),
+        more_url=mail_url("matching_selfservice.matches", profile.language, token=manage_token(profile)),
+        preferences_url=mail_url("matching_selfservice.preferences", profile.language, token=manage_token(profile)),
         unsubscribe_url=unsubscribe_url(profile),
     )
 
@@ -116,11 +117,14 @@ def digest_to_subscriber(
         language=subscription.language,
         list_unsubscribe=unsubscribe_url(subscription),
         context={
-            "lists": _items(selection, stands),
+            "lists": _items(selection, stands, subscription.language),
             "titles": titles,
             "more": selection.more,
-            "more_url": external_url(
-                "jobs_board.index", field=subscription.occupation_group_code, level=subscription.skill_level or None
+            "more_url": mail_url(
+                "jobs_board.index",
+                subscription.language,
+                field=subscription.occupation_group_code,
+                level=subscription.skill_level or None,
             ),
             "preferences_url": subscription_url("alerts.preferences", subscription),
             "unsubscribe_url": unsubscribe_url(subscription),
@@ -150,7 +154,9 @@ def contact_requested(request: ContactRequest, employer: Employer) -> None:
         town=employer.town,
         employer=employer,
         contact_request=request,
-        answer_url=external_url("matching_selfservice.contact", token=manage_token(profile), request_id=request.id),
+        answer_url=mail_url(
+            "matching_selfservice.contact", profile.language, token=manage_token(profile), request_id=request.id
+        ),
         manage_url=manage_url(profile),
     )
 

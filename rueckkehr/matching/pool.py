@@ -19,6 +19,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..occupations.names import translated_name
 from ..returnees.models import Consent, ConsentPurpose, ReturneeProfile
 from .candidates import names
 from .models import PoolCard
@@ -128,9 +129,9 @@ class Visibility:
         """The card of an entry: small groups and towns folded into what is shared by five."""
         known = names()
         if entry.group and self.group_counts[entry.group] >= MIN_CELL:
-            label = f"{entry.group} {known.groups[entry.group][0]}"
+            label = f"{entry.group} {translated_name(known.groups[entry.group][0])}"
         elif entry.group and self.area_counts[entry.group[:1]] >= MIN_CELL:
-            label = known.groups[entry.group][1]
+            label = translated_name(known.groups[entry.group][1])
         else:
             label = str(OTHER_FIELD)
         slugs = {slug: name for slug, name in known.towns.values()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import force_locale
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import selectinload
 
@@ -15,7 +16,7 @@ from ..employers.models import Employer, EmployerStatus, Vacancy
 from ..employers.queries import on_board
 from ..extensions import db
 from ..returnees.models import Consent, ConsentPurpose, ReturneeProfile
-from ..urls import external_url
+from ..urls import mail_url
 from . import notifications
 from .models import ContactRequest, ContactStatus, PoolCard, PoolDigestOptOut
 from .pool import Entry, Visibility, entries
@@ -125,12 +126,14 @@ def send_pool_digests(now: datetime | None = None) -> int:
         return 0
     visibility = Visibility(entries())
     opted_out = set(db.session.scalars(select(PoolDigestOptOut.user_id)))
+    # The employers with a vacancy on the board; not a DISTINCT over the employers' rows, which PostgreSQL cannot
+    # compare (their pending changes are JSON).
+    on_the_board = select(Vacancy.employer_id).join(Employer, Employer.id == Vacancy.employer_id).where(*on_board(now))
     wanted = (
         select(Employer)
-        .join(Vacancy, Vacancy.employer_id == Employer.id)
-        .where(*on_board(now), Employer.status == EmployerStatus.APPROVED)
+        .where(Employer.id.in_(on_the_board), Employer.status == EmployerStatus.APPROVED)
         .options(selectinload(Employer.users), selectinload(Employer.vacancies))
-        .distinct()
+        .order_by(Employer.id)
     )
     mailed = 0
     for employer in db.session.scalars(wanted):
@@ -139,16 +142,24 @@ def send_pool_digests(now: datetime | None = None) -> int:
             for vacancy in employer.vacancies
             if vacancy.published_at
         }
-        cards = [
-            {"url": external_url("pool.card", key=entry.key), "label": card_label(visibility, entry)}
+        matching = [
+            entry
             for entry in new
             if entry.group
             and any(tier_of(Seeker(entry.group, entry.level), group, level) is not None for group, level in offered)
         ]
-        if not cards:
+        if not matching:
             continue
         for user in employer.users:
             if user.email_verified_at is not None and user.id not in opted_out:
+                with force_locale(user.language):  # the cards' labels in the reader's language
+                    cards = [
+                        {
+                            "url": mail_url("pool.card", user.language, key=entry.key),
+                            "label": card_label(visibility, entry),
+                        }
+                        for entry in matching
+                    ]
                 notifications.pool_digest(user, employer, cards)
                 mailed += 1
     record("pool.digests_sent", changes={"mails": mailed})

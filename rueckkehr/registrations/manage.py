@@ -181,6 +181,7 @@ def _previews(event: Event, form: MailingForm) -> list[dict[str, Any]]:
             text = render_template(
                 "email/event_message.txt",
                 profile={"full_name": _("Vorname Nachname")},
+                recipient_name=_("Vorname Nachname"),  # the layout's greeting names the person
                 language=language,
                 contact=event.venue.town if event.venue.town.has_contact else None,
                 **message_context(event, subject, body, None),

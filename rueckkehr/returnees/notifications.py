@@ -10,7 +10,7 @@ from flask import current_app
 from ..events.models import Event
 from ..mail.outbox import AlternativePart, Attachment, queue_mail
 from ..places.models import Town
-from ..urls import external_url, mail_url
+from ..urls import mail_url
 from .links import manage_token, manage_url, unsubscribe_url
 from .models import ConsentPurpose, ReturneeProfile
 
@@ -97,7 +97,7 @@ def news_of_events(profile: ReturneeProfile, events: list[Event]) -> None:
         town=events[0].venue.town if len(events) == 1 else None,
         list_unsubscribe=unsubscribe,
         events=events,
-        event_urls={event.id: external_url("events.detail", event_id=event.id) for event in events},
+        event_urls={event.id: mail_url("events.detail", profile.language, event_id=event.id) for event in events},
         unsubscribe_url=unsubscribe,
         manage_url=manage_url(profile),
     )

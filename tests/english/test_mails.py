@@ -6,24 +6,31 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 
-from rueckkehr.accounts.models import User
+from rueckkehr.accounts.models import Role, User
 from rueckkehr.employers.models import Employer, EmployerStatus, StandBooking, Vacancy, VacancyStatus
 from rueckkehr.employers.operations import approve_employer, confirm_stand
 from rueckkehr.employers.vacancies import publish_vacancy
-from rueckkehr.events.models import Event
+from rueckkehr.events.models import Event, EventStatus
 from rueckkehr.events.operations import cancel_event, change_event
 from rueckkehr.extensions import db
 from rueckkehr.mail.dispatch import wait_for_work_beside_responses
+from rueckkehr.matching.links import subscription_url
+from rueckkehr.matching.models import AlertSubscription, ContactRequest, PoolCard
+from rueckkehr.matching.pool_operations import send_pool_digests, sync_pool_cards
+from rueckkehr.matching.rounds import send_digests
 from rueckkehr.places.models import Town
 from rueckkehr.registrations import notifications
+from rueckkehr.registrations.mailings import send_mailing_batches
 from rueckkehr.registrations.models import Registration
 from rueckkehr.registrations.operations import confirm, register
 from rueckkehr.returnees.links import manage_url
@@ -38,6 +45,7 @@ from tests.support.units import committed
 from tests.support.waiting import wait_until
 from tests.support.world import CONTACTS, PAGE_TEMPLATES_ROOT, PROFILE, give_every_town_a_contact, path_of
 
+NURSE = replace(PROFILE, occupation_group_code="81", skill_level=2, wished_town_slugs=["senftenberg"])
 LINK = re.compile(r'https?://rueckkehr\.test[^\s"<>]*')
 
 
@@ -55,7 +63,8 @@ def newest(model: type, **where: Any) -> Any:
 
 def send_every_mail(
     app: Flask, language: str, make_event: Callable[..., Event], make_employer: Callable[..., Employer],
-    make_vacancy: Callable[..., Vacancy], make_stand: Callable[..., StandBooking],
+    make_vacancy: Callable[..., Vacancy], make_stand: Callable[..., StandBooking], *, town: Callable[[str], Town],
+    make_staff: Callable[..., User], staff_login: Callable[[FlaskClient, User], Any], runner: FlaskCliRunner,
 ) -> None:  # fmt: skip
     """Make the app send each of its mails once (most of them more often), to readers of ``language``."""
     client = app.test_client()
@@ -67,16 +76,20 @@ def send_every_mail(
     employer = make_employer(name="Kraftwerk Schwarzheide GmbH")
     pending = make_employer(name="Gesundheitszentrum Großräschen", status=EmployerStatus.PENDING, approved_at=None)
     stand = make_stand(employer, event)
-    vacancy = make_vacancy(employer, status=VacancyStatus.SUBMITTED, published_at=None)
+    # Nursing (81), the field of the registration form: one on the board now, one on it later (a digest's news).
+    make_vacancy(employer, title="Pflegefachkraft (m/w/d)", occupation_group_code="81")
+    vacancy = make_vacancy(employer, occupation_group_code="81", status=VacancyStatus.SUBMITTED, published_at=None)
 
     def sign_up(event: Event, email: str) -> int:
-        register(event.id, email=email, language=language, profile_data=PROFILE, companions=0, optional_consents=[])
+        register(event.id, email=email, language=language, profile_data=NURSE, companions=0, optional_consents=[])
         query = select(Registration.id).where(Registration.event_id == event.id).order_by(Registration.id.desc())
         return db.session.scalars(query).first()
 
-    # Registrations: confirm, already registered, confirmed with the invite; waiting, moving up, leaving.
-    client.post(f"/events/{event.id}/register", data=form_data(email="jana@example.org"))
-    client.post(f"/events/{event.id}/register", data=form_data(email="jana@example.org"))
+    # Registrations: confirm, already registered, confirmed with the invite (and the matching vacancies, as Jana
+    # asks for job alerts, a card in the employers' pool and news); waiting, moving up, leaving.
+    consents = {"consent_job_alerts": "y", "consent_employer_pool": "y", "consent_news": "y"}
+    client.post(f"/events/{event.id}/register", data=form_data(email="jana@example.org", **consents))
+    client.post(f"/events/{event.id}/register", data=form_data(email="jana@example.org", **consents))
     jana = newest(Registration, event_id=event.id)
     committed(confirm, jana.id)
     tom = committed(sign_up, full, "tom@example.org")
@@ -104,6 +117,8 @@ def send_every_mail(
     client.post("/link", data={"email": "jana@example.org"})
     manage.post(f"{path}/export", data={"step": "request"})
     manage.post(f"{path}/erase", data={"step": "request"})
+    for _try in range(5):  # five wrong tries end the code, and the owner hears of it
+        manage.post(f"{path}/erase", data={"code": "000000"})
     committed(reconfirm_consents, newest(ReturneeProfile, email="jana@example.org"))
 
     # Employers: sign-up and its twin, approval, colleagues, stands, a vacancy on the board; a password reset.
@@ -128,8 +143,49 @@ def send_every_mail(
     company.post("/employer/colleagues", data={"email": "neu@kraftwerk.example"})
     company.post("/employer/colleagues", data={"email": pending.users[0].email})
     committed(confirm_stand, stand.id)
-    committed(publish_vacancy, vacancy.id)
     client.post("/password/forgot", data={"email": user.email})
+
+    # Matching: a job alert without an event (its double opt-in), the digests of the command line, the pool's
+    # contact request and its answer, the employers' pool digest.
+    alert = {"email": "leser@example.org", "occupation_group": "81", "skill_level": "2", "towns": ["senftenberg"],
+             "frequency": "weekly", "language": language, "consent": "y"}  # fmt: skip
+    client.post("/jobs/alert", data=alert)
+    wait_for_work_beside_responses(app)  # the subscription is stored beside the response
+    app.test_client().post(path_of(subscription_url("alerts.confirm", newest(AlertSubscription))))
+    committed(publish_vacancy, vacancy.id)  # new for Jana and for the alert
+    result = runner.invoke(args=["matches", "send-digests"])
+    assert "digests to returnees 1" in result.output, result.output
+    # The alert's first digest is due a week after its confirmation.
+    assert committed(send_digests, now=datetime.now(UTC) + timedelta(days=8))["subscribers"] == 1
+    committed(sync_pool_cards)
+    key = db.session.scalar(select(PoolCard.key).where(PoolCard.profile_id == profile.id))
+    company.post(f"/employer/pool/{key}", data={"message": "Wir suchen Pflegekräfte in Senftenberg."})
+    request = newest(ContactRequest, profile_id=profile.id)
+    manage.post(f"{path}/contact/{request.id}", data={"answer": "accept", "share_email": "y"})
+    committed(send_pool_digests)
+
+    # The organizers' workspace: a new organizer, the approvals' answers, a mail to the attendees, new events.
+    refused = make_employer(name="Zweifel AG", status=EmployerStatus.PENDING, approved_at=None)
+    changes = {"pending_changes": {"name": "Bäckerei Krause & Söhne"}, "changes_submitted_at": datetime.now(UTC)}
+    renamed = make_employer(name="Bäckerei Krause", **changes)
+    misnamed = make_employer(name="Bäckerei Schulze", **changes)
+    for company_user in (refused.users[0], renamed.users[0], misnamed.users[0]):
+        committed(speaks, company_user.id)
+    staff = app.test_client()
+    staff_login(staff, make_staff(role=Role.ADMIN))
+    staff.post("/sprache", data={"lang": language, "next": "/"})
+    staff.post("/organizer/accounts", data={"full_name": "Nele Neu", "email": "neu@grossraeschen.example",
+                                            "role": "organizer", "towns": [str(town("grossraeschen").id)]})  # fmt: skip
+    staff.post(f"/organizer/approvals/employers/{refused.id}/decline", data={"reason": "Kein Sitz in der Region."})
+    staff.post(f"/organizer/approvals/profiles/{renamed.id}/approve")
+    staff.post(f"/organizer/approvals/profiles/{misnamed.id}/decline", data={"reason": "Der Name stimmt nicht."})
+    staff.post(f"/organizer/events/{later.id}/mail", data={
+        "audience": "all", "subject_de": "Parken am Rathaus", "body_de": "Bitte parken Sie am Markt.",
+        "subject_en": "Parking", "body_en": "Please park at the market square.", "step": "send",
+    })  # fmt: skip
+    committed(send_mailing_batches)
+    draft = make_event(title="Rückkehrertag Großräschen", status=EventStatus.DRAFT)
+    staff.post(f"/organizer/events/{draft.id}/publish")
 
 
 def buttons(html: str) -> list[tuple[str, str]]:
@@ -151,6 +207,9 @@ def test_every_mail_has_the_layout_the_contact_and_the_readers_language(
     make_employer: Callable[..., Employer],
     make_vacancy: Callable[..., Vacancy],
     make_stand: Callable[..., StandBooking],
+    make_staff: Callable[..., User],
+    staff_login: Callable[[FlaskClient, User], Any],
+    runner: FlaskCliRunner,
     german: GermanMessages,
     rendered_templates: list[str],
     language: str,
@@ -163,7 +222,8 @@ def test_every_mail_has_the_layout_the_contact_and_the_readers_language(
         count = sum(1 for name in rendered_templates if name.startswith("email/") and name.endswith(".txt"))
         return wait_until(lambda: smtp.messages if len(smtp.messages) >= count else None)
 
-    send_every_mail(app, language, make_event, make_employer, make_vacancy, make_stand)
+    send_every_mail(app, language, make_event, make_employer, make_vacancy, make_stand, town=town,
+                    make_staff=make_staff, staff_login=staff_login, runner=runner)  # fmt: skip
     delivered()
     committed(erase_profile, newest(ReturneeProfile, email="jana@example.org").id)  # the last: a CANCEL
     mails = delivered()

@@ -8,14 +8,34 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, render_template
 from flask.testing import FlaskClient
+from sqlalchemy import select, update
 from werkzeug.test import TestResponse
 
+from rueckkehr.accounts.models import Role, User
+from rueckkehr.accounts.tokens import TokenPurpose, issue_token
+from rueckkehr.advice.models import AdviceTalk
+from rueckkehr.dates import BERLIN
+from rueckkehr.employers.models import Employer, EmployerStatus, StandBooking
+from rueckkehr.employers.operations import confirm_stand
+from rueckkehr.events.models import EventSeries
+from rueckkehr.extensions import db
+from rueckkehr.mail.dispatch import wait_for_work_beside_responses
+from rueckkehr.matching.links import subscription_url, unsubscribe_url
+from rueckkehr.matching.models import AlertSubscription, ContactRequest, PoolCard
+from rueckkehr.matching.pool_operations import sync_pool_cards
+from rueckkehr.organizer.operations import STAFF_INVITE_LIFETIME
+from rueckkehr.returnees.models import ConsentPurpose, ReturneeProfile
+from rueckkehr.returnees.operations import give_consent
 from tests.support.german import GermanMessages
+from tests.support.organizers import PASSWORD as STAFF_PASSWORD
+from tests.support.organizers import totp_code
 from tests.support.smtp import SMTPServer
+from tests.support.units import committed
 from tests.support.world import (
     World,
     en,
@@ -72,8 +92,136 @@ def code_in(mail: Any) -> str:
     return match.group(1)
 
 
+def newest(model: type, **where: Any) -> Any:
+    """The newest committed row of a model that matches."""
+    db.session.rollback()
+    query = select(model).filter_by(**where).order_by(model.id.desc())  # type: ignore[attr-defined]
+    return db.session.scalars(query).first()
+
+
+def read_matching(reader: Reader, app: Flask, w: World, visitor: FlaskClient, fresh: FlaskClient) -> None:
+    """Job alerts without an event, the returnee's matches, fair plan and contact answer, the employers' pool."""
+    reader.get(visitor, "/jobs/alert")
+    reader.post(visitor, "/jobs/alert", {"email": "x", "occupation_group": ""})
+    alert = {"email": "leser@example.org", "occupation_group": "26", "language": "en", "consent": "y"}
+    reader.post(visitor, "/jobs/alert", alert)
+    wait_for_work_beside_responses(app)  # the subscription is stored beside the response
+    subscription = newest(AlertSubscription)
+    confirm_link, preferences = (
+        path_of(subscription_url(endpoint, subscription)) for endpoint in ("alerts.confirm", "alerts.preferences")
+    )
+    unsubscribe = path_of(unsubscribe_url(subscription))
+    for path in (confirm_link, preferences, unsubscribe, "/jobs/alert/confirm/nonsense"):
+        reader.get(fresh, en(path))
+    reader.post(fresh, en(confirm_link))
+    reader.post(fresh, en(preferences), {"occupation_group": "", "frequency": "never"})
+    reader.post(fresh, en(unsubscribe))
+
+    # The returnee's side: alerts, matches, the fair plan of a day with exhibitors, a contact request to answer.
+    def electrician() -> None:  # the field of the world's vacancy, whose company exhibits at the open day
+        profile = db.session.get(ReturneeProfile, w.profile.id)
+        profile.occupation_group_code, profile.skill_level = "26", 2
+        give_consent(profile, ConsentPurpose.EMPLOYER_POOL)
+        confirm_stand(db.session.scalars(select(StandBooking.id).where(StandBooking.event_id == w.open_event.id)).one())
+
+    committed(electrician)
+    committed(sync_pool_cards)
+    key = db.session.scalar(select(PoolCard.key).where(PoolCard.profile_id == w.profile.id))
+    company = english_client(app)
+    assert company.post("/login", data={"email": w.user.email, "password": NEW_PASSWORD}).status_code == 303
+    for path in ("/employer/pool", "/employer/pool?field=99&town=atlantis", f"/employer/pool/{key}",
+                 "/employer/pool/gone-card", "/employer/pool/requests"):  # fmt: skip
+        reader.get(company, path)
+    reader.post(company, f"/employer/pool/{key}", {"message": "Mehr unter https://evil.example"})
+    reader.post(company, f"/employer/pool/{key}", {"message": "Wir suchen Elektriker in Lauchhammer."})
+    request = newest(ContactRequest, profile_id=w.profile.id)
+    manage = w.manage
+    for path in (f"{manage}/alerts", f"{manage}/matches", f"{manage}/fair-plan/{w.open_event.id}",
+                 f"{manage}/contact/{request.id}"):  # fmt: skip
+        reader.get(fresh, en(path))
+    reader.post(fresh, en(f"{manage}/alerts"), {"frequency": "never"})
+    reader.post(fresh, en(f"{manage}/contact/{request.id}"), {"answer": "maybe"})
+    reader.post(fresh, en(f"{manage}/contact/{request.id}"), {"answer": "accept", "share_email": "y"})
+    reader.get(company, "/employer/pool/requests")
+
+
+def read_workspace(reader: Reader, app: Flask, w: World, smtp: SMTPServer, make_staff: Callable[..., User]) -> None:
+    """The organizers' workspace in English: logging in with the second factor, and every screen with its forms."""
+    admin = make_staff(role=Role.ADMIN, full_name="Ada Admin")
+    staff = english_client(app)
+    reader.post(staff, "/login", {"email": admin.email, "password": STAFF_PASSWORD})  # the code is asked for
+    reader.post(staff, "/login/second-factor", {"code": "12"})
+    assert staff.post("/login/second-factor", data={"code": totp_code(admin)}).status_code == 303
+    pending = newest(Employer, status=EmployerStatus.PENDING)
+
+    def fill() -> tuple[int, int]:
+        series = EventSeries(title="Rückkehrertage 2027")
+        talk = AdviceTalk(profile_id=w.profile.id, town_id=w.open_event.venue.town_id)
+        db.session.add_all([series, talk])
+        db.session.flush()
+        return series.id, talk.id
+
+    series_id, talk_id = committed(fill)
+    event = w.open_event
+    organizer = make_staff(role=Role.ORGANIZER, full_name="Olaf Organisator")
+    venue = str(event.venue_id)
+    day = event.starts_at.astimezone(BERLIN).strftime("%d.%m.%Y")
+    for path in [
+        "/organizer", "/organizer/mails", "/organizer/audit", "/organizer/audit?verb=kaputt", "/organizer/security",
+        "/organizer/accounts", f"/organizer/accounts/{organizer.id}", "/organizer/events", "/organizer/events/new",
+        f"/organizer/events/{event.id}", f"/organizer/events/{event.id}/edit", f"/organizer/events/{event.id}/move",
+        f"/organizer/events/{event.id}/cancel", "/organizer/series", f"/organizer/series/{series_id}",
+        "/organizer/venues", "/organizer/venues/new", f"/organizer/venues/{event.venue_id}",
+        f"/organizer/events/{event.id}/registrations", f"/organizer/events/{event.id}/registrations/walk-in",
+        f"/organizer/events/{event.id}/registrations/{w.confirmed_id}", f"/organizer/events/{event.id}/mail",
+        "/organizer/approvals", f"/organizer/approvals/employers/{pending.id}", "/organizer/advice",
+        f"/organizer/advice/{talk_id}", "/organizer/towns", "/organizer/towns/senftenberg",
+    ]:  # fmt: skip
+        reader.get(staff, path)
+    reader.post(staff, "/organizer/accounts", {"full_name": "", "email": "x", "role": "organizer"})
+    reader.post(staff, f"/organizer/accounts/{organizer.id}", {"role": "nobody"})
+    reader.post(staff, "/organizer/events/new", {"title": "", "day": "31.02.2031", "starts": "25:00", "ends": "x"})
+    reader.post(staff, f"/organizer/events/{event.id}/edit", {"title": "", "capacity": "-1"})
+    reader.post(staff, f"/organizer/events/{event.id}/move", {"venue": venue, "day": day, "starts": "11:00",
+                                                               "ends": "16:00"})  # fmt: skip
+    reader.post(staff, f"/organizer/events/{event.id}/move", {"day": "gestern"})
+    reader.post(staff, f"/organizer/events/{event.id}/programme", {"title": "", "starts": "x"})
+    reader.post(staff, "/organizer/series", {"title": ""})
+    reader.post(staff, f"/organizer/series/{series_id}", {"title": ""})
+    reader.post(staff, "/organizer/venues/new", {"name": "", "latitude": "north"})
+    reader.post(staff, f"/organizer/events/{event.id}/registrations/walk-in", {"first_name": "", "email": "x"})
+    reader.post(staff, f"/organizer/events/{event.id}/mail", {"subject_de": "", "body_de": ""})
+    mailing = {"audience": "all", "subject_de": "Parken", "body_de": "Bitte parken Sie am Markt.",
+               "body_en": "Please park at the market.", "step": "preview"}  # fmt: skip
+    reader.post(staff, f"/organizer/events/{event.id}/mail", mailing)
+    reader.post(staff, f"/organizer/approvals/employers/{pending.id}/decline", {"reason": ""})
+    reader.post(staff, f"/organizer/advice/{talk_id}", {"status": "kaputt"})
+    reader.post(staff, "/organizer/towns/senftenberg", {"contact_email": "x", "contact_phone": "y"})
+    reader.post(staff, "/organizer/security", {"action": "renew"})  # ten new recovery codes
+
+    # A new organizer: the invitation's page, and the first log-in that sets up the second factor.
+    token = committed(lambda: issue_token(TokenPurpose.STAFF_INVITE, STAFF_INVITE_LIFETIME,
+                                          user=db.session.get(User, organizer.id)))  # fmt: skip
+    db.session.execute(update(User).where(User.id == organizer.id).values(totp_secret=None, totp_enabled_at=None))
+    db.session.commit()
+    newcomer = english_client(app)
+    reader.get(newcomer, f"/organizer/join/{token}")
+    reader.post(newcomer, f"/organizer/join/{token}", {"full_name": "", "password": "kurz"})
+    reader.post(newcomer, "/login", {"email": organizer.email, "password": STAFF_PASSWORD})  # to the enrolment
+    reader.post(newcomer, "/login/enrol", {"code": "000000"})
+
+
+NEW_PASSWORD = "A long new password 2026"  # the company's, chosen through the reset link
+
+
 def test_every_page_and_every_form_with_its_errors_speaks_english(
-    app: Flask, world: World, german: GermanMessages, smtp: SMTPServer, rendered_templates: list[str]
+    app: Flask,
+    world: World,
+    german: GermanMessages,
+    smtp: SMTPServer,
+    rendered_templates: list[str],
+    make_staff: Callable[..., User],
+    make_user: Callable[..., User],
 ) -> None:
     reader = Reader(german)
     visitor = english_client(app)
@@ -147,8 +295,7 @@ def test_every_page_and_every_form_with_its_errors_speaks_english(
 
     # The company's own area.
     company = english_client(app)
-    new_password = "A long new password 2026"  # chosen through the reset link above
-    assert company.post("/login", data={"email": w.user.email, "password": new_password}).status_code == 303
+    assert company.post("/login", data={"email": w.user.email, "password": NEW_PASSWORD}).status_code == 303
     for path in [
         "/employer", "/employer/profile", "/employer/vacancies/new", f"/employer/vacancies/{w.published.id}",
         f"/employer/vacancies/{w.draft.id}", f"/employer/vacancies/{w.draft.id}/edit", "/employer/stands",
@@ -164,6 +311,15 @@ def test_every_page_and_every_form_with_its_errors_speaks_english(
     reader.post(company, "/employer/stands", {"event": ""})
     reader.post(company, "/employer/colleagues", {"email": "x"})
     reader.post(company, f"/employer/vacancies/{w.draft.id}/submit")
+    colleague = make_user(role=Role.EMPLOYER, employer_id=w.employer.id, full_name="Kai Kollege")
+    reader.get(company, f"/employer/colleagues/{colleague.id}/remove")
+    reader.get(company, "/employer/account/delete")
+
+    # What the matching and the organizers' workspace added; the public town pages.
+    read_matching(reader, app, w, visitor, fresh)
+    read_workspace(reader, app, w, smtp, make_staff)
+    for path in ("/towns", "/towns/senftenberg", "/towns/atlantis"):
+        reader.get(visitor, path)
 
     # Last, what ends the links: revoking them, and erasing everything.
     before = len(smtp.messages)
@@ -185,7 +341,7 @@ def test_every_page_and_every_form_with_its_errors_speaks_english(
 
     assert reader.found == {}, "\n".join(f"{what}: {found}" for what, found in reader.found.items())
     missing = page_templates() - {name for name in rendered_templates if not name.startswith("email/")}
-    assert missing == set(), "open these pages in the test too"
+    assert missing == set(), f"open these pages in the test too: {sorted(missing)}"
 
 
 def test_the_reader_finds_the_german_it_must_find(

@@ -134,7 +134,9 @@ def world(
     """Events in every state, a returnee (English) with a confirmed and a waiting registration, a company."""
     give_every_town_a_contact(town)
     now = datetime.now(UTC).replace(microsecond=0)
-    make_event = partial(make_event, summary="Lausitz 2026", description="Lausitz")  # names only, no German text
+    # Names only, no German text. Not a lone "Lausitz": that is also a message of the catalogue (the pool's region,
+    # "Lusatia" in English), and an organizer's description is no message an English page must translate.
+    make_event = partial(make_event, summary="Lausitz 2026", description="Lausitz 2026")
     open_event = make_event(title="Rückkehrertag Senftenberg", capacity=5)
     full_event = make_event(title="Brunch im Kurmärker", capacity=0)
     cancelled_event = make_event(title="Abgesagter Rückkehrertag", status=EventStatus.CANCELLED)
