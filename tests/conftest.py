@@ -52,15 +52,50 @@ def _reset_postgres_schema(url: str) -> None:
     engine.dispose()
 
 
+def _worker_database(url: str, worker: str) -> str:
+    """A database of its own for one worker of a parallel run (pytest-xdist), beside the one ``url`` names."""
+    from sqlalchemy.engine import make_url
+
+    main = make_url(url)
+    own = main.set(database=f"{main.database}_{worker}")
+    engine = create_engine(main.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+def _drop_worker_database(url: str) -> None:
+    """Drop a worker's database at the end of its session."""
+    from sqlalchemy.engine import make_url
+
+    own = make_url(url)
+    engine = create_engine(own.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)'))
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The URL of this test session's database: PostgreSQL from TEST_DATABASE_URL, else a temporary SQLite file."""
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of this test session's database: PostgreSQL from TEST_DATABASE_URL, else a temporary SQLite file.
+
+    In a parallel run each worker gets a database of its own (``<name>_gw0``, …), dropped when it finishes.
+    """
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        url = normalize_database_url(url)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        return
+    url = normalize_database_url(url)
+    if worker is None:
         _reset_postgres_schema(url)
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        yield url
+        return
+    own = _worker_database(url, worker)
+    yield own
+    _drop_worker_database(own)
 
 
 @pytest.fixture(scope="session")

@@ -67,6 +67,7 @@ def test_a_failed_mail_is_sent_again_on_an_organizers_word(
     def failed_mail(slug: str, to: str) -> OutboxMessage:
         row = queue_mail(
             kind="test",
+            answer=True,
             recipient=to,
             template="account_reset",
             language="de",

@@ -58,7 +58,7 @@ def test_a_mail_in_flight_is_not_sent_twice(app: Flask, make_event: Callable[...
 
     event = make_event()
     row = queue_mail(
-        kind="test", recipient="a@example.org", template="registration_cancelled", language="de",
+        kind="test", recipient="a@example.org", template="registration_cancelled", language="de", answer=True,
         context={"profile": type("P", (), {"full_name": "A B"})(), "event": event, "registration": None,
                  "was_waiting": False},
     )  # fmt: skip

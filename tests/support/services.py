@@ -8,7 +8,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+# Redis database 14 for the suite; in a parallel run worker gwN takes 14 - N, so workers never share keys.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{14 - _WORKER % 10}")
 
 
 def require_redis(url: str = REDIS_URL) -> str:
