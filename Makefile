@@ -7,6 +7,7 @@ export FLASK_APP := wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
+PYTEST_WORKERS ?= -n auto  # one worker per core (pytest-xdist); each has its own database, SMTP server and Redis db
 
 .PHONY: install install-dev assets translations translations-update db seed run test lint format chromium clean
 
@@ -67,7 +68,7 @@ chromium:
 
 ## test: the whole suite (SQLite; set TEST_DATABASE_URL for PostgreSQL)
 test: install-dev chromium
-	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest $(PYTEST_ARGS)
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## lint: ruff (check and format), the import-linter contracts (layers point one way), mypy on rueckkehr/
 lint: $(VENV)/.installed-dev
