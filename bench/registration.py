@@ -18,9 +18,9 @@ from sqlalchemy import create_engine, text
 
 os.environ.setdefault("APP_ENV", "test")
 
+from bench.support import Sink, registration_form
 from rueckkehr import create_app
 from rueckkehr.extensions import db
-from bench.support import Sink, registration_form
 
 
 def main() -> None:
