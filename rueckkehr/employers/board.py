@@ -56,9 +56,7 @@ def field_options() -> tuple[FieldOption, ...]:
     return _field_options(str(db.engine.url), current_language())
 
 
-def parse_filters(
-    args: dict[str, str], towns: list[Town], areas: tuple[FieldOption, ...]
-) -> tuple[BoardFilter, list]:
+def parse_filters(args: dict[str, str], towns: list[Town], areas: tuple[FieldOption, ...]) -> tuple[BoardFilter, list]:
     """Read the board's filters from the URL; unknown values are dropped with a message, never an error."""
     errors = []
     filters = BoardFilter(query=(args.get("q") or "").strip()[:200])
