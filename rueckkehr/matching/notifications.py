@@ -88,17 +88,18 @@ def digest_to_returnee(
     profile: ReturneeProfile, selection: Selection, titles: dict[int, tuple[str, str]], stands: dict[int, Event]
 ) -> None:
     """A job-alert digest to a returnee."""
+    token, unsubscribe = manage_token(profile), unsubscribe_url(profile)  # signed once for every link of the mail
     returnee_mail.send(
         "matching.digest",
         profile,
         "matching_digest",
-        list_unsubscribe=unsubscribe_url(profile),
+        list_unsubscribe=unsubscribe,
         lists=_items(selection, stands),
         titles=titles,
         more=selection.more,
-        more_url=external_url("matching_selfservice.matches", token=manage_token(profile)),
-        preferences_url=external_url("matching_selfservice.preferences", token=manage_token(profile)),
-        unsubscribe_url=unsubscribe_url(profile),
+        more_url=external_url("matching_selfservice.matches", token=token),
+        preferences_url=external_url("matching_selfservice.preferences", token=token),
+        unsubscribe_url=unsubscribe,
     )
 
 
@@ -109,12 +110,13 @@ def digest_to_subscriber(
     stands: dict[int, Event],
 ) -> None:
     """A job-alert digest to someone who subscribed on /jobs."""
+    unsubscribe = unsubscribe_url(subscription)
     queue_mail(
         kind="matching.digest",
         recipient=subscription.email,
         template="matching_digest_subscriber",
         language=subscription.language,
-        list_unsubscribe=unsubscribe_url(subscription),
+        list_unsubscribe=unsubscribe,
         context={
             "lists": _items(selection, stands),
             "titles": titles,
@@ -123,7 +125,7 @@ def digest_to_subscriber(
                 "jobs_board.index", field=subscription.occupation_group_code, level=subscription.skill_level or None
             ),
             "preferences_url": subscription_url("alerts.preferences", subscription),
-            "unsubscribe_url": unsubscribe_url(subscription),
+            "unsubscribe_url": unsubscribe,
         },
     )
 
