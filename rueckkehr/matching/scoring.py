@@ -20,6 +20,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..occupations.names import translated_name
 from ..occupations.working_times import WORKING_TIME_LABELS, from_bits
 from ..places.distances import distance_km
 
@@ -82,8 +83,8 @@ def _times(bits: object) -> str:
 
 
 _REASON_TEXTS: dict[str, Callable[..., str]] = {
-    "group": lambda name: _("gleiches Berufsfeld: %(name)s", name=name),
-    "area": lambda name: _("verwandtes Berufsfeld: %(name)s", name=name),
+    "group": lambda name: _("gleiches Berufsfeld: %(name)s", name=translated_name(name)),
+    "area": lambda name: _("verwandtes Berufsfeld: %(name)s", name=translated_name(name)),
     "level": lambda level: _("passendes Anforderungsniveau: %(level)s", level=LEVEL_NAMES[level]),
     "level_above": lambda level: _("eine Stufe über Ihrem Anforderungsniveau: %(level)s", level=LEVEL_NAMES[level]),
     "level_below": lambda level: _("eine Stufe unter Ihrem Anforderungsniveau: %(level)s", level=LEVEL_NAMES[level]),
