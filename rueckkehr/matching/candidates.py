@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, Integer, Select, exists, select, type_coerce
+from sqlalchemy.orm import InstrumentedAttribute
 
 from ..dates import berlin_today
 from ..employers.models import Employer, Vacancy
@@ -179,7 +180,7 @@ def today(now: datetime | None = None) -> date:
     return berlin_today(now)
 
 
-def alert_consent_confirmed(profile_id: ColumnElement[int]) -> ColumnElement[bool]:
+def alert_consent_confirmed(profile_id: ColumnElement[int] | InstrumentedAttribute[int]) -> ColumnElement[bool]:
     """Whether the returnee holds a running, confirmed consent to job alerts (the profile's own, not an event's)."""
     return exists().where(
         Consent.profile_id == profile_id,
