@@ -125,12 +125,14 @@ def send_pool_digests(now: datetime | None = None) -> int:
         return 0
     visibility = Visibility(entries())
     opted_out = set(db.session.scalars(select(PoolDigestOptOut.user_id)))
+    on_the_board = (  # not DISTINCT over the employers' rows: PostgreSQL cannot compare their JSON column
+        select(Vacancy.employer_id).join(Employer, Employer.id == Vacancy.employer_id).where(*on_board(now))
+    ).correlate(None)
     wanted = (
         select(Employer)
-        .join(Vacancy, Vacancy.employer_id == Employer.id)
-        .where(*on_board(now), Employer.status == EmployerStatus.APPROVED)
+        .where(Employer.status == EmployerStatus.APPROVED, Employer.id.in_(on_the_board))
         .options(selectinload(Employer.users), selectinload(Employer.vacancies))
-        .distinct()
+        .order_by(Employer.id)
     )
     mailed = 0
     for employer in db.session.scalars(wanted):
