@@ -2,8 +2,7 @@
 
 The jobs board sums the weights of a query's tokens per vacancy: with the weight in the index beside the token and
 the vacancy, that sum is read from the index alone (no look-up of each term's row on SQLite, an index-only scan on
-PostgreSQL). The board in one town reads its vacancies' filter, join and order columns from one index too
-(PostgreSQL: an index-only scan instead of a bitmap heap scan of the town's rows).
+PostgreSQL).
 
 Revision ID: 0023
 Revises: 0020
@@ -24,16 +23,8 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("vacancy_terms", schema=None) as batch_op:
         batch_op.create_index("ix_vacancy_terms_search", ["token", "vacancy_id", "weight"], unique=False)
-    with op.batch_alter_table("vacancies", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_vacancies_town_board",
-            ["town_id", "status", "valid_until", "id", "employer_id", "published_at"],
-            unique=False,
-        )
 
 
 def downgrade():
-    with op.batch_alter_table("vacancies", schema=None) as batch_op:
-        batch_op.drop_index("ix_vacancies_town_board")
     with op.batch_alter_table("vacancy_terms", schema=None) as batch_op:
         batch_op.drop_index("ix_vacancy_terms_search")

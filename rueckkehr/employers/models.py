@@ -137,8 +137,6 @@ class Vacancy(Model):
     __table_args__ = (
         Index("ix_vacancies_board", "status", "valid_until"),
         Index("ix_vacancies_matching", "status", "occupation_group_code", "skill_level", "town_id"),
-        # the board in one town: what its filter, join and order read, from the index alone
-        Index("ix_vacancies_town_board", "town_id", "status", "valid_until", "id", "employer_id", "published_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
