@@ -13,19 +13,16 @@ from __future__ import annotations
 import os
 import random
 import smtplib
-import socket
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 os.environ.setdefault("APP_ENV", "test")
 
-from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 
+from bench.support import Sink
 from rueckkehr import create_app
 from rueckkehr.actors import acting_as, system
 from rueckkehr.dates import berlin_today
@@ -40,25 +37,6 @@ from rueckkehr.transactions import unit_of_work
 
 DIGESTS = int(os.environ.get("BENCH_DIGESTS", 10_000))
 GROUPS = ["26", "81", "43", "52", "51", "73", "41", "22"]
-
-
-class Sink:
-    """Counts the messages that arrive."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        with self.lock:
-            self.count += 1
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def fill(now: datetime) -> None:
@@ -105,9 +83,8 @@ def fill(now: datetime) -> None:
 def main() -> None:
     """Fill, run the app's round, send the same messages raw, print both throughputs and the ratio."""
     sink = Sink()
-    port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
+    port = sink.port
+    sink.start()
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "BASE_URL": "https://bench.test", "MAIL_SERVER": "127.0.0.1",
                       "MAIL_PORT": port, "MAIL_USE_TLS": False, "MAIL_USE_SSL": False})  # fmt: skip
@@ -142,7 +119,7 @@ def main() -> None:
         print(f"app throughput / raw throughput: {raw_seconds / app_seconds:.0%} (whole round); "
               f"delivery alone: {raw_seconds / (delivered - queued):.0%}")  # fmt: skip
     finally:
-        controller.stop()
+        sink.stop()
 
 
 if __name__ == "__main__":

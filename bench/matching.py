@@ -5,6 +5,8 @@ Run: ``.venv/bin/python -m bench.matching`` (a temporary SQLite database) or wit
 pointing at an empty scratch database. Prints the run's time, its peak memory (the process's peak RSS, and how
 much the matching run raised it) and the speed-up. The naive loop scores every pair of a random sample of returnees
 (all 5,000 vacancies each) and is scaled to all returnees: its cost is linear in their number by construction.
+The matching run streams the returnees as narrow rows (``candidates.stream_seekers``) and keeps of each result only
+the vacancy ids, as a round that mails and forgets would.
 """
 
 from __future__ import annotations
@@ -14,21 +16,21 @@ import random
 import resource
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 os.environ.setdefault("APP_ENV", "test")
 
 from flask_migrate import upgrade
 from sqlalchemy import select, text
-from sqlalchemy.orm import selectinload
 
 from rueckkehr import create_app
 from rueckkehr.dates import berlin_today
 from rueckkehr.employers.models import Employer, EmployerStatus, SizeBand, Vacancy
 from rueckkehr.employers.queries import on_board
 from rueckkehr.extensions import db
-from rueckkehr.matching.candidates import OFFER_COLUMNS, best_for_all, offers_from, seekers_of, today
-from rueckkehr.matching.scoring import score
+from rueckkehr.matching.candidates import OFFER_COLUMNS, best_for_each, offers_from, stream_seekers, today
+from rueckkehr.matching.scoring import Seeker, score
 from rueckkehr.occupations.models import OccupationGroup
 from rueckkehr.occupations.working_times import WorkingTime
 from rueckkehr.places.models import Town
@@ -37,6 +39,7 @@ from rueckkehr.returnees.models import Consent, ConsentPurpose, ReturneeProfile,
 RETURNEES = int(os.environ.get("BENCH_RETURNEES", 50_000))
 VACANCIES = int(os.environ.get("BENCH_VACANCIES", 5_000))
 NAIVE_SAMPLE = 500
+CHUNK = 5_000
 LIMIT = 10
 TIMES = list(WorkingTime)
 
@@ -74,20 +77,33 @@ def fill() -> None:
          "created_at": now, "updated_at": now, "confirmed_at": now}
         for n in range(1, RETURNEES + 1)
     ]  # fmt: skip
-    db.session.execute(ReturneeProfile.__table__.insert(), profiles)
-    db.session.execute(
-        profile_wished_towns.insert(),
-        [{"profile_id": n, "town_id": rng.choice(towns).id} for n in range(1, RETURNEES + 1)],
-    )
-    db.session.execute(
-        Consent.__table__.insert(),
-        [{"profile_id": n, "purpose": ConsentPurpose.JOB_ALERTS.value, "text_version": "v", "given_at": now,
-          "confirmed_at": now} for n in range(1, RETURNEES + 1)],
-    )  # fmt: skip
+    for first in range(0, RETURNEES, CHUNK):  # in chunks, so that filling does not set the process's peak memory
+        db.session.execute(ReturneeProfile.__table__.insert(), profiles[first : first + CHUNK])
+    del profiles
+    for first in range(1, RETURNEES + 1, CHUNK):
+        numbers = range(first, min(first + CHUNK, RETURNEES + 1))
+        db.session.execute(
+            profile_wished_towns.insert(), [{"profile_id": n, "town_id": rng.choice(towns).id} for n in numbers]
+        )
+        db.session.execute(
+            Consent.__table__.insert(),
+            [{"profile_id": n, "purpose": ConsentPurpose.JOB_ALERTS.value, "text_version": "v", "given_at": now,
+              "confirmed_at": now} for n in numbers],
+        )  # fmt: skip
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("ANALYZE"))
         db.session.commit()
+
+
+def _kept(
+    seekers: Iterator[tuple[int, Seeker]], sample_ids: set[int], sampled: dict[int, tuple[Seeker, list[int]]]
+) -> Iterator[tuple[int, Seeker]]:
+    """Pass the seekers on, keeping the sampled ones for the naive loop."""
+    for profile_id, seeker in seekers:
+        if profile_id in sample_ids:
+            sampled[profile_id] = (seeker, [])
+        yield profile_id, seeker
 
 
 def main() -> None:
@@ -101,30 +117,30 @@ def main() -> None:
         print(f"filled {RETURNEES} returnees and {VACANCIES} vacancies in {time.perf_counter() - started:.1f} s "
               f"on {db.engine.dialect.name}")  # fmt: skip
         db.session.expunge_all()
+        sample_ids = set(random.Random(3).sample(range(1, RETURNEES + 1), min(NAIVE_SAMPLE, RETURNEES)))
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started = time.perf_counter()
-        profiles = db.session.scalars(
-            select(ReturneeProfile).options(selectinload(ReturneeProfile.wished_towns)).order_by(ReturneeProfile.id)
-        ).all()
-        day = today()
-        seekers = [seeker for profile in profiles for kind, seeker in seekers_of(profile, day) if kind == "own"]
-        results = best_for_all(seekers, LIMIT)
+        sampled: dict[int, tuple[Seeker, list[int]]] = {}
+        count = matched = 0
+        for profile_id, found in best_for_each(_kept(stream_seekers(today()), sample_ids, sampled), LIMIT):
+            count += 1
+            matched += bool(found)
+            if profile_id in sample_ids:
+                sampled[profile_id] = (sampled[profile_id][0], [match.offer.id for match in found])
         fast = time.perf_counter() - started
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        matched = sum(1 for found in results if found)
-        print(f"indexed candidates: {fast:.1f} s for {len(seekers)} returnees ({matched} with matches); process peak "
+        print(f"indexed candidates: {fast:.1f} s for {count} returnees ({matched} with matches); process peak "
               f"RSS {rss_after / 1024:.0f} MiB (the matching run raised it by {(rss_after - rss_before) / 1024:.0f} "
               "MiB over the loaded app and data)")  # fmt: skip
         offers = offers_from(select(*OFFER_COLUMNS).join(Employer, Employer.id == Vacancy.employer_id)
                              .where(*on_board()))  # fmt: skip
-        sample = random.Random(3).sample(range(len(seekers)), min(NAIVE_SAMPLE, len(seekers)))
         started = time.perf_counter()
-        for index in sample:
-            found = [match for offer in offers if (match := score(seekers[index], offer)) is not None]
+        for seeker, best_ids in sampled.values():
+            found = [match for offer in offers if (match := score(seeker, offer)) is not None]
             found.sort(key=lambda match: match.sort_key)
-            assert [m.offer.id for m in found[:LIMIT]] == [m.offer.id for m in results[index]]  # the same answer
-        naive = (time.perf_counter() - started) / len(sample) * len(seekers)
-        print(f"naive loop over all pairs: {naive:.1f} s for {len(seekers)} returnees (measured on {len(sample)}, "
+            assert [m.offer.id for m in found[:LIMIT]] == best_ids  # the same answer
+        naive = (time.perf_counter() - started) / len(sampled) * count
+        print(f"naive loop over all pairs: {naive:.1f} s for {count} returnees (measured on {len(sampled)}, "
               f"scaled; the same top {LIMIT} for every sampled returnee)")  # fmt: skip
         print(f"speed-up: {naive / fast:.1f}x")
 

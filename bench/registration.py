@@ -18,10 +18,9 @@ from sqlalchemy import create_engine, text
 
 os.environ.setdefault("APP_ENV", "test")
 
+from bench.support import Sink, registration_form
 from rueckkehr import create_app
 from rueckkehr.extensions import db
-from tests.support.registrations import form_data
-from tests.support.smtp import SMTPServer
 
 
 def main() -> None:
@@ -35,7 +34,7 @@ def main() -> None:
     admin = create_engine(args.database, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    smtp = SMTPServer()
+    smtp = Sink()
     smtp.start()
     try:
         url = args.database.rsplit("/", 1)[0] + "/" + name
@@ -74,7 +73,7 @@ def main() -> None:
 
         started = time.perf_counter()
         for number in range(args.count):
-            response = client.post(f"/events/{event_id}/register", data=form_data(email=f"bench{number}@example.org"))
+            response = client.post(f"/events/{event_id}/register", data=registration_form(f"bench{number}@example.org"))
             assert response.status_code == 303, response.status_code
         registration_rate = args.count / (time.perf_counter() - started)
         smtp.wait_for(args.count, timeout=120)  # let the delivery threads finish before the database goes

@@ -22,8 +22,11 @@ LONG_DATE_PATTERNS = {"de": "EEEE, d. MMMM y", "en": "EEEE d MMMM y"}
 
 
 def select_locale() -> str:
-    """Pick the language: a ``lang`` query parameter, then the visitor's choice, then German."""
+    """Pick the language: a ``lang`` query parameter, then the visitor's choice, then German (also outside a
+    request: a job or command that composes text without ``force_locale``)."""
     languages: tuple[str, ...] = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     for candidate in (request.args.get("lang"), session.get("lang")):
         if candidate in languages:
             return str(candidate)

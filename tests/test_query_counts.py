@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -17,8 +18,9 @@ from rueckkehr.employers.models import Employer, StandStatus
 from rueckkehr.events.models import Event, ProgrammeItem
 from rueckkehr.extensions import db
 from rueckkehr.registrations.models import Registration, RegistrationStatus
+from rueckkehr.returnees.consents import CONSENT_VERSION
 from rueckkehr.returnees.links import manage_token
-from rueckkehr.returnees.models import ReturneeProfile
+from rueckkehr.returnees.models import Consent, ConsentPurpose, ReturneeProfile
 
 FEW, MANY = 1, 50
 
@@ -107,6 +109,55 @@ class Pages:
         db.session.commit()
         return f"/me/{manage_token(profile)}"
 
+    def _returnee(
+        self, consents: tuple[ConsentPurpose, ...] = (ConsentPurpose.JOB_ALERTS,), commit: bool = True, **values: Any
+    ) -> Any:
+        """A confirmed returnee in field 26 with confirmed consents, and a partner in the same field."""
+        given = datetime.now(UTC) - timedelta(days=1)
+        values = {"occupation_group_code": "26", "skill_level": 2, "partner_occupation_group_code": "26",
+                  "partner_skill_level": 3, **values}  # fmt: skip
+        profile = ReturneeProfile(
+            email=f"r{uuid.uuid4().hex[:12]}@example.org", first_name="Ma", last_name="Tch", postal_code="0150",
+            city="Oslo", country="NO", confirmed_at=given, earliest_return="flexible",
+            consents=[Consent(purpose=purpose, text_version=CONSENT_VERSION, given_at=given, confirmed_at=given)
+                      for purpose in consents], **values,
+        )  # fmt: skip
+        db.session.add(profile)
+        if commit:
+            db.session.commit()
+        return profile
+
+    def matches(self, n: int) -> str:
+        profile = self._returnee()
+        for number in range(n):
+            self.f["make_vacancy"](title=f"Elektriker/in {number}", skill_level=2 + number % 2)
+        return f"/me/{manage_token(profile)}/matches"
+
+    def fair_plan(self, n: int) -> str:
+        profile = self._returnee()
+        event = self.f["make_event"]()
+        for number in range(n):
+            employer = self.f["make_employer"]()
+            self.f["make_stand"](employer, event, status=StandStatus.CONFIRMED)
+            self.f["make_vacancy"](employer, title=f"Elektriker/in {number}", skill_level=2 + number % 2)
+        db.session.add(Registration(profile=profile, event=event, status=RegistrationStatus.CONFIRMED,
+                                    confirmed_at=datetime.now(UTC)))  # fmt: skip
+        db.session.commit()
+        return f"/me/{manage_token(profile)}/fair-plan/{event.id}"
+
+    def pool(self, n: int) -> str:
+        from rueckkehr.matching.pool_operations import sync_pool_cards
+        from tests.support.units import committed, start_writing
+
+        start_writing()
+        for number in range(5 * n):  # five share every cell, so the cards are shown
+            self._returnee((ConsentPurpose.EMPLOYER_POOL,), commit=False, skill_level=1 + number % 2)
+        db.session.commit()
+        committed(sync_pool_cards)
+        employer: Employer = self.f["make_employer"]()
+        self.f["login"](self.f["client"], employer.users[0].email)
+        return "/employer/pool"
+
     def dashboard(self, n: int) -> str:
         employer: Employer = self.f["make_employer"]()
         for number in range(n):
@@ -189,7 +240,8 @@ class Pages:
 
 
 PAGES = ["events", "event", "jobs", "vacancy", "employers", "employer", "selfservice", "dashboard", "stands",
-         "organizer", "organizer_events", "registrations", "approvals", "advice", "audit"]  # fmt: skip
+         "organizer", "organizer_events", "registrations", "approvals", "advice", "audit", "matches", "fair_plan",
+         "pool"]  # fmt: skip
 
 
 def statements_for(page: str, n: int, fixtures: dict[str, Any]) -> int:

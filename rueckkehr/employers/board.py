@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -9,8 +12,9 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..forms import SKILL_LEVELS, WORKING_TIMES
-from ..i18n import format_euro
+from ..i18n import current_language, format_euro
 from ..occupations.models import OccupationArea, OccupationGroup
+from ..occupations.names import translated_name
 from ..occupations.working_times import WorkingTime
 from ..places.models import Town
 from .board_queries import BoardFilter, coming_stands, search_board
@@ -24,7 +28,35 @@ FILTER_KEYS = ("q", "town", "field", "level", "time", "sort")  # only these trav
 MAX_PAGE = 10_000
 
 
-def parse_filters(args: dict[str, str], towns: list[Town], areas: list[OccupationArea]) -> tuple[BoardFilter, list]:
+@dataclass(frozen=True)
+class FieldOption:
+    """A Berufsbereich in the board's field filter, with its Berufshauptgruppen: codes and names in one language."""
+
+    code: str
+    label: str
+    groups: tuple[tuple[str, str], ...]
+
+
+@lru_cache(maxsize=16)
+def _field_options(bind_key: str, language: str) -> tuple[FieldOption, ...]:
+    areas = db.session.scalars(
+        select(OccupationArea).options(selectinload(OccupationArea.groups)).order_by(OccupationArea.code)
+    )
+    return tuple(
+        FieldOption(
+            area.code, translated_name(area.name), tuple((g.code, translated_name(g.name)) for g in area.groups)
+        )
+        for area in areas
+    )
+
+
+def field_options() -> tuple[FieldOption, ...]:
+    """The field filter's options in the current language: the KldB reference data the migrations load, read and
+    translated once per database and language (the board runs no statement for them)."""
+    return _field_options(str(db.engine.url), current_language())
+
+
+def parse_filters(args: dict[str, str], towns: list[Town], areas: tuple[FieldOption, ...]) -> tuple[BoardFilter, list]:
     """Read the board's filters from the URL; unknown values are dropped with a message, never an error."""
     errors = []
     filters = BoardFilter(query=(args.get("q") or "").strip()[:200])
@@ -36,7 +68,7 @@ def parse_filters(args: dict[str, str], towns: list[Town], areas: list[Occupatio
             errors.append(_("Diese Stadt kennen wir nicht; es werden Stellen aus allen Städten gezeigt."))
     field_code = args.get("field") or ""
     area_codes = {area.code for area in areas}
-    group_codes = {group.code for area in areas for group in area.groups}
+    group_codes = {code for area in areas for code, _label in area.groups}
     if field_code in area_codes:
         filters.area_code = field_code
     elif field_code in group_codes:
@@ -64,11 +96,7 @@ def parse_filters(args: dict[str, str], towns: list[Town], areas: list[Occupatio
 def index() -> str:
     """Published vacancies with filters, German full-text search, sorting, pagination and a count."""
     towns = list(db.session.scalars(select(Town).order_by(Town.sort_order)))
-    areas = list(
-        db.session.scalars(
-            select(OccupationArea).options(selectinload(OccupationArea.groups)).order_by(OccupationArea.code)
-        )
-    )
+    areas = field_options()
     filters, errors = parse_filters(request.args, towns, areas)
     result = search_board(filters)
     args = {key: value for key, value in request.args.items() if key in FILTER_KEYS and value}

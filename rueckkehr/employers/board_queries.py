@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.sql import Subquery
 
 from ..dates import utcnow
@@ -149,7 +149,7 @@ def _page(statement: Select, order: list[ColumnElement], page: int) -> list:
         db.session.execute(
             statement.add_columns(func.count().over().label("total"))
             .order_by(*order)
-            .options(selectinload(Vacancy.employer), selectinload(Vacancy.town))
+            .options(contains_eager(Vacancy.employer))  # the employer from the join; towns: the board loaded them
             .limit(PAGE_SIZE)
             .offset((page - 1) * PAGE_SIZE)
         ).all()

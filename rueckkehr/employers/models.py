@@ -197,6 +197,8 @@ class VacancyTerm(Model):
     """
 
     __tablename__ = "vacancy_terms"
+    # the weight beside token and vacancy: a search sums the weights from the index alone
+    __table_args__ = (Index("ix_vacancy_terms_search", "token", "vacancy_id", "weight"),)
 
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
     vacancy_id: Mapped[int] = mapped_column(

@@ -1,9 +1,11 @@
 """Deliver queued mails over SMTP, exactly once in all but the rarest case, with retries and backoff.
 
-A mail is claimed by one atomic UPDATE (queued → sending, with a lease) and that claim is committed before the mail
-server is asked; the mail is marked sent in a second short unit of work after. Only a worker that dies after the
-SMTP server accepted a mail and before it marked the row sent leaves a lease that runs out; the mail is then sent a
-second time. That window is a few milliseconds wide.
+Mails go out in batches over one connection: a batch is claimed by one atomic UPDATE (queued → sending, with a
+lease) and that claim is committed before the mail server is asked; the mails the server accepted are marked sent
+together in a second short unit of work after the batch (and before anything else when delivery stops midway). Only
+a worker that dies after the SMTP server accepted mails and before it marked them sent leaves leases that run out;
+those mails are then sent a second time. That window is one batch wide, a fraction of a second. A claimed mail
+whose lease would run out before its turn (a slow server) is handed back to the queue instead of being sent late.
 """
 
 from __future__ import annotations
@@ -14,15 +16,16 @@ from datetime import datetime, timedelta
 from email.utils import parseaddr
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 
-from ..database import rows_changed
 from ..dates import utcnow
 from ..extensions import db
 from ..transactions import unit_of_work
 from .models import OutboxMessage, OutboxStatus
 
 LEASE = timedelta(minutes=5)
+LEASE_MARGIN = timedelta(minutes=1)  # a claimed mail not sent by then goes back to the queue
+BATCH = 100  # mails claimed together and marked sent together
 BACKOFF = [timedelta(minutes=m) for m in (1, 5, 15, 60, 240, 720)]
 MAX_ATTEMPTS = len(BACKOFF) + 1
 SMTP_TIMEOUT_SECONDS = 30
@@ -36,21 +39,18 @@ def is_due(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def _claim(message_id: int, now: datetime) -> tuple[str, bytes] | None:
-    """Mark one mail in flight if it is due and nobody else holds it; return its recipient and bytes."""
+def _claim(message_ids: list[int], now: datetime) -> list[tuple[int, str, bytes]]:
+    """Mark these mails in flight if they are due and nobody else holds them; return (id, recipient, bytes) of
+    each claimed one, by id."""
     with unit_of_work():
-        claimed = rows_changed(
+        claimed = db.session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, is_due(now))
+            .where(OutboxMessage.id.in_(message_ids), is_due(now))
             .values(status=OutboxStatus.SENDING, locked_until=now + LEASE)
+            .returning(OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.raw)
             .execution_options(synchronize_session=False)
-        )
-        if claimed != 1:
-            return None
-        row = db.session.execute(
-            select(OutboxMessage.recipient, OutboxMessage.raw).where(OutboxMessage.id == message_id)
-        ).one()
-        return row.recipient, row.raw
+        ).all()
+    return sorted((row.id, row.recipient, row.raw) for row in claimed)
 
 
 def as_sent(raw: bytes) -> bytes:
@@ -81,16 +81,36 @@ def due_ids(now: datetime | None = None, limit: int = 200) -> list[int]:
     return list(db.session.scalars(query))
 
 
-def _mark_sent(message_id: int) -> None:
+def _mark_sent(message_ids: list[int]) -> None:
+    """Mark mails the server accepted as sent, in one unit of work; rows erased meanwhile (with their returnee's
+    data) are simply gone, and a mail that outlived its recipient's erasure only to be sent is deleted."""
+    if not message_ids:
+        return
     with unit_of_work():
-        row = db.session.get(OutboxMessage, message_id, populate_existing=True)
-        if row is not None and row.forget_when_sent:  # it outlived its recipient's erasure only to be sent
-            db.session.delete(row)
-        elif row is not None:  # else erased together with its returnee's data meanwhile
-            row.status = OutboxStatus.SENT
-            row.sent_at = utcnow()
-            row.locked_until = None
-            row.attempts += 1
+        db.session.execute(
+            delete(OutboxMessage)
+            .where(OutboxMessage.id.in_(message_ids), OutboxMessage.forget_when_sent.is_(True))
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(message_ids))
+            .values(status=OutboxStatus.SENT, sent_at=utcnow(), locked_until=None, attempts=OutboxMessage.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _release(message_ids: list[int]) -> None:
+    """Hand claimed mails back to the queue unsent (their lease would run out before their turn)."""
+    if not message_ids:
+        return
+    with unit_of_work():
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == OutboxStatus.SENDING)
+            .values(status=OutboxStatus.QUEUED, locked_until=None)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _mark_failed(message_id: int, error: Exception, now: datetime) -> OutboxStatus | None:
@@ -106,29 +126,37 @@ def _mark_failed(message_id: int, error: Exception, now: datetime) -> OutboxStat
 
 
 def deliver(ids: Iterable[int]) -> dict[str, int]:
-    """Deliver the given mails if they are due, over one connection; return counts of sent and failed attempts."""
+    """Deliver the given mails if they are due, in batches over one connection; return counts of sent and failed
+    attempts."""
     counts = {"sent": 0, "retry": 0, "failed": 0}
+    wanted = list(ids)
     connection: smtplib.SMTP | None = None
+    sender = _envelope_sender()
     try:
-        for message_id in ids:
+        for first in range(0, len(wanted), BATCH):
             now = utcnow()
-            claimed = _claim(message_id, now)
-            if claimed is None:
-                continue
-            recipient, raw = claimed
+            claimed = _claim(wanted[first : first + BATCH], now)
+            sent: list[int] = []
             try:
-                if connection is None:
-                    connection = _smtp()
-                connection.sendmail(_envelope_sender(), [recipient], as_sent(raw))
-            except Exception as error:
-                _close(connection)
-                connection = None
-                status = _mark_failed(message_id, error, now)
-                if status is not None:
-                    counts["failed" if status == OutboxStatus.FAILED else "retry"] += 1
-            else:
-                _mark_sent(message_id)
-                counts["sent"] += 1
+                for position, (message_id, recipient, raw) in enumerate(claimed):
+                    if utcnow() > now + LEASE - LEASE_MARGIN:
+                        _release([message_id for message_id, _recipient, _raw in claimed[position:]])
+                        break
+                    try:
+                        if connection is None:
+                            connection = _smtp()
+                        connection.sendmail(sender, [recipient], as_sent(raw))
+                    except Exception as error:
+                        _close(connection)
+                        connection = None
+                        status = _mark_failed(message_id, error, utcnow())
+                        if status is not None:
+                            counts["failed" if status == OutboxStatus.FAILED else "retry"] += 1
+                    else:
+                        sent.append(message_id)
+            finally:
+                _mark_sent(sent)
+            counts["sent"] += len(sent)
     finally:
         _close(connection)
     return counts

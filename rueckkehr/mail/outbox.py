@@ -16,7 +16,7 @@ from typing import cast
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from ..addresses import clean_address
 from ..extensions import db
@@ -214,6 +214,12 @@ def queue_mail(
         forget_when_sent=forget_when_sent,
     )
     db.session.add(row)
-    db.session.flush()
-    after_commit(hand_over, row.id)
+    after_commit(_hand_over_rows, row)  # flushed with the rest of the unit of work, not one by one
     return row
+
+
+def _hand_over_rows(rows: list[OutboxMessage]) -> None:
+    """After the commit: hand the committed rows to delivery by their ids (known without reloading the rows; a row
+    deleted again in the same unit of work was never stored and has none)."""
+    identities = [inspect(row).identity for row in rows]
+    hand_over([identity[0] for identity in identities if identity is not None])

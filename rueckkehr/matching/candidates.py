@@ -1,16 +1,19 @@
 """Candidates from the database, scored in Python: a seeker's Berufsbereich and level ±1 select vacancies through
 ``ix_vacancies_matching`` (status, group, level, town); only those are scored, tier by tier, until the best ones are
-known.
+known. Many returnees at once (``stream_seekers``, ``best_for_each``) come as narrow rows in chunks, never as all
+profiles loaded together, and their matches are handed on one returnee at a time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from typing import TypeVar
 
-from sqlalchemy import Integer, Select, select, type_coerce
+from sqlalchemy import ColumnElement, Integer, Select, exists, select, type_coerce
+from sqlalchemy.orm import InstrumentedAttribute
 
 from ..dates import berlin_today
 from ..employers.models import Employer, Vacancy
@@ -19,10 +22,11 @@ from ..extensions import db
 from ..occupations.models import OccupationArea, OccupationGroup
 from ..occupations.working_times import WorkingTime, to_bits
 from ..places.models import Town
-from ..returnees.models import ReturneeProfile
+from ..returnees.models import Consent, ConsentPurpose, ReturneeProfile, profile_wished_towns
 from .scoring import Match, Offer, Seeker, score, tier_of
 
 REMOTE_BIT = WorkingTime.REMOTE.bit
+Key = TypeVar("Key")
 
 
 @dataclass(frozen=True)
@@ -176,18 +180,79 @@ def today(now: datetime | None = None) -> date:
     return berlin_today(now)
 
 
-def best_for_all(seekers: Iterable[Seeker], limit: int, now: datetime | None = None) -> list[list[Match]]:
-    """The best matches of many seekers: one candidate statement per Berufsbereich and level among them (an index
-    range each), sorted into tiers once per Berufshauptgruppe and level, each seeker scored against those only."""
+def alert_consent_confirmed(profile_id: ColumnElement[int] | InstrumentedAttribute[int]) -> ColumnElement[bool]:
+    """Whether the returnee holds a running, confirmed consent to job alerts (the profile's own, not an event's)."""
+    return exists().where(
+        Consent.profile_id == profile_id,
+        Consent.purpose == ConsentPurpose.JOB_ALERTS,
+        Consent.withdrawn_at.is_(None),
+        Consent.registration_id.is_(None),
+        Consent.confirmed_at.is_not(None),
+    )
+
+
+SEEKER_COLUMNS = (
+    ReturneeProfile.id,
+    ReturneeProfile.occupation_group_code,
+    ReturneeProfile.skill_level,
+    ReturneeProfile.hometown_id,
+    type_coerce(ReturneeProfile.working_times, Integer).label("time_bits"),
+    ReturneeProfile.earliest_return,
+)
+
+
+def stream_seekers(today: date, chunk: int = 2_000) -> Iterator[tuple[int, Seeker]]:
+    """Every returnee who consented to job alerts and named an occupation, as (profile id, own seeker), by id.
+
+    Two statements read narrow rows in chunks of ``chunk``: the profiles, and their wished towns in the same order,
+    merged here; only one chunk of rows is held at a time.
+    """
+    towns = names().towns
+    profiles = db.session.execute(
+        select(*SEEKER_COLUMNS)
+        .where(ReturneeProfile.occupation_group_code.is_not(None), alert_consent_confirmed(ReturneeProfile.id))
+        .order_by(ReturneeProfile.id)
+        .execution_options(yield_per=chunk)
+    )
+    wished = db.session.execute(
+        select(profile_wished_towns.c.profile_id, profile_wished_towns.c.town_id)
+        .where(alert_consent_confirmed(profile_wished_towns.c.profile_id))
+        .order_by(profile_wished_towns.c.profile_id, profile_wished_towns.c.town_id)
+        .execution_options(yield_per=chunk)
+    )
+    pending = next(wished, None)
+    for row in profiles:
+        places = []
+        while pending is not None and pending[0] <= row.id:
+            if pending[0] == row.id and pending[1] in towns:
+                places.append(towns[pending[1]])
+            pending = next(wished, None)
+        yield (
+            row.id,
+            Seeker(
+                row.occupation_group_code,
+                row.skill_level,
+                places=tuple(places),
+                hometown=towns.get(row.hometown_id) if row.hometown_id else None,
+                working_times=row.time_bits or 0,
+                earliest=earliest_return(row.earliest_return, today),
+            ),
+        )
+
+
+def best_for_each(
+    seekers: Iterable[tuple[Key, Seeker]], limit: int, now: datetime | None = None
+) -> Iterator[tuple[Key, list[Match]]]:
+    """The best matches of many seekers, one seeker at a time: one candidate statement per Berufsbereich and level
+    among them (an index range each), sorted into tiers once per Berufshauptgruppe and level, each seeker scored
+    against those only."""
     candidates: dict[tuple[str, int | None], list[Offer]] = {}
     tiers: dict[tuple[str, int | None], dict[int, list[Offer]]] = {}
-    found = []
-    for seeker in seekers:
-        key = (seeker.group, seeker.level)
-        if key not in tiers:
+    for key, seeker in seekers:
+        level_key = (seeker.group, seeker.level)
+        if level_key not in tiers:
             area = (seeker.group[:1], seeker.level)
             if area not in candidates:
                 candidates[area] = offers_from(candidate_statement(seeker.group, seeker.level, now))
-            tiers[key] = tiers_of(seeker, candidates[area])
-        found.append(best_in_tiers(seeker, tiers[key], limit))
-    return found
+            tiers[level_key] = tiers_of(seeker, candidates[area])
+        yield key, best_in_tiers(seeker, tiers[level_key], limit)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import delete, select
 
@@ -76,11 +77,21 @@ def sent_before(email: str, vacancy_ids: list[int]) -> set[int]:
     return set(db.session.scalars(query))
 
 
+def sent_rows(recipient_hash: str, vacancy_ids: list[int]) -> list[dict[str, Any]]:
+    """The rows that remember these vacancies went to the address with this hash."""
+    now = utcnow()
+    return [{"recipient_hash": recipient_hash, "vacancy_id": vacancy_id, "sent_at": now} for vacancy_id in vacancy_ids]
+
+
+def record_sent_rows(rows: list[dict[str, Any]], chunk: int = 1_000) -> None:
+    """Insert rows of ``sent_rows`` (many addresses at once, in a few statements)."""
+    for first in range(0, len(rows), chunk):
+        insert_all_ignoring_conflicts(SentVacancy, rows[first : first + chunk], ["recipient_hash", "vacancy_id"])
+
+
 def record_sent(email: str, vacancy_ids: list[int]) -> None:
     """Remember that these vacancies went to this address."""
-    digest, now = email_hash(email), utcnow()
-    rows = [{"recipient_hash": digest, "vacancy_id": vacancy_id, "sent_at": now} for vacancy_id in vacancy_ids]
-    insert_all_ignoring_conflicts(SentVacancy, rows, ["recipient_hash", "vacancy_id"])
+    record_sent_rows(sent_rows(email_hash(email), vacancy_ids))
 
 
 def forget_sent(email: str) -> None:

@@ -89,17 +89,18 @@ def digest_to_returnee(
     profile: ReturneeProfile, selection: Selection, titles: dict[int, tuple[str, str]], stands: dict[int, Event]
 ) -> None:
     """A job-alert digest to a returnee."""
+    token, unsubscribe = manage_token(profile), unsubscribe_url(profile)  # signed once for every link of the mail
     returnee_mail.send(
         "matching.digest",
         profile,
         "matching_digest",
-        list_unsubscribe=unsubscribe_url(profile),
+        list_unsubscribe=unsubscribe,
         lists=_items(selection, stands, profile.language),
         titles=titles,
         more=selection.more,
-        more_url=mail_url("matching_selfservice.matches", profile.language, token=manage_token(profile)),
-        preferences_url=mail_url("matching_selfservice.preferences", profile.language, token=manage_token(profile)),
-        unsubscribe_url=unsubscribe_url(profile),
+        more_url=mail_url("matching_selfservice.matches", profile.language, token=token),
+        preferences_url=mail_url("matching_selfservice.preferences", profile.language, token=token),
+        unsubscribe_url=unsubscribe,
     )
 
 
@@ -110,12 +111,13 @@ def digest_to_subscriber(
     stands: dict[int, Event],
 ) -> None:
     """A job-alert digest to someone who subscribed on /jobs."""
+    unsubscribe = unsubscribe_url(subscription)
     queue_mail(
         kind="matching.digest",
         recipient=subscription.email,
         template="matching_digest_subscriber",
         language=subscription.language,
-        list_unsubscribe=unsubscribe_url(subscription),
+        list_unsubscribe=unsubscribe,
         context={
             "lists": _items(selection, stands, subscription.language),
             "titles": titles,
@@ -127,7 +129,7 @@ def digest_to_subscriber(
                 level=subscription.skill_level or None,
             ),
             "preferences_url": subscription_url("alerts.preferences", subscription),
-            "unsubscribe_url": unsubscribe_url(subscription),
+            "unsubscribe_url": unsubscribe,
         },
     )
 

@@ -25,7 +25,7 @@ from ..returnees.models import Consent, ConsentPurpose, ReturneeProfile
 from ..returnees.operations import email_hash
 from . import notifications
 from .candidates import OFFER_COLUMNS, Seeker, best, matches_for, offers_from, seekers_of, today
-from .digests import Selection, record_sent, select_for_mail, sent_before
+from .digests import Selection, record_sent, record_sent_rows, select_for_mail, sent_before, sent_rows
 from .models import AlertPreference, AlertSubscription, Frequency, SentVacancy
 from .operations import preferences_of
 from .scoring import Offer
@@ -119,7 +119,24 @@ class Round:
             ):
                 self.sent[digest].add(vacancy_id)
         self.stands = coming_stands(sorted({offer.employer_id for group in self.offers.values() for offer in group}))
+        self.titles = titles_of(ids)
+        self.mailed: list[dict[str, Any]] = []  # what went out in this round, recorded together at its end
         self.counts = {"returnees": 0, "subscribers": 0, "nothing_new": 0}
+
+    def titles_for(self, selection: Selection) -> dict[int, tuple[str, str]]:
+        """Title and employer of each vacancy a mail shows (read once for the round)."""
+        return {vacancy_id: self.titles[vacancy_id] for vacancy_id in selection.vacancy_ids}
+
+    def mailed_to(self, email: str, selection: Selection) -> None:
+        """Remember what went to this address: for the rest of the round at once, in the database at its end."""
+        digest = email_hash(email)
+        self.sent[digest].update(selection.vacancy_ids)
+        self.mailed.extend(sent_rows(digest, selection.vacancy_ids))
+
+    def record(self) -> None:
+        """Record every vacancy mailed in this round (a few statements for all of them)."""
+        record_sent_rows(self.mailed)
+        self.mailed = []
 
     def selection(self, email: str, seekers: list[tuple[str, Seeker]], since: datetime) -> Selection:
         """What is new for these seekers since ``since`` and was never mailed to this address."""
@@ -162,8 +179,8 @@ class Round:
             if not selection:
                 self.counts["nothing_new"] += 1
                 continue
-            notifications.digest_to_returnee(profile, selection, titles_of(selection.vacancy_ids), self.stands)
-            record_sent(email, selection.vacancy_ids)
+            notifications.digest_to_returnee(profile, selection, self.titles_for(selection), self.stands)
+            self.mailed_to(email, selection)
             self.counts["returnees"] += 1
 
     def subscribers(self) -> None:
@@ -188,8 +205,8 @@ class Round:
             if not selection:
                 self.counts["nothing_new"] += 1
                 continue
-            notifications.digest_to_subscriber(subscription, selection, titles_of(selection.vacancy_ids), self.stands)
-            record_sent(subscription.email, selection.vacancy_ids)
+            notifications.digest_to_subscriber(subscription, selection, self.titles_for(selection), self.stands)
+            self.mailed_to(subscription.email, selection)
             self.counts["subscribers"] += 1
 
 
@@ -199,6 +216,7 @@ def send_digests(frequency: Frequency | None = None, now: datetime | None = None
     round_ = Round(frequency, now or utcnow())
     round_.returnees()
     round_.subscribers()
+    round_.record()
     db.session.flush()
     record("matching.digests_sent", changes={"frequency": frequency.value if frequency else "due", **round_.counts})
     return round_.counts
