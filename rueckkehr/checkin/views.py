@@ -10,7 +10,7 @@ import re
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -68,7 +68,7 @@ def _texts() -> dict[str, str]:
 def door(event_id: int) -> Response:
     """The phone page of the door: counts, the scanner, the short code, the search by name."""
     event = visible_event(event_id)
-    response = Response(
+    response = make_response(
         render_template(
             "checkin/door.html",
             event=event,

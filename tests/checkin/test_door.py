@@ -203,6 +203,7 @@ def test_the_phones_list_holds_the_confirmed_parties_until_midnight(
     assert data["counts"] == {"present": 2, "expected": 1, "walk_ins": 2}
 
     page = client.get(f"/organizer/events/{event.id}/check-in")
+    assert page.mimetype == "text/html"
     assert page.headers["Permissions-Policy"].startswith("camera=(self)")
     assert "worker-src 'self' blob:" in page.headers["Content-Security-Policy"]
     text = visible_text(page)
