@@ -303,3 +303,43 @@ def test_the_self_service_page_shows_the_ticket_of_a_coming_seat_only(
     cancel_mail = smtp.wait_for(3)[2]
     assert "ticket.png" not in [part.get_filename() for part in cancel_mail.message.iter_attachments()]
     assert secret not in cancel_mail.text_body()
+
+
+def test_erasing_a_returnee_keeps_the_door_ledger_without_them(
+    client: FlaskClient,
+    smtp: SMTPServer,
+    make_event: Callable[..., Event],
+    submit: Callable[..., Any],
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+) -> None:
+    from rueckkehr.returnees.operations import erase_profile
+
+    event = make_event()
+    secret, _printed = ticket_in(registered(client, smtp, submit, event))
+    staff_login(client, make_staff())
+    upload(client, event, scan(secret))
+    db.session.rollback()
+    profile_id = db.session.scalars(select(Registration.profile_id)).one()
+    committed(erase_profile, profile_id)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
+    [row] = db.session.scalars(select(CheckInScan)).all()
+    assert row.registration_id is None and row.event_id == event.id and row.outcome == "checked_in"
+
+
+def test_the_door_and_what_its_script_says_are_english_for_an_english_reader(
+    client: FlaskClient, make_event: Callable[..., Event], make_staff: Callable[..., User], staff_login: Callable
+) -> None:
+    import json
+
+    from tests.support.german import GermanMessages
+
+    event = make_event()
+    staff_login(client, make_staff())
+    html = client.get(f"/organizer/events/{event.id}/check-in?lang=en").get_data(as_text=True)
+    german = GermanMessages.from_catalog()
+    assert german.in_html(html) == []
+    texts = json.loads(re.search(r'id="check-in-texts">(.*?)</script>', html).group(1))
+    assert german.in_texts(list(texts.values())) == []
+    assert texts["already"] == "{name}: already checked in at {time}"
