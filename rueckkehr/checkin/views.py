@@ -35,6 +35,10 @@ def _texts() -> dict[str, str]:
         "offline": _(
             "Offline – die Liste auf diesem Gerät arbeitet weiter; Scans werden übertragen, sobald das Netz zurück ist."
         ),
+        "logged_out": _(
+            "Sie sind nicht mehr angemeldet. Die Scans bleiben auf diesem Gerät; melden Sie sich in einem neuen Tab "
+            "wieder an, dann werden sie übertragen."
+        ),
         "pending_one": _("1 Scan wartet auf die Übertragung."),
         "pending_many": _("{n} Scans warten auf die Übertragung."),
         "checked_in": _("Eingecheckt: {name}"),

@@ -23,6 +23,7 @@ if (root) {
   let uploading = false;
   let uploads = 0; // a list fetched before the last upload landed may lack its scans: it is dropped
   let cleared = false;
+  let loggedOut = false; // the server answers, but sends the phone to the log-in page
 
   function format(text, values) {
     return text.replace(/\{(\w+)\}/g, (match, key) => (key in values ? String(values[key]) : match));
@@ -125,7 +126,7 @@ if (root) {
 
   function showState() {
     network.dataset.state = online ? "online" : "offline";
-    network.textContent = online ? texts.online : texts.offline;
+    network.textContent = online ? texts.online : loggedOut ? texts.logged_out : texts.offline;
     pending.textContent =
       queue.length === 0 ? "" : queue.length === 1 ? texts.pending_one : format(texts.pending_many, { n: queue.length });
     if (list) {
@@ -258,7 +259,13 @@ if (root) {
     }
     const started = uploads;
     try {
-      const response = await fetch(root.dataset.listUrl, { credentials: "same-origin", cache: "no-store" });
+      loggedOut = false;
+      const response = await fetch(root.dataset.listUrl, {
+        credentials: "same-origin",
+        cache: "no-store",
+        redirect: "manual",
+      });
+      loggedOut = response.type === "opaqueredirect";
       if (!response.ok) throw new Error(String(response.status));
       const fresh = await response.json();
       if (started !== uploads) return;
@@ -280,12 +287,15 @@ if (root) {
     uploading = true;
     const batch = queue.slice(0, 500);
     try {
+      loggedOut = false;
       const response = await fetch(root.dataset.scansUrl, {
         method: "POST",
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRFToken": root.dataset.csrf },
         body: JSON.stringify({ scans: batch }),
+        redirect: "manual",
       });
+      loggedOut = response.type === "opaqueredirect";
       if (!response.ok) throw new Error(String(response.status));
       await response.json();
       const sent = new Set(batch.map((scan) => scan.nonce));

@@ -145,6 +145,13 @@ def test_scans_made_offline_are_uploaded_once_the_network_returns_and_count_once
         "registration.checked_in",
     ]
 
+    # Logged out meanwhile (in another tab): the page says so and keeps the scan until it can upload it.
+    page.context.clear_cookies()
+    page.get_by_label("Vor- oder Nachname").fill("celik")
+    page.locator("#name-results li").get_by_role("button", name="Einchecken").click()
+    network.filter(has_text="Sie sind nicht mehr angemeldet.").wait_for()
+    assert page.locator("#check-in-pending").inner_text() == "1 Scan wartet auf die Übertragung."
+
 
 def fake_camera_file(path: Path, text: str) -> Path:
     """A Y4M video (what Chromium's fake capture plays in a loop) showing the QR code of ``text``."""
