@@ -23,6 +23,7 @@ FEATURES = (
     "matching",
     "advice",
     "towns",
+    "checkin",
     "organizer",
     "audit",
     "mail",

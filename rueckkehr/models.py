@@ -6,6 +6,7 @@ from .accounts.sessions import LoginSession
 from .accounts.tokens import AccountToken
 from .advice.models import AdviceTalk
 from .audit.models import AuditEntry
+from .checkin.models import CheckInScan
 from .employers.models import Employer, SearchWord, StandBooking, Vacancy, VacancyTerm
 from .events.models import Event, EventSeries, EventStatus, ProgrammeItem
 from .jobs.models import JobRun
@@ -31,6 +32,7 @@ __all__ = [
     "AlertPreference",
     "AlertSubscription",
     "AuditEntry",
+    "CheckInScan",
     "Consent",
     "ConsentProof",
     "ContactRequest",

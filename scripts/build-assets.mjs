@@ -16,5 +16,15 @@ cpSync(join(kern, "fonts", "fira-sans"), join(target, "fonts", "fira-sans"), {
   filter: (path) => !path.endsWith(".scss"),
 });
 cpSync(join(root, "node_modules", "@kern-ux", "native", "LICENSE.md"), join(target, "LICENSE.md"));
+
+// The door's QR scanner: the ES module and the worker it imports from beside itself (it decodes off the main thread
+// when the browser has no BarcodeDetector).
+const scanner = join(root, "node_modules", "qr-scanner");
+const scannerTarget = join(root, "static", "vendor", "qr-scanner");
+rmSync(scannerTarget, { recursive: true, force: true });
+mkdirSync(scannerTarget, { recursive: true });
+for (const name of ["qr-scanner.min.js", "qr-scanner-worker.min.js", "LICENSE"]) {
+  cpSync(join(scanner, name), join(scannerTarget, name));
+}
 writeFileSync(join(root, "static", "vendor", ".built"), new Date().toISOString() + "\n");
-console.log("KERN-UX assets copied to static/vendor/kern");
+console.log("KERN-UX and qr-scanner copied to static/vendor");

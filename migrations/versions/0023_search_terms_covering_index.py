@@ -5,7 +5,7 @@ the vacancy, that sum is read from the index alone (no look-up of each term's ro
 PostgreSQL).
 
 Revision ID: 0023
-Revises: 0020
+Revises: 0021
 Create Date: 2026-12-01 12:55:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0023"
-down_revision = "0020"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

@@ -42,8 +42,9 @@ class WalkIn:
 
 
 def add_walk_in(event_id: int, walk_in: WalkIn, now: datetime | None = None) -> Registration:
-    """Seat someone at the door: confirmed at once, even beyond the capacity (they are there). With an address
-    they get the confirmation with their self-service link; their consent is recorded as given at the door."""
+    """Seat someone at the door: confirmed and checked in at once, even beyond the capacity (they are there). With
+    an address they get the confirmation with their self-service link; their consent is recorded as given at the
+    door."""
     now = now or utcnow()
     event = lock_event(event_id)
     profile = find_profile(walk_in.email) if walk_in.email else None
@@ -67,6 +68,7 @@ def add_walk_in(event_id: int, walk_in: WalkIn, now: datetime | None = None) -> 
         confirm_nonce="",
         created_at=now,
         confirmed_at=now,
+        checked_in_at=now,  # added at the door: here already
         walk_in=True,
     )
     db.session.add(registration)

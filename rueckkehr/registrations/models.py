@@ -15,6 +15,7 @@ from ..dates import utcnow
 from ..events.models import Event
 from ..extensions import Model
 from ..returnees.models import ReturneeProfile, new_nonce
+from .tickets import new_ticket_secret
 
 
 class RegistrationStatus(enum.StrEnum):
@@ -54,6 +55,10 @@ class Registration(Model):
     cutoff_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     walk_in: Mapped[bool] = mapped_column(default=False, server_default="0", doc="Added by an organizer at the door")
+    ticket_secret: Mapped[str] = mapped_column(
+        String(32), unique=True, default=new_ticket_secret, doc="What the ticket's QR code holds; new on cancelling"
+    )
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, doc="When the party was let in at the door")
 
     profile: Mapped[ReturneeProfile] = relationship()
     event: Mapped[Event] = relationship()

@@ -19,6 +19,7 @@ from ..urls import mail_url
 from .invites import invite_parts
 from .links import confirm_url, registration_url
 from .models import Registration
+from .tickets import short_code, ticket_attachment
 
 
 def _to_registrant(kind: str, registration: Registration, template: str, **context: Any) -> None:
@@ -35,12 +36,19 @@ def _with_invite(
     *,
     method: InviteMethod = InviteMethod.REQUEST,
     note: str | None = None,
+    with_ticket: bool = False,
     **context: Any,
 ) -> None:
-    """Send a mail with the registration's calendar invitation, its own link and the self-service link."""
+    """Send a mail with the registration's calendar invitation, its own link and the self-service link.
+
+    :param with_ticket: the mail gives a seat: its ticket goes along (``ticket.png`` and the short code).
+    """
     if registration.profile.email is None:  # a walk-in who gave no address
         return
     alternatives, attachments = invite_parts(registration, method=method, note=note)
+    if with_ticket:
+        attachments.append(ticket_attachment(registration.ticket_secret))
+        context["ticket_code"] = short_code(registration.ticket_secret)
     if method == InviteMethod.CANCEL:
         context["calendar_cancel"] = True
     _to_registrant(
@@ -81,8 +89,8 @@ def already_registered(registration: Registration) -> None:
 
 
 def confirmed(registration: Registration) -> None:
-    """The seat is confirmed: the self-service link and the invite."""
-    _with_invite("registration.confirmed", registration, "registration_confirmed")
+    """The seat is confirmed: the self-service link, the invite and the ticket for the door."""
+    _with_invite("registration.confirmed", registration, "registration_confirmed", with_ticket=True)
 
 
 def waiting_confirmed(registration: Registration, rank: int) -> None:
@@ -98,7 +106,7 @@ def waiting_confirmed(registration: Registration, rank: int) -> None:
 
 def promoted(registration: Registration) -> None:
     """A seat came free: the party moved up from the waiting list."""
-    _with_invite("registration.promoted", registration, "registration_promoted")
+    _with_invite("registration.promoted", registration, "registration_promoted", with_ticket=True)
 
 
 def cancelled(registration: Registration, *, was_waiting: bool, with_invite: bool = False) -> None:
@@ -170,7 +178,7 @@ def event_cancelled(registration: Registration, *, with_invite: bool) -> None:
 
 def reminder(registration: Registration) -> None:
     """Remind a confirmed registrant shortly before the event: the invite again, directions, the self-service link."""
-    _with_invite("registration.reminder", registration, "registration_reminder")
+    _with_invite("registration.reminder", registration, "registration_reminder", with_ticket=True)
 
 
 def waiting_cutoff(registration: Registration) -> None:

@@ -37,6 +37,7 @@ from .seats import (
     waiting_count,
     waiting_rank,
 )
+from .tickets import new_ticket_secret
 
 
 class RegistrationGoneError(Exception):
@@ -246,6 +247,7 @@ def cancel(registration_id: int, now: datetime | None = None) -> Registration:
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     registration.waitlist_position = None
+    registration.ticket_secret = new_ticket_secret()  # the ticket in the old mails lets nobody in
     if holds_invite:
         registration.sequence += 1
     db.session.flush()
@@ -308,6 +310,7 @@ def release_seats_of(profile: ReturneeProfile, now: datetime) -> None:
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = now
         registration.waitlist_position = None
+        registration.ticket_secret = new_ticket_secret()
         if holds_invite:
             registration.sequence += 1
         db.session.flush()

@@ -26,6 +26,7 @@ from . import notifications
 from .models import ACTIVE, Registration, RegistrationStatus
 from .operations import promote, release_seats_of
 from .seats import confirmation_deadline, seat_counts_at, seats_left, seats_left_at, waiting_ranks
+from .tickets import short_code, ticket_svg
 
 
 def _registrations(event_id: int, statuses: tuple[RegistrationStatus, ...]) -> list[Registration]:
@@ -161,10 +162,17 @@ def registrations_in_readable_export(profile: ReturneeProfile) -> returnee_signa
 
 @returnee_signals.selfservice_sections.connect
 def registrations_on_overview(profile: ReturneeProfile, *, token: str) -> returnee_signals.Section:
-    """The returnee's registrations, with their state and a way to cancel, first on the overview."""
+    """The returnee's registrations, with their state, the ticket of each coming seat and a way to cancel, first on
+    the overview."""
     registrations = registrations_of(profile)
+    now = utcnow()
+    tickets = {
+        registration.id: (ticket_svg(registration.ticket_secret), short_code(registration.ticket_secret))
+        for registration in registrations
+        if registration.status == RegistrationStatus.CONFIRMED and registration.event.ends_at > now
+    }
     return returnee_signals.Section(
         order=10,
         template="registrations/_selfservice_section.html",
-        context={"registrations": registrations, "ranks": waiting_ranks(registrations), "now": utcnow()},
+        context={"registrations": registrations, "ranks": waiting_ranks(registrations), "now": now, "tickets": tickets},
     )
