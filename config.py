@@ -204,6 +204,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     MAIL_SUPPRESS_SEND = False  # tests send to a real SMTP server
+    BACKGROUND_EAGER = True  # background tasks run right after the commit, so a test sees their effect at once
     SECRET_KEY = "test-secret-key"  # noqa: S105 (tests only)
     SERVER_NAME = None
 

@@ -1,7 +1,7 @@
 """Compose mails from templates in the recipient's language and queue them in the outbox.
 
 Queuing adds a row to the current transaction: the mail exists exactly when the change that caused it was
-committed. Delivery happens after the commit (``dispatch.hand_over``, then ``delivery``).
+committed. Delivery happens after the commit (``dispatch.hand_over`` submits it to ``background``, then ``delivery``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from sqlalchemy import select
 from ..addresses import clean_address
 from ..extensions import db
 from ..places.models import Town
-from ..transactions import after_commit
 from ..urls import site_host
 from .dispatch import hand_over
 from .headers import MAX_NAME_LENGTH, checked_bytes, encoded_address, encoded_text, header_text
@@ -199,5 +198,5 @@ def queue_mail(
     )
     db.session.add(row)
     db.session.flush()
-    after_commit(hand_over, row.id)
+    hand_over(row.id)
     return row

@@ -15,13 +15,13 @@ from flask import Flask
 from sqlalchemy import select
 
 from rueckkehr.accounts.models import User
+from rueckkehr.background import wait_for_background_threads
 from rueckkehr.employers.models import Employer, EmployerStatus, StandBooking, Vacancy, VacancyStatus
 from rueckkehr.employers.operations import approve_employer, confirm_stand
 from rueckkehr.employers.vacancies import publish_vacancy
 from rueckkehr.events.models import Event
 from rueckkehr.events.operations import cancel_event, change_event
 from rueckkehr.extensions import db
-from rueckkehr.mail.dispatch import wait_for_work_beside_responses
 from rueckkehr.places.models import Town
 from rueckkehr.registrations import notifications
 from rueckkehr.registrations.models import Registration
@@ -159,7 +159,7 @@ def test_every_mail_has_the_layout_the_contact_and_the_readers_language(
 
     def delivered() -> list[ReceivedMail]:
         """Every mail rendered so far, as it arrived (an erasure would delete the returnee's undelivered ones)."""
-        wait_for_work_beside_responses(app)
+        wait_for_background_threads(app)
         count = sum(1 for name in rendered_templates if name.startswith("email/") and name.endswith(".txt"))
         return wait_until(lambda: smtp.messages if len(smtp.messages) >= count else None)
 
