@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from importlib import import_module
 from pathlib import Path
@@ -28,6 +29,7 @@ FEATURES = (
     "mail",
     "jobs",
     "cli",
+    "doctor",
 )
 
 
@@ -62,6 +64,12 @@ def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> 
     return app
 
 
+def doctor_is_asking() -> bool:
+    """Whether this process is ``flask doctor``: it builds the app even from a configuration that production
+    refuses, to say what is wrong with it."""
+    return Path(sys.argv[0]).name == "flask" and "doctor" in sys.argv[1:]
+
+
 def load_config(app: Flask, config: str | type[Config] | Mapping[str, Any] | None) -> None:
     """Apply the config class, the environment, ``FLASK_``-prefixed variables and overrides, in that order."""
     import config as config_module
@@ -69,7 +77,7 @@ def load_config(app: Flask, config: str | type[Config] | Mapping[str, Any] | Non
     overrides: Mapping[str, Any] = {}
     if config is None or isinstance(config, Mapping):
         config_class = config_for_environment()
-        overrides = config or {}
+        overrides = {"DOCTOR_MODE": True} if config is None and doctor_is_asking() else config or {}
     elif isinstance(config, str):
         config_class = config_module.CONFIGS.get(config.lower()) or getattr(config_module, config)
     else:
