@@ -22,8 +22,10 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## install: the virtualenv with the pinned dependencies, the front-end assets and the compiled translations
+## install: the virtualenv with the pinned dependencies, the front-end assets (with hashed copies in static/dist/)
+## and the compiled translations
 install: $(VENV)/.installed assets translations
+	$(BIN)/python -m rueckkehr.assets
 
 install-dev: install $(VENV)/.installed-dev
 

@@ -122,6 +122,7 @@ class Config:
             "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or None,
             "PROXY_COUNT": _env_int("PROXY_COUNT", 0),
             "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+            "HASHED_ASSETS": _env_bool("HASHED_ASSETS", default=cls.APP_ENV == "production"),
         }
 
     @classmethod

@@ -92,7 +92,7 @@ def load_config(app: Flask, config: str | type[Config] | Mapping[str, Any] | Non
 
 def register_extensions(app: Flask) -> None:
     """Bind every extension to the app, and end every request's unit of work."""
-    from . import background, i18n, models, security, transactions, urls  # noqa: F401  (models: the whole schema for Alembic)
+    from . import assets, background, i18n, models, security, transactions, urls  # noqa: F401  (models: the whole schema for Alembic)
     from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from .forms import errors_in_order, field_attributes, rendered
 
@@ -108,6 +108,7 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     transactions.init_app(app)
     background.init_app(app)
+    assets.init_app(app)
     urls.init_app(app)
     app.add_template_global(field_attributes)
     app.add_template_global(rendered)
