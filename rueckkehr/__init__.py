@@ -29,6 +29,7 @@ FEATURES = (
     "mail",
     "jobs",
     "cli",
+    "backup",
     "doctor",
 )
 
