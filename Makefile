@@ -71,12 +71,14 @@ chromium:
 test: install-dev chromium
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest $(PYTEST_ARGS)
 
-## lint: ruff (check and format), the import-linter contracts (layers point one way), mypy on rueckkehr/
+## lint: ruff (check and format), the import-linter contracts (layers point one way), mypy on rueckkehr/, and the
+## security gate (bandit: no high finding; pip-audit: no known-vulnerable pin; exceptions in .security-exceptions.toml)
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	$(BIN)/python scripts/security_gate.py
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
