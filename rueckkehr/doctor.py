@@ -7,6 +7,7 @@ from settings that production refuses, so it can name every problem at once, and
 from __future__ import annotations
 
 import smtplib
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,12 +112,16 @@ def _celery_workers() -> Iterator[Finding]:
         return
     celery = current_app.extensions["celery"]
     queue = celery.conf.task_default_queue
-    try:
-        replies = celery.control.inspect(timeout=2.0).active_queues() or {}
-    except Exception as error:
-        yield Finding("Celery", f"the Celery broker cannot be reached ({type(error).__name__}: {error})")
-        return
-    serving = [worker for worker, queues in replies.items() if any(q.get("name") == queue for q in queues or [])]
+    deadline = time.monotonic() + float(config.get("DOCTOR_CELERY_WAIT_SECONDS", 10))  # a worker just starting
+    while True:
+        try:
+            replies = celery.control.inspect(timeout=2.0).active_queues() or {}
+        except Exception as error:
+            yield Finding("Celery", f"the Celery broker cannot be reached ({type(error).__name__}: {error})")
+            return
+        serving = [worker for worker, queues in replies.items() if any(q.get("name") == queue for q in queues or [])]
+        if serving or time.monotonic() >= deadline:
+            break
     if not serving:
         yield Finding(
             "Celery",

@@ -104,6 +104,7 @@ def test_redis_that_does_not_answer_and_celery_without_workers_are_problems(
         REDIS_URL=f"redis://127.0.0.1:{_closed_port()}/0",
         CELERY_BROKER_URL=broker,
         FLASK_CELERY_QUEUE=f'"nobody-listens-{secrets.token_hex(4)}"',
+        FLASK_DOCTOR_CELERY_WAIT_SECONDS="0",
     )
     code, output = doctor(app)
     assert code == 1
