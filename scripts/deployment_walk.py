@@ -120,6 +120,7 @@ def main() -> int:
     )
     try:
         walked = subprocess.run(["bash", "-c", script], env=environment, check=False)
+        seconds = time.monotonic() - started
     finally:
         stop_started(home)
         smtp.stop()
@@ -127,7 +128,6 @@ def main() -> int:
             time.sleep(1)  # let gunicorn and the worker close their connections
             psql(host, port, user, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
             shutil.rmtree(workspace, ignore_errors=True)
-    seconds = time.monotonic() - started
     if walked.returncode != 0:
         print(f"deployment walk FAILED after {seconds:.0f} s (exit {walked.returncode})", file=sys.stderr)
         return 1
