@@ -12,7 +12,7 @@ its unit of work. Nothing happens unless that unit commits; then the work is han
 
 The work was committed before it is handed on, and handing it on never undoes or breaks that: a broker that cannot
 be reached or a task that fails is logged, and whatever the task should have done stays to be done (a mail stays
-queued in the outbox for ``flask jobs run``). Each task runs as one unit of work of its own in the system's name.
+queued in the outbox for ``flask jobs run``). Each task opens its own unit of work and runs in the system's name.
 Arguments are plain ints and strings, so they cross the broker as they are.
 """
 
@@ -28,7 +28,8 @@ from celery import shared_task
 from flask import Flask, current_app, has_request_context
 
 from .actors import acting_as, system
-from .transactions import after_commit, unit_of_work
+from .extensions import db
+from .transactions import after_commit, has_uncommitted_writes
 
 F = TypeVar("F", bound=Callable[..., Any])
 Arg = int | str
@@ -57,9 +58,23 @@ def submit(name: str, *args: Arg) -> None:
 
 
 def run(name: str, *args: Arg) -> Any:
-    """Run one registered task as its own unit of work, in the system's name (in the worker or the thread)."""
-    with acting_as(system(f"task {name}")), unit_of_work():
-        return _TASKS[name](*args)
+    """Run one registered task in the system's name (in the worker, the thread or after the commit).
+
+    The task opens its own unit of work (``transactions.unit_of_work``) and commits once; it is not wrapped in one
+    here, so a task that only reads, or one made of several short units as mail delivery is, takes SQLite's write
+    lock only when it writes. Changes a task leaves uncommitted are rolled back and reported, never committed.
+    """
+    with acting_as(system(f"task {name}")):
+        try:
+            result = _TASKS[name](*args)
+        except BaseException:
+            db.session.rollback()
+            raise
+    left_over = has_uncommitted_writes()
+    db.session.rollback()  # ends the task's last read snapshot
+    if left_over:
+        raise RuntimeError(f"the background task {name!r} left changes uncommitted; it must commit its own work")
+    return result
 
 
 @shared_task(name=CELERY_TASK)

@@ -7,12 +7,16 @@ from collections.abc import Callable
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from rueckkehr.background import submit, task, wait_for_background_threads
 from rueckkehr.events.models import Event
+from rueckkehr.extensions import db
+from rueckkehr.places.models import Town
 from rueckkehr.transactions import unit_of_work
 from tests.support.registrations import form_data
 from tests.support.smtp import SMTPServer
+from tests.support.units import start_writing
 
 calls: list[tuple[str, tuple[int | str, ...], str]] = []
 
@@ -25,6 +29,13 @@ def record(*args: int | str) -> None:
 @task("test.fail")
 def fail() -> None:
     raise RuntimeError("the task broke")
+
+
+@task("test.forgets_to_commit")
+def forgets_to_commit() -> None:
+    start_writing()
+    db.session.add(Town(slug="vergessen", name="Vergessen", postal_codes="01234"))
+    db.session.flush()
 
 
 @pytest.fixture(autouse=True)
@@ -52,6 +63,15 @@ def test_a_failing_task_is_logged_and_the_commit_stands(app: Flask, caplog: pyte
         submit("test.record", 2)
     assert calls == [("record", (2,), "MainThread")]  # the next task still ran
     assert "The background task test.fail() failed" in caplog.text
+
+
+def test_changes_a_task_leaves_uncommitted_are_rolled_back_and_reported(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    with unit_of_work():
+        submit("test.forgets_to_commit")
+    assert "left changes uncommitted" in caplog.text
+    assert db.session.scalars(select(Town).where(Town.slug == "vergessen")).first() is None
 
 
 def test_an_unknown_task_is_refused_where_it_is_submitted(app: Flask) -> None:
