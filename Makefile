@@ -23,8 +23,10 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## install: the virtualenv with the pinned dependencies, the front-end assets and the compiled translations
+## install: the virtualenv with the pinned dependencies, the front-end assets (with hashed copies in static/dist/)
+## and the compiled translations
 install: $(VENV)/.installed assets translations
+	$(BIN)/python -m rueckkehr.assets
 
 install-dev: install $(VENV)/.installed-dev
 
@@ -70,12 +72,14 @@ chromium:
 test: install-dev chromium
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-## lint: ruff (check and format), the import-linter contracts (layers point one way), mypy on rueckkehr/
+## lint: ruff (check and format), the import-linter contracts (layers point one way), mypy on rueckkehr/, and the
+## security gate (bandit: no high finding; pip-audit: no known-vulnerable pin; exceptions in .security-exceptions.toml)
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	$(BIN)/python scripts/security_gate.py
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .

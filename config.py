@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +122,7 @@ class Config:
             "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or None,
             "PROXY_COUNT": _env_int("PROXY_COUNT", 0),
             "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+            "HASHED_ASSETS": _env_bool("HASHED_ASSETS", default=cls.APP_ENV == "production"),
         }
 
     @classmethod
@@ -176,24 +178,34 @@ class ProductionConfig(Config):
 
     @classmethod
     def finalize(cls, settings: dict[str, Any]) -> dict[str, Any]:
-        """Refuse to start without a strong secret key and an https base URL, or with several workers counting
-        rate limits each in its own memory."""
-        missing = [name for name in ("SECRET_KEY", "BASE_URL") if not settings.get(name)]
-        if missing:
-            raise ConfigurationError("APP_ENV=production needs these environment variables: " + ", ".join(missing))
-        if problem := secret_key_problem(settings["SECRET_KEY"]):
-            raise ConfigurationError(problem)
-        if not settings["BASE_URL"].startswith("https://"):
-            raise ConfigurationError(
-                "BASE_URL must be an https:// address in production (cookies, one-click unsubscribe)"
-            )
-        workers = _env_int("WEB_CONCURRENCY", 1)
-        if workers > 1 and not settings.get("REDIS_URL"):
-            raise ConfigurationError(
-                f"WEB_CONCURRENCY={workers}: with more than one worker REDIS_URL is required, or each worker counts "
-                "the rate limits on its own and lets several times as many requests through"
-            )
+        """Refuse to start with what ``production_problems`` finds (``flask doctor`` starts anyway, to say it)."""
+        problems = production_problems(settings)
+        if problems and not settings.get("DOCTOR_MODE"):
+            raise ConfigurationError("\n".join(problems))
         return settings
+
+
+def production_problems(settings: dict[str, Any], environ: Mapping[str, str] | None = None) -> list[str]:
+    """What makes these settings unsafe for production, in plain words; empty when nothing does.
+
+    The app factory refuses to start in production with any of these, and ``flask doctor`` lists them.
+    """
+    environ = os.environ if environ is None else environ
+    missing = [name for name in ("SECRET_KEY", "BASE_URL") if not settings.get(name)]
+    problems = []
+    if missing:
+        problems.append("APP_ENV=production needs these environment variables: " + ", ".join(missing))
+    if settings.get("SECRET_KEY") and (problem := secret_key_problem(settings["SECRET_KEY"])):
+        problems.append(problem)
+    if settings.get("BASE_URL") and not settings["BASE_URL"].startswith("https://"):
+        problems.append("BASE_URL must be an https:// address in production (cookies, one-click unsubscribe)")
+    workers = int(environ.get("WEB_CONCURRENCY") or 1)
+    if workers > 1 and not settings.get("REDIS_URL"):
+        problems.append(
+            f"WEB_CONCURRENCY={workers}: with more than one worker REDIS_URL is required, or each worker counts "
+            "the rate limits on its own and lets several times as many requests through"
+        )
+    return problems
 
 
 class TestConfig(Config):
@@ -204,6 +216,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     MAIL_SUPPRESS_SEND = False  # tests send to a real SMTP server
+    BACKGROUND_EAGER = True  # background tasks run right after the commit, so a test sees their effect at once
     SECRET_KEY = "test-secret-key"  # noqa: S105 (tests only)
     SERVER_NAME = None
 

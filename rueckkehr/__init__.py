@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from importlib import import_module
 from pathlib import Path
@@ -29,6 +30,8 @@ FEATURES = (
     "mail",
     "jobs",
     "cli",
+    "backup",
+    "doctor",
 )
 
 
@@ -63,6 +66,12 @@ def create_app(config: str | type[Config] | Mapping[str, Any] | None = None) -> 
     return app
 
 
+def doctor_is_asking() -> bool:
+    """Whether this process is ``flask doctor``: it builds the app even from a configuration that production
+    refuses, to say what is wrong with it."""
+    return Path(sys.argv[0]).name == "flask" and "doctor" in sys.argv[1:]
+
+
 def load_config(app: Flask, config: str | type[Config] | Mapping[str, Any] | None) -> None:
     """Apply the config class, the environment, ``FLASK_``-prefixed variables and overrides, in that order."""
     import config as config_module
@@ -70,7 +79,7 @@ def load_config(app: Flask, config: str | type[Config] | Mapping[str, Any] | Non
     overrides: Mapping[str, Any] = {}
     if config is None or isinstance(config, Mapping):
         config_class = config_for_environment()
-        overrides = config or {}
+        overrides = {"DOCTOR_MODE": True} if config is None and doctor_is_asking() else config or {}
     elif isinstance(config, str):
         config_class = config_module.CONFIGS.get(config.lower()) or getattr(config_module, config)
     else:
@@ -85,7 +94,7 @@ def load_config(app: Flask, config: str | type[Config] | Mapping[str, Any] | Non
 
 def register_extensions(app: Flask) -> None:
     """Bind every extension to the app, and end every request's unit of work."""
-    from . import i18n, models, security, transactions, urls  # noqa: F401  (models: the whole schema for Alembic)
+    from . import assets, background, i18n, models, security, transactions, urls  # noqa: F401  (models: the whole schema for Alembic)
     from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from .forms import errors_in_order, field_attributes, rendered
 
@@ -100,6 +109,8 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     transactions.init_app(app)
+    background.init_app(app)
+    assets.init_app(app)
     urls.init_app(app)
     app.add_template_global(field_attributes)
     app.add_template_global(rendered)

@@ -24,9 +24,9 @@ from sqlalchemy import create_engine, delete, inspect, select, text, true, tuple
 from config import normalize_database_url
 from rueckkehr import create_app
 from rueckkehr.accounts.models import Role, User
+from rueckkehr.background import wait_for_background_threads
 from rueckkehr.events.models import Event, EventSeries, EventStatus, ProgrammeItem
 from rueckkehr.extensions import db
-from rueckkehr.mail.dispatch import wait_for_work_beside_responses
 from rueckkehr.places.models import Town, Venue
 from tests.support.registrations import form_data
 from tests.support.smtp import SMTPServer
@@ -34,6 +34,7 @@ from tests.support.units import start_writing
 
 pytest_plugins = [
     "tests.support.browser",
+    "tests.support.celery",
     "tests.support.employers",
     "tests.support.organizers",
     "tests.support.world",
@@ -196,7 +197,7 @@ def make_app(base_settings: dict[str, Any], migrated_database: ReferenceRows) ->
 
     yield factory
     for app in apps:
-        wait_for_work_beside_responses(app)  # mail still being delivered must not write into the next test
+        wait_for_background_threads(app)  # mail still being delivered must not write into the next test
     cleaner = create_app(base_settings)
     apps.append(cleaner)
     with cleaner.app_context():

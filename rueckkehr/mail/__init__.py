@@ -6,12 +6,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register ``flask outbox`` and the delivery job (it runs after every other job), and let mail that is being
-    delivered beside a response finish when the process stops."""
+    """Register ``flask outbox``, the delivery task and the delivery job (it runs after every other job)."""
     from ..jobs.registry import Job, register_job
     from .delivery import deliver_due
-    from .dispatch import finish_work_beside_responses_at_exit, outbox_cli
+    from .dispatch import outbox_cli
 
     app.cli.add_command(outbox_cli)
     register_job(app, Job("outbox.deliver", deliver_due, own_transactions=True, order=100))
-    finish_work_beside_responses_at_exit(app)

@@ -1,7 +1,8 @@
 """Compose mails from templates in the recipient's language and queue them in the outbox.
 
 Queuing adds a row to the current transaction: the mail exists exactly when the change that caused it was
-committed. Delivery happens after the commit (``dispatch.hand_over``, then ``delivery``).
+committed. Delivery happens after the commit (``dispatch.hand_over_committed`` hands the new rows to
+``background``, then ``delivery``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ..extensions import db
 from ..places.models import Town
 from ..transactions import after_commit
 from ..urls import site_host
-from .dispatch import hand_over
+from .dispatch import hand_over_committed
 from .headers import MAX_NAME_LENGTH, checked_bytes, encoded_address, encoded_text, header_text
 from .models import OutboxMessage
 
@@ -222,4 +223,4 @@ def _hand_over_rows(rows: list[OutboxMessage]) -> None:
     """After the commit: hand the committed rows to delivery by their ids (known without reloading the rows; a row
     deleted again in the same unit of work was never stored and has none)."""
     identities = [inspect(row).identity for row in rows]
-    hand_over([identity[0] for identity in identities if identity is not None])
+    hand_over_committed([identity[0] for identity in identities if identity is not None])

@@ -21,7 +21,6 @@ from ..extensions import db
 from ..mail.dispatch import hand_over
 from ..mail.models import OutboxMessage, OutboxStatus
 from ..places.models import Town
-from ..transactions import after_commit
 from . import notifications
 
 STAFF_INVITE_LIFETIME = timedelta(days=7)
@@ -114,5 +113,5 @@ def retry_failed(message: OutboxMessage) -> bool:
     message.next_attempt_at = utcnow()
     message.last_error = None
     record("outbox_message.retried", message, town_id=message.town_id, profile_id=message.profile_id)
-    after_commit(hand_over, message.id)
+    hand_over(message.id)
     return True

@@ -17,13 +17,13 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 
 from rueckkehr.accounts.models import Role, User
+from rueckkehr.background import wait_for_background_threads
 from rueckkehr.employers.models import Employer, EmployerStatus, StandBooking, Vacancy, VacancyStatus
 from rueckkehr.employers.operations import approve_employer, confirm_stand
 from rueckkehr.employers.vacancies import publish_vacancy
 from rueckkehr.events.models import Event, EventStatus
 from rueckkehr.events.operations import cancel_event, change_event
 from rueckkehr.extensions import db
-from rueckkehr.mail.dispatch import wait_for_work_beside_responses
 from rueckkehr.matching.links import subscription_url
 from rueckkehr.matching.models import AlertSubscription, ContactRequest, PoolCard
 from rueckkehr.matching.pool_operations import send_pool_digests, sync_pool_cards
@@ -150,7 +150,7 @@ def send_every_mail(
     alert = {"email": "leser@example.org", "occupation_group": "81", "skill_level": "2", "towns": ["senftenberg"],
              "frequency": "weekly", "language": language, "consent": "y"}  # fmt: skip
     client.post("/jobs/alert", data=alert)
-    wait_for_work_beside_responses(app)  # the subscription is stored beside the response
+    wait_for_background_threads(app)  # the subscription is stored beside the response
     app.test_client().post(path_of(subscription_url("alerts.confirm", newest(AlertSubscription))))
     committed(publish_vacancy, vacancy.id)  # new for Jana and for the alert
     result = runner.invoke(args=["matches", "send-digests"])
@@ -218,7 +218,7 @@ def test_every_mail_has_the_layout_the_contact_and_the_readers_language(
 
     def delivered() -> list[ReceivedMail]:
         """Every mail rendered so far, as it arrived (an erasure would delete the returnee's undelivered ones)."""
-        wait_for_work_beside_responses(app)
+        wait_for_background_threads(app)
         count = sum(1 for name in rendered_templates if name.startswith("email/") and name.endswith(".txt"))
         return wait_until(lambda: smtp.messages if len(smtp.messages) >= count else None)
 

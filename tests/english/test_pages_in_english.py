@@ -19,12 +19,12 @@ from werkzeug.test import TestResponse
 from rueckkehr.accounts.models import Role, User
 from rueckkehr.accounts.tokens import TokenPurpose, issue_token
 from rueckkehr.advice.models import AdviceTalk
+from rueckkehr.background import wait_for_background_threads
 from rueckkehr.dates import BERLIN
 from rueckkehr.employers.models import Employer, EmployerStatus, StandBooking
 from rueckkehr.employers.operations import confirm_stand
 from rueckkehr.events.models import EventSeries
 from rueckkehr.extensions import db
-from rueckkehr.mail.dispatch import wait_for_work_beside_responses
 from rueckkehr.matching.links import subscription_url, unsubscribe_url
 from rueckkehr.matching.models import AlertSubscription, ContactRequest, PoolCard
 from rueckkehr.matching.pool_operations import sync_pool_cards
@@ -105,7 +105,7 @@ def read_matching(reader: Reader, app: Flask, w: World, visitor: FlaskClient, fr
     reader.post(visitor, "/jobs/alert", {"email": "x", "occupation_group": ""})
     alert = {"email": "leser@example.org", "occupation_group": "26", "language": "en", "consent": "y"}
     reader.post(visitor, "/jobs/alert", alert)
-    wait_for_work_beside_responses(app)  # the subscription is stored beside the response
+    wait_for_background_threads(app)  # the subscription is stored beside the response
     subscription = newest(AlertSubscription)
     confirm_link, preferences = (
         path_of(subscription_url(endpoint, subscription)) for endpoint in ("alerts.confirm", "alerts.preferences")

@@ -67,7 +67,9 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[LiveServer]:
-    """The test app served over real HTTP."""
+    """The test app served over real HTTP, with background work (mail) in threads beside the answers, as in
+    production without a broker: fifty parallel sign-ups must not each wait for the mail server."""
+    app.config["BACKGROUND_EAGER"] = False
     server = LiveServer(app)
     server.start()
     yield server
