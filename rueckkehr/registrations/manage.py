@@ -56,11 +56,11 @@ def status_labels() -> dict[str, str]:
 
 def filter_choices(labels: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
     """The values each filter of the list offers."""
-    towns = db.session.scalars(select(Town).order_by(Town.sort_order))
+    towns = db.session.execute(select(Town.slug, Town.name).order_by(Town.sort_order))
     fields = [(code, label) for group in occupation_choices().values() for code, label in group]
     return {
         "status": list(labels.items()),
-        "hometown": [*((town.slug, town.name) for town in towns), (listing.OTHER_HOMETOWN, _("anderer Ort"))],
+        "hometown": [*((slug, name) for slug, name in towns), (listing.OTHER_HOMETOWN, _("anderer Ort"))],
         "field": fields,
         "level": [(value, str(label)) for value, label in SKILL_LEVELS],
         "interest": [(value, str(label)) for value, label in INTERESTS],
@@ -181,6 +181,7 @@ def _previews(event: Event, form: MailingForm) -> list[dict[str, Any]]:
             text = render_template(
                 "email/event_message.txt",
                 profile={"full_name": _("Vorname Nachname")},
+                recipient_name=_("Vorname Nachname"),
                 language=language,
                 contact=event.venue.town if event.venue.town.has_contact else None,
                 **message_context(event, subject, body, None),
