@@ -117,6 +117,47 @@ def test_pages_of_fifty(
     assert "Name119" in client.get(f"{base}?page=99").get_data(as_text=True)  # beyond the end: the last page
 
 
+def test_the_list_of_a_whole_series_with_its_filters(
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    make_series: Callable,
+    town: Callable,
+) -> None:
+    towns = {slug: town(slug) for slug in ("senftenberg", "finsterwalde", "lauchhammer")}
+    series = make_series("Rückkehrertage 2027")
+    first = make_event(series=series, title="Tag im Sommer")
+    second = make_event(series=series, title="Tag im Winter", starts_at=first.starts_at + timedelta(days=30))
+    elsewhere = make_event(title="Tag ohne Reihe")
+    made = fill(first, towns)
+    start_writing()
+    for last, event in (("Friedrich", second), ("Gerber", elsewhere)):
+        profile = ReturneeProfile(
+            email=f"{last.lower()}@example.org", first_name="Kim", last_name=last, postal_code="0150", city="Oslo",
+            country="NO", hometown=towns["senftenberg"], confirmed_at=datetime.now(UTC),
+        )  # fmt: skip
+        db.session.add(Registration(profile=profile, event_id=event.id, status=RegistrationStatus.CONFIRMED))
+    db.session.commit()
+    staff_login(client, make_staff())
+    series_page = client.get(f"/organizer/series/{series.id}")
+    path = f"/organizer/series/{series.id}/registrations"
+    assert f'href="{path}"' in series_page.get_data(as_text=True)  # reachable from the series
+
+    page = client.get(path)
+    assert names(page) == ["Albrecht", "Bauer", "Conrad", "Dietrich", "Engel", "Friedrich"]
+    text = visible_text(page)
+    assert "6 Anmeldungen" in text and "Aus 2 Veranstaltungen in Ihren Städten." in text
+    assert "Tag im Sommer" in text and "Tag im Winter" in text and "Gerber" not in text
+    html = page.get_data(as_text=True)
+    assert f'href="/organizer/events/{first.id}/registrations/{made["Albrecht"].id}"' in html
+    assert names(client.get(f"{path}?hometown=senftenberg&hometown_op=not")) == ["Bauer", "Dietrich", "Engel"]
+    assert names(client.get(f"{path}?hometown=senftenberg&status=confirmed")) == ["Albrecht", "Friedrich"]
+    assert names(client.get(f"{path}?sort=-registered&q=Oslo&status=waiting&status_op=not")) == [
+        "Friedrich", "Engel", "Dietrich", "Bauer", "Albrecht",
+    ]  # fmt: skip
+
+
 def test_a_person_page_shows_consents_and_mail_subjects_but_no_body(
     client: FlaskClient,
     make_staff: Callable[..., User],
