@@ -95,6 +95,7 @@ class Config:
     RATELIMIT_POOL_CONTACT = "5 per day"  # contact requests of one company from the returnee pool
     PROXY_COUNT = 0
     MAILING_BATCH_SIZE = 200  # mails to attendees queued per mailing and run of `flask jobs run`
+    NEWS_BATCH_SIZE = 200  # invitations to new Rückkehrertage queued per publishing and run of `flask jobs run`
     RATELIMIT_SECOND_FACTOR = "5 per minute;30 per hour"
 
     @classmethod

@@ -1,4 +1,4 @@
-"""registration list indexes, encrypted second factors
+"""registration list indexes, encrypted second factors, news announcements
 
 The organizers' list pages an event's registrations by date, and counts a waiting party's place in line, from
 indexes rather than by sorting every registration of the event.
@@ -7,6 +7,9 @@ The staff's TOTP secrets are encrypted at rest (Fernet): the column widens for t
 clear is encrypted with the first of COLUMN_ENCRYPTION_KEYS, or with the key derived from SECRET_KEY. The key
 handling is written out here as it stands at this revision, so that later changes to the app cannot change what
 this migration does.
+
+Publishing new Rückkehrertage stores a news announcement that ``flask jobs run`` sends to the subscribers in
+batches, remembering how far it got.
 
 Revision ID: 0024
 Revises: 0020
@@ -48,6 +51,16 @@ def _secrets(connection):
 
 
 def upgrade():
+    op.create_table(
+        "news_announcements",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_ids", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_profile_id", sa.Integer(), nullable=False),
+        sa.Column("sent", sa.Integer(), nullable=False),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_news_announcements")),
+    )
     with op.batch_alter_table("registrations", schema=None) as batch_op:
         batch_op.create_index("ix_registrations_event_id_created_at", ["event_id", "created_at"], unique=False)
         batch_op.create_index(
@@ -77,3 +90,4 @@ def downgrade():
     with op.batch_alter_table("registrations", schema=None) as batch_op:
         batch_op.drop_index("ix_registrations_event_id_status_waitlist_position")
         batch_op.drop_index("ix_registrations_event_id_created_at")
+    op.drop_table("news_announcements")

@@ -21,6 +21,7 @@ class ReceivedMail:
     envelope_from: str
     envelope_to: list[str]
     message: EmailMessage
+    peer: tuple[str, int] | None = None  # the client's address and port: one per SMTP connection
 
     def text_body(self) -> str:
         """The plain-text part."""
@@ -39,7 +40,8 @@ class _Handler:
 
     async def handle_DATA(self, smtp_server: Any, session: Any, envelope: Any) -> str:
         message = BytesParser(policy=policy.default).parsebytes(envelope.original_content or envelope.content)
-        self.server.received(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message))
+        peer = (str(session.peer[0]), int(session.peer[1])) if session.peer else None
+        self.server.received(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message, peer))
         return "250 Message accepted for delivery"
 
 
