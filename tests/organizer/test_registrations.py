@@ -14,14 +14,16 @@ from sqlalchemy import select
 from rueckkehr.accounts.models import User
 from rueckkehr.events.models import Event
 from rueckkehr.extensions import db
-from rueckkehr.mail.models import OutboxMessage
+from rueckkehr.mail.models import OutboxMessage, OutboxStatus
 from rueckkehr.places.models import Town
 from rueckkehr.registrations.mailings import send_mailing_batches
 from rueckkehr.registrations.models import Registration, RegistrationStatus
+from rueckkehr.returnees.links import manage_url
 from rueckkehr.returnees.models import Consent, ConsentMethod, ReturneeProfile
 from tests.support.pages import visible_text
 from tests.support.smtp import SMTPServer
 from tests.support.units import committed, start_writing
+from tests.support.waiting import wait_until
 
 PEOPLE = [
     # last name, hometown slug, occupation group, level, interests, status, language
@@ -310,3 +312,46 @@ def test_a_mail_to_the_attendees_preview_test_mail_and_batches(
     db.session.rollback()
     kinds = {row.kind for row in db.session.scalars(select(OutboxMessage))}
     assert "registration.message" in kinds
+
+
+def test_every_attendee_mail_carries_its_own_link_and_a_refused_one_is_listed_and_sent_again(
+    client: FlaskClient,
+    app: Flask,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    town: Callable,
+    smtp: SMTPServer,
+) -> None:
+    event = make_event()
+    fill(event, {slug: town(slug) for slug in ("senftenberg", "finsterwalde", "lauchhammer")})
+    smtp.refused.add("bauer@example.org")  # "550 No such user": a misspelt address
+    staff_login(client, make_staff(email="orga@senftenberg.example"))
+    form = {"audience": "all", "subject_de": "Parken", "body_de": "Bitte am Markt parken.", "step": "send"}
+    assert client.post(f"/organizer/events/{event.id}/mail", data=form).status_code == 303
+    assert committed(send_mailing_batches) == 3
+    mails = {mail.envelope_to[0]: mail for mail in smtp.wait_for(2)}
+    assert set(mails) == {"albrecht@example.org", "conrad@example.org"}
+    assert len({mail.peer for mail in mails.values()}) == 1  # one connection, the refused address included
+    db.session.rollback()
+    links = {}
+    for address, mail in mails.items():
+        profile = db.session.scalar(select(ReturneeProfile).where(ReturneeProfile.email == address))
+        link = manage_url(profile)
+        assert link in mail.text_body() and f'href="{link}"' in mail.html_body(), address  # each its own link
+        links[address] = link
+    assert links["albrecht@example.org"] != links["conrad@example.org"]
+
+    refused = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "bauer@example.org"))
+    assert refused.status == OutboxStatus.FAILED and refused.attempts == 1  # failed at once, not in 17 hours
+    page = visible_text(client.get("/organizer/mails"))
+    assert "bauer@example.org" in page and "No such user here" in page and "Parken" in page
+    assert "1 E-Mail konnte nicht zugestellt werden." in visible_text(client.get("/organizer"))
+
+    smtp.refused.clear()  # the address works again (the mail server's fault, or the person's mailbox is back)
+    assert client.post(f"/organizer/mails/{refused.id}/retry").status_code == 303
+    [again] = [mail for mail in smtp.wait_for(3) if mail.envelope_to == ["bauer@example.org"]]
+    bauer = db.session.scalar(select(ReturneeProfile).where(ReturneeProfile.email == "bauer@example.org"))
+    assert manage_url(bauer) in again.text_body()
+    wait_until(lambda: db.session.get(OutboxMessage, refused.id).status == OutboxStatus.SENT)
+    assert "Keine fehlgeschlagenen E-Mails." in visible_text(client.get("/organizer/mails"))
