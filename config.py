@@ -96,6 +96,7 @@ class Config:
     RATELIMIT_POOL_CONTACT = "5 per day"  # contact requests of one company from the returnee pool
     PROXY_COUNT = 0
     MAILING_BATCH_SIZE = 200  # mails to attendees queued per mailing and run of `flask jobs run`
+    NEWS_BATCH_SIZE = 200  # invitations to new Rückkehrertage queued per publishing and run of `flask jobs run`
     RATELIMIT_SECOND_FACTOR = "5 per minute;30 per hour"
 
     @classmethod
@@ -107,6 +108,9 @@ class Config:
                 os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'rueckkehr.sqlite'}"
             ),
             "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
+            # Fernet keys (comma-separated, the first encrypts) for secrets kept in columns such as the staff's
+            # TOTP secrets; without any, a key derived from SECRET_KEY is used (see docs/operations.md).
+            "COLUMN_ENCRYPTION_KEYS": os.environ.get("COLUMN_ENCRYPTION_KEYS") or None,
             "BASE_URL": (os.environ.get("BASE_URL") or "").rstrip("/") or None,
             "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
             "MAIL_PORT": _env_int("MAIL_PORT", 25),

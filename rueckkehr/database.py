@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import enum
+import functools
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import DateTime, Enum, event
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import current_app
+from sqlalchemy import DateTime, Enum, String, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, Engine
@@ -44,6 +50,53 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def derived_column_key(secret_key: str) -> bytes:
+    """The Fernet key derived from SECRET_KEY (HKDF-SHA256), for when no COLUMN_ENCRYPTION_KEYS are set."""
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"rueckkehr column encryption")
+    return base64.urlsafe_b64encode(hkdf.derive(secret_key.encode()))
+
+
+@functools.lru_cache(maxsize=4)
+def _fernet(keys: str | None, secret_key: str) -> MultiFernet:
+    dedicated = [Fernet(key.strip().encode()) for key in (keys or "").split(",") if key.strip()]
+    return MultiFernet([*dedicated, Fernet(derived_column_key(secret_key))])  # the derived one still decrypts
+
+
+def column_fernet() -> MultiFernet:
+    """The keys of the encrypted columns: COLUMN_ENCRYPTION_KEYS (the first encrypts), then the derived one."""
+    config = current_app.config
+    return _fernet(config.get("COLUMN_ENCRYPTION_KEYS"), str(config["SECRET_KEY"]))
+
+
+UNREADABLE = "unreadable!"
+"""What an encrypted column reads as when none of the keys opens it (the keys changed). Never empty: an empty
+second factor would let a password alone enrol a new one; this one matches no code, and an admin resets it."""
+
+
+class EncryptedString(TypeDecorator):
+    """A short secret stored encrypted with Fernet (AES-CBC and HMAC-SHA256): the column never holds it in clear.
+
+    The application reads and writes the clear value; a value no key opens reads as ``UNREADABLE`` (and is logged).
+    """
+
+    impl = String(255)
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+        """Encrypt on the way in."""
+        return None if value is None else column_fernet().encrypt(value.encode()).decode("ascii")
+
+    def process_result_value(self, value: str | None, dialect: Any) -> str | None:
+        """Decrypt on the way out."""
+        if value is None:
+            return None
+        try:
+            return column_fernet().decrypt(value.encode("ascii")).decode()
+        except (InvalidToken, ValueError):
+            current_app.logger.error("An encrypted column cannot be read with the configured keys")
+            return UNREADABLE
 
 
 @event.listens_for(Engine, "connect")

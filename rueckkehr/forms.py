@@ -5,16 +5,16 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from wtforms import EmailField, Field, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .extensions import db
-from .occupations.models import OccupationArea, SkillLevel
+from .occupations.models import OccupationArea, OccupationGroup, SkillLevel
 from .occupations.working_times import WORKING_TIME_LABELS, WorkingTime
 
 SKILL_LEVELS = [
@@ -147,8 +147,18 @@ def field_attributes(field: Field, css_class: str, error_class: str, **extra: ob
 
 
 def occupation_choices() -> dict[str, list[tuple[str, str]]]:
-    """KldB Berufshauptgruppen grouped by Berufsbereich (optgroups)."""
-    areas = db.session.scalars(
-        select(OccupationArea).options(selectinload(OccupationArea.groups)).order_by(OccupationArea.code)
+    """KldB Berufshauptgruppen grouped by Berufsbereich (optgroups), in one statement.
+
+    The names are plain columns translated through the catalogue looked up once, not one ``gettext`` per name
+    (a list page offers all of them in every filter).
+    """
+    rows = db.session.execute(
+        select(OccupationArea.code, OccupationArea.name, OccupationGroup.code, OccupationGroup.name)
+        .join(OccupationGroup, OccupationGroup.area_code == OccupationArea.code)
+        .order_by(OccupationArea.code, OccupationGroup.code)
     )
-    return {f"{area.code} {area.label}": [(g.code, f"{g.code} {g.label}") for g in area.groups] for area in areas}
+    translate = get_translations().gettext
+    choices: dict[str, list[tuple[str, str]]] = {}
+    for area_code, area_name, code, name in rows:
+        choices.setdefault(f"{area_code} {translate(area_name)}", []).append((code, f"{code} {translate(name)}"))
+    return choices

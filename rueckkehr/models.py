@@ -25,6 +25,7 @@ from .places.models import Town, Venue
 from .registrations.mailings import EventMailing
 from .registrations.models import Registration
 from .returnees.models import Consent, ConsentProof, ReturneeProfile, profile_wished_towns
+from .returnees.news import NewsAnnouncement
 
 __all__ = [
     "AccountToken",
@@ -43,6 +44,7 @@ __all__ = [
     "EventStatus",
     "JobRun",
     "LoginSession",
+    "NewsAnnouncement",
     "OccupationArea",
     "OccupationGroup",
     "OutboxMessage",

@@ -90,3 +90,26 @@ def test_working_times_become_one_vocabulary_and_come_back(app: Flask, make_empl
         stored = connection.execute(text("SELECT working_times FROM returnee_profiles")).scalar_one()
         assert (stored if isinstance(stored, list) else json.loads(stored)) == ["part_time", "remote"]  # PG: JSON
     upgrade()
+
+
+def test_second_factors_stored_in_clear_are_encrypted_and_come_back(app: Flask, make_staff: Any) -> None:
+    """0024 encrypts every TOTP secret the column held in clear; going down gives the clear secrets back."""
+    from rueckkehr.accounts.models import User
+
+    user_id = make_staff().id
+    secret = db.session.get(User, user_id).totp_secret
+    db.session.remove()
+    db.engine.dispose()
+    downgrade(revision="0020")
+
+    def stored() -> str:
+        with db.engine.connect() as connection:
+            return str(
+                connection.execute(text("SELECT totp_secret FROM users WHERE id = :id"), {"id": user_id}).scalar()
+            )
+
+    assert stored() == secret  # in clear, as before 0024
+    upgrade()
+    assert stored().startswith("gAAAAA") and secret not in stored()
+    assert db.session.get(User, user_id).totp_secret == secret
+    assert pending_differences() == []

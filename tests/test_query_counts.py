@@ -179,7 +179,7 @@ class Pages:
     def _registrations(self, event: Event, n: int, **values: Any) -> None:
         for number in range(n):
             profile = ReturneeProfile(
-                email=f"r{event.id}-{number}@example.org",
+                email=f"r{event.id}-{values.get('status')}-{number}@example.org",
                 first_name="Re",
                 last_name=f"G{number}",
                 postal_code="01968",
@@ -212,6 +212,14 @@ class Pages:
         self._registrations(event, n, status=RegistrationStatus.CONFIRMED)
         return self._as_admin(f"/organizer/events/{event.id}/registrations")
 
+    def series_registrations(self, n: int) -> str:
+        series = self.f["make_series"](f"Reihe mit {n}")
+        for number in range(n):
+            event = self.f["make_event"](series=series, starts_at=self.day + timedelta(days=number))
+            self._registrations(event, n, status=RegistrationStatus.CONFIRMED)
+            self._registrations(event, 1, status=RegistrationStatus.WAITING, waitlist_position=1)
+        return self._as_admin(f"/organizer/series/{series.id}/registrations")
+
     def approvals(self, n: int) -> str:
         from rueckkehr.employers.models import EmployerStatus, VacancyStatus
 
@@ -240,8 +248,8 @@ class Pages:
 
 
 PAGES = ["events", "event", "jobs", "vacancy", "employers", "employer", "selfservice", "dashboard", "stands",
-         "organizer", "organizer_events", "registrations", "approvals", "advice", "audit", "matches", "fair_plan",
-         "pool"]  # fmt: skip
+         "organizer", "organizer_events", "registrations", "series_registrations", "approvals", "advice", "audit",
+         "matches", "fair_plan", "pool"]  # fmt: skip
 
 
 def statements_for(page: str, n: int, fixtures: dict[str, Any]) -> int:
@@ -263,7 +271,7 @@ def test_statements_do_not_grow_with_the_rows(
     request: pytest.FixtureRequest,
 ) -> None:
     names = ["client", "app", "make_event", "make_employer", "make_vacancy", "make_stand", "login", "make_staff",
-             "staff_login"]  # fmt: skip
+             "staff_login", "make_series"]  # fmt: skip
     fixtures = {name: request.getfixturevalue(name) for name in names}
     few = statements_for(page, FEW, fixtures)
     many = statements_for(page, MANY, fixtures)  # a second object, or more rows in the same list

@@ -10,7 +10,7 @@ from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..database import UTCDateTime, string_enum
+from ..database import EncryptedString, UTCDateTime, string_enum
 from ..dates import utcnow
 from ..extensions import Model, db
 from ..places.models import Town
@@ -52,7 +52,9 @@ class User(UserMixin, Model):
     session_version: Mapped[int] = mapped_column(
         default=0, server_default="0", doc="Raised to end every session, e.g. on a reset"
     )
-    totp_secret: Mapped[str | None] = mapped_column(String(64), doc="The second factor's TOTP secret (base32)")
+    totp_secret: Mapped[str | None] = mapped_column(
+        EncryptedString, doc="The second factor's TOTP secret (base32), stored encrypted"
+    )
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(doc="The last time step used: a code works once")
     second_factor_version: Mapped[int] = mapped_column(

@@ -21,7 +21,7 @@ from sqlalchemy import ForeignKey, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..audit.operations import record
-from ..database import UTCDateTime
+from ..database import UNREADABLE, UTCDateTime
 from ..dates import utcnow
 from ..extensions import Model, db
 from .models import User
@@ -69,7 +69,7 @@ def grouped(secret: str) -> str:
 def _matching_step(secret: str, code: str, now: datetime) -> int | None:
     """The time step (now, or one step either side for clock drift) whose code this is, or None."""
     code = "".join(code.split())
-    if not (len(code) == 6 and code.isdigit()):
+    if not (len(code) == 6 and code.isdigit()) or secret == UNREADABLE:  # a key lost: no code matches
         return None
     totp = pyotp.TOTP(secret)
     for offset in (0, -1, 1):

@@ -47,6 +47,18 @@ def all_series() -> list[EventSeries]:
     return list(db.session.scalars(select(EventSeries).order_by(EventSeries.title.desc())))
 
 
+def visible_series_events(series: EventSeries) -> list[Event]:
+    """The series' events in the organizer's towns, first day first (a series is shared, its events are not)."""
+    return list(
+        db.session.scalars(
+            select(Event)
+            .join(Event.venue)
+            .where(Event.series_id == series.id, in_visible_towns(Venue.town_id))
+            .order_by(Event.starts_at, Event.id)
+        )
+    )
+
+
 def visible_venues() -> list[Venue]:
     """The venues of the organizer's towns."""
     return list(

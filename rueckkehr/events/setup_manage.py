@@ -14,8 +14,8 @@ from ..forms import value_of
 from ..places.models import Town, Venue
 from . import editing
 from .forms import SeriesForm, VenueForm
-from .manage import all_series, visible_venues
-from .models import Event, EventSeries, EventStatus
+from .manage import all_series, visible_series_events, visible_venues
+from .models import EventSeries, EventStatus
 
 bp = Blueprint("event_setup", __name__, url_prefix="/organizer")
 
@@ -42,18 +42,6 @@ def series_index() -> str | Response | tuple[str, int]:
     ), 422 if form.errors else 200
 
 
-def _visible_series_events(series: EventSeries) -> list[Event]:
-    """The series' events in the organizer's towns."""
-    return list(
-        db.session.scalars(
-            select(Event)
-            .join(Event.venue)
-            .where(Event.series_id == series.id, in_visible_towns(Venue.town_id))
-            .order_by(Event.starts_at)
-        )
-    )
-
-
 @bp.route("/series/<int:series_id>", methods=["GET", "POST"])
 @staff_required
 def series_detail(series_id: int) -> str | Response | tuple[str, int]:
@@ -68,7 +56,7 @@ def series_detail(series_id: int) -> str | Response | tuple[str, int]:
     return render_template(
         "events/manage/series_detail.html",
         series=series,
-        events=_visible_series_events(series),
+        events=visible_series_events(series),
         form=form,
         action_form=ActionForm(),
     ), 422 if form.errors else 200
@@ -80,7 +68,7 @@ def series_publish(series_id: int) -> Response:
     """Publish every draft of the series in the organizer's towns; news subscribers get one invitation for all."""
     series = found(EventSeries, series_id)
     if ActionForm().validate_on_submit():
-        drafts = [event.id for event in _visible_series_events(series) if event.status == EventStatus.DRAFT]
+        drafts = [event.id for event in visible_series_events(series) if event.status == EventStatus.DRAFT]
         published = editing.publish_events(drafts)
         flash(_("%(count)d Veranstaltungen sind veröffentlicht.", count=len(published)), "success")
     return redirect(url_for(".series_detail", series_id=series.id), code=303)

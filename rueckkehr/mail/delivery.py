@@ -147,8 +147,9 @@ def deliver(ids: Iterable[int]) -> dict[str, int]:
                             connection = _smtp()
                         connection.sendmail(sender, [recipient], as_sent(raw))
                     except Exception as error:
-                        _close(connection)
-                        connection = None
+                        if not isinstance(error, smtplib.SMTPRecipientsRefused):  # after a refused address it goes on
+                            _close(connection)
+                            connection = None
                         status = _mark_failed(message_id, error, utcnow())
                         if status is not None:
                             counts["failed" if status == OutboxStatus.FAILED else "retry"] += 1
@@ -171,12 +172,20 @@ def _close(connection: smtplib.SMTP | None) -> None:
             connection.close()
 
 
+def refused_for_good(error: Exception) -> bool:
+    """Whether the mail server refused the address itself for good (a 5xx answer to RCPT TO, e.g. "550 no such
+    user"): trying again in an hour would only be refused again, so the mail is failed at once and listed."""
+    if not isinstance(error, smtplib.SMTPRecipientsRefused) or not error.recipients:
+        return False
+    return all(500 <= code < 600 for code, _message in error.recipients.values())
+
+
 def _record_failure(row: OutboxMessage, error: Exception, now: datetime) -> None:
-    """Schedule the next attempt with backoff, or give up after the last one."""
+    """Schedule the next attempt with backoff, or give up after the last one (at once for a refused address)."""
     row.attempts += 1
     row.last_error = f"{type(error).__name__}: {error}"[:2000]
     row.locked_until = None
-    if row.attempts >= MAX_ATTEMPTS:
+    if row.attempts >= MAX_ATTEMPTS or refused_for_good(error):
         row.status = OutboxStatus.FAILED
         recipient = "an erased returnee" if row.forget_when_sent else row.recipient
         current_app.logger.error("Mail %s to %s failed for good: %s", row.id, recipient, row.last_error)

@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     from .jobs import expire_unconfirmed, notify_waiting_after_cutoff, send_reminders
     from .mailings import send_mailing_batches
     from .manage import bp as manage_bp
+    from .manage import series_bp
     from .retention import purge_expired_profiles
     from .selfservice_views import bp as links_bp
     from .views import bp
@@ -19,6 +20,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(links_bp)
     app.register_blueprint(manage_bp)
+    app.register_blueprint(series_bp)
     register_job(app, Job("registrations.expire", expire_unconfirmed, order=10))
     register_job(app, Job("registrations.cutoff", notify_waiting_after_cutoff, order=11))
     register_job(app, Job("registrations.remind", send_reminders, order=12))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, cast, func, not_, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload, load_only
 
 from ..extensions import db
 from ..places.models import Town
@@ -20,16 +20,41 @@ from ..returnees.models import ReturneeProfile
 from .models import Registration, RegistrationStatus
 
 PAGE_SIZE = 50
+# What a row of the list shows; nothing else of 50 people is read (their answers, links and dates stay in the table).
+ROW_COLUMNS = (
+    Registration.profile_id,
+    Registration.event_id,
+    Registration.status,
+    Registration.companions,
+    Registration.waitlist_position,
+    Registration.walk_in,
+)
+PROFILE_COLUMNS = (
+    ReturneeProfile.first_name,
+    ReturneeProfile.last_name,
+    ReturneeProfile.postal_code,
+    ReturneeProfile.city,
+    ReturneeProfile.country,
+    ReturneeProfile.hometown_id,
+    ReturneeProfile.hometown_other,
+    ReturneeProfile.occupation_group_code,
+)
 FILTER_FIELDS = ("status", "hometown", "field", "level", "interest")
 OTHER_HOMETOWN = "other"
 SORTS: dict[str, tuple[Any, ...]] = {
     "name": (func.lower(ReturneeProfile.last_name), func.lower(ReturneeProfile.first_name), Registration.id),
-    "-name": (func.lower(ReturneeProfile.last_name).desc(), func.lower(ReturneeProfile.first_name).desc()),
+    "-name": (
+        func.lower(ReturneeProfile.last_name).desc(),
+        func.lower(ReturneeProfile.first_name).desc(),
+        Registration.id.desc(),
+    ),
     "registered": (Registration.created_at, Registration.id),
     "-registered": (Registration.created_at.desc(), Registration.id.desc()),
     "status": (Registration.status, Registration.waitlist_position, Registration.id),
     "hometown": (ReturneeProfile.hometown_id, func.lower(ReturneeProfile.last_name), Registration.id),
 }
+
+PROFILE_SORTS = ("name", "-name", "hometown")
 
 
 @dataclass(frozen=True)
@@ -104,21 +129,23 @@ def _matches(condition: Condition, town_ids: dict[str, int]) -> ColumnElement[bo
     return func.coalesce(cast(profile.interests, String), "").like(f'%"{interest}"%')
 
 
-def filtered(filters: RegistrationFilter) -> Select[Any]:
-    """The registrations the filter selects, sorted, without paging (the list pages and the exports use it)."""
-    statement = (
-        select(Registration)
-        .join(Registration.profile)
-        .where(Registration.event_id.in_(filters.event_ids))
-        .order_by(*SORTS[filters.sort])
-    )
+def filtered(filters: RegistrationFilter, join_profile: bool = True) -> Select[Any]:
+    """The registrations the filter selects, sorted, without paging (the list pages and the exports use it).
+
+    :param join_profile: False when neither the filter nor the order reads the person's data (``page_of`` knows).
+    """
+    statement = select(Registration).where(Registration.event_id.in_(filters.event_ids)).order_by(*SORTS[filters.sort])
+    if join_profile:
+        statement = statement.join(Registration.profile)
     if filters.query:
         text = filters.query.lower()
         full_name = func.lower(ReturneeProfile.first_name + " " + ReturneeProfile.last_name)
         searched = (full_name, func.lower(ReturneeProfile.email), func.lower(ReturneeProfile.city))
         statement = statement.where(or_(*(column.contains(text, autoescape=True) for column in searched)))
     if filters.conditions:
-        towns = {slug: town_id for slug, town_id in db.session.execute(select(Town.slug, Town.id))}
+        towns: dict[str, int] = {}
+        if filters.condition("hometown"):
+            towns = {slug: town_id for slug, town_id in db.session.execute(select(Town.slug, Town.id))}
         for condition in filters.conditions:
             matches = _matches(condition, towns)
             statement = statement.where(not_(matches) if condition.exclude else matches)
@@ -135,16 +162,34 @@ class RegistrationPage:
     pages: int
 
 
+def _filter_reads_profile(filters: RegistrationFilter) -> bool:
+    """Whether the search or a condition reads the person's data (else counting never joins their profiles)."""
+    return bool(filters.query) or any(condition.field != "status" for condition in filters.conditions)
+
+
 def page_of(filters: RegistrationFilter, size: int = PAGE_SIZE) -> RegistrationPage:
-    """One page: a count and the rows with their profiles, in two statements whatever the size."""
-    statement = filtered(filters)
-    total = int(db.session.scalar(statement.order_by(None).with_only_columns(func.count(Registration.id))) or 0)
+    """One page: a count and the rows with their profiles, in two statements whatever the size.
+
+    The database sorts and pages narrow rows (ids and the sort keys, the people's data joined only when the filter
+    or the order reads it); only the page's rows are read whole, and of them only what the list shows.
+    """
+    reads_profile = _filter_reads_profile(filters)
+    counted = filtered(filters, join_profile=reads_profile).order_by(None)
+    total = int(db.session.scalar(counted.with_only_columns(func.count(Registration.id))) or 0)
     pages = max(1, -(-total // size))
     page = min(filters.page, pages)
+    sorted_ = filtered(filters, join_profile=reads_profile or filters.sort in PROFILE_SORTS)
+    ids = sorted_.with_only_columns(Registration.id).limit(size).offset((page - 1) * size)
     rows = db.session.scalars(
-        statement.options(joinedload(Registration.profile).joinedload(ReturneeProfile.hometown))
-        .limit(size)
-        .offset((page - 1) * size)
+        select(Registration)
+        .join(Registration.profile)
+        .where(Registration.id.in_(ids.scalar_subquery()))
+        .order_by(*SORTS[filters.sort])
+        .options(
+            load_only(*ROW_COLUMNS),
+            contains_eager(Registration.profile).load_only(*PROFILE_COLUMNS),
+            joinedload(Registration.profile, ReturneeProfile.hometown).load_only(Town.name),
+        )
     )
     return RegistrationPage(registrations=list(rows), total=total, page=page, pages=pages)
 

@@ -16,8 +16,8 @@ from werkzeug.wrappers import Response
 
 from ..accounts.access import found, staff_required
 from ..accounts.forms import ActionForm
-from ..events.manage import visible_event
-from ..events.models import Event
+from ..events.manage import visible_event, visible_series_events
+from ..events.models import Event, EventSeries
 from ..extensions import db
 from ..forms import SKILL_LEVELS, occupation_choices, value_of
 from ..mail.models import OutboxMessage
@@ -33,6 +33,7 @@ from .models import Registration
 from .seats import waiting_ranks
 
 bp = Blueprint("registrations_manage", __name__, url_prefix="/organizer/events/<int:event_id>")
+series_bp = Blueprint("registrations_series", __name__, url_prefix="/organizer/series/<int:series_id>")
 
 
 def registration_of(event: Event, registration_id: int) -> Registration:
@@ -56,11 +57,11 @@ def status_labels() -> dict[str, str]:
 
 def filter_choices(labels: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
     """The values each filter of the list offers."""
-    towns = db.session.scalars(select(Town).order_by(Town.sort_order))
+    towns = db.session.execute(select(Town.slug, Town.name).order_by(Town.sort_order))
     fields = [(code, label) for group in occupation_choices().values() for code, label in group]
     return {
         "status": list(labels.items()),
-        "hometown": [*((town.slug, town.name) for town in towns), (listing.OTHER_HOMETOWN, _("anderer Ort"))],
+        "hometown": [*((slug, name) for slug, name in towns), (listing.OTHER_HOMETOWN, _("anderer Ort"))],
         "field": fields,
         "level": [(value, str(label)) for value, label in SKILL_LEVELS],
         "interest": [(value, str(label)) for value, label in INTERESTS],
@@ -72,20 +73,35 @@ def filter_choices(labels: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
 def index(event_id: int) -> str:
     """The registrations of an event: search, filters that include or exclude, sorting, pages of 50."""
     event = visible_event(event_id)
-    filters = listing.parse_filter(request.args, [event.id])
+    return render_template("registrations/manage/index.html", event=event, **_list_of([event]))
+
+
+def _list_of(events: list[Event], titles: bool = False) -> dict[str, Any]:
+    """What the list of these events' registrations shows (``_list.html``); ``titles`` names each row's event."""
+    filters = listing.parse_filter(request.args, [event.id for event in events])
     page = listing.page_of(filters)
     labels = status_labels()
-    return render_template(
-        "registrations/manage/index.html",
-        event=event,
-        filters=filters,
-        page=page,
-        ranks=waiting_ranks(page.registrations),
-        choices=filter_choices(labels),
-        status_labels=labels,
-        place_label=_("Platz"),
-        walk_in_label=_("am Einlass"),
-    )
+    return {
+        "filters": filters,
+        "page": page,
+        "ranks": waiting_ranks(page.registrations),
+        "choices": filter_choices(labels),
+        "status_labels": labels,
+        "place_label": _("Platz"),
+        "walk_in_label": _("am Einlass"),
+        "list_url": url_for(request.endpoint or "", **(request.view_args or {})),
+        "event_lists": {event.id: url_for("registrations_manage.index", event_id=event.id) for event in events},
+        "event_titles": {event.id: event.title for event in events} if titles else {},
+    }
+
+
+@series_bp.get("/registrations")
+@staff_required
+def series_index(series_id: int) -> str:
+    """The registrations of a whole series (its events in the organizer's towns), with the filters of one event's."""
+    series = found(EventSeries, series_id)  # shared by the towns; its events are not
+    events = visible_series_events(series)
+    return render_template("registrations/manage/series.html", series=series, events=events, **_list_of(events, True))
 
 
 @bp.route("/registrations/walk-in", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, string_enum
@@ -36,6 +36,12 @@ class Registration(Model):
     """A profile's registration for one event, holding seats for the returnee and companions."""
 
     __tablename__ = "registrations"
+    __table_args__ = (
+        # The organizers' list pages an event's registrations by date without sorting them all, and a waiting
+        # party's place in line is counted from the line's order.
+        Index("ix_registrations_event_id_created_at", "event_id", "created_at"),
+        Index("ix_registrations_event_id_status_waitlist_position", "event_id", "status", "waitlist_position"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     profile_id: Mapped[int] = mapped_column(ForeignKey("returnee_profiles.id", ondelete="CASCADE"), index=True)

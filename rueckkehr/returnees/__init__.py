@@ -9,9 +9,11 @@ def init_app(app: Flask) -> None:
     """Mount the self-service pages, register the consent jobs and invite news subscribers to new events."""
     from ..jobs.registry import Job, register_job
     from . import receivers  # noqa: F401  (connects the signal receivers)
+    from .news import send_news_batches
     from .retention import purge_consent_proofs, request_reconfirmations
     from .views import bp
 
     app.register_blueprint(bp)
+    register_job(app, Job("returnees.news", send_news_batches, order=16))
     register_job(app, Job("returnees.reconfirm_consents", request_reconfirmations, every_hours=1, order=55))
     register_job(app, Job("returnees.purge_consent_proofs", purge_consent_proofs, every_hours=24, order=65))

@@ -51,6 +51,7 @@ MATRIX: list[tuple[str, str, str]] = [
     ("GET", "/organizer/series/<int:series_id>", "shared"),
     ("POST", "/organizer/series/<int:series_id>", "shared"),
     ("POST", "/organizer/series/<int:series_id>/publish", "shared"),
+    ("GET", "/organizer/series/<int:series_id>/registrations", "shared"),
     ("GET", "/organizer/venues", "list"),
     ("GET", "/organizer/venues/new", "list"),
     ("POST", "/organizer/venues/new", "list"),

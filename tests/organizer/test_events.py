@@ -4,10 +4,12 @@ moving and cancelling, copying last year's day, the programme, series and venues
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import time_machine
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -15,11 +17,15 @@ from rueckkehr.accounts.models import User
 from rueckkehr.dates import BERLIN
 from rueckkehr.events.models import Event, EventSeries, EventStatus
 from rueckkehr.extensions import db
+from rueckkehr.mail.models import OutboxMessage
 from rueckkehr.registrations.models import Registration, RegistrationStatus
 from rueckkehr.returnees.models import Consent, ConsentPurpose, ReturneeProfile
+from rueckkehr.returnees.news import send_news_batches
 from tests.support.pages import visible_text
 from tests.support.smtp import SMTPServer
-from tests.support.units import start_writing
+from tests.support.units import committed, start_writing
+
+SUBSCRIBERS = 200
 
 
 def seat(event: Event, status: RegistrationStatus, number: int, **values: object) -> Registration:
@@ -117,6 +123,7 @@ def test_an_organizer_creates_a_draft_and_publishing_invites_news_subscribers(
 
     assert client.post(f"/organizer/events/{event.id}/publish").status_code == 303
     assert client.get(f"/events/{event.id}").status_code == 200
+    assert committed(send_news_batches) == 1  # the invitations go out with the next run of `flask jobs run`
     [mail] = smtp.wait_for(1)
     assert mail.envelope_to == ["fan@example.org"]
     assert "Rückkehrertag Senftenberg 2031" in mail.text_body()
@@ -133,6 +140,64 @@ def test_an_organizer_creates_a_draft_and_publishing_invites_news_subscribers(
     assert one_click.status_code == 200
     db.session.rollback()
     assert db.session.get(ReturneeProfile, fan.id).active_consent(ConsentPurpose.NEWS) is None
+
+
+def test_publishing_invites_a_few_hundred_subscribers_in_batches_each_once(
+    app: Flask,
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    make_series: Callable,
+    smtp: SMTPServer,
+) -> None:
+    series = make_series("Rückkehrertage 2031")
+    first = make_event(status=EventStatus.DRAFT, series=series, title="Sommertag")
+    second = make_event(status=EventStatus.DRAFT, series=series, title="Wintertag")
+    start_writing()
+    now = datetime.now(UTC)
+    profiles = [
+        ReturneeProfile(
+            email=f"news{number:03}@example.org",
+            first_name="Nina",
+            last_name=f"News{number:03}",
+            postal_code="10115",
+            city="Berlin",
+            country="DE",
+            confirmed_at=now,
+            language="en" if number % 10 == 0 else "de",
+            consents=[Consent(purpose=ConsentPurpose.NEWS, text_version="v", confirmed_at=now)],
+        )
+        for number in range(SUBSCRIBERS)
+    ]
+    withdrawn = profiles[7].consents[0]
+    withdrawn.withdrawn_at = now  # asked for news once, not any more
+    db.session.add_all(profiles)
+    db.session.commit()
+    staff_login(client, make_staff())
+    app.config["NEWS_BATCH_SIZE"] = 80
+
+    assert client.post(f"/organizer/series/{series.id}/publish").status_code == 303
+    assert smtp.messages == []  # the request queues nothing: it only announces
+    assert [committed(send_news_batches) for _ in range(4)] == [80, 80, SUBSCRIBERS - 1 - 160, 0]
+    mails = smtp.wait_for(SUBSCRIBERS - 1)
+    recipients = [mail.envelope_to[0] for mail in mails]
+    assert len(recipients) == len(set(recipients)) == SUBSCRIBERS - 1  # each once, everyone but the one who left
+    assert "news007@example.org" not in recipients
+    assert len({mail.peer for mail in mails}) == 3  # one SMTP connection per batch
+    assert all("Sommertag" in mail.text_body() and "Wintertag" in mail.text_body() for mail in mails)  # one mail
+    english = next(mail for mail in mails if mail.envelope_to == ["news010@example.org"])
+    assert english.message["Content-Language"] == "en"
+
+    assert client.post(f"/organizer/series/{series.id}/publish").status_code == 303  # again: nothing new
+    assert client.post(f"/organizer/events/{first.id}/publish").status_code == 303
+    assert client.post(f"/organizer/events/{second.id}/publish").status_code == 303
+    assert committed(send_news_batches) == 0
+    time.sleep(0.5)  # anything wrongly queued would have arrived by now
+    assert len(smtp.messages) == SUBSCRIBERS - 1
+    db.session.rollback()
+    outbox = db.session.scalars(select(OutboxMessage.recipient).where(OutboxMessage.kind == "profile.news")).all()
+    assert len(outbox) == len(set(outbox)) == SUBSCRIBERS - 1
 
 
 def test_lowering_the_capacity_keeps_every_held_seat_and_raising_it_moves_the_line(

@@ -14,14 +14,16 @@ from sqlalchemy import select
 from rueckkehr.accounts.models import User
 from rueckkehr.events.models import Event
 from rueckkehr.extensions import db
-from rueckkehr.mail.models import OutboxMessage
+from rueckkehr.mail.models import OutboxMessage, OutboxStatus
 from rueckkehr.places.models import Town
 from rueckkehr.registrations.mailings import send_mailing_batches
 from rueckkehr.registrations.models import Registration, RegistrationStatus
+from rueckkehr.returnees.links import manage_url
 from rueckkehr.returnees.models import Consent, ConsentMethod, ReturneeProfile
 from tests.support.pages import visible_text
 from tests.support.smtp import SMTPServer
 from tests.support.units import committed, start_writing
+from tests.support.waiting import wait_until
 
 PEOPLE = [
     # last name, hometown slug, occupation group, level, interests, status, language
@@ -115,6 +117,47 @@ def test_pages_of_fifty(
     last = client.get(f"{base}?page=3").get_data(as_text=True)
     assert "Name119" in last and "Name099" not in last
     assert "Name119" in client.get(f"{base}?page=99").get_data(as_text=True)  # beyond the end: the last page
+
+
+def test_the_list_of_a_whole_series_with_its_filters(
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    make_series: Callable,
+    town: Callable,
+) -> None:
+    towns = {slug: town(slug) for slug in ("senftenberg", "finsterwalde", "lauchhammer")}
+    series = make_series("Rückkehrertage 2027")
+    first = make_event(series=series, title="Tag im Sommer")
+    second = make_event(series=series, title="Tag im Winter", starts_at=first.starts_at + timedelta(days=30))
+    elsewhere = make_event(title="Tag ohne Reihe")
+    made = fill(first, towns)
+    start_writing()
+    for last, event in (("Friedrich", second), ("Gerber", elsewhere)):
+        profile = ReturneeProfile(
+            email=f"{last.lower()}@example.org", first_name="Kim", last_name=last, postal_code="0150", city="Oslo",
+            country="NO", hometown=towns["senftenberg"], confirmed_at=datetime.now(UTC),
+        )  # fmt: skip
+        db.session.add(Registration(profile=profile, event_id=event.id, status=RegistrationStatus.CONFIRMED))
+    db.session.commit()
+    staff_login(client, make_staff())
+    series_page = client.get(f"/organizer/series/{series.id}")
+    path = f"/organizer/series/{series.id}/registrations"
+    assert f'href="{path}"' in series_page.get_data(as_text=True)  # reachable from the series
+
+    page = client.get(path)
+    assert names(page) == ["Albrecht", "Bauer", "Conrad", "Dietrich", "Engel", "Friedrich"]
+    text = visible_text(page)
+    assert "6 Anmeldungen" in text and "Aus 2 Veranstaltungen in Ihren Städten." in text
+    assert "Tag im Sommer" in text and "Tag im Winter" in text and "Gerber" not in text
+    html = page.get_data(as_text=True)
+    assert f'href="/organizer/events/{first.id}/registrations/{made["Albrecht"].id}"' in html
+    assert names(client.get(f"{path}?hometown=senftenberg&hometown_op=not")) == ["Bauer", "Dietrich", "Engel"]
+    assert names(client.get(f"{path}?hometown=senftenberg&status=confirmed")) == ["Albrecht", "Friedrich"]
+    assert names(client.get(f"{path}?sort=-registered&q=Oslo&status=waiting&status_op=not")) == [
+        "Friedrich", "Engel", "Dietrich", "Bauer", "Albrecht",
+    ]  # fmt: skip
 
 
 def test_a_person_page_shows_consents_and_mail_subjects_but_no_body(
@@ -269,3 +312,46 @@ def test_a_mail_to_the_attendees_preview_test_mail_and_batches(
     db.session.rollback()
     kinds = {row.kind for row in db.session.scalars(select(OutboxMessage))}
     assert "registration.message" in kinds
+
+
+def test_every_attendee_mail_carries_its_own_link_and_a_refused_one_is_listed_and_sent_again(
+    client: FlaskClient,
+    app: Flask,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    town: Callable,
+    smtp: SMTPServer,
+) -> None:
+    event = make_event()
+    fill(event, {slug: town(slug) for slug in ("senftenberg", "finsterwalde", "lauchhammer")})
+    smtp.refused.add("bauer@example.org")  # "550 No such user": a misspelt address
+    staff_login(client, make_staff(email="orga@senftenberg.example"))
+    form = {"audience": "all", "subject_de": "Parken", "body_de": "Bitte am Markt parken.", "step": "send"}
+    assert client.post(f"/organizer/events/{event.id}/mail", data=form).status_code == 303
+    assert committed(send_mailing_batches) == 3
+    mails = {mail.envelope_to[0]: mail for mail in smtp.wait_for(2)}
+    assert set(mails) == {"albrecht@example.org", "conrad@example.org"}
+    assert len({mail.peer for mail in mails.values()}) == 1  # one connection, the refused address included
+    db.session.rollback()
+    links = {}
+    for address, mail in mails.items():
+        profile = db.session.scalar(select(ReturneeProfile).where(ReturneeProfile.email == address))
+        link = manage_url(profile)
+        assert link in mail.text_body() and f'href="{link}"' in mail.html_body(), address  # each its own link
+        links[address] = link
+    assert links["albrecht@example.org"] != links["conrad@example.org"]
+
+    refused = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "bauer@example.org"))
+    assert refused.status == OutboxStatus.FAILED and refused.attempts == 1  # failed at once, not in 17 hours
+    page = visible_text(client.get("/organizer/mails"))
+    assert "bauer@example.org" in page and "No such user here" in page and "Parken" in page
+    assert "1 E-Mail konnte nicht zugestellt werden." in visible_text(client.get("/organizer"))
+
+    smtp.refused.clear()  # the address works again (the mail server's fault, or the person's mailbox is back)
+    assert client.post(f"/organizer/mails/{refused.id}/retry").status_code == 303
+    [again] = [mail for mail in smtp.wait_for(3) if mail.envelope_to == ["bauer@example.org"]]
+    bauer = db.session.scalar(select(ReturneeProfile).where(ReturneeProfile.email == "bauer@example.org"))
+    assert manage_url(bauer) in again.text_body()
+    wait_until(lambda: db.session.get(OutboxMessage, refused.id).status == OutboxStatus.SENT)
+    assert "Keine fehlgeschlagenen E-Mails." in visible_text(client.get("/organizer/mails"))

@@ -9,16 +9,20 @@ from datetime import timedelta
 
 import pyotp
 import time_machine
+from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import text
 
 from rueckkehr.accounts.models import Role, User
 from rueckkehr.accounts.second_factor import REMEMBER_COOKIE
 from rueckkehr.audit.models import AuditEntry
+from rueckkehr.database import UNREADABLE, derived_column_key
 from rueckkehr.dates import utcnow
 from rueckkehr.extensions import db
 from tests.support.organizers import PASSWORD, totp_code
 from tests.support.pages import visible_text
+from tests.support.units import start_writing
 
 
 def password_step(client: FlaskClient, user: User) -> str:
@@ -52,6 +56,47 @@ def test_the_first_login_enrols_with_qr_code_or_secret_and_shows_ten_recovery_co
     stored = db.session.get(User, user.id)
     assert stored.totp_secret == secret
     assert not any(code.replace("-", "") in str(stored.__dict__) for code in codes)  # stored hashed only
+    column = raw_secret(user.id)
+    assert secret not in column and secret.lower() not in column  # encrypted at rest
+    assert Fernet(derived_column_key("test-secret-key")).decrypt(column.encode()).decode() == secret
+
+
+def raw_secret(user_id: int) -> str:
+    """The users.totp_secret column as the database holds it."""
+    with db.engine.connect() as connection:
+        return str(connection.execute(text("SELECT totp_secret FROM users WHERE id = :id"), {"id": user_id}).scalar())
+
+
+def test_the_column_never_holds_a_secret_in_clear_and_only_the_keys_open_it(
+    make_app: Callable[..., Flask], make_staff: Callable[..., User]
+) -> None:
+    user_id = make_staff().id
+    secret = db.session.get(User, user_id).totp_secret
+    first = raw_secret(user_id)
+    assert first.startswith("gAAAAA") and secret not in first
+    other_id = make_staff(email="zweite@senftenberg.example").id
+    start_writing()
+    db.session.get(User, other_id).totp_secret = secret  # the same secret: another token (a fresh IV)
+    db.session.commit()
+    assert raw_secret(other_id) != first and secret not in raw_secret(other_id)
+    db.session.remove()
+
+    rotated = Fernet.generate_key().decode()
+    with make_app(COLUMN_ENCRYPTION_KEYS=rotated).app_context():  # a dedicated key: old tokens still open
+        assert db.session.get(User, user_id).totp_secret == secret
+        start_writing()
+        db.session.get(User, user_id).totp_secret = pyotp.random_base32(32)
+        db.session.commit()
+        renewed = db.session.get(User, user_id).totp_secret
+        assert Fernet(rotated.encode()).decrypt(raw_secret(user_id).encode()).decode() == renewed  # the new key
+    other = make_app(SECRET_KEY="another-secret-key")  # without the key: no code opens it, and it is never empty
+    with other.app_context():
+        assert db.session.get(User, user_id).totp_secret == UNREADABLE
+        email = db.session.get(User, user_id).email
+    client = other.test_client()
+    assert client.post("/login", data={"email": email, "password": PASSWORD}).location == "/login/second-factor"
+    answer = client.post("/login/second-factor", data={"code": pyotp.TOTP(renewed).now()})
+    assert answer.status_code == 422 and client.get("/organizer").status_code == 302
 
 
 def test_a_wrong_code_a_replayed_code_and_a_recovery_code_used_once(

@@ -21,6 +21,7 @@ class ReceivedMail:
     envelope_from: str
     envelope_to: list[str]
     message: EmailMessage
+    peer: tuple[str, int] | None = None  # the client's address and port: one per SMTP connection
 
     def text_body(self) -> str:
         """The plain-text part."""
@@ -37,9 +38,18 @@ class _Handler:
     def __init__(self, server: SMTPServer) -> None:
         self.server = server
 
+    async def handle_RCPT(
+        self, smtp_server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
+        if address.lower() in self.server.refused:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, smtp_server: Any, session: Any, envelope: Any) -> str:
         message = BytesParser(policy=policy.default).parsebytes(envelope.original_content or envelope.content)
-        self.server.received(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message))
+        peer = (str(session.peer[0]), int(session.peer[1])) if session.peer else None
+        self.server.received(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message, peer))
         return "250 Message accepted for delivery"
 
 
@@ -57,6 +67,7 @@ class SMTPServer:
         self.host = host
         self.port = free_port(host)
         self._messages: list[ReceivedMail] = []
+        self.refused: set[str] = set()  # addresses answered "550 No such user" at RCPT TO
         self._lock = threading.Condition()
         self._controller = Controller(_Handler(self), hostname=host, port=self.port)
 
@@ -75,9 +86,10 @@ class SMTPServer:
             self._lock.notify_all()
 
     def clear(self) -> None:
-        """Forget every message received so far."""
+        """Forget every message received so far, and accept every address again."""
         with self._lock:
             self._messages.clear()
+            self.refused.clear()
 
     @property
     def messages(self) -> list[ReceivedMail]:
