@@ -27,6 +27,7 @@ FEATURES = (
     "audit",
     "mail",
     "jobs",
+    "api",
     "cli",
 )
 

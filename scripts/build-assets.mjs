@@ -16,5 +16,13 @@ cpSync(join(kern, "fonts", "fira-sans"), join(target, "fonts", "fira-sans"), {
   filter: (path) => !path.endsWith(".scss"),
 });
 cpSync(join(root, "node_modules", "@kern-ux", "native", "LICENSE.md"), join(target, "LICENSE.md"));
+// Swagger UI draws the API's docs page from its OpenAPI document (the bundle and its styles; no request elsewhere).
+const swagger = join(root, "node_modules", "swagger-ui-dist");
+const swaggerTarget = join(root, "static", "vendor", "swagger-ui");
+rmSync(swaggerTarget, { recursive: true, force: true });
+mkdirSync(swaggerTarget, { recursive: true });
+for (const name of ["swagger-ui-bundle.js", "swagger-ui.css", "LICENSE", "NOTICE"]) {
+  cpSync(join(swagger, name), join(swaggerTarget, name));
+}
 writeFileSync(join(root, "static", "vendor", ".built"), new Date().toISOString() + "\n");
-console.log("KERN-UX assets copied to static/vendor/kern");
+console.log("KERN-UX and Swagger UI assets copied to static/vendor");
