@@ -13,7 +13,7 @@ from flask import Response, g, request, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_smorest import Blueprint
-from flask_smorest.pagination import PaginationParameters
+from flask_smorest.pagination import PaginationMetadataSchema, PaginationParameters
 from sqlalchemy import Select, func, select
 from werkzeug.exceptions import HTTPException
 
@@ -113,7 +113,12 @@ class ApiBlueprint(Blueprint):
         return result, headers
 
     def _document_pagination_metadata(self, spec: Any, resp_doc: dict[str, Any]) -> None:
-        super()._document_pagination_metadata(spec, resp_doc)
+        """The headers of a page. X-Pagination holds JSON: OpenAPI 3 says so with ``content``, not with a
+        ``schema`` of type object (which flask-smorest writes, and which no header value can match)."""
+        resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = {
+            "description": "The page's place in the list, as JSON",
+            "content": {"application/json": {"schema": PaginationMetadataSchema}},
+        }
         resp_doc["headers"]["Link"] = {
             "description": 'Links to the first, previous, next and last page (RFC 8288), e.g. `<…?page=2>; rel="next"`',
             "schema": {"type": "string"},
