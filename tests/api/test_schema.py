@@ -15,9 +15,9 @@ import pytest
 import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
+from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlalchemy import select
-from schemathesis.generation.modes import GenerationMode
 
 from rueckkehr.employers.models import StandStatus
 from rueckkehr.events.models import EventStatus
