@@ -86,7 +86,7 @@ def event_document(event: Event, seats: int, labels: dict[RegistrationState, str
 @bp.response(200, EventSchema(many=True))
 @bp.paginate()
 def index(pagination_parameters: PaginationParameters, **args: Any) -> list[dict[str, Any]]:
-    """Coming public events, soonest first (``past=true``: past ones, latest first), by town and month."""
+    """Coming public events, soonest first (`past=true`: past ones, latest first), by town and month."""
     town = None
     if args.get("town"):
         town = town_by_slug(args["town"]) or abort(
