@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http
 import json
+from urllib.parse import urlencode
 from typing import Any
 
 import flask_smorest.pagination as pagination
@@ -130,11 +131,13 @@ class ApiBlueprint(Blueprint):
 
 
 def page_url(page: int, page_size: int) -> str:
-    """The address of another page of this listing, with the same filters."""
-    args = {key: value for key, value in request.args.items() if key not in ("page", "page_size")}
+    """The address of another page of this listing, with the same query otherwise (the parameters are encoded
+    here, not passed to ``url_for``, whose own keywords a query could otherwise name: ``_external``, ``endpoint``)."""
+    base = url_for(str(request.endpoint), **(request.view_args or {}), _external=True).split("?")[0]
+    query = [(key, value) for key, value in request.args.items(multi=True) if key not in ("page", "page_size")]
     if page_size != PAGE_SIZE:
-        args["page_size"] = str(page_size)
-    return url_for(str(request.endpoint), **(request.view_args or {}), **args, page=page, _external=True)
+        query.append(("page_size", str(page_size)))
+    return f"{base}?{urlencode([*query, ('page', str(page))])}"
 
 
 def page_of(statement: Select, pagination: PaginationParameters) -> list[Any]:

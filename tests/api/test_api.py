@@ -193,6 +193,16 @@ def test_filters_travel_in_the_links(client: FlaskClient, make_vacancy: Callable
     assert len(ids(client.get(links(response)["next"]))) == 1
 
 
+def test_any_query_travels_in_the_links_as_text(client: FlaskClient, make_employer: Callable[..., Any]) -> None:
+    for _ in range(2):
+        make_employer()
+    response = client.get(f"{API}/employers?page_size=1&endpoint=x&_external=0&_anchor=y&tag=a&tag=b")
+    assert response.status_code == 200
+    assert (
+        links(response)["next"] == "/api/v1/employers?endpoint=x&_external=0&_anchor=y&tag=a&tag=b&page_size=1&page=2"
+    )
+
+
 def test_etag_answers_304_until_the_data_changes(client: FlaskClient, make_vacancy: Callable[..., Any]) -> None:
     vacancy = make_vacancy()
     for path in (f"{API}/jobs", f"{API}/jobs/{vacancy.id}"):
