@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import http
 import json
-from urllib.parse import urlencode
 from typing import Any
+from urllib.parse import urlencode
 
 import flask_smorest.pagination as pagination
 import marshmallow as ma
