@@ -10,13 +10,13 @@ from urllib.parse import urlencode
 
 import flask_smorest.pagination as pagination
 import marshmallow as ma
-from flask import Response, g, request, url_for
+from flask import Response, current_app, g, request, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationMetadataSchema, PaginationParameters
 from sqlalchemy import Select, func, select
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..extensions import db, limiter
 from ..i18n import current_language
@@ -78,6 +78,7 @@ class ApiBlueprint(Blueprint):
         self.before_request(language_from_header)
         self.after_request(say_language)
         self.register_error_handler(HTTPException, error_response)
+        self.register_error_handler(Exception, unexpected_error)
         API_LIMIT(self)
 
     def paginate(self, pager: Any = None, **kwargs: Any) -> Any:
@@ -196,6 +197,13 @@ def error_response(error: HTTPException) -> Response:
         if name.lower() != "content-type":
             response.headers[name] = value
     return response
+
+
+def unexpected_error(error: Exception) -> Response:
+    """Log what went wrong; the client gets a JSON 500 without any of it."""
+    db.session.rollback()
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    return error_response(InternalServerError())
 
 
 def api_error_or_site_page(error: HTTPException) -> Response | tuple[str, int]:

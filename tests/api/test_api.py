@@ -286,6 +286,25 @@ def test_odd_ids_and_paths_are_a_json_404(client: FlaskClient, path: str) -> Non
     assert response.get_json()["code"] == 404
 
 
+def test_a_failure_inside_is_a_json_500_that_tells_nothing(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import rueckkehr.api.employers
+
+    def broken() -> None:
+        raise RuntimeError("secret detail of the database")
+
+    monkeypatch.setattr(rueckkehr.api.employers, "public_employers_query", broken)
+    response = client.get(f"{API}/employers", headers={"Accept-Language": "en"})
+    assert response.status_code == 500
+    assert response.get_json() == {
+        "code": 500,
+        "status": "Internal Server Error",
+        "message": "The request could not be answered.",
+    }
+    assert "secret detail" in caplog.text  # for the operators' log only
+
+
 def test_unknown_parameters_are_ignored_and_odd_values_refused(client: FlaskClient) -> None:
     assert client.get(f"{API}/jobs?utm_source=portal&lang=xx").status_code == 200
     for odd in ("level=0", "level=zwei", "sort=oldest", "q=" + "x" * 201, "past=vielleicht", "town=Senftenberg"):
