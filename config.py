@@ -94,6 +94,7 @@ class Config:
     RATELIMIT_INVITATIONS_PER_ADDRESS = "3 per day"
     RATELIMIT_ALERT_SUBSCRIBE = "5 per hour"
     RATELIMIT_POOL_CONTACT = "5 per day"  # contact requests of one company from the returnee pool
+    RATELIMIT_API = "120 per minute"  # requests of one address to the public API, all its resources together
     PROXY_COUNT = 0
     MAILING_BATCH_SIZE = 200  # mails to attendees queued per mailing and run of `flask jobs run`
     NEWS_BATCH_SIZE = 200  # invitations to new Rückkehrertage queued per publishing and run of `flask jobs run`

@@ -29,6 +29,7 @@ FEATURES = (
     "audit",
     "mail",
     "jobs",
+    "api",
     "cli",
     "backup",
     "doctor",

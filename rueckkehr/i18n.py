@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import phonenumbers
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 
@@ -23,10 +23,16 @@ LONG_DATE_PATTERNS = {"de": "EEEE, d. MMMM y", "en": "EEEE d MMMM y"}
 
 def select_locale() -> str:
     """Pick the language: a ``lang`` query parameter, then the visitor's choice, then German (also outside a
-    request: a job or command that composes text without ``force_locale``)."""
+    request: a job or command that composes text without ``force_locale``).
+
+    Where a request asked for the ``Accept-Language`` header to count (``g.language_from_header``: the public API,
+    whose clients keep no session), the header decides, and German is the default.
+    """
     languages: tuple[str, ...] = current_app.config["LANGUAGES"]
     if not has_request_context():
         return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+    if g.get("language_from_header"):
+        return str(request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"])
     for candidate in (request.args.get("lang"), session.get("lang")):
         if candidate in languages:
             return str(candidate)

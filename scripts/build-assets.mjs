@@ -26,5 +26,13 @@ mkdirSync(scannerTarget, { recursive: true });
 for (const name of ["qr-scanner.min.js", "qr-scanner-worker.min.js", "LICENSE"]) {
   cpSync(join(scanner, name), join(scannerTarget, name));
 }
+// Swagger UI draws the API's docs page from its OpenAPI document (the bundle and its styles; no request elsewhere).
+const swagger = join(root, "node_modules", "swagger-ui-dist");
+const swaggerTarget = join(root, "static", "vendor", "swagger-ui");
+rmSync(swaggerTarget, { recursive: true, force: true });
+mkdirSync(swaggerTarget, { recursive: true });
+for (const name of ["swagger-ui-bundle.js", "swagger-ui.css", "LICENSE", "NOTICE"]) {
+  cpSync(join(swagger, name), join(swaggerTarget, name));
+}
 writeFileSync(join(root, "static", "vendor", ".built"), new Date().toISOString() + "\n");
-console.log("KERN-UX and qr-scanner copied to static/vendor");
+console.log("KERN-UX, qr-scanner and Swagger UI copied to static/vendor");

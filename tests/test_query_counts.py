@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event as sqlalchemy_event
 
 from rueckkehr.employers.models import Employer, StandStatus
-from rueckkehr.events.models import Event, ProgrammeItem
+from rueckkehr.events.models import Event, EventSeries, ProgrammeItem
 from rueckkehr.extensions import db
 from rueckkehr.registrations.models import Registration, RegistrationStatus
 from rueckkehr.returnees.consents import CONSENT_VERSION
@@ -174,6 +174,34 @@ class Pages:
         self.f["login"](self.f["client"], employer.users[0].email)
         return "/employer/stands"
 
+    # The public API: a page of up to 100 rows, so the 50 all show
+
+    def api_events(self, n: int) -> str:
+        series = EventSeries(title=f"Reihe {n}")
+        for number in range(n):
+            event = self.f["make_event"](title=f"Tag {number}", starts_at=self.day + timedelta(days=number),
+                                         series=series)  # fmt: skip
+            self._registrations(event, 1, status=RegistrationStatus.CONFIRMED)  # seats left are counted
+        return "/api/v1/events?page_size=100"
+
+    def api_event(self, n: int) -> str:
+        return "/api/v1" + self.event(n)
+
+    def api_jobs(self, n: int) -> str:
+        self.jobs(n)
+        return "/api/v1/jobs?page_size=100&q=Elektriker"
+
+    def api_job(self, n: int) -> str:
+        return "/api/v1" + self.vacancy(n)
+
+    def api_employers(self, n: int) -> str:
+        for number in range(n):
+            self.f["make_vacancy"](self.f["make_employer"](sector_code=str(number % 9)))
+        return "/api/v1/employers?page_size=100"
+
+    def api_employer(self, n: int) -> str:
+        return "/api/v1" + self.employer(n)
+
     # The organizer workspace (an admin, after the second factor)
 
     def _registrations(self, event: Event, n: int, **values: Any) -> None:
@@ -249,7 +277,8 @@ class Pages:
 
 PAGES = ["events", "event", "jobs", "vacancy", "employers", "employer", "selfservice", "dashboard", "stands",
          "organizer", "organizer_events", "registrations", "series_registrations", "approvals", "advice", "audit",
-         "matches", "fair_plan", "pool"]  # fmt: skip
+         "matches", "fair_plan", "pool",
+         "api_events", "api_event", "api_jobs", "api_job", "api_employers", "api_employer"]  # fmt: skip
 
 
 def statements_for(page: str, n: int, fixtures: dict[str, Any]) -> int:

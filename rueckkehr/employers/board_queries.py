@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.sql import Subquery
 
 from ..dates import utcnow
@@ -115,8 +115,15 @@ def term_matches(terms: list[QueryTerm]) -> Subquery:
     return statement.subquery()
 
 
-def search_board(filters: BoardFilter, now: datetime | None = None) -> BoardPage:
-    """One page of the jobs board: filtered, searched through the term index, sorted, counted."""
+def search_board(
+    filters: BoardFilter, now: datetime | None = None, *, page_size: int = PAGE_SIZE, past_the_end: str = "last"
+) -> BoardPage:
+    """One page of the jobs board: filtered, searched through the term index, sorted, counted.
+
+    :param page_size: vacancies per page (the board shows ``PAGE_SIZE``; the API lets its clients choose).
+    :param past_the_end: what a page after the last one shows: ``"last"`` the last page (the board), ``"none"``
+        nothing, with the total counted all the same (the API, whose clients follow its links).
+    """
     tokens = [term.token for term in filters.terms]
     if filters.finds_nothing:
         return BoardPage(vacancies=[], total=0, page=1, pages=1, tokens=tokens)
@@ -128,30 +135,31 @@ def search_board(filters: BoardFilter, now: datetime | None = None) -> BoardPage
         if filters.sort == "relevance":
             order.insert(0, matches.c.score.desc())
     page = max(1, filters.page)
-    rows = _page(statement, order, page)
-    if not rows and page > 1:  # past the last page: show the last one
-        total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-        page = max(1, -(-total // PAGE_SIZE))
-        rows = _page(statement, order, page)
+    rows = _page(statement, order, page, page_size)
     total = rows[0][1] if rows else 0
+    if not rows and page > 1:  # past the last page
+        total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+        if past_the_end == "last":
+            page = max(1, -(-total // page_size))
+            rows = _page(statement, order, page, page_size)
     return BoardPage(
         vacancies=[vacancy for vacancy, _total in rows],
         total=total,
         page=page,
-        pages=max(1, -(-total // PAGE_SIZE)),
+        pages=max(1, -(-total // page_size)),
         tokens=tokens,
     )
 
 
-def _page(statement: Select, order: list[ColumnElement], page: int) -> list:
+def _page(statement: Select, order: list[ColumnElement], page: int, page_size: int) -> list:
     """One page of (vacancy, total) rows: the total is counted in the same statement, over all matches."""
     return list(
         db.session.execute(
             statement.add_columns(func.count().over().label("total"))
             .order_by(*order)
-            .options(contains_eager(Vacancy.employer))  # the employer from the join; towns: the board loaded them
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
+            .options(contains_eager(Vacancy.employer), selectinload(Vacancy.town))  # the employer from the join
+            .limit(page_size)
+            .offset((page - 1) * page_size)
         ).all()
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..dates import berlin_today, utcnow
@@ -40,13 +40,16 @@ def get_public_vacancy(vacancy_id: int, now: datetime | None = None) -> Vacancy 
 
 def public_employers() -> list[Employer]:
     """Approved employers, by name."""
-    return list(
-        db.session.scalars(
-            select(Employer)
-            .where(Employer.status == EmployerStatus.APPROVED)
-            .options(selectinload(Employer.town))
-            .order_by(func.lower(Employer.name))
-        )
+    return list(db.session.scalars(public_employers_query()))
+
+
+def public_employers_query() -> Select[Employer]:
+    """The statement of ``public_employers``, for callers that page through it."""
+    return (
+        select(Employer)
+        .where(Employer.status == EmployerStatus.APPROVED)
+        .options(selectinload(Employer.town))
+        .order_by(func.lower(Employer.name), Employer.id)
     )
 
 

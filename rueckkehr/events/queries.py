@@ -45,10 +45,15 @@ def public_events_query() -> Select[Event]:
 
 def list_events(filters: EventFilter, now: datetime | None = None) -> list[Event]:
     """Upcoming (or past) public events matching the filters, soonest first (latest first for the past)."""
+    return list(db.session.scalars(listed_events_query(filters, now)).unique())
+
+
+def listed_events_query(filters: EventFilter, now: datetime | None = None) -> Select[Event]:
+    """The statement of the event list (``list_events``), for callers that page through it."""
     now = now or utcnow()
     query = public_events_query()
     if filters.past:
-        query = query.where(Event.ends_at < now).order_by(Event.starts_at.desc())
+        query = query.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id.desc())
     else:
         query = query.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
     if filters.town is not None:
@@ -56,7 +61,7 @@ def list_events(filters: EventFilter, now: datetime | None = None) -> list[Event
     if filters.month is not None:
         start, end = month_bounds(filters.month)
         query = query.where(Event.starts_at >= start, Event.starts_at < end)
-    return list(db.session.scalars(query).unique())
+    return query
 
 
 def get_public_event(event_id: int) -> Event | None:
