@@ -23,6 +23,7 @@ FEATURES = (
     "matching",
     "advice",
     "towns",
+    "exports",
     "organizer",
     "audit",
     "mail",

@@ -17,6 +17,7 @@ JOBS_EVERY_SECONDS = 60.0
 
 def celery_init_app(app: Flask) -> Celery[Any]:
     """Create the Celery app whose tasks (``jobs.tasks``, ``mail.tasks``) run inside a Flask application context."""
+    from . import background  # noqa: F401  (its task runner registers with the default app)
     from .jobs import tasks as job_tasks  # noqa: F401  (shared tasks register with the default app)
     from .mail import tasks as mail_tasks  # noqa: F401
 

@@ -8,6 +8,7 @@ from .advice.models import AdviceTalk
 from .audit.models import AuditEntry
 from .employers.models import Employer, SearchWord, StandBooking, Vacancy, VacancyTerm
 from .events.models import Event, EventSeries, EventStatus, ProgrammeItem
+from .exports.models import ExportJob, ExportPreset
 from .jobs.models import JobRun
 from .mail.models import OutboxMessage, OutboxStatus
 from .matching.models import (
@@ -39,6 +40,8 @@ __all__ = [
     "EventMailing",
     "EventSeries",
     "EventStatus",
+    "ExportJob",
+    "ExportPreset",
     "JobRun",
     "LoginSession",
     "OccupationArea",
