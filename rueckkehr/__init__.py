@@ -24,6 +24,7 @@ FEATURES = (
     "advice",
     "towns",
     "exports",
+    "figures",
     "organizer",
     "audit",
     "mail",

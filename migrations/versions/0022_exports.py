@@ -74,7 +74,37 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_export_jobs_expires_at"), ["expires_at"], unique=False)
 
 
+    op.create_table(
+        "figure_snapshots",
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("taken_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["event_id"], ["events.id"], name=op.f("fk_figure_snapshots_event_id_events"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("event_id", name=op.f("pk_figure_snapshots")),
+    )
+    op.create_table(
+        "event_figures",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("dimension", sa.String(length=30), nullable=False),
+        sa.Column("value", sa.String(length=40), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["event_id"], ["events.id"], name=op.f("fk_event_figures_event_id_events"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_event_figures")),
+        sa.UniqueConstraint("event_id", "dimension", "value", name=op.f("uq_event_figures_event_id")),
+    )
+    with op.batch_alter_table("event_figures", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_event_figures_event_id"), ["event_id"], unique=False)
+
+
 def downgrade():
+    with op.batch_alter_table("event_figures", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_event_figures_event_id"))
+    op.drop_table("event_figures")
+    op.drop_table("figure_snapshots")
     with op.batch_alter_table("export_jobs", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_export_jobs_expires_at"))
         batch_op.drop_index(batch_op.f("ix_export_jobs_user_id"))

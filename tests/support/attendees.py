@@ -1,4 +1,4 @@
-"""People registered for an event, with or without the consents an export asks for."""
+"""People registered for an event, with or without the consents an export asks for (a plugin)."""
 
 from __future__ import annotations
 
