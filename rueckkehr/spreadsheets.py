@@ -28,7 +28,8 @@ DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
 
 def cell_text(value: str) -> str:
     """A text cell that no spreadsheet runs as a formula: the one rule of neutralisation."""
-    value = _CONTROL.sub("", value)
+    if not value.isprintable():  # the rare cell with a control character (or a line break) is cleaned
+        value = _CONTROL.sub("", value)
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
@@ -38,17 +39,18 @@ def local(value: datetime) -> datetime:
 
 
 def _csv_value(value: Cell) -> str:
+    if isinstance(value, str):
+        return cell_text(value)
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return local(value).strftime("%d.%m.%Y %H:%M")
+        moment = value.astimezone(BERLIN)
+        return f"{moment.day:02}.{moment.month:02}.{moment.year} {moment.hour:02}:{moment.minute:02}"
     if isinstance(value, date):
-        return value.strftime("%d.%m.%Y")
+        return f"{value.day:02}.{value.month:02}.{value.year}"
     if isinstance(value, float):
         return f"{value:.2f}".replace(".", ",")
-    if isinstance(value, int):
-        return str(value)
-    return cell_text(value)
+    return str(value)
 
 
 class _Line:

@@ -73,7 +73,6 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_export_jobs_user_id"), ["user_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_export_jobs_expires_at"), ["expires_at"], unique=False)
 
-
     op.create_table(
         "figure_snapshots",
         sa.Column("event_id", sa.Integer(), nullable=False),

@@ -42,6 +42,7 @@ class Lookups:
     yes: str = ""
     no: str = ""
     flexible: str = ""
+    working_times: dict[str, str] = field(default_factory=dict)
     wished_towns: dict[int, str] = field(default_factory=dict)
 
     @classmethod
@@ -60,6 +61,7 @@ class Lookups:
             yes=str(_l("ja")),
             no=str(_l("nein")),
             flexible=str(_l("flexibel")),
+            working_times={time.value: time.label for time in WorkingTime},
         )
 
 
@@ -104,7 +106,7 @@ def _advice(row: Row[Any], lookups: Lookups) -> Cell:
 
 
 def _working_times(row: Row[Any], lookups: Lookups) -> Cell:
-    return ", ".join(WorkingTime(value).label for value in row.working_times or []) or None
+    return ", ".join(lookups.working_times[value] for value in row.working_times or []) or None
 
 
 def _earliest_return(row: Row[Any], lookups: Lookups) -> Cell:

@@ -60,11 +60,12 @@ def index() -> str:
     )
 
 
-@bp.get("/<any(events, series):kind>/<int:subject_id>")
+@bp.get("/events/<int:event_id>", defaults={"kind": "events"})
+@bp.get("/series/<int:series_id>", defaults={"kind": "series"})
 @staff_required
-def figures(kind: str, subject_id: int) -> str:
+def figures(kind: str, event_id: int = 0, series_id: int = 0) -> str:
     """Every figure of an event or a series: a chart, its table and the CSV link."""
-    subject, events = _scope(kind, subject_id)
+    subject, events = _scope(kind, event_id or series_id)
     tables = tables_of(figures_of(event.id for event in events))
     return render_template(
         "figures/figures.html",
@@ -73,27 +74,31 @@ def figures(kind: str, subject_id: int) -> str:
         events=events,
         tables=tables,
         turn_up=TURN_UP,
+        scope_args={"kind": kind, "event_id": event_id} if kind == "events" else {"kind": kind, "series_id": series_id},
     )
 
 
-@bp.get("/<any(events, series):kind>/<int:subject_id>/figures.csv")
+@bp.get("/events/<int:event_id>/figures.csv", defaults={"kind": "events"})
+@bp.get("/series/<int:series_id>/figures.csv", defaults={"kind": "series"})
 @staff_required
-def figures_csv(kind: str, subject_id: int) -> Response:
+def figures_csv(kind: str, event_id: int = 0, series_id: int = 0) -> Response:
     """Every figure as CSV for German Excel, small counts suppressed as on the page."""
-    _subject, events = _scope(kind, subject_id)
+    _subject, events = _scope(kind, event_id or series_id)
     tables = tables_of(figures_of(event.id for event in events))
     response = Response(csv_of(tables), content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="kennzahlen-{kind}-{subject_id}.csv"'
+    name = f"kennzahlen-{kind}-{event_id or series_id}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
-@bp.get("/<any(events, series):kind>/<int:subject_id>/<dimension>.svg")
+@bp.get("/events/<int:event_id>/<dimension>.svg", defaults={"kind": "events"})
+@bp.get("/series/<int:series_id>/<dimension>.svg", defaults={"kind": "series"})
 @staff_required
-def chart(kind: str, subject_id: int, dimension: str) -> Response:
+def chart(kind: str, dimension: str, event_id: int = 0, series_id: int = 0) -> Response:
     """One figure as an SVG chart."""
     if dimension not in BY_KEY:
         abort(404)
-    _subject, events = _scope(kind, subject_id)
+    _subject, events = _scope(kind, event_id or series_id)
     table: Table = next(t for t in tables_of(figures_of(event.id for event in events)) if t.key == dimension)
     response = Response(chart_svg(table), content_type="image/svg+xml")
     response.headers["Cache-Control"] = "private, max-age=60"
