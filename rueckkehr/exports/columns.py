@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -75,10 +76,12 @@ class Column:
     key: str
     label: Any
     read: Reader
+    kind: str = "text"  # text, number or moment: how a CSV writes it
 
 
 def _text(name: str) -> Reader:
-    return lambda row, lookups: getattr(row, name) or None
+    read = attrgetter(name)
+    return lambda row, lookups: read(row)
 
 
 def _status(row: Row[Any], lookups: Lookups) -> Cell:
@@ -142,12 +145,12 @@ COLUMNS: dict[str, Column] = {
         Column("email", _l("E-Mail-Adresse"), _text("email")),
         Column("phone", _l("Telefon"), _phone),
         Column("status", _l("Stand"), _status),
-        Column("party_size", _l("Personen"), lambda row, lookups: 1 + row.companions),
-        Column("registered_at", _l("Angemeldet am"), lambda row, lookups: row.created_at),
-        Column("confirmed_at", _l("Bestätigt am"), lambda row, lookups: row.confirmed_at),
+        Column("party_size", _l("Personen"), lambda row, lookups: 1 + row.companions, "number"),
+        Column("registered_at", _l("Angemeldet am"), lambda row, lookups: row.created_at, "moment"),
+        Column("confirmed_at", _l("Bestätigt am"), lambda row, lookups: row.confirmed_at, "moment"),
         Column("walk_in", _l("Am Einlass eingetragen"), _walk_in),
         Column("event", _l("Veranstaltung"), _text("event_title")),
-        Column("event_starts_at", _l("Beginn der Veranstaltung"), lambda row, lookups: row.event_starts_at),
+        Column("event_starts_at", _l("Beginn der Veranstaltung"), lambda row, lookups: row.event_starts_at, "moment"),
         Column("postal_code", _l("PLZ"), _text("postal_code")),
         Column("city", _l("Wohnort"), _text("city")),
         Column("country", _l("Land"), _text("country")),

@@ -8,7 +8,7 @@ the filter may be a name, so it goes into the entry's personal part, which reten
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -28,7 +28,7 @@ from ..places.models import Town
 from ..registrations import listing
 from ..registrations.models import Registration
 from ..returnees.models import Consent, ConsentPurpose, ReturneeProfile, profile_wished_towns
-from ..spreadsheets import Cell, csv_chunks, write_xlsx
+from ..spreadsheets import CSV_FORMATS, Cell, csv_chunks, write_xlsx
 from ..transactions import unit_of_work
 from . import notifications
 from .columns import Column, Lookups, chosen
@@ -170,6 +170,11 @@ def cells(request: ExportRequest, columns: list[Column], lookups: Lookups) -> It
             yield [column.read(row, lookups) for column in columns]
 
 
+def formats_of(columns: list[Column]) -> list[Callable[[Any], str]]:
+    """How a CSV writes each column."""
+    return [CSV_FORMATS[column.kind] for column in columns]
+
+
 def header_of(columns: list[Column]) -> list[str]:
     """The headings in the current language."""
     return [str(column.label) for column in columns]
@@ -198,7 +203,7 @@ def csv_stream(request: ExportRequest) -> Iterator[bytes]:
     """The CSV of an export, chunk by chunk; its audit entry is written when the count is known (before the body)."""
     columns = chosen(request.columns)
     audit_export(request, count_rows(request))
-    return csv_chunks(header_of(columns), cells(request, columns, Lookups.load()))
+    return csv_chunks(header_of(columns), cells(request, columns, Lookups.load()), formats=formats_of(columns))
 
 
 def write_file(request: ExportRequest, target: Path | Any, progress: Any = None) -> int:
@@ -218,7 +223,7 @@ def write_file(request: ExportRequest, target: Path | Any, progress: Any = None)
             yield row
 
     with open(target, "wb") if isinstance(target, (str, Path)) else _kept_open(target) as output:
-        for chunk in csv_chunks(header_of(columns), counted()):
+        for chunk in csv_chunks(header_of(columns), counted(), formats=formats_of(columns)):
             output.write(chunk)
     return count
 
