@@ -79,6 +79,9 @@ class Config:
     CONSENT_PROOF_YEARS = 3
     RETENTION_DAYS_AFTER_EVENT = 90
     AUDIT_PERSONAL_DAYS = 365
+    EXPORT_BACKGROUND_ROWS = 2000  # larger exports are made in the background and offered by a link
+    EXPORT_LINK_HOURS = 24  # how long the link to a finished export works; then the file is deleted
+    BACKGROUND_EAGER = False  # run background tasks right after the commit instead of in a thread (tests)
     RWK_OFFICE_TOWN = "finsterwalde"  # runs the RWK's office: its contact answers mails that belong to no town
     CONSENT_RECONFIRM_DAYS = 365
     CONSENT_RECONFIRM_GRACE_DAYS = 30
@@ -224,6 +227,7 @@ class TestConfig(Config):
     BACKGROUND_EAGER = True  # background tasks run right after the commit, so a test sees their effect at once
     SECRET_KEY = "test-secret-key"  # noqa: S105 (tests only)
     SERVER_NAME = None
+    BACKGROUND_EAGER = True
 
     @classmethod
     def finalize(cls, settings: dict[str, Any]) -> dict[str, Any]:

@@ -25,6 +25,8 @@ FEATURES = (
     "advice",
     "towns",
     "checkin",
+    "exports",
+    "figures",
     "organizer",
     "audit",
     "mail",

@@ -19,6 +19,7 @@ Arguments are plain ints and strings, so they cross the broker as they are.
 from __future__ import annotations
 
 import atexit
+import contextvars
 import threading
 import weakref
 from collections.abc import Callable
@@ -94,7 +95,14 @@ def hand_on(submitted: list[tuple[str, tuple[Arg, ...]]]) -> None:
         _send_to_celery(app, submitted)
     elif has_request_context() and not app.config.get("BACKGROUND_EAGER"):
         in_thread(_run_all, submitted)
+    elif has_request_context():  # eager in a request: as the thread would run it, outside the request
+        contextvars.Context().run(_in_app_context, app, submitted)
     else:
+        _run_all(submitted)
+
+
+def _in_app_context(app: Flask, submitted: list[tuple[str, tuple[Arg, ...]]]) -> None:
+    with app.app_context():
         _run_all(submitted)
 
 

@@ -9,6 +9,8 @@ from .audit.models import AuditEntry
 from .checkin.models import CheckInScan
 from .employers.models import Employer, SearchWord, StandBooking, Vacancy, VacancyTerm
 from .events.models import Event, EventSeries, EventStatus, ProgrammeItem
+from .exports.models import ExportJob, ExportPreset
+from .figures.models import EventFigure, FigureSnapshot
 from .jobs.models import JobRun
 from .mail.models import OutboxMessage, OutboxStatus
 from .matching.models import (
@@ -39,9 +41,13 @@ __all__ = [
     "ContactRequest",
     "Employer",
     "Event",
+    "EventFigure",
     "EventMailing",
     "EventSeries",
     "EventStatus",
+    "ExportJob",
+    "ExportPreset",
+    "FigureSnapshot",
     "JobRun",
     "LoginSession",
     "NewsAnnouncement",

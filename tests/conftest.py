@@ -33,6 +33,7 @@ from tests.support.smtp import SMTPServer
 from tests.support.units import start_writing
 
 pytest_plugins = [
+    "tests.support.attendees",
     "tests.support.browser",
     "tests.support.celery",
     "tests.support.employers",

@@ -40,3 +40,29 @@ def test_days_months_spans_and_money_in_british_english(app: Flask) -> None:
     with app.test_request_context(), force_locale("de"):
         assert format_long_date(summer) == "Donnerstag, 1. Juli 2027"
         assert format_euro(3200) == "3.200\xa0€"
+
+
+def test_stored_phone_numbers_are_formatted_as_a_full_parse_would() -> None:
+    import phonenumbers
+
+    from rueckkehr.i18n import format_phone
+
+    numbers = [
+        "+4935731234567",
+        "+493012345678",
+        "+4915112345678",
+        "+4722334455",
+        "+390612345678",
+        "+12025550123",
+        "+442079460958",
+        "+43123456789",
+        "+48221234567",
+        "+41446681800",
+        "+351912345678",
+    ]
+    for number in numbers:
+        parsed = phonenumbers.parse(number, None)
+        expected = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL).replace("-", " ")
+        assert format_phone(number) == expected, number
+    assert format_phone("+4935731234567") == "+49 3573 1234567"
+    assert format_phone("garbage") == "garbage"

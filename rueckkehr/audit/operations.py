@@ -93,3 +93,13 @@ def blank_old_personal_parts(now: datetime | None = None) -> int:
     cutoff = now - timedelta(days=current_app.config["AUDIT_PERSONAL_DAYS"])
     personal = or_(AuditEntry.profile_id.is_not(None), AuditEntry.personal.is_not(None))
     return _blank(AuditEntry.created_at < cutoff, AuditEntry.blanked_at.is_(None), personal, now=now)
+
+
+def personal_parts_due(now: datetime, profile_ids: list[int]) -> int:
+    """How many entries the next retention run blanks: older than ``AUDIT_PERSONAL_DAYS``, or about these profiles."""
+    from sqlalchemy import func, select
+
+    cutoff = now - timedelta(days=current_app.config["AUDIT_PERSONAL_DAYS"])
+    personal = or_(AuditEntry.profile_id.is_not(None), AuditEntry.personal.is_not(None))
+    due = or_(AuditEntry.created_at < cutoff, AuditEntry.profile_id.in_(profile_ids))
+    return int(db.session.scalar(select(func.count()).where(AuditEntry.blanked_at.is_(None), personal, due)) or 0)

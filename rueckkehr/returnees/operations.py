@@ -336,6 +336,7 @@ def erase_profile(profile_id: int, *, reason: str = "request", now: datetime | N
     profile = db.session.get(ReturneeProfile, profile_id)
     if profile is None:
         return
+    signals.profile_erasure_starting.send(profile, now=now)  # figures keep their counts while all is intact
     keep_until = now + timedelta(days=365 * current_app.config["CONSENT_PROOF_YEARS"])
     digest = email_hash(profile.email or f"walk-in:{profile.id}")
     for consent in profile.consents:

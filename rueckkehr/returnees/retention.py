@@ -79,3 +79,10 @@ def pending_reconfirmation(profile: ReturneeProfile) -> bool:
     return any(
         consent.reconfirm_requested_at is not None and consent.withdrawn_at is None for consent in profile.consents
     )
+
+
+def consent_proofs_kept(now: datetime) -> tuple[int, int]:
+    """How many proofs of consent are kept, and how many of them the next run deletes."""
+    total = int(db.session.scalar(select(func.count()).select_from(ConsentProof)) or 0)
+    due = int(db.session.scalar(select(func.count()).where(ConsentProof.keep_until < now)) or 0)
+    return total, due

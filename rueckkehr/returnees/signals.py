@@ -12,6 +12,11 @@ from blinker import Namespace
 
 _signals = Namespace()
 
+profile_erasure_starting = _signals.signal(
+    "profile-erasure-starting",
+    doc="""A profile is about to be erased and nothing of it has changed yet. Sender: the profile; keyword ``now``.
+    Receivers keep what must outlive the erasure and hold nothing personal (the figures of past events).""",
+)
 profile_erasing = _signals.signal(
     "profile-erasing",
     doc="""A profile's data is about to be erased, inside the erasure's transaction. Sender: the profile; keyword

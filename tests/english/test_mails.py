@@ -35,6 +35,7 @@ from rueckkehr.registrations.models import Registration
 from rueckkehr.registrations.operations import confirm, register
 from rueckkehr.returnees.links import manage_url
 from rueckkehr.returnees.models import ReturneeProfile
+from rueckkehr.returnees.news import send_news_batches
 from rueckkehr.returnees.notifications import reconfirm_consents
 from rueckkehr.returnees.operations import erase_profile
 from tests.support.employers import PASSWORD
@@ -172,7 +173,7 @@ def send_every_mail(
     for company_user in (refused.users[0], renamed.users[0], misnamed.users[0]):
         committed(speaks, company_user.id)
     staff = app.test_client()
-    staff_login(staff, make_staff(role=Role.ADMIN))
+    staff_login(staff, make_staff(role=Role.ADMIN, language=language))
     staff.post("/sprache", data={"lang": language, "next": "/"})
     staff.post("/organizer/accounts", data={"full_name": "Nele Neu", "email": "neu@grossraeschen.example",
                                             "role": "organizer", "towns": [str(town("grossraeschen").id)]})  # fmt: skip
@@ -186,6 +187,10 @@ def send_every_mail(
     committed(send_mailing_batches)
     draft = make_event(title="Rückkehrertag Großräschen", status=EventStatus.DRAFT)
     staff.post(f"/organizer/events/{draft.id}/publish")
+    committed(send_news_batches)  # the invitations to the new day go out in batches
+    app.config["EXPORT_BACKGROUND_ROWS"] = 0  # every export runs in the background and ends with a mail
+    export = {"columns": ["last_name"], "purpose": "event", "file_format": "csv", "action": "export"}
+    staff.post(f"/organizer/events/{later.id}/export", data=export)
 
 
 def buttons(html: str) -> list[tuple[str, str]]:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from rueckkehr.accounts.models import Role, User
 from rueckkehr.advice.models import AdviceTalk
+from rueckkehr.dates import utcnow
 from rueckkehr.employers.models import EmployerStatus, StandStatus, VacancyStatus
 from rueckkehr.events.models import Event, ProgrammeItem
+from rueckkehr.exports.models import ExportJob, ExportPreset, ExportStatus
 from rueckkehr.extensions import db
 from rueckkehr.mail.models import OutboxMessage, OutboxStatus
 from rueckkehr.registrations.models import Registration, RegistrationStatus
@@ -29,6 +31,8 @@ def finsterwalde(
     make_series: Callable[..., Any],
     make_staff: Callable[..., User],
     town: Callable[[str], Any],
+    app: Any,
+    tmp_path: Any,
 ) -> dict[str, Any]:
     """Objects of Finsterwalde, one of each kind an organizer route names."""
     place = town("finsterwalde")
@@ -75,7 +79,27 @@ def finsterwalde(
     db.session.add_all([item, registration, talk, mail])
     db.session.commit()
     admin_target = make_staff(role=Role.ORGANIZER, towns=[place], email="orga@finsterwalde.example")
+    start_writing()
+    preset = ExportPreset(town_id=place.id, name="Geheime Vorlage", columns=["last_name"])
+    app.config["EXPORT_FOLDER"] = str(tmp_path)
+    (tmp_path / "export-matrix.csv").write_bytes(b"\xef\xbb\xbfNachname\r\n")
+    job = ExportJob(
+        user_id=admin_target.id,
+        town_id=place.id,
+        scope="event",
+        scope_id=event.id,
+        event_ids=[event.id],
+        file_format="csv",
+        purpose="event",
+        status=ExportStatus.DONE,
+        filename="export-matrix.csv",
+        expires_at=utcnow() + timedelta(hours=1),
+    )
+    db.session.add_all([preset, job])
+    db.session.commit()
     return {
+        "preset_id": preset.id,
+        "job_id": job.id,
         "event_id": event.id,
         "item_id": item.id,
         "series_id": series.id,

@@ -1,0 +1,400 @@
+"""Exports of an event's or a series' registrations: the rows the list's filters and the purpose's consent allow,
+streamed as CSV, XLSX or a printable list; the team's named presets; large exports made in the background.
+
+Every export writes one audit entry (who, which event or series, which columns, how many rows). A search text of
+the filter may be a name, so it goes into the entry's personal part, which retention blanks.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import Select, and_, delete, func, select
+
+from .. import background
+from ..actors import Actor, ActorKind, acting_as
+from ..audit.operations import record
+from ..dates import utcnow
+from ..events.models import Event
+from ..extensions import db
+from ..places.models import Town
+from ..registrations import listing
+from ..registrations.models import Registration
+from ..returnees.models import Consent, ConsentPurpose, ReturneeProfile, profile_wished_towns
+from ..spreadsheets import CSV_FORMATS, Cell, csv_chunks, write_xlsx
+from ..transactions import unit_of_work
+from . import notifications
+from .columns import Column, Lookups, chosen
+from .models import ExportJob, ExportPreset, ExportStatus
+
+BATCH = 1000
+
+
+class Purpose(enum.StrEnum):
+    """What an export is for; each needs its own consent of the people in it."""
+
+    EVENT = "event"  # running the event: the consent to take part in it
+    EMPLOYERS = "employers"  # handing to employers: the consent to share the profile with employers
+
+
+class Format(enum.StrEnum):
+    """The files an export is made as."""
+
+    CSV = "csv"
+    XLSX = "xlsx"
+    PRINT = "print"
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What to export: the scope (an event or a series) with its events, the list's filters, columns, purpose."""
+
+    scope: str
+    scope_id: int
+    event_ids: list[int]
+    filters: dict[str, str]
+    columns: list[str]
+    purpose: Purpose
+    file_format: Format
+    town_id: int | None = None
+    title: str = "Export"
+
+    @property
+    def registration_filter(self) -> listing.RegistrationFilter:
+        """The registration list's filter, as the page that led here had it."""
+        return listing.parse_filter(self.filters, self.event_ids)
+
+
+def consent_covers(purpose: Purpose) -> Any:
+    """Whether the registration's person consented to the purpose (a condition on the enclosing query).
+
+    Written as ``IN (subquery)`` rather than a correlated EXISTS: both databases then read the consents once
+    (SQLite builds a temporary index), whatever the number of rows.
+    """
+    if purpose == Purpose.EMPLOYERS:
+        return Registration.profile_id.in_(
+            select(Consent.profile_id).where(
+                Consent.purpose == ConsentPurpose.EMPLOYER_POOL,
+                Consent.registration_id.is_(None),
+                Consent.confirmed_at.is_not(None),
+                Consent.withdrawn_at.is_(None),
+            )
+        )
+    return Registration.id.in_(
+        select(Consent.registration_id).where(
+            Consent.purpose == ConsentPurpose.PARTICIPATION,
+            Consent.confirmed_at.is_not(None),
+            Consent.withdrawn_at.is_(None),
+        )
+    )
+
+
+def export_statement(request: ExportRequest) -> Select[*tuple[Any, ...]]:
+    """The rows of the export as plain values: the list's filter and order, and the purpose's consent."""
+    filters = request.registration_filter
+    if request.file_format == Format.PRINT:
+        filters.sort = "name"  # the door list goes by last name
+    statement = listing.filtered(filters).where(consent_covers(request.purpose))
+    rows: Select[*tuple[Any, ...]] = (
+        statement.with_only_columns(
+            Registration.id,
+            Registration.profile_id,
+            Registration.status,
+            Registration.companions,
+            Registration.created_at,
+            Registration.confirmed_at,
+            Registration.walk_in,
+            ReturneeProfile.salutation,
+            ReturneeProfile.first_name,
+            ReturneeProfile.last_name,
+            ReturneeProfile.email,
+            ReturneeProfile.phone,
+            ReturneeProfile.postal_code,
+            ReturneeProfile.city,
+            ReturneeProfile.country,
+            ReturneeProfile.hometown_other,
+            ReturneeProfile.occupation_group_code,
+            ReturneeProfile.skill_level,
+            ReturneeProfile.working_times,
+            ReturneeProfile.earliest_return,
+            ReturneeProfile.interests,
+            ReturneeProfile.partner_occupation_group_code,
+            ReturneeProfile.partner_skill_level,
+            ReturneeProfile.reason,
+            ReturneeProfile.language,
+            Town.name.label("hometown_name"),
+            Event.title.label("event_title"),
+            Event.starts_at.label("event_starts_at"),
+            maintain_column_froms=False,
+        )
+        .join(Event, Event.id == Registration.event_id)
+        .outerjoin(Town, Town.id == ReturneeProfile.hometown_id)
+    )
+    return rows
+
+
+def count_rows(request: ExportRequest) -> int:
+    """How many rows the export will have."""
+    statement = export_statement(request).order_by(None).with_only_columns(func.count(Registration.id))
+    return int(db.session.scalar(statement) or 0)
+
+
+def _wished_towns(profile_ids: list[int]) -> dict[int, str]:
+    names: dict[int, list[str]] = {}
+    rows = db.session.execute(
+        select(profile_wished_towns.c.profile_id, Town.name)
+        .join(Town, Town.id == profile_wished_towns.c.town_id)
+        .where(profile_wished_towns.c.profile_id.in_(profile_ids))
+        .order_by(Town.sort_order)
+    )
+    for profile_id, name in rows:
+        names.setdefault(profile_id, []).append(name)
+    return {profile_id: ", ".join(values) for profile_id, values in names.items()}
+
+
+def cells(request: ExportRequest, columns: list[Column], lookups: Lookups) -> Iterator[list[Cell]]:
+    """The cells of every row, batch by batch; memory holds one batch, never the whole export."""
+    wants_towns = any(column.key == "wished_towns" for column in columns)
+    result = db.session.execute(export_statement(request).execution_options(yield_per=BATCH))
+    for partition in result.partitions():
+        if wants_towns:
+            lookups.wished_towns = _wished_towns([row.profile_id for row in partition])
+        for row in partition:
+            yield [column.read(row, lookups) for column in columns]
+
+
+def formats_of(columns: list[Column]) -> list[Callable[[Any], str]]:
+    """How a CSV writes each column."""
+    return [CSV_FORMATS[column.kind] for column in columns]
+
+
+def header_of(columns: list[Column]) -> list[str]:
+    """The headings in the current language."""
+    return [str(column.label) for column in columns]
+
+
+def audit_export(request: ExportRequest, rows: int) -> None:
+    """The audit entry of an export: who (the actor), which event or series, which columns, how many rows."""
+    query = request.filters.get("q")
+    record(
+        "export.made",
+        object_type="event" if request.scope == "event" else "event_series",
+        object_id=request.scope_id,
+        town_id=request.town_id,
+        changes={
+            "format": request.file_format.value,
+            "purpose": request.purpose.value,
+            "columns": [column.key for column in chosen(request.columns)],
+            "rows": rows,
+            "filters": {key: value for key, value in request.filters.items() if key != "q"},
+        },
+        personal={"search": query} if query else None,
+    )
+
+
+def csv_stream(request: ExportRequest) -> Iterator[bytes]:
+    """The CSV of an export, chunk by chunk; its audit entry is written when the count is known (before the body)."""
+    columns = chosen(request.columns)
+    audit_export(request, count_rows(request))
+    return csv_chunks(header_of(columns), cells(request, columns, Lookups.load()), formats=formats_of(columns))
+
+
+def write_file(request: ExportRequest, target: Path | Any, progress: Any = None) -> int:
+    """Write an export as CSV or XLSX to ``target`` (a path or a binary file); return how many rows."""
+    columns = chosen(request.columns)
+    rows = cells(request, columns, Lookups.load())
+    if progress is not None:
+        rows = progress(rows)
+    if request.file_format == Format.XLSX:
+        return write_xlsx(target, request.title, header_of(columns), rows)
+    count = 0
+
+    def counted() -> Iterator[list[Cell]]:
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield row
+
+    with open(target, "wb") if isinstance(target, (str, Path)) else _kept_open(target) as output:
+        for chunk in csv_chunks(header_of(columns), counted(), formats=formats_of(columns)):
+            output.write(chunk)
+    return count
+
+
+class _kept_open:
+    def __init__(self, target: Any) -> None:
+        self.target = target
+
+    def __enter__(self) -> Any:
+        return self.target
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+# Presets
+
+
+class PresetNameTakenError(ValueError):
+    """The town has a preset of that name already (it is replaced only when asked)."""
+
+
+def save_preset(town_id: int | None, name: str, columns: list[str], purpose: Purpose, user_id: int) -> ExportPreset:
+    """Save a choice of columns under a name for the town's team; the same name again replaces it."""
+    keys = [column.key for column in chosen(columns)]
+    preset = db.session.scalar(
+        select(ExportPreset).where(ExportPreset.town_id.is_not_distinct_from(town_id), ExportPreset.name == name)
+    )
+    if preset is None:
+        preset = ExportPreset(town_id=town_id, name=name, created_by_user_id=user_id)
+        db.session.add(preset)
+    preset.columns = keys
+    preset.purpose = purpose.value
+    db.session.flush()
+    record("export_preset.saved", preset, town_id=town_id, changes={"name": name, "columns": keys})
+    return preset
+
+
+def delete_preset(preset: ExportPreset) -> None:
+    """Remove a preset for the whole team."""
+    record("export_preset.deleted", preset, town_id=preset.town_id, changes={"name": preset.name})
+    db.session.execute(delete(ExportPreset).where(ExportPreset.id == preset.id))
+
+
+def presets_of(town_ids: list[int | None]) -> list[ExportPreset]:
+    """The presets of these towns (None: the admins' own), by name."""
+    known = [town_id for town_id in town_ids if town_id is not None]
+    condition: Any = ExportPreset.town_id.in_(known)
+    if None in town_ids:
+        condition = condition | ExportPreset.town_id.is_(None)
+    return list(db.session.scalars(select(ExportPreset).where(condition).order_by(ExportPreset.name)))
+
+
+# Background exports
+
+
+def export_folder() -> Path:
+    """Where finished background exports wait for their download: ``instance/exports`` unless configured."""
+    base = current_app.config.get("EXPORT_FOLDER") or Path(current_app.instance_path) / "exports"
+    return Path(base)
+
+
+def start_background_export(request: ExportRequest, user_id: int, rows: int) -> ExportJob:
+    """Queue an export too large for the request; it starts once the request has committed."""
+    job = ExportJob(
+        user_id=user_id,
+        town_id=request.town_id,
+        scope=request.scope,
+        scope_id=request.scope_id,
+        event_ids=request.event_ids,
+        filters=request.filters,
+        columns=[column.key for column in chosen(request.columns)],
+        file_format=request.file_format.value,
+        purpose=request.purpose.value,
+        rows_total=rows,
+    )
+    db.session.add(job)
+    db.session.flush()
+    background.submit("exports.make", job.id)
+    return job
+
+
+def request_of(job: ExportJob) -> ExportRequest:
+    """What a background job exports."""
+    return ExportRequest(
+        scope=job.scope,
+        scope_id=job.scope_id,
+        event_ids=list(job.event_ids),
+        filters=dict(job.filters),
+        columns=list(job.columns),
+        purpose=Purpose(job.purpose),
+        file_format=Format(job.file_format),
+        town_id=job.town_id,
+    )
+
+
+def _progress_reporter(job_id: int) -> Any:
+    """Count rows as they pass and note the count every few thousand (in its own short transaction)."""
+    from sqlalchemy import update
+
+    def report(rows: Iterator[list[Cell]]) -> Iterator[list[Cell]]:
+        for done, row in enumerate(rows, start=1):
+            if done % BATCH == 0:
+                with db.engine.begin() as connection:
+                    connection.execute(update(ExportJob).where(ExportJob.id == job_id).values(rows_done=done))
+            yield row
+
+    return report
+
+
+@background.task("exports.make")
+def make_export(job_id: int) -> None:
+    """Make a background export's file, note its progress, and tell the organizer by mail when it is ready."""
+    from ..accounts.models import User
+
+    with unit_of_work():
+        job = db.session.get(ExportJob, job_id)
+        if job is None or job.status != ExportStatus.QUEUED:
+            return
+        job.status = ExportStatus.RUNNING
+    user = db.session.get(User, job.user_id)
+    request = request_of(job)
+    folder = export_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    filename = f"export-{job.id}-{job.token[:8]}.{job.file_format}"
+    language = user.language if user else "de"
+    try:
+        with force_locale(language):
+            rows = write_file(request, folder / filename, _progress_reporter(job_id))
+        db.session.rollback()  # it only read
+    except Exception:
+        db.session.rollback()
+        with unit_of_work():
+            failed = db.session.get(ExportJob, job_id)
+            if failed is not None:
+                failed.status = ExportStatus.FAILED
+        raise
+    with unit_of_work(), acting_as(Actor(ActorKind.USER, label="organizer", user_id=job.user_id)):
+        job = db.session.get(ExportJob, job_id)
+        if job is None:  # removed meanwhile
+            return
+        now = utcnow()
+        job.status = ExportStatus.DONE
+        job.rows_total = job.rows_done = rows
+        job.filename = filename
+        job.finished_at = now
+        job.expires_at = now + timedelta(hours=current_app.config["EXPORT_LINK_HOURS"])
+        audit_export(request, rows)
+        if user is not None:
+            notifications.export_ready(user, job)
+
+
+def file_of(job: ExportJob, now: datetime | None = None) -> Path | None:
+    """The finished file of a job while its link works, else None."""
+    if job.status != ExportStatus.DONE or job.filename is None or job.expires_at is None:
+        return None
+    if job.expires_at <= (now or utcnow()):
+        return None
+    path = export_folder() / job.filename
+    return path if path.is_file() else None
+
+
+def forget_expired_exports(now: datetime | None = None) -> int:
+    """Delete the files and rows of background exports whose link has expired (a periodic job); return how many."""
+    now = now or utcnow()
+    old = and_(ExportJob.expires_at.is_not(None), ExportJob.expires_at <= now)
+    stale = and_(ExportJob.expires_at.is_(None), ExportJob.created_at <= now - timedelta(days=2))
+    jobs = list(db.session.scalars(select(ExportJob).where(old | stale)))
+    for job in jobs:
+        if job.filename:
+            (export_folder() / job.filename).unlink(missing_ok=True)
+    if jobs:
+        db.session.execute(delete(ExportJob).where(ExportJob.id.in_([job.id for job in jobs])))
+    return len(jobs)

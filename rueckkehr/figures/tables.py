@@ -1,0 +1,122 @@
+"""The figures as tables: each dimension's cells in order, labelled in the reader's language, small cells
+suppressed; and the same tables as CSV for German Excel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..forms import SKILL_LEVELS
+from ..occupations.models import OccupationArea
+from ..places.models import Town
+from ..returnees.forms import INTERESTS
+from ..spreadsheets import csv_chunks
+from .counting import DIMENSIONS, Counts, Dimension
+from .suppression import Cell, suppress, total_cell
+
+STATUS_LABELS = {
+    "confirmed": _l("bestätigt"),
+    "unconfirmed": _l("unbestätigt"),
+    "waiting": _l("Warteliste"),
+    "cancelled": _l("abgesagt"),
+    "expired": _l("verfallen"),
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """One figure ready to show: its dimension, its labelled cells and its total."""
+
+    dimension: Dimension
+    rows: list[tuple[str, Cell]]
+    total: Cell
+
+    @property
+    def key(self) -> str:
+        """The dimension's key (ids, chart URLs)."""
+        return self.dimension.key
+
+    @property
+    def empty(self) -> bool:
+        """Whether there is nothing to count."""
+        return self.total.count == 0
+
+
+class Labels:
+    """The names of values, loaded once per page."""
+
+    def __init__(self) -> None:
+        self.towns = {slug: name for slug, name in db.session.execute(select(Town.slug, Town.name))}
+        self.areas = {code: name for code, name in db.session.execute(select(OccupationArea.code, OccupationArea.name))}
+        self.countries = get_locale().territories if get_locale() else {}
+        self.levels = {value: str(label) for value, label in SKILL_LEVELS}
+        self.interests = {value: str(label) for value, label in INTERESTS}
+        self.statuses = {value: str(label) for value, label in STATUS_LABELS.items()}
+
+    def __call__(self, dimension: str, value: str) -> str:
+        """The value as a reader reads it."""
+        return str(self._label(dimension, value))
+
+    def _label(self, dimension: str, value: str) -> object:
+        if value == "none":
+            return _("keine Angabe")
+        if dimension == "week":
+            year, _sep, week = value.partition("-W")
+            return _("KW %(week)s/%(year)s", week=week, year=year)
+        if dimension == "status":
+            return self.statuses.get(value, value)
+        if dimension == "turn_up":
+            return _("erschienen") if value == "present" else _("nicht erschienen")
+        if dimension == "residence":
+            if value.startswith("DE-"):
+                return _("Deutschland, PLZ-Bereich %(zone)s", zone=value[3:])
+            return self.countries.get(value, value)
+        if dimension == "hometown":
+            return _("anderer Ort") if value == "other" else self.towns.get(value, value)
+        if dimension == "occupation_area":
+            return f"{value} {self.areas.get(value, '')}".strip()
+        if dimension == "skill_level":
+            return self.levels.get(value, value)
+        if dimension == "interest":
+            return self.interests.get(value, value)
+        if dimension == "advice":
+            return _("ja") if value == "yes" else _("nein")
+        return value
+
+
+def _ordered(dimension: str, counter: dict[str, int]) -> dict[str, int]:
+    if dimension in ("week", "residence", "occupation_area", "skill_level"):
+        return dict(sorted(counter.items(), key=lambda item: (item[0] == "none", item[0])))
+    if dimension == "status":
+        order = list(STATUS_LABELS)
+        return dict(sorted(counter.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99))
+    return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+
+
+def tables_of(counts: Counts) -> list[Table]:
+    """Every dimension's table, cells suppressed, in the order of ``DIMENSIONS``."""
+    labels = Labels()
+    tables = []
+    for dimension in DIMENSIONS:
+        counter = _ordered(dimension.key, dict(counts.get(dimension.key, {})))
+        cells = suppress(counter, partition=dimension.partition)
+        total = total_cell(counter) if dimension.partition else total_cell({})
+        tables.append(Table(dimension, [(labels(dimension.key, cell.value), cell) for cell in cells], total))
+    return tables
+
+
+def csv_of(tables: list[Table]) -> Iterator[bytes]:
+    """Every table as rows of one CSV: figure, value, count (small counts as "< 5")."""
+    header = [_("Kennzahl"), _("Wert"), _("Anzahl")]
+    rows = (
+        [str(table.dimension.title), label, cell.shown]
+        for table in tables
+        for label, cell in [*table.rows, *([(_("zusammen"), table.total)] if table.dimension.partition else [])]
+    )
+    return csv_chunks(header, rows)

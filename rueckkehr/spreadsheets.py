@@ -1,0 +1,172 @@
+"""Tables for German Excel: CSV with ``;``, a UTF-8 BOM and CRLF, and XLSX through openpyxl's write-only mode.
+
+Every text cell passes ``cell_text``, the one place where a cell that a spreadsheet would run as a formula
+(starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is neutralised by a leading apostrophe, as
+OWASP advises. Numbers and dates stay typed. Both writers take rows one at a time and keep none of them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from .dates import BERLIN
+
+Cell = str | int | float | date | datetime | None
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
+# Characters an XLSX file cannot hold (XML 1.0 forbids them); openpyxl refuses them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+DATE_FORMAT = "DD.MM.YYYY"
+DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
+
+
+def cell_text(value: str) -> str:
+    """A text cell that no spreadsheet runs as a formula: the one rule of neutralisation."""
+    if not value.isprintable():  # the rare cell with a control character (or a line break) is cleaned
+        value = _CONTROL.sub("", value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def local(value: datetime) -> datetime:
+    """A stored UTC time as Berlin wall-clock time without a zone (spreadsheets know no zones)."""
+    return value.astimezone(BERLIN).replace(tzinfo=None)
+
+
+def _csv_value(value: Cell) -> str:
+    if isinstance(value, str):
+        return cell_text(value)
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        moment = value.astimezone(BERLIN)
+        return f"{moment.day:02}.{moment.month:02}.{moment.year} {moment.hour:02}:{moment.minute:02}"
+    if isinstance(value, date):
+        return f"{value.day:02}.{value.month:02}.{value.year}"
+    if isinstance(value, float):
+        return f"{value:.2f}".replace(".", ",")
+    return str(value)
+
+
+def csv_text(value: str | None) -> str:
+    """A text cell of a CSV (a column known to hold text or nothing)."""
+    return cell_text(value) if value else ""
+
+
+def csv_number(value: int | float | None) -> str:
+    """A number cell of a CSV (a column known to hold numbers)."""
+    return "" if value is None else _csv_value(value)
+
+
+def csv_moment(value: datetime | None) -> str:
+    """A time cell of a CSV, in Berlin time as German Excel reads it (a column known to hold times)."""
+    return "" if value is None else _csv_value(value)
+
+
+CSV_FORMATS: dict[str, Callable[[Any], str]] = {"text": csv_text, "number": csv_number, "moment": csv_moment}
+
+
+class _Line:
+    """A file-like object that hands back what the csv writer wrote for one row."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, text: str) -> int:
+        self.text = text
+        return len(text)
+
+
+def csv_chunks(
+    header: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    batch: int = 200,
+    formats: Sequence[Callable[[Any], str]] | None = None,
+) -> Iterator[bytes]:
+    """CSV for German Excel, as UTF-8 bytes in chunks of ``batch`` rows (the first starts with the BOM).
+
+    :param formats: one of ``CSV_FORMATS`` per column, when the columns' kinds are known (faster than asking each
+        cell what it is).
+    """
+    line = _Line()
+    writer = csv.writer(line, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([cell_text(title) for title in header])
+    parts = [BOM + line.text]
+    for row in rows:
+        if formats is None:
+            writer.writerow([_csv_value(value) for value in row])
+        else:
+            writer.writerow([format_(value) for format_, value in zip(formats, row, strict=True)])
+        parts.append(line.text)
+        if len(parts) >= batch:
+            yield "".join(parts).encode("utf-8")
+            parts = []
+    if parts:
+        yield "".join(parts).encode("utf-8")
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(index))
+
+
+def write_xlsx(
+    target: str | Path | IO[bytes], title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]
+) -> int:
+    """Write an XLSX workbook with a frozen, filterable header and typed dates; return how many rows.
+
+    openpyxl's write-only mode streams the rows to a temporary file, so memory stays flat whatever their number.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(cell_text(title)[:31] or "Export")
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    heading = []
+    for text in header:
+        cell = WriteOnlyCell(sheet, value=cell_text(text))
+        cell.font = bold
+        heading.append(cell)
+    sheet.append(heading)
+    count = 0
+    for row in rows:
+        values: list[Any] = []
+        for value in row:
+            if isinstance(value, datetime):
+                values.append(_dated(sheet, local(value), DATETIME_FORMAT))
+            elif isinstance(value, date):
+                values.append(_dated(sheet, value, DATE_FORMAT))
+            elif isinstance(value, str):
+                values.append(cell_text(value))
+            else:
+                values.append(value)
+        sheet.append(values)
+        count += 1
+    last = _column_letter(max(1, len(header)))
+    sheet.auto_filter.ref = f"A1:{last}{count + 1}"
+    workbook.save(target)
+    return count
+
+
+def _dated(sheet: Any, value: date | datetime, number_format: str) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]  # openpyxl writes dates, as its docs say
+    cell.number_format = number_format
+    return cell
+
+
+def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """A small workbook in memory (the figures' tables)."""
+    output = io.BytesIO()
+    write_xlsx(output, title, header, rows)
+    return output.getvalue()
