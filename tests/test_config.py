@@ -104,7 +104,11 @@ def test_production_refuses_a_weak_secret_key(monkeypatch: pytest.MonkeyPatch, w
         create_app("production")
 
 
-@pytest.mark.parametrize("strong", [secrets.token_hex(32), secrets.token_urlsafe(32), secrets.token_urlsafe(48)])
+@pytest.mark.parametrize(
+    "strong",
+    [secrets.token_hex(32), secrets.token_urlsafe(32), secrets.token_urlsafe(48)],
+    ids=["hex-32", "urlsafe-32", "urlsafe-48"],  # the same names in every worker of a parallel run
+)
 def test_production_takes_a_random_secret_key(strong: str) -> None:
     assert config.secret_key_problem(strong) is None
 
