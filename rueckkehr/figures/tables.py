@@ -14,6 +14,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..forms import SKILL_LEVELS
 from ..occupations.models import OccupationArea
+from ..occupations.names import translated_name
 from ..places.models import Town
 from ..returnees.forms import INTERESTS
 from ..spreadsheets import csv_chunks
@@ -80,7 +81,7 @@ class Labels:
         if dimension == "hometown":
             return _("anderer Ort") if value == "other" else self.towns.get(value, value)
         if dimension == "occupation_area":
-            return f"{value} {self.areas.get(value, '')}".strip()
+            return f"{value} {translated_name(self.areas[value]) if value in self.areas else ''}".strip()
         if dimension == "skill_level":
             return self.levels.get(value, value)
         if dimension == "interest":

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
+import time_machine
 from flask import Flask, render_template
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
@@ -20,7 +22,7 @@ from rueckkehr.accounts.models import Role, User
 from rueckkehr.accounts.tokens import TokenPurpose, issue_token
 from rueckkehr.advice.models import AdviceTalk
 from rueckkehr.background import wait_for_background_threads
-from rueckkehr.dates import BERLIN
+from rueckkehr.dates import BERLIN, utcnow
 from rueckkehr.employers.models import Employer, EmployerStatus, StandBooking
 from rueckkehr.employers.operations import confirm_stand
 from rueckkehr.events.models import EventSeries
@@ -176,8 +178,20 @@ def read_workspace(reader: Reader, app: Flask, w: World, smtp: SMTPServer, make_
         f"/organizer/events/{event.id}/registrations/{w.confirmed_id}", f"/organizer/events/{event.id}/mail",
         "/organizer/approvals", f"/organizer/approvals/employers/{pending.id}", "/organizer/advice",
         f"/organizer/advice/{talk_id}", "/organizer/towns", "/organizer/towns/senftenberg",
+        f"/organizer/events/{event.id}/check-in", f"/organizer/events/{event.id}/export",
+        f"/organizer/series/{series_id}/registrations", "/organizer/figures", f"/organizer/figures/events/{event.id}",
+        "/organizer/retention",
     ]:  # fmt: skip
         reader.get(staff, path)
+    # Exports: a column-less choice (its error), the door list, and one made in the background until its link expires.
+    export = {"columns": ["last_name", "first_name"], "purpose": "event", "action": "export"}
+    reader.post(staff, f"/organizer/events/{event.id}/export", {"purpose": "event", "action": "export"})
+    reader.post(staff, f"/organizer/events/{event.id}/export", {**export, "file_format": "print"})
+    app.config["EXPORT_BACKGROUND_ROWS"] = 0
+    job = staff.post(f"/organizer/events/{event.id}/export", data={**export, "file_format": "csv"}).location
+    reader.get(staff, job)
+    with time_machine.travel(utcnow() + timedelta(hours=25)):
+        reader.get(staff, f"{job}/download")
     reader.post(staff, "/organizer/accounts", {"full_name": "", "email": "x", "role": "organizer"})
     reader.post(staff, f"/organizer/accounts/{organizer.id}", {"role": "nobody"})
     reader.post(staff, "/organizer/events/new", {"title": "", "day": "31.02.2031", "starts": "25:00", "ends": "x"})
@@ -233,7 +247,7 @@ def test_every_page_and_every_form_with_its_errors_speaks_english(
         f"/events/{w.open_event.id}/register", f"/events/{w.closed_event.id}/register",
         f"/events/{w.early_event.id}/register", "/confirm/invalid",
         "/impressum", "/datenschutz", "/barrierefreiheit", "/gibt-es-nicht",
-        "/jobs", "/jobs?field=99&town=atlantis&level=9&time=never", f"/jobs/{w.published.id}",
+        "/jobs", "/jobs?field=99&town=atlantis&level=9&time=never", f"/jobs/{w.published.id}", "/api/v1/docs",
         "/employers", f"/employers/{w.employer.id}", "/link", "/login", "/password/forgot",
         f"/password/reset/{w.reset_token}", "/password/reset/nonsense", f"/verify/{w.verify_token}",
         "/employer/signup", "/employer/signup/sent", f"/employer/join/{w.invite_token}",

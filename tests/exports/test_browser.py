@@ -77,5 +77,7 @@ def test_axe_finds_nothing_on_the_export_figures_and_retention_pages_in_both_lan
             found[f"export with an error{language}"] = violations
     page.goto(f"/organizer/figures/events/{event.id}?lang=en")
     assert page.locator("h1").inner_text() == "Figures: Herbsttag"
+    page.locator("img.figure-chart").first.scroll_into_view_if_needed()  # the charts load lazily, on a phone later
+    page.wait_for_function("() => document.querySelector('img.figure-chart').complete", timeout=10_000)
     assert page.locator("img.figure-chart").first.evaluate("image => image.naturalWidth") > 0, "the chart loads"
     assert found == {}, json.dumps(found, indent=1)[:3000]
