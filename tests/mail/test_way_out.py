@@ -24,7 +24,7 @@ from rueckkehr.matching import notifications as matching_mails
 from rueckkehr.registrations import notifications as registration_mails
 from rueckkehr.returnees import notifications as returnee_mails
 from rueckkehr.transactions import unit_of_work
-from tests.mail.test_header_safety import hostile_world
+from tests.support.mails import hostile_world
 from tests.support.pages import visible_text
 from tests.support.smtp import SMTPServer
 
