@@ -99,6 +99,8 @@ class Config:
     RATELIMIT_POOL_CONTACT = "5 per day"  # contact requests of one company from the returnee pool
     RATELIMIT_API = "120 per minute"  # requests of one address to the public API, all its resources together
     PROXY_COUNT = 0
+    # werkzeug's scrypt at its own default cost (N=32768, r=8, p=1)
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a hashing method, not a password)
     MAILING_BATCH_SIZE = 200  # mails to attendees queued per mailing and run of `flask jobs run`
     NEWS_BATCH_SIZE = 200  # invitations to new Rückkehrertage queued per publishing and run of `flask jobs run`
     RATELIMIT_SECOND_FACTOR = "5 per minute;30 per hour"
@@ -227,7 +229,8 @@ class TestConfig(Config):
     BACKGROUND_EAGER = True  # background tasks run right after the commit, so a test sees their effect at once
     SECRET_KEY = "test-secret-key"  # noqa: S105 (tests only)
     SERVER_NAME = None
-    BACKGROUND_EAGER = True
+    # the same scrypt at a 32nd of the work: the suite makes and checks thousands of hashes
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 (a hashing method, not a password)
 
     @classmethod
     def finalize(cls, settings: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 import pytest
 
@@ -143,3 +144,29 @@ def test_one_worker_without_redis_starts_with_a_warning(
     with caplog.at_level("WARNING"):
         create_app("production")
     assert "REDIS_URL is not set: rate limits are counted in this process only" in caplog.text
+
+
+def test_passwords_are_hashed_at_full_cost_outside_the_tests(
+    monkeypatch: pytest.MonkeyPatch, database_url: str
+) -> None:
+    from rueckkehr.accounts.models import User
+
+    monkeypatch.setenv("SECRET_KEY", STRONG)
+    monkeypatch.setenv("BASE_URL", "https://rueckkehr.example")
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert config.DevelopmentConfig.PASSWORD_HASH_METHOD == "scrypt"
+    with create_app("production").app_context():
+        user = User(email="kosten@example.org")
+        user.set_password("correct horse battery staple")
+        assert user.password_hash.startswith("scrypt:32768:8:1$")  # werkzeug's own cost
+        assert user.check_password("correct horse battery staple")
+        assert not user.check_password("correct horse battery stapl")
+
+
+def test_the_tests_hash_with_the_same_scrypt_at_lower_cost(app: Any) -> None:
+    from rueckkehr.accounts.models import User
+
+    user = User(email="kosten@example.org")
+    user.set_password("correct horse battery staple")
+    assert user.password_hash.startswith("scrypt:1024:8:1$")
+    assert user.check_password("correct horse battery staple")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,6 +15,12 @@ from ..database import EncryptedString, UTCDateTime, string_enum
 from ..dates import utcnow
 from ..extensions import Model, db
 from ..places.models import Town
+
+
+def hash_password(password: str) -> str:
+    """A hash of the password by the method the configuration names: werkzeug's scrypt at its own cost by default;
+    the tests name scrypt at a lower cost, since they make and check thousands of hashes."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 class Role(enum.StrEnum):
@@ -78,8 +85,8 @@ class User(UserMixin, Model):
         return f"{self.id}.{self.session_version}"
 
     def set_password(self, password: str) -> None:
-        """Hash and store a password with werkzeug's current default method."""
-        self.password_hash = generate_password_hash(password)
+        """Hash and store a password (``hash_password``)."""
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         """Whether the given password matches."""

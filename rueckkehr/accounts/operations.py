@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from ..addresses import normalise_email
 from ..audit.operations import record
@@ -14,7 +15,7 @@ from ..dates import utcnow
 from ..extensions import db
 from ..places.models import Town
 from . import notifications
-from .models import Role, User
+from .models import Role, User, hash_password
 from .sessions import end_all_sessions
 from .tokens import AccountToken, TokenPurpose, issue_token
 
@@ -73,16 +74,17 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-_DUMMY_HASH: list[str] = []
+_DUMMY_HASHES: dict[str, str] = {}  # by hashing method: the work of checking a real password
 
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this address and password, or None; takes as long whether the address exists or not."""
     user = find_user(email)
     if user is None:
-        if not _DUMMY_HASH:
-            _DUMMY_HASH.append(generate_password_hash("no such user, no such password"))
-        check_password_hash(_DUMMY_HASH[0], password)
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        if method not in _DUMMY_HASHES:
+            _DUMMY_HASHES[method] = hash_password("no such user, no such password")
+        check_password_hash(_DUMMY_HASHES[method], password)
         return None
     if not user.check_password(password) or not user.active:
         return None

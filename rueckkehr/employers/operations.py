@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select, update
-from werkzeug.security import generate_password_hash
 
-from ..accounts.models import Role, User
+from ..accounts.models import Role, User, hash_password
 from ..accounts.operations import INVITE_LIFETIME, VERIFY_LIFETIME, find_user
 from ..accounts.tokens import AccountToken, TokenPurpose, issue_token
 from ..addresses import normalise_email
@@ -71,7 +70,7 @@ def sign_up(
     email = normalise_email(email)
     existing = find_user(email)
     if existing is not None:
-        generate_password_hash(password)  # the same work as a new sign-up, so timing reveals nothing
+        hash_password(password)  # the same work as a new sign-up, so timing reveals nothing
         notifications.signup_known(existing.email, language)
         return
     employer = Employer(**{name: getattr(company, name) for name in COMPANY_FIELDS}, description=company.description)
