@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from rueckkehr.events.models import Event, EventStatus
+from tests.support.browser import refuse_other_hosts
 
 pytestmark = pytest.mark.browser
 
@@ -118,3 +119,20 @@ def test_fonts_and_styles_are_served_by_the_app(page: Any) -> None:
     stylesheets = [url for url, status in responses if url.endswith(".css")]
     assert len(stylesheets) == 3
     assert all(status == 200 for _, status in responses)
+
+
+def test_a_request_to_another_host_is_refused_and_named(browser: Any, live_server: Any) -> None:
+    context = browser.new_context(base_url=live_server.url)
+    refused = refuse_other_hosts(context, live_server.url)
+    page = context.new_page()
+    page.goto("/events")
+    assert page.evaluate("document.styleSheets[0].cssRules.length") > 0  # the page's own assets load
+    # A blank document, without the site's Content-Security-Policy, which would stop these before the guard sees them
+    page = context.new_page()
+    page.set_content(
+        '<img src="https://cdn.example/logo.png" alt="">'
+        '<script src="http://127.0.0.2:9/tracker.js"></script>'
+        f'<img src="{live_server.url}/gibt-es-nicht.png" alt="">'
+    )
+    context.close()
+    assert sorted(refused) == ["http://127.0.0.2:9/tracker.js", "https://cdn.example/logo.png"]
