@@ -26,7 +26,7 @@ from rueckkehr import create_app
 from rueckkehr.accounts.models import Role, User
 from rueckkehr.background import wait_for_background_threads
 from rueckkehr.events.models import Event, EventSeries, EventStatus, ProgrammeItem
-from rueckkehr.extensions import db
+from rueckkehr.extensions import db, limiter
 from rueckkehr.places.models import Town, Venue
 from tests.support.registrations import form_data
 from tests.support.smtp import SMTPServer
@@ -189,18 +189,37 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
+class SharedApp:
+    """One app in the plain test configuration, built once per session: building an app takes a fifth of a second
+    (the URL map compiles several hundred rules), and most tests need nothing but the plain app. After each test
+    its configuration is put back as it was built."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        self.app = create_app(settings)
+        self.app.test_client_class = IsolatedClient
+        self._config = dict(self.app.config)
+
+    def restore(self) -> None:
+        """Put back the configuration a test may have changed (``app.config[...] = ...``)."""
+        self.app.config.clear()
+        self.app.config.update(self._config)
+        # Flask-Limiter keeps "enabled" on its one object, set by the app built last (a test may have built one
+        # with rate limits on); the shared app is built without them.
+        limiter.enabled = self.app.config["RATELIMIT_ENABLED"]
+
+
 @pytest.fixture(scope="session")
-def cleaner(base_settings: dict[str, Any]) -> Flask:
-    """The app that empties the tables after each test: built once, since building an app takes a fifth of a
-    second (the URL map compiles several hundred rules)."""
-    return create_app(base_settings)
+def shared_app(base_settings: dict[str, Any]) -> SharedApp:
+    """The plain test app, shared by the tests that ask for ``app``; it also empties the tables after each test."""
+    return SharedApp(base_settings)
 
 
 @pytest.fixture
 def make_app(
-    base_settings: dict[str, Any], migrated_database: ReferenceRows, cleaner: Flask
+    base_settings: dict[str, Any], migrated_database: ReferenceRows, shared_app: SharedApp
 ) -> Iterator[Callable[..., Flask]]:
-    """Build apps on the session database with extra settings; clean the database after the test."""
+    """Build apps of their own on the session database with extra settings (a test may add routes to them); clean
+    the database after the test."""
     apps: list[Flask] = []
 
     def factory(**overrides: Any) -> Flask:
@@ -210,24 +229,22 @@ def make_app(
         return app
 
     yield factory
-    for app in apps:
+    for app in (*apps, shared_app.app):
         wait_for_background_threads(app)  # mail still being delivered must not write into the next test
-    with cleaner.app_context():
+    with shared_app.app.app_context():
         empty_tables(migrated_database)
-        db.session.remove()
-        db.engine.dispose()  # a test may have restored or rebuilt the database under its connections
-    for app in apps:
+    for app in (*apps, shared_app.app):
         with app.app_context():
             db.session.remove()
-            db.engine.dispose()
+            db.engine.dispose()  # a test may have restored or rebuilt the database under its connections
+    shared_app.restore()
 
 
 @pytest.fixture
-def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
-    """The app in the test configuration, with an application context pushed."""
-    app = make_app()
-    with app.app_context():
-        yield app
+def app(make_app: Callable[..., Flask], shared_app: SharedApp) -> Iterator[Flask]:
+    """The app in the test configuration (shared, see ``SharedApp``), with an application context pushed."""
+    with shared_app.app.app_context():
+        yield shared_app.app
 
 
 @pytest.fixture
