@@ -1,6 +1,6 @@
 """The opening burst: hundreds of sign-ups released at once for one event, against gunicorn on PostgreSQL.
 
-    .venv/bin/python -m bench.burst [--count 300] [--workers 4] [--capacity 200] [--timing]
+    .venv/bin/python -m bench.burst [--count 300] [--workers 4] [--capacity 200] [--timing] [--app-root DIR]
         [--server postgresql+psycopg://postgres@127.0.0.1:5432/postgres] [--database rk_load_burst]
         [--redis redis://127.0.0.1:6379/8]
 
@@ -11,8 +11,8 @@ address); then all submissions are released at once. Prints p50/p95/max of the s
 second (from the release until the last answer), then checks what must hold whatever the speed:
 
 - every submission was answered 303 and has its row (rows = successful submissions), nothing lost;
-- seats exact: seats of unconfirmed and confirmed registrations <= capacity; taken in the order the lock gave
-  them (their ids), every party that holds seats fitted when it came and every party on the waiting list did not;
+- seats exact: seats of unconfirmed and confirmed registrations <= capacity, and no party waits that would fit
+  into the seats still free (seats only fill up during the burst, so it would have fitted when it came too);
 - every registrant got exactly one confirmation request through the worker (sink against outbox).
 
 ``--timing`` runs gunicorn with ``bench/gunicorn_timing.py`` and prints how long each registration held the event's
@@ -35,7 +35,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import create_engine, text
 
-from bench.stack import prepare, request, running, scratch_database
+from bench.stack import ROOT, prepare, request, running, scratch_database
 from bench.support import registration_form
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -48,7 +48,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def open_event(capacity: int) -> int:
-    """Seed the demo data and make one event open now with ``capacity`` seats; its id."""
+    """Seed the demo data and make one event open now, without registrations yet, with ``capacity`` seats; its id."""
     from datetime import timedelta
 
     from sqlalchemy import select
@@ -57,11 +57,13 @@ def open_event(capacity: int) -> int:
     from rueckkehr.demo import seed_demo
     from rueckkehr.events.models import Event, RegistrationState, registration_state
     from rueckkehr.extensions import db
+    from rueckkehr.registrations.models import Registration
 
     seed_demo()
     now = utcnow()
     events = db.session.scalars(select(Event).where(Event.starts_at > now + timedelta(days=7)).order_by(Event.id))
-    event = next(event for event in events if registration_state(event, now) == RegistrationState.OPEN)
+    taken = set(db.session.scalars(select(Registration.event_id)))
+    event = next(e for e in events if registration_state(e, now) == RegistrationState.OPEN and e.id not in taken)
     event.capacity = capacity
     return event.id
 
@@ -74,7 +76,10 @@ class Returnee:
         self.path = f"/events/{event_id}/register"
         self.email = f"burst{number}@example.org"
         self.companions = 1 if number % 3 == 0 else 0
-        self.headers = {"X-Forwarded-For": f"10.{number // 250 % 250}.{number % 250}.7", "Referer": "https://rueckkehr.test" + self.path}
+        self.headers = {
+            "X-Forwarded-For": f"10.{number // 250 % 250}.{number % 250}.7",
+            "Referer": "https://rueckkehr.test" + self.path,
+        }
         self.status = 0
         self.seconds = 0.0
         self.finished = 0.0
@@ -113,19 +118,14 @@ def seats_exact(url: str, event_id: int, capacity: int, submitted: int) -> list[
     engine.dispose()
     if len(rows) != submitted:
         problems.append(f"{len(rows)} registrations in the database, {submitted} submissions answered 303")
-    held = 0
+    held = sum(1 + companions for _id, status, companions, _p in rows if status in ("unconfirmed", "confirmed"))
     positions = []
     for registration_id, status, companions, position in rows:
-        party = 1 + companions
-        if status in ("unconfirmed", "confirmed"):
-            if held + party > capacity:
-                problems.append(f"registration {registration_id} holds seats beyond the capacity")
-            held += party
-        elif status == "waiting":
+        if status == "waiting":
             positions.append(position)
-            if held + party <= capacity:
-                problems.append(f"registration {registration_id} waits although {capacity - held} seats were free")
-        else:
+            if 1 + companions <= capacity - held:  # seats only filled up, so it would have fitted when it came
+                problems.append(f"registration {registration_id} waits although {capacity - held} seats are free")
+        elif status not in ("unconfirmed", "confirmed"):
             problems.append(f"registration {registration_id} is {status}")
     if held > capacity:
         problems.append(f"{held} seats held, capacity {capacity}")
@@ -191,6 +191,9 @@ def main() -> int:
     parser.add_argument("--server", default=PG, help="a PostgreSQL URL whose user may create databases")
     parser.add_argument("--database", default="rk_load_burst", help="the scratch database (dropped and created)")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/8")
+    parser.add_argument(
+        "--app-root", type=Path, default=ROOT, help="run the app of this checkout (e.g. one before a change)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch database afterwards")
     parser.add_argument("--timing", action="store_true", help="time the work done under the event's lock")
     args = parser.parse_args()
@@ -199,8 +202,8 @@ def main() -> int:
         holder: dict[str, int] = {}
         prepare(url, lambda: holder.update(event=open_event(args.capacity)))
         event_id = holder["event"]
-        config = "bench/gunicorn_timing.py" if args.timing else "gunicorn.conf.py"
-        with running(url, workers=args.workers, redis_url=args.redis, gunicorn_config=config,
+        config = str(ROOT / "bench" / "gunicorn_timing.py") if args.timing else "gunicorn.conf.py"
+        with running(url, workers=args.workers, redis_url=args.redis, gunicorn_config=config, root=args.app_root,
                      BURST_TIMING_DIR=timing) as stack:  # fmt: skip
             returnees = [Returnee(stack.port, event_id, number) for number in range(args.count)]
             for returnee in returnees:
@@ -221,10 +224,13 @@ def main() -> int:
             seconds = [r.seconds for r in returnees]
             print(f"burst:          {args.count} sign-ups released at once, gunicorn {args.workers} workers, "
                   f"PostgreSQL, capacity {args.capacity}")  # fmt: skip
-            print(f"answered 303:   {len(ok)} of {args.count} (others: {dict(Counter(r.status for r in returnees if r.status != 303))})")
+            others = dict(Counter(r.status for r in returnees if r.status != 303))
+            print(f"answered 303:   {len(ok)} of {args.count}" + (f" (others: {others})" if others else ""))
             print(f"latency:        p50 {percentile(seconds, 0.5):.2f} s, p95 {percentile(seconds, 0.95):.2f} s, "
                   f"max {max(seconds):.2f} s")  # fmt: skip
-            print(f"throughput:     {len(ok) / elapsed:.1f} registrations/s ({elapsed:.2f} s from release to last answer)")
+            print(
+                f"throughput:     {len(ok) / elapsed:.1f} registrations/s ({elapsed:.2f} s from release to last answer)"
+            )
             problems = [f"{args.count - len(ok)} submissions not answered 303"] if len(ok) != args.count else []
             problems += seats_exact(url, event_id, args.capacity, len(ok))
             stack.sink.wait_for(len(ok), timeout=120)

@@ -176,11 +176,14 @@ def request(port: int, method: str, path: str, headers: dict[str, str] | None = 
         connection.close()
 
 
-def start_gunicorn(env: dict[str, str], port: int, workers: int, config: str = "gunicorn.conf.py") -> subprocess.Popen[str]:
-    """gunicorn with ``workers`` sync workers, as docs/deployment.md runs it; returns once /healthz answers."""
+def start_gunicorn(
+    env: dict[str, str], port: int, workers: int, config: str = "gunicorn.conf.py", root: Path = ROOT
+) -> subprocess.Popen[str]:
+    """gunicorn with ``workers`` sync workers, as docs/deployment.md runs it (the app in ``root``); returns once
+    /healthz answers."""
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", config, "wsgi:app"],
-        cwd=ROOT, env={**env, "WEB_CONCURRENCY": str(workers), "GUNICORN_BIND": f"127.0.0.1:{port}",
+        cwd=root, env={**env, "WEB_CONCURRENCY": str(workers), "GUNICORN_BIND": f"127.0.0.1:{port}",
                        "GUNICORN_ACCESS_LOG": "/dev/null", "GUNICORN_LOG_LEVEL": "warning"},
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
@@ -197,14 +200,15 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int, config: str = "
         time.sleep(0.2)
 
 
-def start_worker(env: dict[str, str], concurrency: int = 1) -> subprocess.Popen[str]:
-    """A Celery worker on the environment's queue (prefork with ``concurrency`` > 1, else solo); returns when ready."""
+def start_worker(env: dict[str, str], concurrency: int = 1, root: Path = ROOT) -> subprocess.Popen[str]:
+    """A Celery worker on the environment's queue (prefork with ``concurrency`` > 1, else solo), the app in
+    ``root``; returns when ready."""
     queue = env["FLASK_CELERY_QUEUE"].strip('"')
     pool = ["--pool=solo"] if concurrency == 1 else ["--pool=prefork", f"--concurrency={concurrency}"]
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "rueckkehr.celery_worker", "worker", *pool, "--loglevel=INFO",
          "-Q", queue, "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     seen: list[str] = []
     assert process.stdout is not None
@@ -264,17 +268,22 @@ def running(
     celery_concurrency: int = 1,
     maildir: Path | None = None,
     gunicorn_config: str = "gunicorn.conf.py",
+    root: Path = ROOT,
     **extra: str,
 ) -> Iterator[Stack]:
-    """gunicorn (``workers``), a Celery worker and the sink on the database at ``url``; all stopped at the end."""
+    """gunicorn (``workers``), a Celery worker and the sink on the database at ``url``; all stopped at the end.
+
+    :param root: the checkout whose app gunicorn and the worker run (another one than this, e.g. the code before a
+        change, to compare); the database is migrated by this one.
+    """
     sink = MailSink(maildir)
     sink.start()
     env = production_environment(url, sink, redis_url, workers, **extra)
     port = free_port()
     stack = Stack(url, port, sink, env)
     try:
-        stack.processes.append(start_worker(env, celery_concurrency))
-        stack.processes.append(start_gunicorn(env, port, workers, gunicorn_config))
+        stack.processes.append(start_worker(env, celery_concurrency, root))
+        stack.processes.append(start_gunicorn(env, port, workers, gunicorn_config, root))
         yield stack
     finally:
         for process in reversed(stack.processes):
