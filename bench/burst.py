@@ -106,6 +106,30 @@ class Returnee:
         self.seconds = self.finished - began
 
 
+def baseline(port: int, event_id: int, count: int) -> float:
+    """Form pages per second when ``count`` GETs of the registration form are released at once: what the machine
+    serves right now without any lock (the same form, the same event lookup), to set the burst against."""
+    start = threading.Event()
+    finished: list[float] = []
+
+    def get(number: int) -> None:
+        start.wait()
+        headers = {"X-Forwarded-For": f"10.250.{number // 250 % 250}.{number % 250 + 1}"}
+        status = request(port, "GET", f"/events/{event_id}/register", headers, timeout=120)[0]
+        assert status == 200, status
+        finished.append(time.perf_counter())
+
+    threads = [threading.Thread(target=get, args=(number,)) for number in range(count)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)
+    released = time.perf_counter()
+    start.set()
+    for thread in threads:
+        thread.join()
+    return len(finished) / (max(finished) - released)
+
+
 def seats_exact(url: str, event_id: int, capacity: int, submitted: int) -> list[str]:
     """What is wrong with the event's seats and waiting list (nothing: an empty list)."""
     problems = []
@@ -169,8 +193,9 @@ def lock_timing(directory: Path) -> None:
     waited = [line["waited"] * 1000 for line in lines]
     print(f"lock held:      mean {statistics.mean(held):6.1f} ms, p50 {percentile(held, 0.5):6.1f}, "
           f"p95 {percentile(held, 0.95):6.1f} ({len(lines)} units)")  # fmt: skip
-    print(f"  statements:   mean {statistics.mean(sql):6.1f} ms (commit {statistics.mean(commit):5.1f} ms), "
-          f"Python {statistics.mean(held) - statistics.mean(sql) - statistics.mean(commit):6.1f} ms")  # fmt: skip
+    between = statistics.mean(held) - statistics.mean(sql) - statistics.mean(commit)
+    print(f"  of it:        statements {statistics.mean(sql):6.1f} ms, Python between them {between:6.1f} ms, "
+          f"last statement to committed {statistics.mean(commit):5.1f} ms")  # fmt: skip
     print(f"  wait for it:  mean {statistics.mean(waited):6.1f} ms, max {max(waited):6.1f}")
     totals: Counter[str] = Counter()
     counts: Counter[str] = Counter()
@@ -205,6 +230,7 @@ def main() -> int:
         config = str(ROOT / "bench" / "gunicorn_timing.py") if args.timing else "gunicorn.conf.py"
         with running(url, workers=args.workers, redis_url=args.redis, gunicorn_config=config, root=args.app_root,
                      BURST_TIMING_DIR=timing) as stack:  # fmt: skip
+            form_rate = baseline(stack.port, event_id, args.count)
             returnees = [Returnee(stack.port, event_id, number) for number in range(args.count)]
             for returnee in returnees:
                 returnee.open_form()
@@ -231,6 +257,8 @@ def main() -> int:
             print(
                 f"throughput:     {len(ok) / elapsed:.1f} registrations/s ({elapsed:.2f} s from release to last answer)"
             )
+            print(f"baseline:       {form_rate:.1f} form pages/s for {args.count} GETs released at once (same run)")
+            print(f"ratio:          {len(ok) / elapsed / form_rate:.3f} (registrations/s ÷ form pages/s)")
             problems = [f"{args.count - len(ok)} submissions not answered 303"] if len(ok) != args.count else []
             problems += seats_exact(url, event_id, args.capacity, len(ok))
             stack.sink.wait_for(len(ok), timeout=120)

@@ -43,15 +43,12 @@ def post_fork(server: Any, worker: Any) -> None:
         if "FOR UPDATE" in statement and "FROM events" in statement and "locked_at" not in state:
             state.update(locked_at=now, waited=now - state["statement_started"], sql=0.0, statements={})
             return
+        state["last_end"] = now
         if "locked_at" in state:
             took = now - state["statement_started"]
             state["sql"] += took
             key = shape(statement)
             state["statements"][key] = state["statements"].get(key, 0.0) + took
-
-    @event.listens_for(Engine, "commit")
-    def commit(conn: Any) -> None:
-        state["commit_started"] = time.perf_counter()
 
     @event.listens_for(Session, "after_commit")
     def committed(session: Any) -> None:
@@ -62,7 +59,7 @@ def post_fork(server: Any, worker: Any) -> None:
             "held": now - state["locked_at"],
             "waited": state["waited"],
             "sql": state["sql"],
-            "commit": now - state.get("commit_started", now),
+            "commit": now - state.get("last_end", now),  # the commit, and what the request did before it
             "statements": state["statements"],
         }
         with out.open("a") as file:

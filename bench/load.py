@@ -1,6 +1,6 @@
 """A bounded load test on loopback: Locust's returnees against gunicorn, PostgreSQL, Redis and a Celery worker.
 
-    .venv/bin/python -m bench.load [--users 200] [--duration 60] [--workers 2] [--jobs 2000]
+    .venv/bin/python -m bench.load [--users 200] [--duration 60] [--workers 4] [--jobs 2000]
         [--server postgresql+psycopg://postgres@127.0.0.1:5432/postgres] [--database rk_load_run]
         [--redis redis://127.0.0.1:6379/7]
 
@@ -9,7 +9,8 @@ so that its waiting list fills), starts production as docs/deployment.md runs it
 ``APP_ENV=production``, rate limits in Redis, a Celery worker delivering to a loopback SMTP sink that writes each
 message to a directory), and lets ``--users`` Locust users (``bench/locustfile.py``) browse events and jobs,
 register and confirm for ``--duration`` seconds: they read the confirmation link from the mail the sink received.
-Then, once delivery has caught up, it prints p50/p95/p99 per page and checks:
+Before the load, one client alone times each page (the baseline of the same run, since the machine may be shared);
+then, once delivery has caught up, it prints p50/p95/p99 per page beside that baseline, and checks:
 
 - zero errors (every request answered as a returnee expects, every confirmation request arrived);
 - registrations in the database = successful submissions, confirmed registrations = successful confirmations;
@@ -24,16 +25,18 @@ Exits non-zero when a check fails. It is a script, not part of the test suite: i
 from __future__ import annotations
 
 import argparse
-import csv
+import json
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from bench.stack import ROOT, prepare, running, scratch_database
+from bench.stack import ROOT, prepare, request, running, scratch_database
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 SMALL_EVENT_CAPACITY = 25
@@ -72,8 +75,8 @@ def seed(jobs: int) -> list[int]:
     return [event.id for event in events]
 
 
-def locust(port: int, users: int, duration: int, events: list[int], jobs: int, maildir: Path, csv_prefix: Path) -> int:
-    """Run Locust headless against gunicorn; its exit code."""
+def locust(port: int, users: int, duration: int, events: list[int], jobs: int, maildir: Path, out: Path) -> int:
+    """Run Locust headless against gunicorn; its exit code (its figures in ``out``)."""
     import os
 
     env = {
@@ -81,35 +84,56 @@ def locust(port: int, users: int, duration: int, events: list[int], jobs: int, m
         "LOAD_EVENTS": ",".join(map(str, events)),
         "LOAD_JOBS": str(jobs),
         "LOAD_MAILDIR": str(maildir),
+        "LOAD_STATS": str(out),
         "PYTHONPATH": str(ROOT),
     }
     command = [
         sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
         "--users", str(users), "--spawn-rate", str(max(1, users // 10)), "--run-time", f"{duration}s",
-        "--stop-timeout", "90", "--host", f"http://127.0.0.1:{port}", "--csv", str(csv_prefix), "--only-summary",
+        "--stop-timeout", "90", "--host", f"http://127.0.0.1:{port}", "--only-summary",
         "--loglevel", "WARNING",
     ]  # fmt: skip
     return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
 
 
-def stats(csv_prefix: Path) -> dict[str, dict[str, str]]:
-    """Locust's summary rows by name (``Aggregated`` for all of them)."""
-    with open(f"{csv_prefix}_stats.csv", newline="") as file:
-        return {row["Name"] if row["Type"] != "MAIL" else "MAIL " + row["Name"]: row for row in csv.DictReader(file)}
+ALONE = {  # what one client alone measures first, for each page: the baseline of the same run
+    "/": "/",
+    "/events": "/events",
+    "/events/[id]": "/events/{event}",
+    "/events/[id]/register": "/events/{event}/register",
+    "/jobs": "/jobs",
+    "/jobs?q=…&town=…": "/jobs?q=Pflege&town=senftenberg",
+    "/jobs/[id]": "/jobs/7",
+    "/jobs?page=…": "/jobs?page=3",
+}
 
 
-def print_table(rows: dict[str, dict[str, str]]) -> None:
-    print(f"{'page':34} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7}")
-    for name, row in rows.items():
-        print(
-            f"{name:34} {row['Request Count']:>8} {row['Failure Count']:>6} {row['50%']:>7} {row['95%']:>7} "
-            f"{row['99%']:>7} {float(row['Max Response Time']):>7.0f}"
-        )
+def alone(port: int, event: int, rounds: int = 15) -> dict[str, float]:
+    """The median milliseconds of each page for one client alone, pages taken in turns."""
+    times: dict[str, list[float]] = {name: [] for name in ALONE}
+    for _ in range(rounds):
+        for name, path in ALONE.items():
+            started = time.perf_counter()
+            status = request(port, "GET", path.format(event=event))[0]
+            times[name].append((time.perf_counter() - started) * 1000)
+            assert status == 200, (path, status)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
-def successes(rows: dict[str, dict[str, str]], name: str) -> int:
-    row = rows.get(name)
-    return int(row["Request Count"]) - int(row["Failure Count"]) if row else 0
+def print_table(figures: dict[str, dict[str, float]], baseline: dict[str, float]) -> None:
+    print(f"{'page':30} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7}"
+          f" {'alone ms':>8} {'p50/alone':>9}")  # fmt: skip
+    for name, row in figures.items():
+        line = (f"{name:30} {row['requests']:>8} {row['failures']:>6} {row['p50']:>7.0f} {row['p95']:>7.0f}"
+                f" {row['p99']:>7.0f} {row['max']:>7.0f}")  # fmt: skip
+        if name in baseline:
+            line += f" {baseline[name]:>8.1f} {row['p50'] / baseline[name]:>9.1f}"
+        print(line)
+
+
+def successes(figures: dict[str, dict[str, float]], name: str) -> int:
+    row = figures.get(name)
+    return int(row["requests"] - row["failures"]) if row else 0
 
 
 def check_database(url: str, events: list[int], submitted: int, confirmed: int) -> list[str]:
@@ -193,7 +217,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--duration", type=int, default=60, help="seconds")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--jobs", type=int, default=2000, help="vacancies on the board")
     parser.add_argument("--server", default=PG, help="a PostgreSQL URL whose user may create databases")
     parser.add_argument("--database", default="rk_load_run", help="the scratch database (dropped and created)")
@@ -210,19 +234,21 @@ def main() -> int:
         with running(url, workers=args.workers, redis_url=args.redis, maildir=maildir) as stack:
             print(f"load:           {args.users} users, {args.duration} s, gunicorn ({args.workers} workers), "
                   f"PostgreSQL, Redis, a Celery worker; events {events}")  # fmt: skip
-            code = locust(stack.port, args.users, args.duration, events, args.jobs, maildir, Path(tmp) / "locust")
+            baseline = alone(stack.port, events[-1])
+            out = Path(tmp) / "locust.json"
+            code = locust(stack.port, args.users, args.duration, events, args.jobs, maildir, out)
             stack.sink.settle(quiet=5)
             received = [message.message_id for message in stack.sink.messages]
-        rows = stats(Path(tmp) / "locust")
-        print_table(rows)
-        total = rows["Aggregated"]
-        duration = args.duration
-        print(f"throughput:     {float(total['Requests/s']):.1f} requests/s over the run ({duration} s)")
-        submitted, confirmed = successes(rows, SUBMIT), successes(rows, CONFIRM)
+        result = json.loads(out.read_text())
+        figures = result["figures"]
+        print_table(figures, baseline)
+        total = figures["Aggregated"]
+        print(f"throughput:     {total['rps']:.1f} requests/s over the run")
+        submitted, confirmed = successes(figures, SUBMIT), successes(figures, CONFIRM)
         print(f"registrations:  {submitted} submitted, {confirmed} confirmed")
-        problems = []
-        if int(total["Failure Count"]) or code:
-            problems.append(f"{total['Failure Count']} errors (Locust exited {code})")
+        problems = [f"Locust: {error}" for error in result["errors"][:10]]
+        if total["failures"] or code:
+            problems.append(f"{total['failures']} errors (Locust exited {code})")
         problems += check_database(url, events, submitted, confirmed)
         problems += check_mail(url, received)
     for problem in problems:

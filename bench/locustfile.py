@@ -3,7 +3,8 @@
 Run by ``bench/load.py`` (``locust -f bench/locustfile.py --headless …``), which passes in the environment:
 
 - ``LOAD_EVENTS``: the ids of the events to register for (comma-separated), ``LOAD_JOBS``: the highest vacancy id;
-- ``LOAD_MAILDIR``: where the SMTP sink writes every message it receives, one file per recipient and message.
+- ``LOAD_MAILDIR``: where the SMTP sink writes every message it receives, one file per recipient and message;
+- ``LOAD_STATS``: where the figures go as JSON once every user has stopped.
 
 Each user is one returnee with an address of their own and an address of their own as a client
 (``X-Forwarded-For``: the rate limits count them one by one, as they would count people behind a proxy). Cookies
@@ -16,6 +17,7 @@ button. Whatever differs from what a returnee would see fails the request.
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import random
 import re
@@ -25,7 +27,7 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 from bench.support import registration_form
 
@@ -155,3 +157,34 @@ class Returnee(HttpUser):
             exception=error,
             context={},
         )
+
+
+@events.quitting.add_listener
+def write_stats(environment: Any, **kwargs: Any) -> None:
+    """Every request name's count, failures and percentiles, after the last user stopped (Locust's CSV files are
+    written before users that finish their task after the run time are done)."""
+    target = os.environ.get("LOAD_STATS")
+    if not target:
+        return
+    entries = [
+        (f"{method} {name}" if method == "MAIL" else name, entry)
+        for (name, method), entry in environment.stats.entries.items()
+    ]
+    entries.append(("Aggregated", environment.stats.total))
+    figures = {
+        name: {
+            "requests": entry.num_requests,
+            "failures": entry.num_failures,
+            "p50": entry.get_response_time_percentile(0.5),
+            "p95": entry.get_response_time_percentile(0.95),
+            "p99": entry.get_response_time_percentile(0.99),
+            "max": entry.max_response_time,
+            "rps": entry.total_rps,
+        }
+        for name, entry in entries
+    }
+    errors = [
+        f"{error.method} {error.name}: {error.error} ({error.occurrences}x)"
+        for error in environment.stats.errors.values()
+    ]
+    Path(target).write_text(json.dumps({"figures": figures, "errors": errors}))
