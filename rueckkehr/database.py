@@ -161,7 +161,7 @@ def reserve_id(model: type[Any]) -> int:
     table = model.__table__
     if db.session.get_bind().dialect.name == "postgresql":
         sequence = func.pg_get_serial_sequence(table.name, "id")
-        return int(db.session.scalar(select(func.nextval(sequence))))
-    highest = db.session.scalar(select(func.max(table.c.id)))
-    taken = [obj.id for obj in db.session.new if isinstance(obj, model) and obj.id is not None]
-    return max([highest or 0, *taken]) + 1
+        return int(db.session.execute(select(func.nextval(sequence))).scalar_one())
+    highest = int(db.session.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0)
+    taken = [int(obj.id) for obj in db.session.new if isinstance(obj, model) and obj.id is not None]
+    return max([highest, *taken]) + 1
