@@ -123,7 +123,10 @@ def alone(port: int, event: int, rounds: int = 15) -> dict[str, float]:
 def print_table(figures: dict[str, dict[str, float]], baseline: dict[str, float]) -> None:
     print(f"{'page':30} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7}"
           f" {'alone ms':>8} {'p50/alone':>9}")  # fmt: skip
-    for name, row in figures.items():
+    order = [*ALONE, SUBMIT, "/events/[id]/register/sent", "MAIL confirmation request", "/confirm/[token]", CONFIRM]
+    for name, row in sorted(
+        figures.items(), key=lambda item: [*order, item[0]].index(item[0]) if item[0] != "Aggregated" else 99
+    ):
         line = (f"{name:30} {row['requests']:>8} {row['failures']:>6} {row['p50']:>7.0f} {row['p95']:>7.0f}"
                 f" {row['p99']:>7.0f} {row['max']:>7.0f}")  # fmt: skip
         if name in baseline:
