@@ -12,7 +12,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
-from sqlalchemy import DateTime, Enum, String, event
+from sqlalchemy import DateTime, Enum, String, event, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, Engine
@@ -148,3 +148,20 @@ def string_enum(enum_class: type[enum.Enum], length: int = 20) -> Enum:
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )
+
+
+def reserve_id(model: type[Any]) -> int:
+    """The primary key a row of ``model`` will have when it is inserted later in this transaction: known before the
+    insert, so that what depends on it (a signed link in a mail) can be made before the row goes in.
+
+    PostgreSQL hands out the next value of the column's sequence (never given twice, even if this transaction rolls
+    back). SQLite has no sequence; a writing transaction holds the database's write lock from its first statement
+    (``transactions.begin_writing``), so the row after the highest stays free until it commits.
+    """
+    table = model.__table__
+    if db.session.get_bind().dialect.name == "postgresql":
+        sequence = func.pg_get_serial_sequence(table.name, "id")
+        return int(db.session.execute(select(func.nextval(sequence))).scalar_one())
+    highest = int(db.session.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0)
+    taken = [int(obj.id) for obj in db.session.new if isinstance(obj, model) and obj.id is not None]
+    return max([highest, *taken]) + 1

@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import force_locale
 
 from ..events.calendar import InviteMethod
+from ..mail.models import OutboxMessage
 from ..returnees.links import manage_url
 from ..returnees.notifications import send
 from ..urls import mail_url
@@ -22,11 +23,13 @@ from .models import Registration
 from .tickets import short_code, ticket_attachment
 
 
-def _to_registrant(kind: str, registration: Registration, template: str, **context: Any) -> None:
+def _to_registrant(kind: str, registration: Registration, template: str, **context: Any) -> OutboxMessage | None:
     """Send a mail about a registration: the registration and its event in the template, the event's town's
     contact as the one to reply to."""
     event = registration.event
-    send(kind, registration.profile, template, town=event.venue.town, registration=registration, event=event, **context)
+    return send(
+        kind, registration.profile, template, town=event.venue.town, registration=registration, event=event, **context
+    )
 
 
 def _with_invite(
@@ -63,9 +66,9 @@ def _with_invite(
     )
 
 
-def confirm_request(registration: Registration, language: str) -> None:
-    """Ask the address owner to confirm (seat held or waiting list)."""
-    _to_registrant(
+def confirm_request(registration: Registration, language: str) -> OutboxMessage | None:
+    """Ask the address owner to confirm (seat held or waiting list); its outbox row."""
+    return _to_registrant(
         "registration.confirm_request",
         registration,
         "registration_confirm_request",

@@ -14,11 +14,12 @@ from typing import Any
 from sqlalchemy import select
 
 from ..audit.operations import record
+from ..database import reserve_id
 from ..dates import utcnow
 from ..events.models import Event, EventStatus, RegistrationState, registration_state
 from ..events.operations import lock_event, lock_events
 from ..extensions import db
-from ..returnees.models import ConsentPurpose, ReturneeProfile
+from ..returnees.models import ConsentPurpose, ReturneeProfile, new_nonce
 from ..returnees.operations import (
     ProfileData,
     find_profile,
@@ -26,15 +27,14 @@ from ..returnees.operations import (
     record_confirmed_consents,
     update_profile,
 )
+from ..transactions import begin_writing
 from . import notifications, signals
-from .invites import next_sequence
 from .models import ACTIVE, Registration, RegistrationStatus
 from .seats import (
     confirmation_deadline,
-    next_waitlist_position,
+    line_at,
     promotion_cutoff,
     seats_left,
-    waiting_count,
     waiting_rank,
 )
 from .tickets import new_ticket_secret
@@ -94,47 +94,91 @@ def register(
 
     A second submission for an active registration changes nothing and mails the owner instead; its outcome looks
     the same as a first submission's, so the page reveals nothing about the address.
+
+    When registration opens, hundreds register at once and each waits for the event's lock; so whatever does not
+    depend on the seat count is done before taking it: the profile is found or made, the registration's id, link
+    nonce and submission are fixed, and its confirmation request is composed and queued for the outcome the seats
+    promise now. Under the lock one query reads the seats and the line, the row and its audit entry go in, and the
+    commit follows; only if the outcome turned out otherwise, or the event changed meanwhile, is the mail composed
+    again there. The work before the lock sits in a savepoint, so a registration that closed meanwhile (or a second
+    one of the same person) leaves nothing of it behind.
     """
     now = now or utcnow()
-    event = lock_event(event_id)
+    begin_writing()
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise RegistrationClosedError(RegistrationState.CANCELLED)
     state = registration_state(event, now)
     if state != RegistrationState.OPEN:
         raise RegistrationClosedError(state)
-    fits = seats_left(event) >= 1 + companions
+    party = 1 + companions
+    before_lock = db.session.begin_nested()
     profile = find_profile(email)
-    existing = _active_registration(profile, event) if profile is not None else None
-    if existing is not None:
-        notifications.already_registered(existing)
-        position = None if fits else waiting_count(event.id) + 1
-        return RegistrationOutcome(email, waiting=not fits, position=position)
-
+    created = False
+    if profile is None:
+        profile, created = profile_for(email, language, profile_data)
     submission: dict[str, Any] = {
         "optional_consents": [purpose.value for purpose in optional_consents],
         "language": language,
     }
-    created = False
-    if profile is None:
-        profile, created = profile_for(email, language, profile_data)
     if not created:
         submission["profile"] = profile_data.as_json()  # applied only when the owner of the address confirms
-    registration = Registration(
+    prepared = _prepared(event, profile, companions, submission, now)
+    prepared.status = RegistrationStatus.UNCONFIRMED if seats_left(event) >= party else RegistrationStatus.WAITING
+    version = _version(event)
+    town_id = event.venue.town_id
+    mail = notifications.confirm_request(prepared, language)
+    db.session.flush()
+
+    event = lock_event(event_id)
+    state = registration_state(event, now)
+    line = line_at(event.id, profile.id)
+    if state != RegistrationState.OPEN or line.active_id is not None:
+        before_lock.rollback()  # neither the profile nor anything prepared for the registration stays
+        if state != RegistrationState.OPEN:
+            raise RegistrationClosedError(state)
+        notifications.already_registered(db.session.get_one(Registration, line.active_id))
+        fits = line.seats_left(event.capacity) >= party
+        return RegistrationOutcome(email, waiting=not fits, position=None if fits else line.waiting + 1)
+    fits = line.seats_left(event.capacity) >= party
+    status = RegistrationStatus.UNCONFIRMED if fits else RegistrationStatus.WAITING
+    registration = prepared
+    if status != registration.status or _version(event) != version:  # the seats went, or came free, meanwhile
+        registration.status = status
+        registration.expires_at = confirmation_deadline(event, now)
+        town_id = event.venue.town_id
+        if mail is not None:
+            db.session.delete(mail)
+        notifications.confirm_request(registration, language)
+    registration.sequence = 0 if line.last_sequence is None else line.last_sequence + 1
+    registration.waitlist_position = None if fits else line.last_position + 1
+    db.session.add(registration)
+    changes = {"event_id": event.id, "status": status.value, "companions": companions}  # as record_change writes it
+    record("registration.created", registration, town_id=town_id, profile_id=profile.id, changes=changes)
+    before_lock.commit()
+    return RegistrationOutcome(profile.email or email, waiting=not fits, position=None if fits else line.waiting + 1)
+
+
+def _prepared(
+    event: Event, profile: ReturneeProfile, companions: int, submission: dict[str, Any], now: datetime
+) -> Registration:
+    """A new registration, not yet in the session, with its id and the values that do not depend on the seats."""
+    return Registration(
+        id=reserve_id(Registration),
         profile=profile,
         event=event,
-        sequence=next_sequence(profile, event.id),
-        status=RegistrationStatus.UNCONFIRMED if fits else RegistrationStatus.WAITING,
-        waitlist_position=None if fits else next_waitlist_position(event.id),
         companions=companions,
         submission=submission,
+        confirm_nonce=new_nonce(),
+        sequence=0,
         created_at=now,
         expires_at=confirmation_deadline(event, now),
     )
-    db.session.add(registration)
-    db.session.flush()
-    record_change("registration.created", registration, companions=companions)
-    notifications.confirm_request(registration, language)
-    return RegistrationOutcome(
-        profile.email or email, waiting=not fits, position=None if fits else waiting_rank(registration)
-    )
+
+
+def _version(event: Event) -> tuple[Any, ...]:
+    """What a confirmation request shows of an event, as far as a change of it shows in the event's row."""
+    return (event.sequence, event.updated_at, event.venue_id, event.starts_at, event.ends_at, event.status)
 
 
 def _active_registration(profile: ReturneeProfile, event: Event) -> Registration | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from ..events.models import Event
@@ -44,6 +44,38 @@ def seats_left_at(events: Sequence[Event]) -> dict[int, int]:
     """Free seats at each of these events, in one query."""
     held = seats_held_at([event.id for event in events])
     return {event.id: max(event.capacity - held.get(event.id, 0), 0) for event in events}
+
+
+@dataclass(frozen=True)
+class Line:
+    """Everything a new registration needs to know of an event's registrations, read in one query under the lock."""
+
+    seats_held: int
+    waiting: int
+    last_position: int
+    last_sequence: int | None  # of the registering person's earlier registrations at the event, if any
+    active_id: int | None  # the registering person's active registration at the event, if any
+
+    def seats_left(self, capacity: int) -> int:
+        """Free seats at an event of this capacity."""
+        return max(capacity - self.seats_held, 0)
+
+
+def line_at(event_id: int, profile_id: int) -> Line:
+    """Seats held, parties waiting, the last waiting-list position, and the registering person's own registrations
+    at the event (the highest SEQUENCE, the active one): what ``seats_left``, ``waiting_count``,
+    ``next_waitlist_position`` and ``invites.next_sequence`` each read, in a single pass over the event's rows."""
+    own = Registration.profile_id == profile_id
+    row = db.session.execute(
+        select(
+            func.coalesce(func.sum(case((Registration.status.in_(SEAT_HOLDING), 1 + Registration.companions))), 0),
+            func.count(case((Registration.status == RegistrationStatus.WAITING, 1))),
+            func.coalesce(func.max(Registration.waitlist_position), 0),
+            func.max(case((own, Registration.sequence))),
+            func.max(case((own & Registration.status.in_(ACTIVE), Registration.id))),
+        ).where(Registration.event_id == event_id)
+    ).one()
+    return Line(int(row[0]), int(row[1]), int(row[2]), row[3], row[4])
 
 
 def waiting_rank(registration: Registration) -> int:

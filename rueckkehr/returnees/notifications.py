@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import current_app
 
 from ..events.models import Event
+from ..mail.models import OutboxMessage
 from ..mail.outbox import AlternativePart, Attachment, queue_mail
 from ..places.models import Town
 from ..urls import mail_url
@@ -28,9 +29,9 @@ def send(
     outlives_erasure: bool = False,
     answer: bool = False,
     **context: object,
-) -> None:
-    """Queue a mail to a returnee, in their language unless ``language`` says otherwise; nothing for a walk-in who
-    gave no address.
+) -> OutboxMessage | None:
+    """Queue a mail to a returnee, in their language unless ``language`` says otherwise (its outbox row); nothing for
+    a walk-in who gave no address.
 
     :param town: the town the mail is about (its event's); without one, the returnee's former hometown.
     :param list_unsubscribe: the one-click unsubscribe address (RFC 8058) of a mail the returnee did not ask for by
@@ -41,10 +42,10 @@ def send(
         link (``manage_url``), added here when the caller did not give it.
     """
     if profile.email is None:
-        return
+        return None
     if not answer:
         context.setdefault("manage_url", manage_url(profile))
-    queue_mail(
+    return queue_mail(
         kind=kind,
         recipient=profile.email,
         recipient_name=profile.full_name or None,
