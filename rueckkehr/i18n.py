@@ -12,7 +12,7 @@ import phonenumbers
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import get_locale, get_timezone
+from flask_babel import get_locale, get_timezone, get_translations
 from flask_babel import gettext as _
 
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
@@ -205,8 +205,36 @@ def format_phone(e164: str | None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL).replace("-", " ")
 
 
+def template_translations() -> Any:
+    """The catalogue of the request's language, for the templates' ``_()``: looked up once per request and language.
+
+    Flask-Babel's own template ``gettext`` asks for the request's context, domain, locale and catalogue at every
+    call, and a workspace page makes a hundred such calls. The catalogue is kept beside the locale it was looked up
+    for, so ``force_locale`` (a mail written in another language during a request) finds its own.
+    """
+    context = g.get("_flask_babel") if g else None  # no app context: Flask-Babel's catalogue of nothing
+    locale = getattr(context, "babel_locale", None)
+    cached = getattr(context, "rk_translations", None)
+    if locale is not None and cached is not None and cached[0] is locale:
+        return cached[1]
+    translations = get_translations()
+    context = g.get("_flask_babel") if g else None
+    if context is not None:
+        context.rk_translations = (get_locale(), translations)
+    return translations
+
+
 def init_app(app: Flask) -> None:
     """Register the template helpers for language and dates, and keep a language that a link asked for."""
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  (the i18n extension adds it)
+        gettext=lambda string: template_translations().ugettext(string),
+        ngettext=lambda singular, plural, n: template_translations().ungettext(singular, plural, n),
+        pgettext=lambda context, string: template_translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: template_translations().unpgettext(
+            context, singular, plural, n
+        ),
+        newstyle=True,
+    )
     app.add_template_filter(format_event_time, "event_time")
     app.add_template_filter(format_clock, "clock")
     app.add_template_filter(format_day_month, "day_month")
