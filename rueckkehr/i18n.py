@@ -14,6 +14,7 @@ from babel import numbers as babel_numbers
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale, get_timezone, get_translations
 from flask_babel import gettext as _
+from jinja2.ext import _make_new_gettext, _make_new_ngettext  # the wrappers Jinja's i18n installs
 
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
 
@@ -247,7 +248,12 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def language_context() -> dict[str, object]:
         locale = current_language()
+        translations = template_translations()
         return {
+            # Bound to the catalogue once per page (a page calls them a hundred times); the globals above serve
+            # templates rendered without a request's context processors.
+            "gettext": _make_new_gettext(translations.ugettext),
+            "ngettext": _make_new_ngettext(translations.ungettext),
             "current_language": locale,
             "other_languages": [(code, LANGUAGE_NAMES[code]) for code in app.config["LANGUAGES"] if code != locale],
         }
