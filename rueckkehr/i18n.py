@@ -161,6 +161,11 @@ Rule = tuple[re.Pattern[str] | None, re.Pattern[str], str]
 _GROUP_REFERENCE = re.compile(r"\\(\d)")
 
 
+def _grouping(rule: str) -> str:
+    """A phonenumbers grouping (``\\1 \\2``) as a format string of the match's groups (``{1} {2}``)."""
+    return _GROUP_REFERENCE.sub(lambda group: f"{{{int(group[1])}}}", rule.replace("{", "{{").replace("}", "}}"))
+
+
 @functools.cache
 def _international_rules(country_code: int) -> tuple[Rule, ...]:
     """The rules by which phonenumbers writes a country's numbers in international format (its leading digits,
@@ -175,7 +180,9 @@ def _international_rules(country_code: int) -> tuple[Rule, ...]:
         (
             re.compile(rule.leading_digits_pattern[-1]) if rule.leading_digits_pattern else None,
             re.compile(rule.pattern),
-            _GROUP_REFERENCE.sub(lambda group: "{%d}" % int(group[1]), rule.format.replace("{", "{{").replace("}", "}}")),
+            _GROUP_REFERENCE.sub(
+                lambda group: f"{{{int(group[1])}}}", rule.format.replace("{", "{{").replace("}", "}}")
+            ),
         )
         for rule in formats
     )
@@ -231,9 +238,7 @@ def init_app(app: Flask) -> None:
         gettext=lambda string: template_translations().ugettext(string),
         ngettext=lambda singular, plural, n: template_translations().ungettext(singular, plural, n),
         pgettext=lambda context, string: template_translations().upgettext(context, string),
-        npgettext=lambda context, singular, plural, n: template_translations().unpgettext(
-            context, singular, plural, n
-        ),
+        npgettext=lambda context, singular, plural, n: template_translations().unpgettext(context, singular, plural, n),
         newstyle=True,
     )
     app.add_template_filter(format_event_time, "event_time")

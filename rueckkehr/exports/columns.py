@@ -162,7 +162,9 @@ COLUMNS: dict[str, Column] = {
         Column("confirmed_at", _l("Bestätigt am"), _text("confirmed_at"), "moment", "confirmed_at"),
         Column("walk_in", _l("Am Einlass eingetragen"), _walk_in),
         _plain("event", _l("Veranstaltung"), "event_title"),
-        Column("event_starts_at", _l("Beginn der Veranstaltung"), _text("event_starts_at"), "moment", "event_starts_at"),
+        Column(
+            "event_starts_at", _l("Beginn der Veranstaltung"), _text("event_starts_at"), "moment", "event_starts_at"
+        ),
         _plain("postal_code", _l("PLZ"), "postal_code"),
         _plain("city", _l("Wohnort"), "city"),
         _plain("country", _l("Land"), "country"),

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import enum
 from collections import namedtuple
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path

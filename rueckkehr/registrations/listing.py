@@ -27,7 +27,7 @@ FILTER_FIELDS = ("status", "hometown", "field", "level", "interest")
 OTHER_HOMETOWN = "other"
 
 
-class caseless(FunctionElement[str]):  # noqa: N801 (an SQL function, named like one)
+class caseless(FunctionElement[str]):
     """A text column as a case-insensitive sort key: ``lower(x)`` on PostgreSQL; on SQLite ``x COLLATE NOCASE``,
     which orders exactly as SQLite's ``lower()`` (both fold ASCII letters only) without calling a function for
     every row of the sort (half the time of the name sort)."""
