@@ -179,10 +179,8 @@ def _international_rules(country_code: int) -> tuple[Rule, ...]:
     return tuple(
         (
             re.compile(rule.leading_digits_pattern[-1]) if rule.leading_digits_pattern else None,
-            re.compile(rule.pattern),
-            _GROUP_REFERENCE.sub(
-                lambda group: f"{{{int(group[1])}}}", rule.format.replace("{", "{{").replace("}", "}}")
-            ),
+            re.compile(rule.pattern or ""),
+            _grouping(rule.format or ""),
         )
         for rule in formats
     )
@@ -234,7 +232,7 @@ def template_translations() -> Any:
 
 def init_app(app: Flask) -> None:
     """Register the template helpers for language and dates, and keep a language that a link asked for."""
-    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  (the i18n extension adds it)
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # the i18n extension adds it
         gettext=lambda string: template_translations().ugettext(string),
         ngettext=lambda singular, plural, n: template_translations().ungettext(singular, plural, n),
         pgettext=lambda context, string: template_translations().upgettext(context, string),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from operator import attrgetter
 from typing import Any
 
@@ -82,8 +81,10 @@ class Column:
 
     def csv_cell(self, lookups: Lookups) -> Callable[[Row[Any]], str]:
         """How a CSV writes this column's cell of a row, read, formatted and neutralised in one call."""
-        read = attrgetter(self.attribute) if self.attribute else partial(self.read, lookups=lookups)
-        return CSV_CELLS[self.kind](read)
+        if self.attribute:
+            return CSV_CELLS[self.kind](attrgetter(self.attribute))
+        reader = self.read
+        return CSV_CELLS[self.kind](lambda row: reader(row, lookups))
 
 
 def _text(name: str) -> Reader:

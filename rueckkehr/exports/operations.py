@@ -191,10 +191,10 @@ def plain_batches(request: ExportRequest, lookups: Lookups, columns: list[Column
     them): the columns read a row by name some thirty times, and a named tuple answers that in a tenth of the time
     an SQLAlchemy row takes."""
     wants_towns = any(column.key == "wished_towns" for column in columns)
-    plain = namedtuple("ExportRow", export_statement(request).selected_columns.keys(), rename=True)  # type: ignore[misc]
+    plain: Any = namedtuple("ExportRow", export_statement(request).selected_columns.keys(), rename=True)  # type: ignore[misc]
     make = plain._make
     for partition in batches(request):
-        rows = list(map(make, partition))
+        rows: list[Any] = list(map(make, partition))
         if wants_towns:
             lookups.wished_towns = _wished_towns([row.profile_id for row in rows])
         yield rows

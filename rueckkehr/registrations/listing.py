@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, String, cast, func, not_, or_, select
+from sqlalchemy import ColumnElement, Select, String, cast, func, not_, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -184,7 +184,7 @@ class RegistrationPage:
     in line of a waiting registration (else None).
     """
 
-    registrations: list[Row[Any]]
+    registrations: list[Any]  # rows
     total: int
     page: int
     pages: int
