@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from flask import current_app
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -146,19 +147,36 @@ def field_attributes(field: Field, css_class: str, error_class: str, **extra: ob
     return attributes
 
 
-def occupation_choices() -> dict[str, list[tuple[str, str]]]:
-    """KldB Berufshauptgruppen grouped by Berufsbereich (optgroups), in one statement.
+_OCCUPATIONS_KEY = "rueckkehr.occupations"
 
-    The names are plain columns translated through the catalogue looked up once, not one ``gettext`` per name
-    (a list page offers all of them in every filter).
+
+def _occupation_rows() -> list[tuple[str, str, str, str]]:
+    """The KldB areas and groups (code and German name), read once per app: reference data that the migrations
+    write and nothing in the app changes, offered by every list page's filter and every registration form."""
+    extensions = current_app.extensions
+    rows: list[tuple[str, str, str, str]] | None = extensions.get(_OCCUPATIONS_KEY)
+    if rows is None:
+        rows = [
+            (area_code, area_name, code, name)
+            for area_code, area_name, code, name in db.session.execute(
+                select(OccupationArea.code, OccupationArea.name, OccupationGroup.code, OccupationGroup.name)
+                .join(OccupationGroup, OccupationGroup.area_code == OccupationArea.code)
+                .order_by(OccupationArea.code, OccupationGroup.code)
+            )
+        ]
+        if rows:  # an empty table (a database being built) is asked again
+            extensions[_OCCUPATIONS_KEY] = rows
+    return rows
+
+
+def occupation_choices() -> dict[str, list[tuple[str, str]]]:
+    """KldB Berufshauptgruppen grouped by Berufsbereich (optgroups).
+
+    The names are translated through the catalogue looked up once, not one ``gettext`` per name (a list page
+    offers all of them in every filter).
     """
-    rows = db.session.execute(
-        select(OccupationArea.code, OccupationArea.name, OccupationGroup.code, OccupationGroup.name)
-        .join(OccupationGroup, OccupationGroup.area_code == OccupationArea.code)
-        .order_by(OccupationArea.code, OccupationGroup.code)
-    )
     translate = get_translations().gettext
     choices: dict[str, list[tuple[str, str]]] = {}
-    for area_code, area_name, code, name in rows:
+    for area_code, area_name, code, name in _occupation_rows():
         choices.setdefault(f"{area_code} {translate(area_name)}", []).append((code, f"{code} {translate(name)}"))
     return choices

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -10,8 +12,9 @@ import phonenumbers
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import get_locale, get_timezone
+from flask_babel import get_locale, get_timezone, get_translations
 from flask_babel import gettext as _
+from jinja2.ext import _make_new_gettext, _make_new_ngettext  # the wrappers Jinja's i18n installs
 
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
 
@@ -139,9 +142,9 @@ def format_euro(amount: int) -> str:
     )
 
 
-def _stored_number(e164: str) -> phonenumbers.PhoneNumber:
+def _stored_number(e164: str) -> tuple[int, str] | None:
     """A stored (checked, E.164) number split into country code and national number without a full parse, which
-    costs three times as much (an export formats one per row); anything unusual takes the full parse."""
+    costs three times as much (an export formats one per row); None for anything unusual (the full parse)."""
     digits = e164[1:]
     if e164.startswith("+") and digits.isdigit():
         for length in (1, 2, 3):
@@ -149,24 +152,93 @@ def _stored_number(e164: str) -> phonenumbers.PhoneNumber:
             if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
                 national = digits[length:]
                 if national and not national.startswith("0"):  # a leading zero (Italy) needs the parse
-                    return phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+                    return code, national
                 break
-    return phonenumbers.parse(e164, None)
+    return None
+
+
+Rule = tuple[re.Pattern[str] | None, re.Pattern[str], str]
+_GROUP_REFERENCE = re.compile(r"\\(\d)")
+
+
+def _grouping(rule: str) -> str:
+    """A phonenumbers grouping (``\\1 \\2``) as a format string of the match's groups (``{1} {2}``)."""
+    return _GROUP_REFERENCE.sub(lambda group: f"{{{int(group[1])}}}", rule.replace("{", "{{").replace("}", "}}"))
+
+
+@functools.cache
+def _international_rules(country_code: int) -> tuple[Rule, ...]:
+    """The rules by which phonenumbers writes a country's numbers in international format (its leading digits,
+    the number's pattern and the grouping as a format string), compiled once: phonenumbers looks each regex up
+    again for every number it formats, which made the phone column the dearest of an export."""
+    region = phonenumbers.region_code_for_country_code(country_code)
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(country_code, region.upper())
+    if metadata is None:
+        return ()
+    formats = metadata.intl_number_format or metadata.number_format
+    return tuple(
+        (
+            re.compile(rule.leading_digits_pattern[-1]) if rule.leading_digits_pattern else None,
+            re.compile(rule.pattern or ""),
+            _grouping(rule.format or ""),
+        )
+        for rule in formats
+    )
+
+
+def _international(country_code: int, national: str) -> str:
+    """``phonenumbers.format_number(…, INTERNATIONAL)`` of a number without extension, by the compiled rules:
+    the first rule whose leading digits and pattern fit the whole national number groups it."""
+    for leading, pattern, grouping in _international_rules(country_code):
+        if leading is None or leading.match(national):
+            whole = pattern.fullmatch(national)
+            if whole:
+                return f"+{country_code} " + grouping.format(whole[0], *whole.groups())
+    return f"+{country_code} {national}"
 
 
 def format_phone(e164: str | None) -> str:
     """A stored number shown per DIN 5008, e.g. "+49 3573 1234567"."""
     if not e164:
         return ""
+    split = _stored_number(e164)
+    if split is not None:
+        return _international(*split).replace("-", " ")
     try:
-        number = _stored_number(e164)
+        number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return e164
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL).replace("-", " ")
 
 
+def template_translations() -> Any:
+    """The catalogue of the request's language, for the templates' ``_()``: looked up once per request and language.
+
+    Flask-Babel's own template ``gettext`` asks for the request's context, domain, locale and catalogue at every
+    call, and a workspace page makes a hundred such calls. The catalogue is kept beside the locale it was looked up
+    for, so ``force_locale`` (a mail written in another language during a request) finds its own.
+    """
+    context = g.get("_flask_babel") if g else None  # no app context: Flask-Babel's catalogue of nothing
+    locale = getattr(context, "babel_locale", None)
+    cached = getattr(context, "rk_translations", None)
+    if locale is not None and cached is not None and cached[0] is locale:
+        return cached[1]
+    translations = get_translations()
+    context = g.get("_flask_babel") if g else None
+    if context is not None:
+        context.rk_translations = (get_locale(), translations)
+    return translations
+
+
 def init_app(app: Flask) -> None:
     """Register the template helpers for language and dates, and keep a language that a link asked for."""
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # the i18n extension adds it
+        gettext=lambda string: template_translations().ugettext(string),
+        ngettext=lambda singular, plural, n: template_translations().ungettext(singular, plural, n),
+        pgettext=lambda context, string: template_translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: template_translations().unpgettext(context, singular, plural, n),
+        newstyle=True,
+    )
     app.add_template_filter(format_event_time, "event_time")
     app.add_template_filter(format_clock, "clock")
     app.add_template_filter(format_day_month, "day_month")
@@ -179,7 +251,12 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def language_context() -> dict[str, object]:
         locale = current_language()
+        translations = template_translations()
         return {
+            # Bound to the catalogue once per page (a page calls them a hundred times); the globals above serve
+            # templates rendered without a request's context processors.
+            "gettext": _make_new_gettext(translations.ugettext),
+            "ngettext": _make_new_ngettext(translations.ungettext),
             "current_language": locale,
             "other_languages": [(code, LANGUAGE_NAMES[code]) for code in app.config["LANGUAGES"] if code != locale],
         }

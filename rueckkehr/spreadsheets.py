@@ -69,6 +69,66 @@ def csv_moment(value: datetime | None) -> str:
 
 
 CSV_FORMATS: dict[str, Callable[[Any], str]] = {"text": csv_text, "number": csv_number, "moment": csv_moment}
+_FORMULA_STARTS = frozenset(FORMULA_STARTS)
+
+
+def csv_text_cell(read: Callable[[Any], str | None]) -> Callable[[Any], str]:
+    """A column's CSV cell read from a row and neutralised (``cell_text``) in one call: the cell that is printable
+    and starts harmlessly, nearly every one, is passed as it is without a second call."""
+
+    def cell(row: Any) -> str:
+        value = read(row)
+        if not value:
+            return ""
+        if value[0] in _FORMULA_STARTS or not value.isprintable():
+            return cell_text(value)
+        return value
+
+    return cell
+
+
+def csv_moment_cell(read: Callable[[Any], datetime | None]) -> Callable[[Any], str]:
+    """A time column's CSV cell read from a row, in Berlin time as German Excel reads it."""
+
+    def cell(row: Any) -> str:
+        value = read(row)
+        if value is None:
+            return ""
+        moment = value.astimezone(BERLIN)
+        return f"{moment.day:02}.{moment.month:02}.{moment.year} {moment.hour:02}:{moment.minute:02}"
+
+    return cell
+
+
+def csv_number_cell(read: Callable[[Any], int | float | None]) -> Callable[[Any], str]:
+    """A number column's CSV cell read from a row."""
+
+    def cell(row: Any) -> str:
+        value = read(row)
+        return "" if value is None else _csv_value(value)
+
+    return cell
+
+
+CSV_CELLS: dict[str, Callable[[Callable[[Any], Any]], Callable[[Any], str]]] = {
+    "text": csv_text_cell,
+    "number": csv_number_cell,
+    "moment": csv_moment_cell,
+}
+
+
+def csv_batches(header: Sequence[str], batches: Iterable[list[list[str]]]) -> Iterator[bytes]:
+    """CSV for German Excel from rows whose cells are CSV text already (``CSV_CELLS``), one chunk of UTF-8 bytes
+    per batch of rows (the first chunk is the BOM and the header): the csv module writes a whole batch at once."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([cell_text(title) for title in header])
+    yield (BOM + buffer.getvalue()).encode("utf-8")
+    for batch in batches:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows(batch)
+        yield buffer.getvalue().encode("utf-8")
 
 
 class _Line:

@@ -60,6 +60,11 @@ def test_stored_phone_numbers_are_formatted_as_a_full_parse_would() -> None:
         "+41446681800",
         "+351912345678",
     ]
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):  # every country's own example numbers
+        for kind in (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE):
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is not None:
+                numbers.append(phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164))
     for number in numbers:
         parsed = phonenumbers.parse(number, None)
         expected = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL).replace("-", " ")

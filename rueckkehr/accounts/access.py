@@ -7,13 +7,14 @@ Every organizer view of every feature uses these checks (``staff_required``, ``a
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
 from flask import abort, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import ColumnElement, false, true
+from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response
 
 from ..extensions import db
@@ -120,17 +121,19 @@ def in_visible_towns(column: Any) -> ColumnElement[bool]:
 MAX_ID = 2**31 - 1  # larger ids name nothing (and PostgreSQL refuses them in an integer comparison)
 
 
-def found(model: type[M], object_id: int) -> M:
-    """The object with this id, or a 404."""
-    obj = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
+def found(model: type[M], object_id: int, options: Sequence[ORMOption] = ()) -> M:
+    """The object with this id, or a 404 (``options``: loader options, e.g. what to read in the same statement)."""
+    obj = db.session.get(model, object_id, options=options) if 0 < object_id <= MAX_ID else None
     if obj is None:
         abort(404)
     return obj
 
 
-def found_in_town(model: type[M], object_id: int, town_of: Callable[[M], int | None]) -> M:
+def found_in_town(
+    model: type[M], object_id: int, town_of: Callable[[M], int | None], options: Sequence[ORMOption] = ()
+) -> M:
     """The object with this id if it belongs to a visible town, else a 404 (the same answer for both)."""
-    obj = found(model, object_id)
+    obj = found(model, object_id, options)
     if not can_see_town(town_of(obj)):
         abort(404)
     return obj

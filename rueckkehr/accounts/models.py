@@ -60,7 +60,9 @@ class User(UserMixin, Model):
         default=0, server_default="0", doc="Raised to end every session, e.g. on a reset"
     )
     totp_secret: Mapped[str | None] = mapped_column(
-        EncryptedString, doc="The second factor's TOTP secret (base32), stored encrypted"
+        EncryptedString,
+        deferred=True,  # read (and decrypted) only where a code is checked, not on every request's log-in check
+        doc="The second factor's TOTP secret (base32), stored encrypted",
     )
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(doc="The last time step used: a code works once")

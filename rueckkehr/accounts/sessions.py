@@ -70,26 +70,26 @@ def end_all_sessions(user: User) -> int:
     return ended
 
 
-def session_is_live(user: User) -> bool:
-    """Whether this browser's cookie carries a live log-in of ``user``."""
-    key = session.get(SESSION_KEY)
-    if not isinstance(key, str):
-        return False
-    oldest = utcnow() - timedelta(days=current_app.config["LOGIN_SESSION_DAYS"])
-    query = select(LoginSession.id).where(
-        LoginSession.key_hash == _hash(key), LoginSession.user_id == user.id, LoginSession.created_at > oldest
-    )
-    return db.session.scalar(query) is not None
-
-
 def load_user(session_id: str) -> User | None:
-    """Flask-Login's loader: the user of the cookie, if its session version and its server-side session are live."""
+    """Flask-Login's loader: the user of the cookie, if its session version and its server-side session are live
+    (one statement: every request of a logged-in person runs it)."""
     user_id, _, version = session_id.partition(".")
     if not (user_id.isdigit() and version.isdigit()) or int(user_id) > 2**31 - 1:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version) or not session_is_live(user):
+    key = session.get(SESSION_KEY)
+    if not isinstance(key, str):
         return None
+    oldest = utcnow() - timedelta(days=current_app.config["LOGIN_SESSION_DAYS"])
+    user: User | None = db.session.scalar(
+        select(User)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(
+            User.id == int(user_id),
+            User.session_version == int(version),
+            LoginSession.key_hash == _hash(key),
+            LoginSession.created_at > oldest,
+        )
+    )
     return user
 
 

@@ -30,6 +30,7 @@ from .views import contributions
 bp = Blueprint("events_manage", __name__, url_prefix="/organizer/events")
 
 WITH_PLACE = joinedload(Event.venue).joinedload(Venue.town)
+WITH_VENUE = joinedload(Event.venue)
 
 
 def town_of(event: Event) -> int:
@@ -38,8 +39,8 @@ def town_of(event: Event) -> int:
 
 
 def visible_event(event_id: int) -> Event:
-    """An event of the organizer's towns, or a 404."""
-    return found_in_town(Event, event_id, town_of)
+    """An event of the organizer's towns, or a 404 (read with its venue, which names the town, in one statement)."""
+    return found_in_town(Event, event_id, town_of, (WITH_VENUE,))
 
 
 def all_series() -> list[EventSeries]:

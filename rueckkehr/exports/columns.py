@@ -20,7 +20,7 @@ from ..i18n import format_phone
 from ..occupations.models import OccupationGroup
 from ..occupations.working_times import WorkingTime
 from ..returnees.forms import INTERESTS, SALUTATIONS
-from ..spreadsheets import Cell
+from ..spreadsheets import CSV_CELLS, Cell
 
 STATUS_LABELS = {
     "confirmed": _l("bestätigt"),
@@ -77,11 +77,24 @@ class Column:
     label: Any
     read: Reader
     kind: str = "text"  # text, number or moment: how a CSV writes it
+    attribute: str | None = None  # the row's value as it is, when the column is one (read without the lookups)
+
+    def csv_cell(self, lookups: Lookups) -> Callable[[Row[Any]], str]:
+        """How a CSV writes this column's cell of a row, read, formatted and neutralised in one call."""
+        if self.attribute:
+            return CSV_CELLS[self.kind](attrgetter(self.attribute))
+        reader = self.read
+        return CSV_CELLS[self.kind](lambda row: reader(row, lookups))
 
 
 def _text(name: str) -> Reader:
     read = attrgetter(name)
     return lambda row, lookups: read(row)
+
+
+def _plain(key: str, label: Any, name: str) -> Column:
+    """A column that is one text value of the row."""
+    return Column(key, label, _text(name), attribute=name)
 
 
 def _status(row: Row[Any], lookups: Lookups) -> Cell:
@@ -139,21 +152,23 @@ def _wished(row: Row[Any], lookups: Lookups) -> Cell:
 COLUMNS: dict[str, Column] = {
     column.key: column
     for column in (
-        Column("last_name", _l("Nachname"), _text("last_name")),
-        Column("first_name", _l("Vorname"), _text("first_name")),
+        _plain("last_name", _l("Nachname"), "last_name"),
+        _plain("first_name", _l("Vorname"), "first_name"),
         Column("salutation", _l("Anrede"), _salutation),
-        Column("email", _l("E-Mail-Adresse"), _text("email")),
+        _plain("email", _l("E-Mail-Adresse"), "email"),
         Column("phone", _l("Telefon"), _phone),
         Column("status", _l("Stand"), _status),
         Column("party_size", _l("Personen"), lambda row, lookups: 1 + row.companions, "number"),
-        Column("registered_at", _l("Angemeldet am"), lambda row, lookups: row.created_at, "moment"),
-        Column("confirmed_at", _l("Bestätigt am"), lambda row, lookups: row.confirmed_at, "moment"),
+        Column("registered_at", _l("Angemeldet am"), _text("created_at"), "moment", "created_at"),
+        Column("confirmed_at", _l("Bestätigt am"), _text("confirmed_at"), "moment", "confirmed_at"),
         Column("walk_in", _l("Am Einlass eingetragen"), _walk_in),
-        Column("event", _l("Veranstaltung"), _text("event_title")),
-        Column("event_starts_at", _l("Beginn der Veranstaltung"), lambda row, lookups: row.event_starts_at, "moment"),
-        Column("postal_code", _l("PLZ"), _text("postal_code")),
-        Column("city", _l("Wohnort"), _text("city")),
-        Column("country", _l("Land"), _text("country")),
+        _plain("event", _l("Veranstaltung"), "event_title"),
+        Column(
+            "event_starts_at", _l("Beginn der Veranstaltung"), _text("event_starts_at"), "moment", "event_starts_at"
+        ),
+        _plain("postal_code", _l("PLZ"), "postal_code"),
+        _plain("city", _l("Wohnort"), "city"),
+        _plain("country", _l("Land"), "country"),
         Column("hometown", _l("Früherer Heimatort"), _hometown),
         Column("wished_towns", _l("Gewünschte Städte"), _wished),
         Column("occupation_group", _l("Berufsfeld"), _group("occupation_group_code")),
@@ -164,8 +179,8 @@ COLUMNS: dict[str, Column] = {
         Column("advice", _l("Wunsch nach Beratungsgespräch"), _advice),
         Column("partner_occupation_group", _l("Berufsfeld Partner/in"), _group("partner_occupation_group_code")),
         Column("partner_skill_level", _l("Anforderungsniveau Partner/in"), _level("partner_skill_level")),
-        Column("reason", _l("Grund für die Rückkehr"), _text("reason")),
-        Column("language", _l("Sprache"), _text("language")),
+        _plain("reason", _l("Grund für die Rückkehr"), "reason"),
+        _plain("language", _l("Sprache"), "language"),
     )
 }
 DEFAULT_COLUMNS = ["last_name", "first_name", "email", "status", "party_size"]

@@ -8,7 +8,9 @@ the filter may be a name, so it goes into the entry's personal part, which reten
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator
+from collections import namedtuple
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,7 +18,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import Select, and_, delete, func, select
+from sqlalchemy import Row, Select, and_, delete, func, select
 
 from .. import background
 from ..actors import Actor, ActorKind, acting_as
@@ -28,13 +30,16 @@ from ..places.models import Town
 from ..registrations import listing
 from ..registrations.models import Registration
 from ..returnees.models import Consent, ConsentPurpose, ReturneeProfile, profile_wished_towns
-from ..spreadsheets import CSV_FORMATS, Cell, csv_chunks, write_xlsx
+from ..spreadsheets import Cell, csv_batches, write_xlsx
 from ..transactions import unit_of_work
 from . import notifications
 from .columns import Column, Lookups, chosen
 from .models import ExportJob, ExportPreset, ExportStatus
 
 BATCH = 1000
+# SQLite's own default page cache (2 MiB). The app's connections keep 32 MiB for searches that read many rows by id;
+# an export reads each page once, and with the big cache SQLite's pages and sorter held some 50 MB more per export.
+SQLITE_EXPORT_CACHE_KIB = 2048
 
 
 class Purpose(enum.StrEnum):
@@ -143,7 +148,8 @@ def export_statement(request: ExportRequest) -> Select[*tuple[Any, ...]]:
 def count_rows(request: ExportRequest) -> int:
     """How many rows the export will have."""
     statement = export_statement(request).order_by(None).with_only_columns(func.count(Registration.id))
-    return int(db.session.scalar(statement) or 0)
+    with small_page_cache():
+        return int(db.session.scalar(statement) or 0)
 
 
 def _wished_towns(profile_ids: list[int]) -> dict[int, str]:
@@ -159,20 +165,54 @@ def _wished_towns(profile_ids: list[int]) -> dict[int, str]:
     return {profile_id: ", ".join(values) for profile_id, values in names.items()}
 
 
+@contextmanager
+def small_page_cache() -> Iterator[None]:
+    """On SQLite, the session connection's page cache is SQLite's default while an export reads, the app's after."""
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    kept = int(connection.exec_driver_sql("PRAGMA cache_size").scalar() or 0)
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_EXPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={kept}")
+
+
+def batches(request: ExportRequest) -> Iterator[Sequence[Row[Any]]]:
+    """The export's rows, ``BATCH`` at a time (a server-side cursor on PostgreSQL), in constant memory."""
+    with small_page_cache():
+        yield from db.session.execute(export_statement(request).execution_options(yield_per=BATCH)).partitions()
+
+
+def plain_batches(request: ExportRequest, lookups: Lookups, columns: list[Column]) -> Iterator[list[Any]]:
+    """The rows as named tuples, batch by batch (with the batch's wished towns in ``lookups`` when a column shows
+    them): the columns read a row by name some thirty times, and a named tuple answers that in a tenth of the time
+    an SQLAlchemy row takes."""
+    wants_towns = any(column.key == "wished_towns" for column in columns)
+    plain: Any = namedtuple("ExportRow", export_statement(request).selected_columns.keys(), rename=True)  # type: ignore[misc]
+    make = plain._make
+    for partition in batches(request):
+        rows: list[Any] = list(map(make, partition))
+        if wants_towns:
+            lookups.wished_towns = _wished_towns([row.profile_id for row in rows])
+        yield rows
+
+
 def cells(request: ExportRequest, columns: list[Column], lookups: Lookups) -> Iterator[list[Cell]]:
     """The cells of every row, batch by batch; memory holds one batch, never the whole export."""
-    wants_towns = any(column.key == "wished_towns" for column in columns)
-    result = db.session.execute(export_statement(request).execution_options(yield_per=BATCH))
-    for partition in result.partitions():
-        if wants_towns:
-            lookups.wished_towns = _wished_towns([row.profile_id for row in partition])
-        for row in partition:
+    for rows in plain_batches(request, lookups, columns):
+        for row in rows:
             yield [column.read(row, lookups) for column in columns]
 
 
-def formats_of(columns: list[Column]) -> list[Callable[[Any], str]]:
-    """How a CSV writes each column."""
-    return [CSV_FORMATS[column.kind] for column in columns]
+def csv_rows(request: ExportRequest, columns: list[Column], lookups: Lookups) -> Iterator[list[list[str]]]:
+    """The rows as CSV text, batch by batch: each cell read, formatted and neutralised by one call that each
+    column prepares once (``Column.csv_cell``), rather than a reading and a formatting call per cell."""
+    writers = [column.csv_cell(lookups) for column in columns]
+    for rows in plain_batches(request, lookups, columns):
+        yield [[write(row) for write in writers] for row in rows]
 
 
 def header_of(columns: list[Column]) -> list[str]:
@@ -203,29 +243,43 @@ def csv_stream(request: ExportRequest) -> Iterator[bytes]:
     """The CSV of an export, chunk by chunk; its audit entry is written when the count is known (before the body)."""
     columns = chosen(request.columns)
     audit_export(request, count_rows(request))
-    return csv_chunks(header_of(columns), cells(request, columns, Lookups.load()), formats=formats_of(columns))
+    return csv_batches(header_of(columns), csv_rows(request, columns, Lookups.load()))
 
 
 def write_file(request: ExportRequest, target: Path | Any, progress: Any = None) -> int:
     """Write an export as CSV or XLSX to ``target`` (a path or a binary file); return how many rows."""
     columns = chosen(request.columns)
-    rows = cells(request, columns, Lookups.load())
-    if progress is not None:
-        rows = progress(rows)
     if request.file_format == Format.XLSX:
+        rows = cells(request, columns, Lookups.load())
+        if progress is not None:
+            rows = progress(rows)
         return write_xlsx(target, request.title, header_of(columns), rows)
+    batches_ = csv_rows(request, columns, Lookups.load())
+    if progress is not None:  # the reporter counts rows as they pass
+        batches_ = _batched(progress(row for batch in batches_ for row in batch))
     count = 0
 
-    def counted() -> Iterator[list[Cell]]:
+    def counted() -> Iterator[list[list[str]]]:
         nonlocal count
-        for row in rows:
-            count += 1
-            yield row
+        for batch in batches_:
+            count += len(batch)
+            yield batch
 
     with open(target, "wb") if isinstance(target, (str, Path)) else _kept_open(target) as output:
-        for chunk in csv_chunks(header_of(columns), counted(), formats=formats_of(columns)):
+        for chunk in csv_batches(header_of(columns), counted()):
             output.write(chunk)
     return count
+
+
+def _batched(rows: Iterator[list[str]]) -> Iterator[list[list[str]]]:
+    batch: list[list[str]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 class _kept_open:

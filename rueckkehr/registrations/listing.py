@@ -12,47 +12,69 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, cast, func, not_, or_, select
-from sqlalchemy.orm import contains_eager, joinedload, load_only
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from ..extensions import db
 from ..places.models import Town
 from ..returnees.models import ReturneeProfile
 from .models import Registration, RegistrationStatus
+from .seats import waiting_rank_column
 
 PAGE_SIZE = 50
-# What a row of the list shows; nothing else of 50 people is read (their answers, links and dates stay in the table).
-ROW_COLUMNS = (
-    Registration.profile_id,
-    Registration.event_id,
-    Registration.status,
-    Registration.companions,
-    Registration.waitlist_position,
-    Registration.walk_in,
-)
-PROFILE_COLUMNS = (
-    ReturneeProfile.first_name,
-    ReturneeProfile.last_name,
-    ReturneeProfile.postal_code,
-    ReturneeProfile.city,
-    ReturneeProfile.country,
-    ReturneeProfile.hometown_id,
-    ReturneeProfile.hometown_other,
-    ReturneeProfile.occupation_group_code,
-)
 FILTER_FIELDS = ("status", "hometown", "field", "level", "interest")
 OTHER_HOMETOWN = "other"
+
+
+class caseless(FunctionElement[str]):
+    """A text column as a case-insensitive sort key: ``lower(x)`` on PostgreSQL; on SQLite ``x COLLATE NOCASE``,
+    which orders exactly as SQLite's ``lower()`` (both fold ASCII letters only) without calling a function for
+    every row of the sort (half the time of the name sort)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(caseless)
+def _caseless(element: caseless, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(caseless, "sqlite")
+def _caseless_sqlite(element: caseless, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.process(element.clauses, **kw)} COLLATE NOCASE"
+
+
 SORTS: dict[str, tuple[Any, ...]] = {
-    "name": (func.lower(ReturneeProfile.last_name), func.lower(ReturneeProfile.first_name), Registration.id),
+    "name": (caseless(ReturneeProfile.last_name), caseless(ReturneeProfile.first_name), Registration.id),
     "-name": (
-        func.lower(ReturneeProfile.last_name).desc(),
-        func.lower(ReturneeProfile.first_name).desc(),
+        caseless(ReturneeProfile.last_name).desc(),
+        caseless(ReturneeProfile.first_name).desc(),
         Registration.id.desc(),
     ),
     "registered": (Registration.created_at, Registration.id),
     "-registered": (Registration.created_at.desc(), Registration.id.desc()),
     "status": (Registration.status, Registration.waitlist_position, Registration.id),
-    "hometown": (ReturneeProfile.hometown_id, func.lower(ReturneeProfile.last_name), Registration.id),
+    "hometown": (ReturneeProfile.hometown_id, caseless(ReturneeProfile.last_name), Registration.id),
 }
+# What a row of the list shows, read as plain rows: nothing else of 50 people is read (their answers, links and
+# dates stay in the table), and no ORM objects are built for a page that only shows them.
+ROW_COLUMNS = (
+    Registration.id,
+    Registration.event_id,
+    Registration.status,
+    Registration.walk_in,
+    (Registration.companions + 1).label("party_size"),
+    ReturneeProfile.first_name,
+    ReturneeProfile.last_name,
+    ReturneeProfile.postal_code,
+    ReturneeProfile.city,
+    ReturneeProfile.country,
+    ReturneeProfile.occupation_group_code,
+    func.coalesce(Town.name, ReturneeProfile.hometown_other, "").label("hometown"),
+    waiting_rank_column().label("rank"),
+)
 
 PROFILE_SORTS = ("name", "-name", "hometown")
 
@@ -154,9 +176,15 @@ def filtered(filters: RegistrationFilter, join_profile: bool = True) -> Select[A
 
 @dataclass
 class RegistrationPage:
-    """One page of the list and how many there are in all."""
+    """One page of the list and how many there are in all.
 
-    registrations: list[Registration]
+    Each row has the columns of ``ROW_COLUMNS`` by name: ``id``, ``event_id``, ``status``, ``walk_in``,
+    ``party_size``, the person's ``first_name``, ``last_name``, ``postal_code``, ``city``, ``country``,
+    ``occupation_group_code``, their ``hometown`` (a town's name, what they typed, or empty) and ``rank``, the place
+    in line of a waiting registration (else None).
+    """
+
+    registrations: list[Any]  # rows
     total: int
     page: int
     pages: int
@@ -168,10 +196,11 @@ def _filter_reads_profile(filters: RegistrationFilter) -> bool:
 
 
 def page_of(filters: RegistrationFilter, size: int = PAGE_SIZE) -> RegistrationPage:
-    """One page: a count and the rows with their profiles, in two statements whatever the size.
+    """One page: a count and the rows, in two statements whatever the size.
 
     The database sorts and pages narrow rows (ids and the sort keys, the people's data joined only when the filter
-    or the order reads it); only the page's rows are read whole, and of them only what the list shows.
+    or the order reads it); only the page's rows are read, and of them only what the list shows, with each waiting
+    party's place in line.
     """
     reads_profile = _filter_reads_profile(filters)
     counted = filtered(filters, join_profile=reads_profile).order_by(None)
@@ -180,16 +209,12 @@ def page_of(filters: RegistrationFilter, size: int = PAGE_SIZE) -> RegistrationP
     page = min(filters.page, pages)
     sorted_ = filtered(filters, join_profile=reads_profile or filters.sort in PROFILE_SORTS)
     ids = sorted_.with_only_columns(Registration.id).limit(size).offset((page - 1) * size)
-    rows = db.session.scalars(
-        select(Registration)
+    rows = db.session.execute(
+        select(*ROW_COLUMNS)
         .join(Registration.profile)
+        .outerjoin(Town, Town.id == ReturneeProfile.hometown_id)
         .where(Registration.id.in_(ids.scalar_subquery()))
         .order_by(*SORTS[filters.sort])
-        .options(
-            load_only(*ROW_COLUMNS),
-            contains_eager(Registration.profile).load_only(*PROFILE_COLUMNS),
-            joinedload(Registration.profile, ReturneeProfile.hometown).load_only(Town.name),
-        )
     )
     return RegistrationPage(registrations=list(rows), total=total, page=page, pages=pages)
 

@@ -84,7 +84,6 @@ def _list_of(events: list[Event], titles: bool = False) -> dict[str, Any]:
     return {
         "filters": filters,
         "page": page,
-        "ranks": waiting_ranks(page.registrations),
         "choices": filter_choices(labels),
         "status_labels": labels,
         "place_label": _("Platz"),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import aliased
 
 from ..events.models import Event
@@ -93,12 +93,9 @@ def waiting_rank(registration: Registration) -> int:
 _AHEAD = aliased(Registration, name="ahead")  # built once: an alias costs more to build than the query takes
 
 
-def waiting_ranks(registrations: Sequence[Registration]) -> dict[int, int]:
-    """The place in line of each waiting registration among these, in one query: for each, the database counts
-    who waits ahead of it (as ``waiting_rank`` does), reading the line's index rather than the whole line."""
-    waiting = [r.id for r in registrations if r.status == RegistrationStatus.WAITING]
-    if not waiting:
-        return {}
+def waiting_rank_column() -> ColumnElement[int]:
+    """A column of the place in line of each waiting registration (NULL for the others), as ``waiting_rank``
+    counts it: the database counts who waits ahead, reading the line's index rather than the whole line."""
     ahead = _AHEAD
     count_ahead = (
         select(func.count(ahead.id))
@@ -109,8 +106,17 @@ def waiting_ranks(registrations: Sequence[Registration]) -> dict[int, int]:
         )
         .scalar_subquery()
     )
-    rows = db.session.execute(select(Registration.id, count_ahead).where(Registration.id.in_(waiting)))
-    return {registration_id: int(count or 0) + 1 for registration_id, count in rows}
+    rank: ColumnElement[int] = case((Registration.status == RegistrationStatus.WAITING, count_ahead + 1))
+    return rank
+
+
+def waiting_ranks(registrations: Sequence[Registration]) -> dict[int, int]:
+    """The place in line of each waiting registration among these, in one query."""
+    waiting = [r.id for r in registrations if r.status == RegistrationStatus.WAITING]
+    if not waiting:
+        return {}
+    rows = db.session.execute(select(Registration.id, waiting_rank_column()).where(Registration.id.in_(waiting)))
+    return {registration_id: int(rank) for registration_id, rank in rows}
 
 
 def waiting_count(event_id: int) -> int:
