@@ -22,7 +22,7 @@ from sqlalchemy import func, select, text
 
 from rueckkehr import create_app
 from rueckkehr.dates import berlin_today
-from rueckkehr.employers.board_queries import BoardFilter, filtered, term_matches
+from rueckkehr.employers.board_queries import BoardFilter, page_statement
 from rueckkehr.employers.models import Employer, EmployerStatus, SearchWord, SizeBand, Vacancy, VacancyTerm
 from rueckkehr.employers.search import parse_query, reversed_token, weighted_terms
 from rueckkehr.extensions import db
@@ -136,18 +136,12 @@ def timed(client: object, paths: list[str]) -> list[float]:
 
 
 def plan(query: str, town: Town) -> list[str]:
-    """The database's plan for the board's statement with search and town filter (the page and its total)."""
+    """The database's plan for the board's statement with search and town filter (the page's ids and the total)."""
     terms, _place = parse_query(query, {})
-    filters = BoardFilter(query=query, terms=terms, town=town, sort="relevance")
-    matches = term_matches(terms)
-    statement = (
-        filtered(filters, None)
-        .join(matches, matches.c.vacancy_id == Vacancy.id)
-        .add_columns(func.count().over())
-        .order_by(matches.c.score.desc(), Vacancy.published_at.desc(), Vacancy.id.desc())
-        .limit(20)
+    statement, parameters = page_statement(BoardFilter(query=query, terms=terms, town=town, sort="relevance"))
+    compiled = statement.params(parameters | {"limit": 20, "offset": 0}).compile(
+        db.engine, compile_kwargs={"literal_binds": True, "render_postcompile": True}
     )
-    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
     prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
     return [" | ".join(str(c) for c in row) for row in db.session.execute(text(prefix + str(compiled)))]
 
