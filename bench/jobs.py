@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 os.environ.setdefault("APP_ENV", "test")
 
 from flask_migrate import upgrade
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from rueckkehr import create_app
 from rueckkehr.dates import berlin_today

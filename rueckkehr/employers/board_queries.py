@@ -191,7 +191,8 @@ def _parts_statement(ranges: tuple[tuple[bool, bool], ...]) -> Select:
             conditions.append(and_(token >= bindparam(f"start_{number}"), token < bindparam(f"end_{number}")))
         if suffix:
             backwards = SearchWord.reversed_token
-            start, end = bindparam(f"rstart_{number}"), bindparam(f"rend_{number}")
+            start: BindParameter[str] = bindparam(f"rstart_{number}")
+            end: BindParameter[str] = bindparam(f"rend_{number}")
             conditions.append(and_(backwards >= start, backwards < end))
     return select(SearchWord.token).where(or_(*conditions)).limit(MAX_PARTS)
 

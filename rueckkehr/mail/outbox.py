@@ -18,7 +18,6 @@ from email import message_from_bytes
 from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime, make_msgid
 from functools import lru_cache
-from typing import cast
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -62,7 +61,8 @@ def render_block(template_name: str, block: str, context: dict[str, object]) -> 
 
 # Written as sent (CRLF); lines up to RFC 5322's limit, so a long unsubscribe address is never refolded (the app's
 # own encoded words keep every other line short).
-POLICY = email.policy.SMTP.clone(max_line_length=998)
+MAX_LINE_LENGTH = 998
+POLICY = email.policy.SMTP.clone(max_line_length=MAX_LINE_LENGTH)
 
 
 class MailWithoutWayOut(ValueError):
@@ -162,13 +162,13 @@ def compose(
         reply_to=reply_to,
         list_unsubscribe=list_unsubscribe,
     )
-    return cast(EmailMessage, message_from_bytes(mail.raw, policy=POLICY)), mail.raw
+    return message_from_bytes(mail.raw, policy=POLICY), mail.raw
 
 
 @lru_cache(maxsize=8)
 def _sender(sender: str) -> str:
     """The From header's value for the configured sender, folded as the email package writes it (once)."""
-    folded = POLICY.header_factory("From", sender).fold(policy=POLICY)
+    folded = str(POLICY.header_factory("From", sender).fold(policy=POLICY))
     return folded.removeprefix("From: ").removesuffix("\r\n")
 
 
@@ -177,7 +177,7 @@ def _text_part(subtype: str, text: str) -> bytes:
     base64, as the email package chooses."""
     data = text.encode("utf-8")
     lines = data.splitlines()
-    if all(len(line) <= POLICY.max_line_length for line in lines):
+    if all(len(line) <= MAX_LINE_LENGTH for line in lines):
         encoding, payload = ("7bit" if data.isascii() else "8bit"), b"\r\n".join([*lines, b""])
     else:
         encoding, payload = "base64", base64.encodebytes(data).replace(b"\n", b"\r\n")
