@@ -200,9 +200,16 @@ def _parts_statement(ranges: tuple[tuple[bool, bool], ...]) -> Select:
 def compound_parts(terms: list[QueryTerm]) -> list[set[str]]:
     """For each term, the indexed words that are compounds beginning or ending with it: one statement, two index
     ranges per term in ``search_words``; the term then checks each word (``QueryTerm.matches_part``)."""
-    ranges = tuple((bool(term.prefix), bool(term.suffix)) for term in terms)
-    if not any(prefix or suffix for prefix, suffix in ranges):
+    if not any(term.prefix or term.suffix for term in terms):
         return [set() for _term in terms]
+    statement, parameters = compound_parts_statement(terms)
+    words = db.session.scalars(statement, parameters).all()
+    return [{word for word in words if term.matches_part(word)} for term in terms]
+
+
+def compound_parts_statement(terms: list[QueryTerm]) -> tuple[Select, dict[str, str]]:
+    """The statement of ``compound_parts`` (for terms of which at least one has a range) and its parameters."""
+    ranges = tuple((bool(term.prefix), bool(term.suffix)) for term in terms)
     parameters = {}
     for number, term in enumerate(terms):
         if term.prefix:
@@ -212,8 +219,7 @@ def compound_parts(terms: list[QueryTerm]) -> list[set[str]]:
             backwards = reversed_token(term.suffix)
             parameters[f"rstart_{number}"] = backwards
             parameters[f"rend_{number}"] = _successor(backwards)
-    words = db.session.scalars(_parts_statement(ranges), parameters).all()
-    return [{word for word in words if term.matches_part(word)} for term in terms]
+    return _parts_statement(ranges), parameters
 
 
 def page_statement(filters: BoardFilter, now: datetime | None = None) -> tuple[Select, dict[str, Any]]:
