@@ -162,3 +162,16 @@ def test_a_mail_with_a_header_nobody_set_is_refused(app: Any) -> None:
     ):
         with pytest.raises(UnsafeMailError):
             header_block(headers)
+
+
+def test_a_body_line_too_long_for_smtp_travels_in_base64_and_reads_back_whole(app: Any) -> None:
+    name = "Jana " + "Ö" * 2000  # the greeting's line is longer than the 998 bytes a line of a mail may have
+    message, raw = compose(
+        recipient=Recipient("ziel@example.org"),
+        template="profile_action_code",
+        language="de",
+        context={"profile": {"full_name": "Jana"}, "code": "1", "action": "export", "recipient_name": name},
+    )
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+    assert f"Guten Tag {name}," in message.get_body(preferencelist=("plain",)).get_content()
+    assert name in message.get_body(preferencelist=("html",)).get_content()
