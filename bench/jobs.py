@@ -4,7 +4,8 @@ Besides the plain word ("Elektriker") it times words that are found as parts of 
 "Lagerlogistik", "Fahrer" in "Berufskraftfahrer"), which the board looks up in ``search_words`` first.
 
 Run: ``.venv/bin/python -m bench.jobs`` (a temporary SQLite database) or with ``DATABASE_URL=postgresql://…`` pointing
-at an empty scratch database. Prints the timings, the ratio, and the database's plan for the search query.
+at an empty scratch database. Prints the timings and their ratio, as time passed and as CPU time of the requests (on
+a shared machine the first grows with the others' work), and the database's plans for the search.
 """
 
 from __future__ import annotations
@@ -14,15 +15,16 @@ import random
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 os.environ.setdefault("APP_ENV", "test")
 
 from flask_migrate import upgrade
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from rueckkehr import create_app
 from rueckkehr.dates import berlin_today
-from rueckkehr.employers.board_queries import BoardFilter, filtered, term_matches
+from rueckkehr.employers.board_queries import BoardFilter, compound_parts_statement, page_statement
 from rueckkehr.employers.models import Employer, EmployerStatus, SearchWord, SizeBand, Vacancy, VacancyTerm
 from rueckkehr.employers.search import parse_query, reversed_token, weighted_terms
 from rueckkehr.extensions import db
@@ -122,34 +124,43 @@ def fill(count: int) -> None:
     db.session.commit()
 
 
-def timed(client: object, paths: list[str]) -> list[float]:
+def timed(client: object, paths: list[str]) -> tuple[list[float], list[float]]:
     """Median seconds of REQUESTS requests to each path, taken in turns, so that whatever else the machine does at
-    the time weighs on every path alike."""
-    samples: list[list[float]] = [[] for _path in paths]
+    the time weighs on every path alike: the time that passed, and the CPU time this thread spent (which other
+    work on a shared machine changes far less)."""
+    walls: list[list[float]] = [[] for _path in paths]
+    cpus: list[list[float]] = [[] for _path in paths]
     for _ in range(REQUESTS):
-        for path, times in zip(paths, samples, strict=True):
-            start = time.perf_counter()
+        for path, wall, cpu in zip(paths, walls, cpus, strict=True):
+            start, start_cpu = time.perf_counter(), time.thread_time()
             response = client.get(path)  # type: ignore[attr-defined]
-            times.append(time.perf_counter() - start)
+            cpu.append(time.thread_time() - start_cpu)
+            wall.append(time.perf_counter() - start)
             assert response.status_code == 200
-    return [sorted(times)[len(times) // 2] for times in samples]
+    return [sorted(times)[len(times) // 2] for times in walls], [sorted(times)[len(times) // 2] for times in cpus]
+
+
+def explained(statement: Any, parameters: dict[str, Any]) -> list[str]:
+    """The database's plan for a statement with these values."""
+    compiled = statement.params(parameters).compile(
+        db.engine, compile_kwargs={"literal_binds": True, "render_postcompile": True}
+    )
+    prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
+    return [" | ".join(str(c) for c in row) for row in db.session.execute(text(prefix + str(compiled)))]
 
 
 def plan(query: str, town: Town) -> list[str]:
-    """The database's plan for the board's statement with search and town filter (the page and its total)."""
+    """The database's plans for the board's search with town filter: the compounds of the query's words in
+    ``search_words``, then the page's ids and the total."""
     terms, _place = parse_query(query, {})
-    filters = BoardFilter(query=query, terms=terms, town=town, sort="relevance")
-    matches = term_matches(terms)
-    statement = (
-        filtered(filters, None)
-        .join(matches, matches.c.vacancy_id == Vacancy.id)
-        .add_columns(func.count().over())
-        .order_by(matches.c.score.desc(), Vacancy.published_at.desc(), Vacancy.id.desc())
-        .limit(20)
-    )
-    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
-    prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
-    return [" | ".join(str(c) for c in row) for row in db.session.execute(text(prefix + str(compiled)))]
+    statement, parameters = page_statement(BoardFilter(query=query, terms=terms, town=town, sort="relevance"))
+    parts, part_parameters = compound_parts_statement(terms)
+    return [
+        "compound parts:",
+        *explained(parts, part_parameters),
+        "page of ids with the total:",
+        *explained(statement, parameters | {"limit": 20, "offset": 0}),
+    ]
 
 
 def main() -> None:
@@ -167,10 +178,11 @@ def main() -> None:
         for query in ("Elektriker", "Lager", "Fahrer"):
             path = f"/jobs?q={query}&town=senftenberg"
             page = client.get(path).get_data(as_text=True)
-            bare, jobs = timed(client, ["/bare", path])
+            (bare, jobs), (bare_cpu, jobs_cpu) = timed(client, ["/bare", path])
             found = page.split('role="status">')[1].split("<")[0]
-            print(f"{path}: {jobs * 1000:.2f} ms ({found}) against the bare route's {bare * 1000:.2f} ms, "
-                  f"ratio {jobs / bare:.1f}")  # fmt: skip
+            print(f"{path} ({found}): {jobs * 1000:.2f} ms against the bare route's {bare * 1000:.2f} ms, "
+                  f"ratio {jobs / bare:.1f}; CPU time {jobs_cpu * 1000:.2f} ms against {bare_cpu * 1000:.2f} ms, "
+                  f"ratio {jobs_cpu / bare_cpu:.1f}")  # fmt: skip
         for query in ("Elektriker", "Fahrer"):
             print(f"plan of the search for {query!r} in Senftenberg:")
             for line in plan(query, town):

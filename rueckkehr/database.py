@@ -12,7 +12,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
-from sqlalchemy import DateTime, Enum, String, event, func, select
+from sqlalchemy import DateTime, Enum, Insert, String, event, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, Engine
@@ -124,13 +124,18 @@ def insert_ignoring_conflict(model: type[Any], values: dict[str, Any], conflict:
     return insert_all_ignoring_conflicts(model, [values], conflict) == 1
 
 
+def ignoring_conflicts(model: type[Any], conflict: list[str]) -> Insert:
+    """``INSERT … ON CONFLICT (conflict) DO NOTHING`` into the model's table, to run with rows as parameters."""
+    dialect = db.session.get_bind().dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    return insert(model).on_conflict_do_nothing(index_elements=conflict)
+
+
 def insert_all_ignoring_conflicts(model: type[Any], rows: list[dict[str, Any]], conflict: list[str]) -> int:
     """Insert the rows whose ``conflict`` columns are not taken yet, in one statement; return how many it inserted."""
     if not rows:
         return 0
-    dialect = db.session.get_bind().dialect.name
-    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    return rows_changed(insert(model).values(rows).on_conflict_do_nothing(index_elements=conflict))
+    return rows_changed(ignoring_conflicts(model, conflict).values(rows))
 
 
 def rows_changed(statement: Executable) -> int:

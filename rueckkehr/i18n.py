@@ -51,9 +51,11 @@ def keep_requested_language(endpoint: str, values: dict[str, Any]) -> None:
     """
     if endpoint == "static" or "lang" in values or not has_request_context():
         return
-    requested = request.args.get("lang")
-    if requested in current_app.config["LANGUAGES"]:
-        values["lang"] = requested
+    args = request.args
+    if "lang" in args:  # not ``args.get``: a missing key costs werkzeug an exception, and a page builds many links
+        requested = args["lang"]
+        if requested in current_app.config["LANGUAGES"]:
+            values["lang"] = requested
 
 
 def current_language() -> str:

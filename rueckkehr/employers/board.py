@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..forms import SKILL_LEVELS, WORKING_TIMES
+from ..forms import SKILL_LEVELS
 from ..i18n import current_language, format_euro
 from ..occupations.models import OccupationArea, OccupationGroup
 from ..occupations.names import translated_name
-from ..occupations.working_times import WorkingTime
+from ..occupations.working_times import WORKING_TIME_LABELS, WorkingTime
 from ..places.models import Town
-from .board_queries import BoardFilter, coming_stands, search_board
+from .board_queries import BoardFilter, board_cards, coming_stands
 from .queries import get_public_vacancy
 from .rendering import job_posting, plain_text, render_markdown
 from .search import parse_query, place_tokens
@@ -35,6 +37,7 @@ class FieldOption:
     code: str
     label: str
     groups: tuple[tuple[str, str], ...]
+    all_label: str = ""  # "Alle in …", the option that chooses the whole Berufsbereich
 
 
 @lru_cache(maxsize=16)
@@ -44,7 +47,10 @@ def _field_options(bind_key: str, language: str) -> tuple[FieldOption, ...]:
     )
     return tuple(
         FieldOption(
-            area.code, translated_name(area.name), tuple((g.code, translated_name(g.name)) for g in area.groups)
+            area.code,
+            translated_name(area.name),
+            tuple((g.code, translated_name(g.name)) for g in area.groups),
+            _("Alle in %(area)s", area=translated_name(area.name)),
         )
         for area in areas
     )
@@ -54,6 +60,45 @@ def field_options() -> tuple[FieldOption, ...]:
     """The field filter's options in the current language: the KldB reference data the migrations load, read and
     translated once per database and language (the board runs no statement for them)."""
     return _field_options(str(db.engine.url), current_language())
+
+
+@lru_cache(maxsize=256)
+def _field_select(bind_key: str, language: str, area_code: str, group_code: str) -> Markup:
+    return Markup(  # noqa: S704 - a template rendered with autoescape, kept as it came out
+        render_template(
+            "jobs/_field_options.html",
+            areas=_field_options(bind_key, language),
+            area_code=area_code,
+            group_code=group_code,
+        )
+    )
+
+
+def field_select(filters: BoardFilter) -> Markup:
+    """The options of the field filter with the chosen one selected: some fifty options of reference data, rendered
+    once per database, language and choice."""
+    return _field_select(str(db.engine.url), current_language(), filters.area_code or "", filters.group_code or "")
+
+
+@lru_cache(maxsize=8)
+def _card_labels(language: str) -> tuple[dict[str, str], dict[WorkingTime, str]]:
+    return {value: str(label) for value, label in SKILL_LEVELS}, {
+        time: str(label) for time, label in WORKING_TIME_LABELS.items()
+    }
+
+
+def card_labels() -> tuple[dict[str, str], dict[WorkingTime, str]]:
+    """The names of skill levels and working times in the current language, translated once per language rather than
+    once per card."""
+    return _card_labels(current_language())
+
+
+def detail_links(vacancy_ids: Iterable[int]) -> dict[int, str]:
+    """The address of each vacancy's page. The router builds one; the others differ only in the id at the end of
+    the path (``/jobs/<int:vacancy_id>``, with the query that the page's links carry, such as ``lang``)."""
+    path, mark, query = url_for("jobs_board.detail", vacancy_id=0).partition("?")
+    stem = path.removesuffix("0")
+    return {vacancy_id: f"{stem}{vacancy_id}{mark}{query}" for vacancy_id in vacancy_ids}
 
 
 def parse_filters(args: dict[str, str], towns: list[Town], areas: tuple[FieldOption, ...]) -> tuple[BoardFilter, list]:
@@ -98,19 +143,20 @@ def index() -> str:
     towns = list(db.session.scalars(select(Town).order_by(Town.sort_order)))
     areas = field_options()
     filters, errors = parse_filters(request.args, towns, areas)
-    result = search_board(filters)
+    result = board_cards(filters)
     args = {key: value for key, value in request.args.items() if key in FILTER_KEYS and value}
+    level_names, time_names = card_labels()
     return render_template(
         "jobs/index.html",
         result=result,
         filters=filters,
         errors=errors,
         towns=towns,
-        areas=areas,
-        skill_levels=SKILL_LEVELS,
-        working_times=WORKING_TIMES,
+        field_select=field_select(filters),
+        level_names=level_names,
+        time_names=time_names,
+        links=detail_links(result.ids),
         page_args=args,
-        stands=coming_stands([vacancy.employer_id for vacancy in result.vacancies]),
         alert_args={
             key: value
             for key, value in (

@@ -1,24 +1,46 @@
 """The jobs board's query: filters, the search through the term index with compound parts and synonyms, the best
-match or the newest first, one page with its total in one statement, and the coming stands of the listed employers.
+match or the newest first, and the coming stands of the listed employers.
+
+A page is read in two steps: one statement finds the ids of the page's vacancies in their order, with the total
+counted beside them, from the indexes (no vacancy's text is read, sorted or counted with it); a second loads only
+those rows, with their employer, town and next stand.
+
+Each statement is built once per shape (which filters are set, how many search words) with bound parameters for
+the values, and kept: building and keying a statement of this size costs SQLAlchemy more than the database needs to
+run it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import Subquery
 
-from ..dates import utcnow
+from ..dates import berlin_today, utcnow
 from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..occupations.models import OccupationGroup
-from ..occupations.working_times import WorkingTime, offers
-from ..places.models import Town
-from .models import SearchWord, StandBooking, StandStatus, Vacancy, VacancyTerm
+from ..occupations.working_times import WorkingTime
+from ..places.models import Town, Venue
+from .models import Employer, SearchWord, StandBooking, StandStatus, Vacancy, VacancyTerm
 from .queries import WITH_PLACE, on_board
 from .search import QueryTerm, reversed_token
 
@@ -45,30 +67,113 @@ class BoardFilter:
 
 @dataclass
 class BoardPage:
-    """One page of results and the total count."""
+    """One page of results and the total count: the ids in order, and the vacancies or the cards when loaded."""
 
-    vacancies: list[Vacancy]
     total: int
     page: int
     pages: int
     tokens: list[str] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
+    vacancies: list[Vacancy] = field(default_factory=list)
+    cards: list[VacancyCard] = field(default_factory=list)
 
 
-def filtered(filters: BoardFilter, now: datetime | None) -> Select:
-    """Published vacancies matching the filters (without search or order)."""
-    statement = select(Vacancy).join(Vacancy.employer).where(*on_board(now))
-    if filters.town is not None:
-        statement = statement.where(Vacancy.town_id == filters.town.id)
-    if filters.group_code:
-        statement = statement.where(Vacancy.occupation_group_code == filters.group_code)
-    elif filters.area_code:
-        groups = select(OccupationGroup.code).where(OccupationGroup.area_code == filters.area_code)
+@dataclass(frozen=True)
+class Shape:
+    """What a board statement's structure depends on: which filters are set, how many search words, which of their
+    compound ranges exist, and the order (the values travel as parameters)."""
+
+    town: bool = False
+    group: bool = False
+    area: bool = False
+    level: bool = False
+    working_time: bool = False
+    terms: int = 0
+    relevance: bool = False
+
+
+def _shape(filters: BoardFilter) -> Shape:
+    return Shape(
+        town=filters.town is not None,
+        group=bool(filters.group_code),
+        area=bool(filters.area_code) and not filters.group_code,
+        level=bool(filters.level),
+        working_time=bool(filters.working_time),
+        terms=len(filters.terms),
+        relevance=bool(filters.terms) and filters.sort == "relevance",
+    )
+
+
+def _expanding(name: str) -> BindParameter[Any]:
+    return bindparam(name, expanding=True)
+
+
+@lru_cache(maxsize=512)
+def _term_matches(count: int) -> Subquery:
+    """Vacancy ids with a score, for vacancies that hold every one of ``count`` terms (the word itself, a synonym,
+    or a compound of it): ``exact`` the words and synonyms, ``every`` those and their compounds, ``term_<n>`` what
+    counts for the n-th word."""
+    exact = VacancyTerm.token.in_(_expanding("exact"))
+    score = func.sum(VacancyTerm.weight * case((exact, EXACT_FACTOR), else_=1))
+    statement = (
+        select(VacancyTerm.vacancy_id, score.label("score"))
+        .where(VacancyTerm.token.in_(_expanding("every")))
+        .group_by(VacancyTerm.vacancy_id)
+    )
+    if count > 1:
+        holds_each = [
+            func.max(case((VacancyTerm.token.in_(_expanding(f"term_{number}")), 1), else_=0)) == 1
+            for number in range(count)
+        ]
+        statement = statement.having(and_(*holds_each))
+    return statement.subquery()
+
+
+@lru_cache(maxsize=512)
+def _matching(shape: Shape) -> tuple[Select, list[ColumnElement]]:
+    """The ids of the vacancies on the board that match the filters and the search, and their order."""
+    statement = (
+        select(Vacancy.id)
+        .join(Employer, Vacancy.employer_id == Employer.id)
+        .where(*on_board(today=bindparam("today", type_=Date)))
+    )
+    if shape.town:
+        statement = statement.where(Vacancy.town_id == bindparam("town_id"))
+    if shape.group:
+        statement = statement.where(Vacancy.occupation_group_code == bindparam("group_code"))
+    elif shape.area:
+        groups = select(OccupationGroup.code).where(OccupationGroup.area_code == bindparam("area_code"))
         statement = statement.where(Vacancy.occupation_group_code.in_(groups))
-    if filters.level:
-        statement = statement.where(Vacancy.skill_level == filters.level)
-    if filters.working_time:
-        statement = statement.where(offers(Vacancy.working_times, filters.working_time))
-    return statement
+    if shape.level:
+        statement = statement.where(Vacancy.skill_level == bindparam("level"))
+    if shape.working_time:  # as ``working_times.offers``: one bitwise test
+        bit = bindparam("time_bit", type_=Integer)
+        statement = statement.where(type_coerce(Vacancy.working_times, Integer).op("&")(bit) != 0)
+    order: list[ColumnElement] = [Vacancy.published_at.desc(), Vacancy.id.desc()]
+    if shape.terms:
+        matches = _term_matches(shape.terms)
+        statement = statement.join(matches, matches.c.vacancy_id == Vacancy.id)
+        if shape.relevance:
+            order.insert(0, matches.c.score.desc())
+    return statement, order
+
+
+@lru_cache(maxsize=512)
+def _page_statement(shape: Shape) -> Select:
+    """One page of ids in order, each with the total: counted in the same statement, over all matches."""
+    statement, order = _matching(shape)
+    return (
+        statement.add_columns(func.count().over().label("total"))
+        .order_by(*order)
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+    )
+
+
+@lru_cache(maxsize=512)
+def _count_statement(shape: Shape) -> Select:
+    statement, _order = _matching(shape)
+    return select(func.count()).select_from(statement.subquery())
 
 
 def _successor(prefix: str) -> str:
@@ -76,49 +181,78 @@ def _successor(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def _starting_with(column: Any, prefix: str) -> ColumnElement[bool]:
-    return and_(column >= prefix, column < _successor(prefix))
+@lru_cache(maxsize=512)
+def _parts_statement(ranges: tuple[tuple[bool, bool], ...]) -> Select:
+    """Indexed words in the ranges of the terms (``ranges``: whether each term has a prefix and a suffix range)."""
+    conditions = []
+    for number, (prefix, suffix) in enumerate(ranges):
+        if prefix:
+            token = SearchWord.token
+            conditions.append(and_(token >= bindparam(f"start_{number}"), token < bindparam(f"end_{number}")))
+        if suffix:
+            backwards = SearchWord.reversed_token
+            start: BindParameter[str] = bindparam(f"rstart_{number}")
+            end: BindParameter[str] = bindparam(f"rend_{number}")
+            conditions.append(and_(backwards >= start, backwards < end))
+    return select(SearchWord.token).where(or_(*conditions)).limit(MAX_PARTS)
 
 
 def compound_parts(terms: list[QueryTerm]) -> list[set[str]]:
     """For each term, the indexed words that are compounds beginning or ending with it: one statement, two index
     ranges per term in ``search_words``; the term then checks each word (``QueryTerm.matches_part``)."""
-    ranges = []
-    for term in terms:
-        if term.prefix:
-            ranges.append(_starting_with(SearchWord.token, term.prefix))
-        if term.suffix:
-            ranges.append(_starting_with(SearchWord.reversed_token, reversed_token(term.suffix)))
-    if not ranges:
+    if not any(term.prefix or term.suffix for term in terms):
         return [set() for _term in terms]
-    words = db.session.scalars(select(SearchWord.token).where(or_(*ranges)).limit(MAX_PARTS)).all()
+    statement, parameters = compound_parts_statement(terms)
+    words = db.session.scalars(statement, parameters).all()
     return [{word for word in words if term.matches_part(word)} for term in terms]
 
 
-def term_matches(terms: list[QueryTerm]) -> Subquery:
-    """Vacancy ids with a score, for vacancies that hold every term (itself, a synonym, or a compound of it)."""
-    parts = compound_parts(terms)
-    exact = {token for term in terms for token in term.same}
-    every = exact.union(*parts)
-    score = func.sum(VacancyTerm.weight * case((VacancyTerm.token.in_(exact), EXACT_FACTOR), else_=1))
-    statement = (
-        select(VacancyTerm.vacancy_id, score.label("score"))
-        .where(VacancyTerm.token.in_(every))
-        .group_by(VacancyTerm.vacancy_id)
-    )
-    if len(terms) > 1:
-        holds_each = [
-            func.max(case((VacancyTerm.token.in_(set(term.same) | found), 1), else_=0)) == 1
-            for term, found in zip(terms, parts, strict=True)
-        ]
-        statement = statement.having(and_(*holds_each))
-    return statement.subquery()
+def compound_parts_statement(terms: list[QueryTerm]) -> tuple[Select, dict[str, str]]:
+    """The statement of ``compound_parts`` (for terms of which at least one has a range) and its parameters."""
+    ranges = tuple((bool(term.prefix), bool(term.suffix)) for term in terms)
+    parameters = {}
+    for number, term in enumerate(terms):
+        if term.prefix:
+            parameters[f"start_{number}"] = term.prefix
+            parameters[f"end_{number}"] = _successor(term.prefix)
+        if term.suffix:
+            backwards = reversed_token(term.suffix)
+            parameters[f"rstart_{number}"] = backwards
+            parameters[f"rend_{number}"] = _successor(backwards)
+    return _parts_statement(ranges), parameters
 
 
-def search_board(
+def page_statement(filters: BoardFilter, now: datetime | None = None) -> tuple[Select, dict[str, Any]]:
+    """The statement of one page of ids (with the total) and its parameters; the search words' compounds are looked
+    up here (``compound_parts``)."""
+    shape = _shape(filters)
+    parameters: dict[str, Any] = {"today": berlin_today(now)}
+    if shape.town and filters.town is not None:
+        parameters["town_id"] = filters.town.id
+    if shape.group:
+        parameters["group_code"] = filters.group_code
+    elif shape.area:
+        parameters["area_code"] = filters.area_code
+    if shape.level:
+        parameters["level"] = filters.level
+    if shape.working_time and filters.working_time is not None:
+        parameters["time_bit"] = filters.working_time.bit
+    if filters.terms:
+        parts = compound_parts(filters.terms)
+        exact = {token for term in filters.terms for token in term.same}
+        parameters["exact"] = sorted(exact)
+        parameters["every"] = sorted(exact.union(*parts))
+        if len(filters.terms) > 1:
+            for number, (term, found) in enumerate(zip(filters.terms, parts, strict=True)):
+                parameters[f"term_{number}"] = sorted(set(term.same) | found)
+    return _page_statement(shape), parameters
+
+
+def find_page(
     filters: BoardFilter, now: datetime | None = None, *, page_size: int = PAGE_SIZE, past_the_end: str = "last"
 ) -> BoardPage:
-    """One page of the jobs board: filtered, searched through the term index, sorted, counted.
+    """The ids of one page of the jobs board, with the total: filtered, searched through the term index, sorted,
+    counted (the page's rows are loaded by ``search_board`` or ``board_cards``).
 
     :param page_size: vacancies per page (the board shows ``PAGE_SIZE``; the API lets its clients choose).
     :param past_the_end: what a page after the last one shows: ``"last"`` the last page (the board), ``"none"``
@@ -126,41 +260,165 @@ def search_board(
     """
     tokens = [term.token for term in filters.terms]
     if filters.finds_nothing:
-        return BoardPage(vacancies=[], total=0, page=1, pages=1, tokens=tokens)
-    statement = filtered(filters, now)
-    order: list[ColumnElement] = [Vacancy.published_at.desc(), Vacancy.id.desc()]
-    if filters.terms:
-        matches = term_matches(filters.terms)
-        statement = statement.join(matches, matches.c.vacancy_id == Vacancy.id)
-        if filters.sort == "relevance":
-            order.insert(0, matches.c.score.desc())
+        return BoardPage(total=0, page=1, pages=1, tokens=tokens)
+    statement, parameters = page_statement(filters, now)
     page = max(1, filters.page)
-    rows = _page(statement, order, page, page_size)
+
+    def ids_of(number: int) -> list[Any]:
+        window = {"limit": page_size, "offset": (number - 1) * page_size}
+        return list(db.session.execute(statement, parameters | window).all())
+
+    rows = ids_of(page)
     total = rows[0][1] if rows else 0
     if not rows and page > 1:  # past the last page
-        total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+        total = db.session.scalar(_count_statement(_shape(filters)), parameters) or 0
         if past_the_end == "last":
             page = max(1, -(-total // page_size))
-            rows = _page(statement, order, page, page_size)
+            rows = ids_of(page)
     return BoardPage(
-        vacancies=[vacancy for vacancy, _total in rows],
         total=total,
         page=page,
         pages=max(1, -(-total // page_size)),
         tokens=tokens,
+        ids=[vacancy_id for vacancy_id, _total in rows],
     )
 
 
-def _page(statement: Select, order: list[ColumnElement], page: int, page_size: int) -> list:
-    """One page of (vacancy, total) rows: the total is counted in the same statement, over all matches."""
-    return list(
-        db.session.execute(
-            statement.add_columns(func.count().over().label("total"))
-            .order_by(*order)
-            .options(contains_eager(Vacancy.employer), selectinload(Vacancy.town))  # the employer from the join
-            .limit(page_size)
-            .offset((page - 1) * page_size)
-        ).all()
+def search_board(
+    filters: BoardFilter, now: datetime | None = None, *, page_size: int = PAGE_SIZE, past_the_end: str = "last"
+) -> BoardPage:
+    """One page of the jobs board (``find_page``) with its vacancies, their employer and town loaded."""
+    found = find_page(filters, now, page_size=page_size, past_the_end=past_the_end)
+    found.vacancies = _vacancies(found.ids)
+    return found
+
+
+def board_cards(filters: BoardFilter, now: datetime | None = None) -> BoardPage:
+    """One page of the jobs board (``find_page``) as the cards that the board shows."""
+    found = find_page(filters, now)
+    found.cards = _cards(found.ids, now)
+    return found
+
+
+def _in_order(rows: dict[int, Any], ids: list[int]) -> list[Any]:
+    return [rows[vacancy_id] for vacancy_id in ids if vacancy_id in rows]
+
+
+@lru_cache(maxsize=1)
+def _vacancies_statement() -> Select:
+    return (
+        select(Vacancy)
+        .where(Vacancy.id.in_(_expanding("ids")))
+        .options(joinedload(Vacancy.employer, innerjoin=True), joinedload(Vacancy.town))
+    )
+
+
+def _vacancies(ids: list[int]) -> list[Vacancy]:
+    """The vacancies of a page, in the page's order, with their employer and town (one statement)."""
+    if not ids:
+        return []
+    loaded = db.session.scalars(_vacancies_statement(), {"ids": ids}).unique()
+    return _in_order({vacancy.id: vacancy for vacancy in loaded}, ids)
+
+
+@dataclass(frozen=True)
+class VacancyCard:
+    """What the board shows of a vacancy, and the next coming event where its employer has a confirmed stand."""
+
+    id: int
+    title: str
+    employer_id: int
+    employer_name: str
+    place: str
+    working_times: list[WorkingTime]
+    skill_level: int
+    stand_event_id: int | None
+    stand_starts_at: datetime | None
+    stand_town: str | None
+
+
+def _coming_stand() -> list[ColumnElement[bool]]:
+    """A confirmed stand at a published event that has not ended by ``now``."""
+    return [
+        StandBooking.status == StandStatus.CONFIRMED,
+        Event.status == EventStatus.PUBLISHED,
+        Event.ends_at >= bindparam("now", type_=Event.ends_at.type),
+    ]
+
+
+@lru_cache(maxsize=1)
+def _cards_statement() -> Select:
+    """The columns that a card shows, its employer's name, its town, and its employer's next coming stand (numbered
+    from the soonest, as ``coming_stands`` chooses it), for the vacancies ``ids``."""
+    ids = _expanding("ids")
+    soonest_first = func.row_number().over(partition_by=StandBooking.employer_id, order_by=(Event.starts_at, Event.id))
+    stands = (
+        select(
+            StandBooking.employer_id,
+            Event.id.label("event_id"),
+            Event.starts_at,
+            Town.name.label("town_name"),
+            soonest_first.label("number"),
+        )
+        .join(Event, StandBooking.event_id == Event.id)
+        .join(Venue, Event.venue_id == Venue.id)
+        .join(Town, Venue.town_id == Town.id)
+        .where(StandBooking.employer_id.in_(select(Vacancy.employer_id).where(Vacancy.id.in_(ids))), *_coming_stand())
+        .subquery()
+    )
+    return (
+        select(
+            Vacancy.id,
+            Vacancy.title,
+            Vacancy.employer_id,
+            Employer.name,
+            Town.name,
+            Vacancy.place_postal_code,
+            Vacancy.place_name,
+            Vacancy.working_times,
+            Vacancy.skill_level,
+            stands.c.event_id,
+            stands.c.starts_at,
+            stands.c.town_name,
+        )
+        .join(Employer, Vacancy.employer_id == Employer.id)
+        .outerjoin(Town, Vacancy.town_id == Town.id)
+        .outerjoin(stands, and_(stands.c.employer_id == Vacancy.employer_id, stands.c.number == 1))
+        .where(Vacancy.id.in_(ids))
+    )
+
+
+def _cards(ids: list[int], now: datetime | None) -> list[VacancyCard]:
+    """The cards of a page, in the page's order (one statement)."""
+    if not ids:
+        return []
+    rows = db.session.execute(_cards_statement(), {"ids": ids, "now": now or utcnow()})
+    cards = {
+        row[0]: VacancyCard(
+            id=row[0],
+            title=row[1],
+            employer_id=row[2],
+            employer_name=row[3],
+            place=row[4] if row[4] is not None else f"{row[5]} {row[6]}".strip(),  # as ``Vacancy.place``
+            working_times=row[7],
+            skill_level=row[8],
+            stand_event_id=row[9],
+            stand_starts_at=row[10],
+            stand_town=row[11],
+        )
+        for row in rows
+    }
+    return _in_order(cards, ids)
+
+
+@lru_cache(maxsize=1)
+def _stands_statement() -> Select:
+    return (
+        select(StandBooking.employer_id, Event)
+        .join(Event, StandBooking.event_id == Event.id)
+        .where(StandBooking.employer_id.in_(_expanding("employer_ids")), *_coming_stand())
+        .options(WITH_PLACE)
+        .order_by(Event.starts_at, Event.id)
     )
 
 
@@ -168,18 +426,7 @@ def coming_stands(employer_ids: list[int], now: datetime | None = None) -> dict[
     """The next coming published event at which each employer has a confirmed stand (one statement)."""
     if not employer_ids:
         return {}
-    rows = db.session.execute(
-        select(StandBooking.employer_id, Event)
-        .join(Event, StandBooking.event_id == Event.id)
-        .where(
-            StandBooking.employer_id.in_(set(employer_ids)),
-            StandBooking.status == StandStatus.CONFIRMED,
-            Event.status == EventStatus.PUBLISHED,
-            Event.ends_at >= (now or utcnow()),
-        )
-        .options(WITH_PLACE)
-        .order_by(Event.starts_at, Event.id)
-    ).all()
+    rows = db.session.execute(_stands_statement(), {"employer_ids": sorted(set(employer_ids)), "now": now or utcnow()})
     first: dict[int, Event] = {}
     for employer_id, event in rows:
         first.setdefault(employer_id, event)

@@ -4,6 +4,7 @@ search is in ``board_queries``)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -24,11 +25,15 @@ from .models import (
 WITH_PLACE = joinedload(Event.venue).joinedload(Venue.town)  # what an event card shows besides the event
 
 
-def on_board(now: datetime | None = None) -> list:
-    """The conditions that put a vacancy on the public board."""
+def on_board(now: datetime | None = None, *, today: Any = None) -> list:
+    """The conditions that put a vacancy on the public board.
+
+    :param today: the day to compare ``valid_until`` with, instead of today's (a bound parameter in a statement that
+        is built once and run with each day's date).
+    """
     return [
         Vacancy.status == VacancyStatus.PUBLISHED,
-        Vacancy.valid_until >= berlin_today(now),
+        Vacancy.valid_until >= (berlin_today(now) if today is None else today),
         Employer.status == EmployerStatus.APPROVED,
     ]
 

@@ -7,13 +7,17 @@ committed. Delivery happens after the commit (``dispatch.hand_over_committed`` h
 
 from __future__ import annotations
 
+import base64
 import email.policy
 import html
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import message_from_bytes
 from email.message import EmailMessage, MIMEPart
-from email.utils import formatdate, make_msgid
-from typing import cast
+from email.utils import format_datetime, make_msgid
+from functools import lru_cache
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -25,7 +29,7 @@ from ..places.models import Town
 from ..transactions import after_commit
 from ..urls import site_host
 from .dispatch import hand_over_committed
-from .headers import MAX_NAME_LENGTH, checked_bytes, encoded_address, encoded_text, header_text
+from .headers import MAX_NAME_LENGTH, encoded_address, encoded_text, header_block, header_text
 from .models import OutboxMessage
 
 
@@ -57,7 +61,8 @@ def render_block(template_name: str, block: str, context: dict[str, object]) -> 
 
 # Written as sent (CRLF); lines up to RFC 5322's limit, so a long unsubscribe address is never refolded (the app's
 # own encoded words keep every other line short).
-POLICY = email.policy.SMTP.clone(max_line_length=998)
+MAX_LINE_LENGTH = 998
+POLICY = email.policy.SMTP.clone(max_line_length=MAX_LINE_LENGTH)
 
 
 class MailWithoutWayOut(ValueError):
@@ -79,6 +84,62 @@ class Recipient:
         return encoded_address(clean_address(self.email), header_text(self.name, MAX_NAME_LENGTH))
 
 
+@dataclass(frozen=True)
+class ComposedMail:
+    """A mail as it will be sent: its subject (as text), its Message-ID and its bytes (CRLF line ends)."""
+
+    subject: str
+    message_id: str
+    raw: bytes
+
+
+def compose_mail(
+    *,
+    recipient: Recipient,
+    template: str,
+    language: str,
+    context: dict[str, object],
+    attachments: Sequence[Attachment] = (),
+    alternatives: Sequence[AlternativePart] = (),
+    reply_to: Recipient | None = None,
+    list_unsubscribe: str | None = None,
+) -> ComposedMail:
+    """Render ``templates/email/<template>.txt`` and ``.html`` in ``language`` into a MIME message.
+
+    The subject is the ``subject`` block of the HTML template (its ``<title>``), rendered in the same language.
+    Whatever a user typed reaches a header only as text (``headers.header_text``), and every header line is checked
+    before it is written (``headers.header_block``), so the message holds exactly the headers set here.
+
+    :param reply_to: where replies go (the organizing town's contact for returnees), instead of the sender.
+    :param list_unsubscribe: an HTTPS address whose POST unsubscribes at once (RFC 8058); for mails the recipient
+        did not ask for by an action of their own, such as alerts.
+    """
+    with force_locale(language):
+        context = {**context, "language": language, "config": current_app.config}
+        text_body = render_template(f"email/{template}.txt", **context)
+        html_body = render_template(f"email/{template}.html", **context)
+        subject = header_text(render_block(f"email/{template}.html", "subject", context))
+    message_id = make_msgid(domain=site_host())
+    headers = [
+        ("Subject", encoded_text(subject)),
+        ("From", _sender(current_app.config["MAIL_DEFAULT_SENDER"])),
+        ("To", recipient.header()),
+    ]
+    if reply_to is not None:
+        headers.append(("Reply-To", reply_to.header()))
+    headers += [
+        ("Date", format_datetime(datetime.now(UTC))),
+        ("Message-ID", message_id),
+        ("Auto-Submitted", "auto-generated"),
+    ]
+    if list_unsubscribe is not None:  # on BASE_URL, which production requires to be https
+        headers.append(("List-Unsubscribe", f"<{header_text(list_unsubscribe, 900)}>"))
+        headers.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
+    content_type, body = _body(text_body, html_body, alternatives, attachments)
+    headers += [("MIME-Version", "1.0"), ("Content-Type", content_type), ("Content-Language", language)]
+    return ComposedMail(subject=subject, message_id=message_id, raw=header_block(headers) + body)
+
+
 def compose(
     *,
     recipient: Recipient,
@@ -90,49 +151,70 @@ def compose(
     reply_to: Recipient | None = None,
     list_unsubscribe: str | None = None,
 ) -> tuple[EmailMessage, bytes]:
-    """Render ``templates/email/<template>.txt`` and ``.html`` in ``language`` into a MIME message.
+    """A mail of ``compose_mail`` as a mail client reads it, with its bytes."""
+    mail = compose_mail(
+        recipient=recipient,
+        template=template,
+        language=language,
+        context=context,
+        attachments=attachments,
+        alternatives=alternatives,
+        reply_to=reply_to,
+        list_unsubscribe=list_unsubscribe,
+    )
+    return message_from_bytes(mail.raw, policy=POLICY), mail.raw
 
-    The subject is the ``subject`` block of the HTML template (its ``<title>``), rendered in the same language.
-    Whatever a user typed reaches a header only as text (``headers.header_text``), and the finished message is
-    read back and refused unless its headers are exactly the ones set here (``headers.checked_bytes``); the checked
-    bytes are returned with the message.
 
-    :param reply_to: where replies go (the organizing town's contact for returnees), instead of the sender.
-    :param list_unsubscribe: an HTTPS address whose POST unsubscribes at once (RFC 8058); for mails the recipient
-        did not ask for by an action of their own, such as alerts.
-    """
-    with force_locale(language):
-        context = {**context, "language": language, "config": current_app.config}
-        text_body = render_template(f"email/{template}.txt", **context)
-        html_body = render_template(f"email/{template}.html", **context)
-        subject = header_text(render_block(f"email/{template}.html", "subject", context))
-    message = EmailMessage(policy=POLICY)
-    message.set_raw("Subject", encoded_text(subject))
-    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
-    message.set_raw("To", recipient.header())
-    if reply_to is not None:
-        message.set_raw("Reply-To", reply_to.header())
-    message["Date"] = formatdate(localtime=False, usegmt=True)
-    message["Message-ID"] = make_msgid(domain=site_host())
-    message["Auto-Submitted"] = "auto-generated"
-    if list_unsubscribe is not None:  # on BASE_URL, which production requires to be https
-        message.set_raw("List-Unsubscribe", f"<{header_text(list_unsubscribe, 900)}>")
-        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(text_body)
-    message.add_alternative(html_body, subtype="html")
-    for part in alternatives:
-        message.attach(cast(EmailMessage, alternative_part(part)))  # the stubs want a whole message; a part is right
+@lru_cache(maxsize=8)
+def _sender(sender: str) -> str:
+    """The From header's value for the configured sender, folded as the email package writes it (once)."""
+    folded = str(POLICY.header_factory("From", sender).fold(policy=POLICY))
+    return folded.removeprefix("From: ").removesuffix("\r\n")
+
+
+def _text_part(subtype: str, text: str) -> bytes:
+    """A text part in UTF-8 with CRLF line ends: as it is where every line fits (RFC 5322's 998 bytes), else in
+    base64, as the email package chooses."""
+    data = text.encode("utf-8")
+    lines = data.splitlines()
+    if all(len(line) <= MAX_LINE_LENGTH for line in lines):
+        encoding, payload = ("7bit" if data.isascii() else "8bit"), b"\r\n".join([*lines, b""])
+    else:
+        encoding, payload = "base64", base64.encodebytes(data).replace(b"\n", b"\r\n")
+    head = f'Content-Type: text/{subtype}; charset="utf-8"\r\nContent-Transfer-Encoding: {encoding}\r\n\r\n'
+    return head.encode("ascii") + payload
+
+
+def _multipart(subtype: str, parts: list[bytes]) -> tuple[str, bytes]:
+    """The Content-Type and the body of a multipart of these parts, with a boundary that none of them holds."""
+    boundary = f"=_{secrets.token_hex(16)}"
+    while any(boundary.encode("ascii") in part for part in parts):  # pragma: no cover - 128 random bits
+        boundary = f"=_{secrets.token_hex(16)}"
+    delimiter = b"--" + boundary.encode("ascii")
+    body = b"".join(delimiter + b"\r\n" + part + b"\r\n" for part in parts) + delimiter + b"--\r\n"
+    return f'multipart/{subtype}; boundary="{boundary}"', body
+
+
+def _body(
+    text_body: str, html_body: str, alternatives: Sequence[AlternativePart], attachments: Sequence[Attachment]
+) -> tuple[str, bytes]:
+    """The Content-Type and body of a mail: text and HTML as alternatives (with any further alternative, such as an
+    iTIP invitation), inside a multipart/mixed with the attachments when there are any."""
+    parts = [_text_part("plain", text_body), _text_part("html", html_body)]
+    parts += [alternative_part(part).as_bytes(policy=POLICY) for part in alternatives]
+    content_type, body = _multipart("alternative", parts)
+    if not attachments:
+        return content_type, body
+    files = []
     for attachment in attachments:
         maintype, subtype = attachment.content_type.split("/", 1)
-        message.add_attachment(
-            attachment.data,
-            maintype=maintype,
-            subtype=subtype,
-            filename=attachment.filename,
-            params=attachment.params,
+        mime = MIMEPart(policy=POLICY)
+        mime.set_content(
+            attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename, params=attachment.params
         )
-    message["Content-Language"] = language  # last: making a message multipart moves Content-* headers into a part
-    return message, checked_bytes(message)
+        files.append(mime.as_bytes(policy=POLICY))
+    alternative = f"Content-Type: {content_type}\r\n\r\n".encode("ascii") + body
+    return _multipart("mixed", [alternative, *files])
 
 
 def alternative_part(part: AlternativePart) -> MIMEPart:
@@ -150,12 +232,30 @@ def alternative_part(part: AlternativePart) -> MIMEPart:
     return mime
 
 
+_OFFICE_TOWN = "rueckkehr_office_town"
+
+
 def contact_town(town: Town | None) -> Town | None:
     """The town whose contact person answers a mail: ``town`` if it has one, else the RWK office's town."""
     if town is not None and town.has_contact:
         return town
-    office = db.session.scalar(select(Town).where(Town.slug == current_app.config["RWK_OFFICE_TOWN"]))
+    office = _office_town()
     return office if office is not None and office.has_contact else None
+
+
+def _office_town() -> Town | None:
+    """The town that runs the RWK's office: looked up by its slug once per session, then taken from the session's
+    identity map (a round of thousands of mails asks for it with each)."""
+    slug = current_app.config["RWK_OFFICE_TOWN"]
+    known = db.session.info.get(_OFFICE_TOWN)
+    if known is not None and known[0] == slug:
+        office = db.session.get(Town, known[1])
+        if office is not None and office.slug == slug:
+            return office
+    office = db.session.scalar(select(Town).where(Town.slug == slug))
+    if office is not None:
+        db.session.info[_OFFICE_TOWN] = (slug, office.id)
+    return office
 
 
 def queue_mail(
@@ -194,7 +294,7 @@ def queue_mail(
     if not (answer or invitation or list_unsubscribe or context.get("manage_url") or context.get("account_url")):
         raise MailWithoutWayOut(kind)
     contact = contact_town(town)
-    message, raw = compose(
+    mail = compose_mail(
         recipient=Recipient(recipient, recipient_name),
         template=template,
         language=language,
@@ -207,9 +307,9 @@ def queue_mail(
     row = OutboxMessage(
         kind=kind,
         recipient=clean_address(recipient),
-        subject=str(message["Subject"])[:300],
-        message_id=str(message["Message-ID"]),
-        raw=raw,
+        subject=mail.subject[:300],
+        message_id=mail.message_id,
+        raw=mail.raw,
         profile_id=profile_id,
         town_id=town.id if town is not None else None,
         forget_when_sent=forget_when_sent,

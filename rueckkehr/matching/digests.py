@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from ..database import insert_all_ignoring_conflicts
+from ..database import ignoring_conflicts
 from ..dates import utcnow
 from ..extensions import db
 from ..returnees.operations import email_hash
@@ -83,10 +83,11 @@ def sent_rows(recipient_hash: str, vacancy_ids: list[int]) -> list[dict[str, Any
     return [{"recipient_hash": recipient_hash, "vacancy_id": vacancy_id, "sent_at": now} for vacancy_id in vacancy_ids]
 
 
-def record_sent_rows(rows: list[dict[str, Any]], chunk: int = 1_000) -> None:
-    """Insert rows of ``sent_rows`` (many addresses at once, in a few statements)."""
-    for first in range(0, len(rows), chunk):
-        insert_all_ignoring_conflicts(SentVacancy, rows[first : first + chunk], ["recipient_hash", "vacancy_id"])
+def record_sent_rows(rows: list[dict[str, Any]]) -> None:
+    """Insert rows of ``sent_rows`` (many addresses at once: one statement run with every row, which the driver
+    sends in batches), skipping any that are there already."""
+    if rows:
+        db.session.execute(ignoring_conflicts(SentVacancy, ["recipient_hash", "vacancy_id"]), rows)
 
 
 def record_sent(email: str, vacancy_ids: list[int]) -> None:

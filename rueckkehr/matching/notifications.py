@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import render_template
+from flask_babel import force_locale
+from markupsafe import Markup
+
 from ..accounts.models import User
 from ..employers.models import Employer
 from ..events.models import Event
@@ -22,28 +26,58 @@ from .links import subscription_url, unsubscribe_url
 from .models import AlertSubscription, ContactRequest
 from .scoring import Match
 
+Rendered = dict[tuple[Any, ...], tuple[str, Markup]]
+
 
 def _items(
-    selection: Selection, stands: dict[int, Event], language: str, exhibitors: frozenset[int] = frozenset()
+    selection: Selection,
+    stands: dict[int, Event],
+    language: str,
+    titles: dict[int, tuple[str, str]],
+    exhibitors: frozenset[int] = frozenset(),
+    rendered: Rendered | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """The lists of a mail as plain values: vacancy, link, rating, reasons, the employer's coming stand."""
+    """The lists of a mail as plain values: vacancy, link, rating, reasons, the employer's coming stand, and the
+    item as the mail shows it (``rendered``: the items a round rendered before, by language and content)."""
+    known: Rendered = {} if rendered is None else rendered
     return {
-        kind: [mail_item(match, stands, language, match.offer.employer_id in exhibitors) for match in matches]
+        kind: [
+            mail_item(match, stands, language, titles[match.offer.id], match.offer.employer_id in exhibitors, known)
+            for match in matches
+        ]
         for kind, matches in selection.lists.items()
     }
 
 
-def mail_item(match: Match, stands: dict[int, Event], language: str, at_event: bool = False) -> dict[str, Any]:
-    """One match as a mail shows it (the reasons are rendered in the mail's language by the template), its links
-    opening in the reader's ``language``."""
+def mail_item(
+    match: Match,
+    stands: dict[int, Event],
+    language: str,
+    title: tuple[str, str],
+    at_event: bool = False,
+    rendered: Rendered | None = None,
+) -> dict[str, Any]:
+    """One match as a mail shows it, its links opening in the reader's ``language``: ``text`` and ``html`` are the
+    item rendered in that language (``email/_match_item.*``), once for every mail of a round that shows the same
+    vacancy with the same reasons."""
     event = stands.get(match.offer.employer_id)
-    return {
-        "match": match,
-        "url": mail_url("jobs_board.detail", language, vacancy_id=match.offer.id),
-        "event": event,
-        "event_url": mail_url("events.detail", language, event_id=event.id) if event is not None else None,
-        "at_event": at_event,
-    }
+    key = (language, match.offer.id, title, match.rating, match.reasons, match.missing, event.id if event else None)
+    known: Rendered = {} if rendered is None else rendered
+    if key not in known:
+        values = {
+            "match": match,
+            "title": title[0],
+            "employer": title[1],
+            "url": mail_url("jobs_board.detail", language, vacancy_id=match.offer.id),
+            "event": event,
+            "event_url": mail_url("events.detail", language, event_id=event.id) if event is not None else None,
+        }
+        with force_locale(language):
+            text = render_template("email/_match_item.txt", **values)
+            html = Markup(render_template("email/_match_item.html", **values))  # noqa: S704 - rendered escaped
+        known[key] = (text, html)
+    text, html = known[key]
+    return {"match": match, "event": event, "at_event": at_event, "text": text, "html": html}
 
 
 def matches_after_confirmation(
@@ -72,7 +106,7 @@ def matches_after_confirmation(
             {titles[match.offer.id][1] for matches in selection.lists.values() for match in matches}
             & {titles[match.offer.id][1] for match in _all_matches(selection) if match.offer.employer_id in exhibitors}
         ),
-        lists=_items(selection, stands, profile.language, exhibitors),
+        lists=_items(selection, stands, profile.language, titles, exhibitors),
         titles=titles,
         more=selection.more,
         more_url=mail_url("matching_selfservice.matches", profile.language, token=manage_token(profile)),
@@ -86,21 +120,26 @@ def _all_matches(selection: Selection) -> list[Match]:
 
 
 def digest_to_returnee(
-    profile: ReturneeProfile, selection: Selection, titles: dict[int, tuple[str, str]], stands: dict[int, Event]
+    profile: ReturneeProfile,
+    selection: Selection,
+    titles: dict[int, tuple[str, str]],
+    stands: dict[int, Event],
+    rendered: Rendered | None = None,
 ) -> None:
-    """A job-alert digest to a returnee."""
+    """A job-alert digest to a returnee (``rendered``: the items the round rendered before)."""
     token, unsubscribe = manage_token(profile), unsubscribe_url(profile)  # signed once for every link of the mail
     returnee_mail.send(
         "matching.digest",
         profile,
         "matching_digest",
         list_unsubscribe=unsubscribe,
-        lists=_items(selection, stands, profile.language),
+        lists=_items(selection, stands, profile.language, titles, rendered=rendered),
         titles=titles,
         more=selection.more,
         more_url=mail_url("matching_selfservice.matches", profile.language, token=token),
         preferences_url=mail_url("matching_selfservice.preferences", profile.language, token=token),
         unsubscribe_url=unsubscribe,
+        manage_url=manage_url(profile, token),
     )
 
 
@@ -109,8 +148,9 @@ def digest_to_subscriber(
     selection: Selection,
     titles: dict[int, tuple[str, str]],
     stands: dict[int, Event],
+    rendered: Rendered | None = None,
 ) -> None:
-    """A job-alert digest to someone who subscribed on /jobs."""
+    """A job-alert digest to someone who subscribed on /jobs (``rendered``: the items the round rendered before)."""
     unsubscribe = unsubscribe_url(subscription)
     queue_mail(
         kind="matching.digest",
@@ -119,7 +159,7 @@ def digest_to_subscriber(
         language=subscription.language,
         list_unsubscribe=unsubscribe,
         context={
-            "lists": _items(selection, stands, subscription.language),
+            "lists": _items(selection, stands, subscription.language, titles, rendered=rendered),
             "titles": titles,
             "more": selection.more,
             "more_url": mail_url(

@@ -28,7 +28,7 @@ from .candidates import OFFER_COLUMNS, Seeker, best, matches_for, offers_from, s
 from .digests import Selection, record_sent, record_sent_rows, select_for_mail, sent_before, sent_rows
 from .models import AlertPreference, AlertSubscription, Frequency, SentVacancy
 from .operations import preferences_of
-from .scoring import Offer
+from .scoring import Match, Offer
 
 PERIODS = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=7)}
 SLACK = timedelta(hours=1)  # a digest due at 7:05 goes out with the run at 7:00
@@ -121,6 +121,8 @@ class Round:
         self.stands = coming_stands(sorted({offer.employer_id for group in self.offers.values() for offer in group}))
         self.titles = titles_of(ids)
         self.mailed: list[dict[str, Any]] = []  # what went out in this round, recorded together at its end
+        self.ranked: dict[tuple[Seeker, datetime], list[Match]] = {}  # many recipients look for the same
+        self.rendered: notifications.Rendered = {}  # and get the same vacancies for the same reasons
         self.counts = {"returnees": 0, "subscribers": 0, "nothing_new": 0}
 
     def titles_for(self, selection: Selection) -> dict[int, tuple[str, str]]:
@@ -142,8 +144,10 @@ class Round:
         """What is new for these seekers since ``since`` and was never mailed to this address."""
         lists = []
         for kind, seeker in seekers:
-            fresh = [offer for offer in self.offers.get(seeker.group[:1], ()) if offer.published_at > since]
-            lists.append((kind, best(seeker, fresh, LIST_LENGTH)))
+            if (seeker, since) not in self.ranked:
+                fresh = [offer for offer in self.offers.get(seeker.group[:1], ()) if offer.published_at > since]
+                self.ranked[seeker, since] = best(seeker, fresh, LIST_LENGTH)
+            lists.append((kind, self.ranked[seeker, since]))
         return select_for_mail(lists, self.sent.get(email_hash(email), set()))
 
     def returnees(self) -> None:
@@ -179,7 +183,7 @@ class Round:
             if not selection:
                 self.counts["nothing_new"] += 1
                 continue
-            notifications.digest_to_returnee(profile, selection, self.titles_for(selection), self.stands)
+            notifications.digest_to_returnee(profile, selection, self.titles_for(selection), self.stands, self.rendered)
             self.mailed_to(email, selection)
             self.counts["returnees"] += 1
 
@@ -205,7 +209,9 @@ class Round:
             if not selection:
                 self.counts["nothing_new"] += 1
                 continue
-            notifications.digest_to_subscriber(subscription, selection, self.titles_for(selection), self.stands)
+            notifications.digest_to_subscriber(
+                subscription, selection, self.titles_for(selection), self.stands, self.rendered
+            )
             self.mailed_to(subscription.email, selection)
             self.counts["subscribers"] += 1
 

@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..i18n import current_language
 from ..occupations.names import translated_name
 from ..occupations.working_times import WORKING_TIME_LABELS, from_bits
 from ..places.distances import distance_km
@@ -75,7 +77,7 @@ class Reason:
     @property
     def text(self) -> str:
         """The reason in words."""
-        return str(_REASON_TEXTS[self.kind](*self.values))
+        return _texts(current_language(), (self,))
 
 
 def _times(bits: object) -> str:
@@ -101,6 +103,18 @@ _REASON_TEXTS: dict[str, Callable[..., str]] = {
         "Beginn vor Ihrer frühesten Rückkehr (%(month)s)", month=format_date(month, "MMMM y")
     ),
 }
+
+
+@lru_cache(maxsize=16_384)
+def _texts(language: str, reasons: tuple[Reason, ...]) -> str:
+    """Reasons in words joined by " · ", in ``language`` (the current one): the same few reasons recur in every mail
+    of a round, and are put into words once per language."""
+    return " · ".join(str(_REASON_TEXTS[reason.kind](*reason.values)) for reason in reasons)
+
+
+@lru_cache(maxsize=16)
+def _rating_label(language: str, rating: str) -> str:
+    return str(RATINGS[rating])
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,12 +146,12 @@ class Match:
     @property
     def rating_label(self) -> str:
         """The rating in words, in the current language."""
-        return str(RATINGS[self.rating])
+        return _rating_label(current_language(), self.rating)
 
     @property
     def explanation(self) -> str:
         """Reasons, then what is missing, joined by " · "."""
-        return " · ".join(reason.text for reason in (*self.reasons, *self.missing))
+        return _texts(current_language(), (*self.reasons, *self.missing))
 
 
 def tier_of(seeker: Seeker, group: str, level: int) -> int | None:

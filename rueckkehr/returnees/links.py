@@ -58,9 +58,10 @@ def manage_token(profile: ReturneeProfile) -> str:
     return str(signer("manage").dumps({"p": profile.id, "k": profile.link_key, "g": profile.link_generation}))
 
 
-def manage_url(profile: ReturneeProfile) -> str:
-    """The absolute self-service link, opening in the returnee's language (links are for mails)."""
-    return mail_url("selfservice.overview", profile.language, token=manage_token(profile))
+def manage_url(profile: ReturneeProfile, token: str | None = None) -> str:
+    """The absolute self-service link, opening in the returnee's language (links are for mails); ``token``: the
+    profile's ``manage_token`` when the caller signed it already."""
+    return mail_url("selfservice.overview", profile.language, token=token or manage_token(profile))
 
 
 def profile_from_manage_token(token: str) -> ReturneeProfile:

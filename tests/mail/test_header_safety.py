@@ -147,13 +147,31 @@ def test_header_text_keeps_honest_text_and_breaks_up_what_is_not() -> None:
 
 
 def test_a_mail_with_a_header_nobody_set_is_refused(app: Any) -> None:
-    from email.message import EmailMessage
+    from rueckkehr.mail.headers import header_block
 
-    from rueckkehr.mail.headers import checked_bytes
+    assert header_block([("Subject", "Hallo"), ("To", "ziel@example.org")]).endswith(b"\r\n\r\n")
+    for headers in (
+        [("Subject", "Hallo"), ("Bcc", "evil@evil.example")],  # a header the app never sets
+        [("Subject", "Hallo"), ("subject", "Noch einmal")],  # one header twice
+        [("Subject", "Hallo\r\nBcc: evil@evil.example")],  # a line break that begins another header
+        [("Subject", "Hallo\nBcc: evil@evil.example")],
+        [("Subject", "Hallo\r\n\r\nText")],  # an empty line that ends the headers early
+        [("Subject", "Hallo\r\n \r\nBcc: evil@evil.example")],
+        [("Subject", "Grüße")],  # text that was not encoded
+        [("Subject", "Hallo\x85Bcc: evil@evil.example")],
+    ):
+        with pytest.raises(UnsafeMailError):
+            header_block(headers)
 
-    message = EmailMessage()
-    message["Subject"] = "Hallo"
-    message["Bcc"] = "evil@evil.example"
-    message.set_content("Text")
-    with pytest.raises(UnsafeMailError):
-        checked_bytes(message)
+
+def test_a_body_line_too_long_for_smtp_travels_in_base64_and_reads_back_whole(app: Any) -> None:
+    name = "Jana " + "Ö" * 2000  # the greeting's line is longer than the 998 bytes a line of a mail may have
+    message, raw = compose(
+        recipient=Recipient("ziel@example.org"),
+        template="profile_action_code",
+        language="de",
+        context={"profile": {"full_name": "Jana"}, "code": "1", "action": "export", "recipient_name": name},
+    )
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+    assert f"Guten Tag {name}," in message.get_body(preferencelist=("plain",)).get_content()
+    assert name in message.get_body(preferencelist=("html",)).get_content()
