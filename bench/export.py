@@ -34,7 +34,7 @@ from rueckkehr import create_app
 from rueckkehr.events.models import Event, EventStatus
 from rueckkehr.exports import operations
 from rueckkehr.exports.columns import COLUMNS
-from rueckkehr.exports.operations import ExportRequest, Format, Purpose
+from rueckkehr.exports.queries import ExportRequest, Format, Purpose
 from rueckkehr.extensions import db
 from rueckkehr.places.models import Town, Venue
 from rueckkehr.registrations.models import Registration

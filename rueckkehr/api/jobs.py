@@ -10,7 +10,8 @@ from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import select
 
 from ..employers.board import field_options, parse_filters
-from ..employers.board_queries import coming_stands, search_board
+from ..employers.board_cards import coming_stands
+from ..employers.board_queries import search_board
 from ..employers.models import Vacancy
 from ..employers.queries import get_public_vacancy
 from ..employers.rendering import render_markdown

@@ -19,7 +19,8 @@ from ..occupations.models import OccupationArea, OccupationGroup
 from ..occupations.names import translated_name
 from ..occupations.working_times import WORKING_TIME_LABELS, WorkingTime
 from ..places.models import Town
-from .board_queries import BoardFilter, board_cards, coming_stands
+from .board_cards import board_cards, coming_stands
+from .board_queries import BoardFilter
 from .queries import get_public_vacancy
 from .rendering import job_posting, plain_text, render_markdown
 from .search import parse_query, place_tokens

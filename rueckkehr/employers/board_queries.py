@@ -1,5 +1,5 @@
 """The jobs board's query: filters, the search through the term index with compound parts and synonyms, the best
-match or the newest first, and the coming stands of the listed employers.
+match or the newest first (the cards a page shows, with the coming stands of their employers: ``board_cards``).
 
 A page is read in two steps: one statement finds the ids of the page's vacancies in their order, with the total
 counted beside them, from the indexes (no vacancy's text is read, sorted or counted with it); a second loads only
@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BindParameter,
@@ -34,15 +34,17 @@ from sqlalchemy import (
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import Subquery
 
-from ..dates import berlin_today, utcnow
-from ..events.models import Event, EventStatus
+from ..dates import berlin_today
 from ..extensions import db
 from ..occupations.models import OccupationGroup
 from ..occupations.working_times import WorkingTime
-from ..places.models import Town, Venue
-from .models import Employer, SearchWord, StandBooking, StandStatus, Vacancy, VacancyTerm
-from .queries import WITH_PLACE, on_board
+from ..places.models import Town
+from .models import Employer, SearchWord, Vacancy, VacancyTerm
+from .queries import on_board
 from .search import QueryTerm, reversed_token
+
+if TYPE_CHECKING:
+    from .board_cards import VacancyCard
 
 PAGE_SIZE = 20
 MAX_PARTS = 400  # compounds one query may expand to: a short common word must not make the query heavy
@@ -293,13 +295,6 @@ def search_board(
     return found
 
 
-def board_cards(filters: BoardFilter, now: datetime | None = None) -> BoardPage:
-    """One page of the jobs board (``find_page``) as the cards that the board shows."""
-    found = find_page(filters, now)
-    found.cards = _cards(found.ids, now)
-    return found
-
-
 def _in_order(rows: dict[int, Any], ids: list[int]) -> list[Any]:
     return [rows[vacancy_id] for vacancy_id in ids if vacancy_id in rows]
 
@@ -319,115 +314,3 @@ def _vacancies(ids: list[int]) -> list[Vacancy]:
         return []
     loaded = db.session.scalars(_vacancies_statement(), {"ids": ids}).unique()
     return _in_order({vacancy.id: vacancy for vacancy in loaded}, ids)
-
-
-@dataclass(frozen=True)
-class VacancyCard:
-    """What the board shows of a vacancy, and the next coming event where its employer has a confirmed stand."""
-
-    id: int
-    title: str
-    employer_id: int
-    employer_name: str
-    place: str
-    working_times: list[WorkingTime]
-    skill_level: int
-    stand_event_id: int | None
-    stand_starts_at: datetime | None
-    stand_town: str | None
-
-
-def _coming_stand() -> list[ColumnElement[bool]]:
-    """A confirmed stand at a published event that has not ended by ``now``."""
-    return [
-        StandBooking.status == StandStatus.CONFIRMED,
-        Event.status == EventStatus.PUBLISHED,
-        Event.ends_at >= bindparam("now", type_=Event.ends_at.type),
-    ]
-
-
-@lru_cache(maxsize=1)
-def _cards_statement() -> Select:
-    """The columns that a card shows, its employer's name, its town, and its employer's next coming stand (numbered
-    from the soonest, as ``coming_stands`` chooses it), for the vacancies ``ids``."""
-    ids = _expanding("ids")
-    soonest_first = func.row_number().over(partition_by=StandBooking.employer_id, order_by=(Event.starts_at, Event.id))
-    stands = (
-        select(
-            StandBooking.employer_id,
-            Event.id.label("event_id"),
-            Event.starts_at,
-            Town.name.label("town_name"),
-            soonest_first.label("number"),
-        )
-        .join(Event, StandBooking.event_id == Event.id)
-        .join(Venue, Event.venue_id == Venue.id)
-        .join(Town, Venue.town_id == Town.id)
-        .where(StandBooking.employer_id.in_(select(Vacancy.employer_id).where(Vacancy.id.in_(ids))), *_coming_stand())
-        .subquery()
-    )
-    return (
-        select(
-            Vacancy.id,
-            Vacancy.title,
-            Vacancy.employer_id,
-            Employer.name,
-            Town.name,
-            Vacancy.place_postal_code,
-            Vacancy.place_name,
-            Vacancy.working_times,
-            Vacancy.skill_level,
-            stands.c.event_id,
-            stands.c.starts_at,
-            stands.c.town_name,
-        )
-        .join(Employer, Vacancy.employer_id == Employer.id)
-        .outerjoin(Town, Vacancy.town_id == Town.id)
-        .outerjoin(stands, and_(stands.c.employer_id == Vacancy.employer_id, stands.c.number == 1))
-        .where(Vacancy.id.in_(ids))
-    )
-
-
-def _cards(ids: list[int], now: datetime | None) -> list[VacancyCard]:
-    """The cards of a page, in the page's order (one statement)."""
-    if not ids:
-        return []
-    rows = db.session.execute(_cards_statement(), {"ids": ids, "now": now or utcnow()})
-    cards = {
-        row[0]: VacancyCard(
-            id=row[0],
-            title=row[1],
-            employer_id=row[2],
-            employer_name=row[3],
-            place=row[4] if row[4] is not None else f"{row[5]} {row[6]}".strip(),  # as ``Vacancy.place``
-            working_times=row[7],
-            skill_level=row[8],
-            stand_event_id=row[9],
-            stand_starts_at=row[10],
-            stand_town=row[11],
-        )
-        for row in rows
-    }
-    return _in_order(cards, ids)
-
-
-@lru_cache(maxsize=1)
-def _stands_statement() -> Select:
-    return (
-        select(StandBooking.employer_id, Event)
-        .join(Event, StandBooking.event_id == Event.id)
-        .where(StandBooking.employer_id.in_(_expanding("employer_ids")), *_coming_stand())
-        .options(WITH_PLACE)
-        .order_by(Event.starts_at, Event.id)
-    )
-
-
-def coming_stands(employer_ids: list[int], now: datetime | None = None) -> dict[int, Event]:
-    """The next coming published event at which each employer has a confirmed stand (one statement)."""
-    if not employer_ids:
-        return {}
-    rows = db.session.execute(_stands_statement(), {"employer_ids": sorted(set(employer_ids)), "now": now or utcnow()})
-    first: dict[int, Event] = {}
-    for employer_id, event in rows:
-        first.setdefault(employer_id, event)
-    return first

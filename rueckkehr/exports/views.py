@@ -36,11 +36,12 @@ from ..events.models import Event, EventSeries
 from ..extensions import db
 from ..places.models import Venue
 from ..registrations import listing
-from . import operations
+from . import operations, queries
+from . import presets as team_presets
 from .columns import DEFAULT_COLUMNS, Lookups, chosen
 from .forms import ExportForm
 from .models import ExportJob, ExportPreset, ExportStatus
-from .operations import ExportRequest, Format, Purpose
+from .queries import ExportRequest, Format, Purpose
 
 bp = Blueprint("exports", __name__, url_prefix="/organizer")
 CONTENT_TYPES = {
@@ -71,7 +72,7 @@ def _page(scope: str, subject: Any, events: list[Event], town_id: int | None) ->
     preset_towns: list[int | None] = [town_id] if scope == "event" else [*sorted(visible_town_ids() or [])]
     if is_admin():
         preset_towns = [*preset_towns, None] if scope == "event" else [None, *{e.venue.town_id for e in events}]
-    presets = operations.presets_of(preset_towns)
+    presets = team_presets.presets_of(preset_towns)
     form = ExportForm()
     chosen_preset = _chosen_preset(presets)
     if request.method == "GET":
@@ -95,12 +96,12 @@ def _page(scope: str, subject: Any, events: list[Event], town_id: int | None) ->
             if form.validate_for_saving():
                 save_town = town_id if scope == "event" else next(iter(sorted(visible_town_ids() or [])), None)
                 name = (form.preset_name.data or "").strip()
-                operations.save_preset(save_town, name, export.columns, export.purpose, current_user.id)
+                team_presets.save_preset(save_town, name, export.columns, export.purpose, current_user.id)
                 flash(_("Die Vorlage „%(name)s“ ist gespeichert.", name=name), "success")
                 return redirect(request.full_path.rstrip("?"), code=303)
         elif form.validate():
             return _export(export, subject)
-    total = operations.count_rows(export)
+    total = queries.count_rows(export)
     return render_template(
         "exports/page.html",
         scope=scope,
@@ -130,7 +131,7 @@ def _export(export: ExportRequest, subject: Any) -> Response:
     name = f"anmeldungen-{export.scope}-{subject.id}-{utcnow():%Y-%m-%d}"
     if export.file_format == Format.PRINT:
         return _print_list(export, subject)
-    rows = operations.count_rows(export)
+    rows = queries.count_rows(export)
     if rows > current_app.config["EXPORT_BACKGROUND_ROWS"]:
         job = operations.start_background_export(export, current_user.id, rows)
         flash(_("Der Export läuft im Hintergrund; Sie bekommen eine E-Mail, wenn er fertig ist."), "info")
@@ -154,7 +155,7 @@ def _print_list(export: ExportRequest, subject: Any) -> Response:
     names = ["last_name", "first_name"]
     export = replace(export, columns=names + [key for key in export.columns if key not in names])
     columns = chosen(export.columns)
-    operations.audit_export(export, operations.count_rows(export))
+    operations.audit_export(export, queries.count_rows(export))
     rows = operations.cells(export, columns, Lookups.load())
     response = Response(
         stream_with_context(stream_template("exports/print.html", title=subject.title, columns=columns[2:], rows=rows))
@@ -190,7 +191,7 @@ def delete_preset(preset_id: int) -> Response:
     preset = found(ExportPreset, preset_id)
     if not can_see_town(preset.town_id) or not ActionForm().validate_on_submit():
         abort(404)
-    operations.delete_preset(preset)
+    team_presets.delete_preset(preset)
     flash(_("Die Vorlage „%(name)s“ ist gelöscht.", name=preset.name), "success")
     back = request.form.get("next", "")
     return redirect(back if back.startswith("/organizer/") else url_for("organizer.dashboard"), code=303)

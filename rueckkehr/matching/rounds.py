@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit.operations import record
 from ..dates import utcnow
-from ..employers.board_queries import coming_stands
+from ..employers.board_cards import coming_stands
 from ..employers.models import Employer, Vacancy
 from ..employers.queries import confirmed_exhibitors, on_board
 from ..extensions import db

@@ -114,6 +114,9 @@ def register(
     party = 1 + companions
     before_lock = db.session.begin_nested()
     profile = find_profile(email)
+    # A second submission of someone registered already gets another mail (decided under the lock); the
+    # confirmation request is not composed for it beforehand.
+    registered = profile is not None and _active_registration(profile, event) is not None
     created = False
     if profile is None:
         profile, created = profile_for(email, language, profile_data)
@@ -127,7 +130,7 @@ def register(
     prepared.status = RegistrationStatus.UNCONFIRMED if seats_left(event) >= party else RegistrationStatus.WAITING
     version = _version(event)
     town_id = event.venue.town_id
-    mail = notifications.confirm_request(prepared, language)
+    mail = None if registered else notifications.confirm_request(prepared, language)
     db.session.flush()
 
     event = lock_event(event_id)
@@ -143,7 +146,8 @@ def register(
     fits = line.seats_left(event.capacity) >= party
     status = RegistrationStatus.UNCONFIRMED if fits else RegistrationStatus.WAITING
     registration = prepared
-    if status != registration.status or _version(event) != version:  # the seats went, or came free, meanwhile
+    # The seats went, or came free, meanwhile; or the registration seen before the lock ended meanwhile
+    if registered or status != registration.status or _version(event) != version:
         registration.status = status
         registration.expires_at = confirmation_deadline(event, now)
         town_id = event.venue.town_id
@@ -155,7 +159,7 @@ def register(
     db.session.add(registration)
     changes = {"event_id": event.id, "status": status.value, "companions": companions}  # as record_change writes it
     record("registration.created", registration, town_id=town_id, profile_id=profile.id, changes=changes)
-    before_lock.commit()
+    # The savepoint is released by the unit of work's commit.
     return RegistrationOutcome(profile.email or email, waiting=not fits, position=None if fits else line.waiting + 1)
 
 

@@ -11,3 +11,9 @@ def visible_text(response: object) -> str:
     html = response.get_data(as_text=True)  # type: ignore[attr-defined]
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+def without_form_tokens(html: str) -> str:
+    """A page with the values of its CSRF tokens blanked: a token carries the second it was signed, so the same page
+    asked for twice differs in it when a second turns between the two."""
+    return re.sub(r'(name="csrf_token"[^>]*value=")[^"]*"', r'\1"', html)
