@@ -19,6 +19,7 @@ from rueckkehr.registrations.models import Registration, RegistrationStatus
 from rueckkehr.returnees.links import manage_token
 from rueckkehr.returnees.models import ConsentPurpose
 from tests.employers.test_browser import log_in
+from tests.support.browser import after_submit
 from tests.support.units import committed
 
 pytestmark = pytest.mark.browser
@@ -68,6 +69,7 @@ def test_axe_finds_no_violations_on_matching_pages(
             found[path] = violations
     page.goto("/jobs/alert")
     page.get_by_role("button", name="Job-Alarm bestellen").click()
+    after_submit(page)
     if violations := axe_violations(page):
         found["subscribe with errors"] = violations
     log_in(page, employer.users[0].email)
@@ -77,6 +79,7 @@ def test_axe_finds_no_violations_on_matching_pages(
             found[path] = violations
     page.goto(f"/employer/pool/{key}")
     page.get_by_role("button", name="Kontakt anfragen").click()
+    after_submit(page)
     if violations := axe_violations(page):
         found["contact request with errors"] = violations
     assert found == {}

@@ -19,6 +19,7 @@ from rueckkehr.extensions import db
 from rueckkehr.registrations.models import Registration, RegistrationStatus
 from rueckkehr.returnees.models import ReturneeProfile
 from tests.organizer.test_access_matrix import requests_for
+from tests.support.browser import after_submit
 from tests.support.organizers import PASSWORD, totp_code
 from tests.support.units import start_writing
 
@@ -78,6 +79,7 @@ def test_axe_finds_no_violations_on_any_organizer_page(
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url("**/login/second-factor")
     page.get_by_role("button", name="Bestätigen").click()  # empty: the error state
+    after_submit(page)
     if violations := axe_violations(page):
         found["/login/second-factor with an error"] = violations
     page.get_by_label("Code aus Ihrer Authenticator-App", exact=False).fill(totp_code(admin))
@@ -110,16 +112,19 @@ def test_axe_finds_no_violations_on_any_organizer_page(
     for path, button in [("/organizer/events/new", "Speichern"), (f"/organizer/events/{event_id}/mail", "Vorschau")]:
         page.goto(path)
         page.get_by_role("button", name=button).click()  # the form with its errors beside the fields
+        after_submit(page)
         if violations := axe_violations(page):
             found[f"{path} with errors"] = violations
     page.goto(f"/organizer/events/{event_id}/mail")
     page.get_by_label("Betreff (Deutsch)").fill("Parken")
     page.get_by_label("Text (Deutsch)").fill("Bitte am Markt parken.")
     page.get_by_role("button", name="Vorschau").click()
+    after_submit(page)
     if violations := axe_violations(page):
         found["mail preview"] = violations
     page.goto("/organizer/security")
     page.get_by_role("button", name="Zehn neue Wiederherstellungscodes").click()
+    after_submit(page)
     if violations := axe_violations(page):
         found["recovery codes"] = violations
     assert found == {}

@@ -127,6 +127,12 @@ def page(browser: Any, live_server: LiveServer, browser_context_options: dict[st
     assert not foreign, f"the page requested other hosts: {foreign}"
 
 
+def after_submit(page: Any) -> None:
+    """Wait until the page a click submitted has arrived and loaded: Playwright's click returns once the form is
+    sent, and axe run at that moment may read the old page, or the new one before its style sheets."""
+    page.wait_for_load_state("networkidle")
+
+
 @pytest.fixture
 def axe_violations() -> Callable[[Any], list[dict[str, Any]]]:
     """Run axe-core (bundled with axe-playwright-python) on a page and return its violations (WCAG 2.1 AA)."""
