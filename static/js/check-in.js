@@ -271,7 +271,7 @@ if (root) {
       if (started !== uploads) return;
       list = fresh;
       applyQueued();
-      online = true;
+      online = navigator.onLine; // an answer to a request sent before the network went does not bring it back
       save();
     } catch (error) {
       online = false;
@@ -301,7 +301,7 @@ if (root) {
       const sent = new Set(batch.map((scan) => scan.nonce));
       queue = queue.filter((scan) => !sent.has(scan.nonce));
       uploads += 1;
-      online = true;
+      online = navigator.onLine;
       save();
       uploading = false;
       if (queue.length > 0) {
