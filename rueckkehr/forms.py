@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
+from babel.support import Translations
 from flask import current_app
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import EmailField, Field, SelectMultipleField, TextAreaField
+from wtforms import SelectField as WTFormsSelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import Select as WTFormsSelect
 
 from .extensions import db
+from .i18n import current_language
 from .occupations.models import OccupationArea, OccupationGroup, SkillLevel
 from .occupations.working_times import WORKING_TIME_LABELS, WorkingTime
 
@@ -36,6 +44,14 @@ class Form(FlaskForm):
     The value keeps what was typed, without the NUL (PostgreSQL refuses NUL in text, and no field takes one).
     """
 
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form: Any) -> Any:
+            """wtforms' own messages in the request's language, read once per language and process (Flask-WTF
+            reads and parses their catalogue again in every request that shows one)."""
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return _wtforms_translations(current_language())
+
     def validate(self, extra_validators: Any = None) -> bool:
         """Refuse NUL bytes first (so no other check queries with one), then validate as usual."""
         refused = [field for field in self if _strip_nul(field)]
@@ -44,6 +60,11 @@ class Form(FlaskForm):
             if CONTROL_CHARACTERS not in field.errors:
                 field.errors = [*field.errors, CONTROL_CHARACTERS]
         return valid and not refused
+
+
+@lru_cache(maxsize=8)
+def _wtforms_translations(language: str) -> Translations:
+    return Translations.load(messages_path(), [language], domain="wtforms")
 
 
 def _strip_nul(field: Field) -> bool:
@@ -55,6 +76,56 @@ def _strip_nul(field: Field) -> bool:
         field.data = [item.replace("\x00", "") if isinstance(item, str) else item for item in field.data]
         return True
     return False
+
+
+_OPTION = Markup('<option value="{}">{}</option>')
+_SELECTED_OPTION = Markup('<option selected value="{}">{}</option>')
+
+
+class Select(WTFormsSelect):
+    """wtforms' select widget, with plain options written directly: wtforms builds its attributes through
+    ``html_params`` for each option, which is most of the cost of a form with the 255 countries. The markup is the
+    same (``selected`` before ``value``, as ``html_params`` sorts them)."""
+
+    @classmethod
+    def render_option(cls, choice: Any, **kwargs: Any) -> Markup:
+        """One ``<option>``; an option with attributes of its own goes through wtforms."""
+        if choice.render_kw or kwargs or isinstance(choice.value, bool):
+            return WTFormsSelect.render_option(choice, **kwargs)
+        option = _SELECTED_OPTION if choice.selected else _OPTION
+        return option.format(choice.value, choice.label or choice.value)  # format escapes both
+
+
+class SelectField(WTFormsSelectField):
+    """A select for long lists (countries, months, occupation fields): the submitted value is checked against the
+    set of the choices' values, where wtforms normalises every choice into an object to find one value."""
+
+    widget = Select()
+
+    def pre_validate(self, form: Any) -> None:
+        """Refuse a value that is not among the choices, with wtforms' message."""
+        if self.process_errors or not self.validate_choice:
+            return
+        if self.choices is None:
+            raise TypeError(self.gettext("Choices cannot be None."))
+        if self.data not in _choice_values(self.choices, self.coerce):
+            raise ValidationError(self.invalid_choice_message or self.gettext("Not a valid choice."))
+
+
+def _choice_values(choices: Any, coerce: Any) -> set[Any]:
+    """The coerced values of choices given as wtforms takes them: a list, or a dict of option groups, of values,
+    ``(value, label[, attributes])`` tuples or ``SelectChoice`` objects."""
+    values = set()
+    for group in choices.values() if isinstance(choices, dict) else [choices]:
+        for choice in group:
+            if isinstance(choice, SelectChoice):
+                value = choice.value
+            elif isinstance(choice, (tuple, list)):
+                value = choice[0]
+            else:
+                value = choice
+            values.add(coerce(value))
+    return values
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -64,9 +64,11 @@ def listed_events_query(filters: EventFilter, now: datetime | None = None) -> Se
     return query
 
 
-def get_public_event(event_id: int) -> Event | None:
-    """A public event with its programme, or None."""
-    query = public_events_query().where(Event.id == event_id).options(selectinload(Event.programme))
+def get_public_event(event_id: int, *, programme: bool = True) -> Event | None:
+    """A public event with its venue and town (and its programme, unless the page shows none), or None."""
+    query = public_events_query().where(Event.id == event_id)
+    if programme:
+        query = query.options(selectinload(Event.programme))
     return db.session.scalars(query).unique().one_or_none()
 
 

@@ -32,7 +32,7 @@ OUTCOME_KEY = "registration_outcome"
 @limiter.limit(configured("RATELIMIT_REGISTRATION"), key_func=email_key, methods=["POST"])
 def form(event_id: int) -> str | Response | tuple[str, int]:
     """The registration form; a valid submission holds a seat (or a waiting place) and mails a link."""
-    event = get_public_event(event_id) or abort(404)
+    event = get_public_event(event_id, programme=False) or abort(404)
     state = registration_state(event, utcnow())
     if state != RegistrationState.OPEN:
         return render_template("registrations/closed.html", event=event, state=state), 200
@@ -70,7 +70,7 @@ def form(event_id: int) -> str | Response | tuple[str, int]:
 @bp.get("/events/<int:event_id>/register/sent")
 def sent(event_id: int) -> str | Response:
     """What happens next: check your mail; the waiting list position when the event is full."""
-    event = get_public_event(event_id) or abort(404)
+    event = get_public_event(event_id, programme=False) or abort(404)
     outcome = session.get(OUTCOME_KEY)
     if not outcome or outcome.get("event") != event.id:
         return redirect(url_for(".form", event_id=event.id))

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     Field,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -28,12 +27,13 @@ from ..forms import (
     WORKING_TIMES,
     Form,
     MultiCheckboxField,
+    SelectField,
     email_field,
     no_control_characters,
     occupation_choices,
     value_of,
 )
-from ..i18n import format_month_year
+from ..i18n import current_language, format_month_year
 from ..occupations.working_times import in_order
 from ..places.models import Town
 from .operations import ProfileData
@@ -74,8 +74,15 @@ def _country_choices(locale: str) -> list[tuple[str, str]]:
 
 def return_choices(today: date) -> list[tuple[str, str]]:
     """ "Flexibel" or one of the next 36 months."""
-    months = [(f"{month:%Y-%m}", format_month_year(month)) for month in months_from(today, 36)]
+    months = _return_months(date(today.year, today.month, 1), current_language())
     return [("", _l("Bitte wählen (freiwillig)")), ("flexible", _l("flexibel")), *months]
+
+
+@lru_cache(maxsize=16)
+def _return_months(first: date, locale: str) -> tuple[tuple[str, str], ...]:
+    """The 36 months from ``first`` named in ``locale`` (the language of the request that asks): every form builds
+    them, and naming 36 months costs Babel more than the rest of the form."""
+    return tuple((f"{month:%Y-%m}", format_month_year(month)) for month in months_from(first, 36))
 
 
 def parse_phone(text: str | None) -> str | None:
