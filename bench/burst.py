@@ -35,6 +35,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import create_engine, text
 
+from bench.checks import delivery_problems, report, seat_problems
 from bench.stack import ROOT, prepare, request, running, scratch_database
 from bench.support import registration_form
 
@@ -131,49 +132,28 @@ def baseline(port: int, event_id: int, count: int) -> float:
 
 
 def seats_exact(url: str, event_id: int, capacity: int, submitted: int) -> list[str]:
-    """What is wrong with the event's seats and waiting list (nothing: an empty list)."""
-    problems = []
+    """What is wrong with the event's registrations, seats and waiting list (nothing: an empty list)."""
     engine = create_engine(url)
     with engine.connect() as connection:
         rows = connection.execute(
-            text("SELECT id, status, companions, waitlist_position FROM registrations WHERE event_id = :e ORDER BY id"),
+            text("SELECT status, companions, waitlist_position FROM registrations WHERE event_id = :e ORDER BY id"),
             {"e": event_id},
         ).all()
     engine.dispose()
+    problems = []
     if len(rows) != submitted:
         problems.append(f"{len(rows)} registrations in the database, {submitted} submissions answered 303")
-    held = sum(1 + companions for _id, status, companions, _p in rows if status in ("unconfirmed", "confirmed"))
-    positions = []
-    for registration_id, status, companions, position in rows:
-        if status == "waiting":
-            positions.append(position)
-            if 1 + companions <= capacity - held:  # seats only filled up, so it would have fitted when it came
-                problems.append(f"registration {registration_id} waits although {capacity - held} seats are free")
-        elif status not in ("unconfirmed", "confirmed"):
-            problems.append(f"registration {registration_id} is {status}")
-    if held > capacity:
-        problems.append(f"{held} seats held, capacity {capacity}")
-    if len(set(positions)) != len(positions) or None in positions:
-        problems.append("waiting list positions are missing or repeated")
-    waiting = len(positions)
-    print(f"seats:          {held} of {capacity} held by {len(rows) - waiting} parties, {waiting} parties waiting")
-    return problems
+    return problems + seat_problems("seats", capacity, [tuple(row) for row in rows])
 
 
 def mails_once(url: str, received: list[str], expected: Counter[str]) -> list[str]:
-    """Every outbox mail arrived exactly once (by Message-ID), and each registrant got one confirmation request."""
+    """Every outbox mail sent and arrived exactly once (by Message-ID), and each registrant got one confirmation
+    request."""
     engine = create_engine(url)
     with engine.connect() as connection:
         outbox = connection.execute(text("SELECT message_id, recipient, kind, status FROM outbox_messages")).all()
     engine.dispose()
-    problems = []
-    arrived = Counter(received)
-    for message_id, recipient, kind, status in outbox:
-        if arrived[message_id] != 1:
-            problems.append(f"{kind} to {recipient} ({status}) arrived {arrived[message_id]} times")
-    extra = set(arrived) - {row[0] for row in outbox}
-    if extra:
-        problems.append(f"{len(extra)} mails arrived that the outbox does not know")
+    problems = delivery_problems([tuple(row) for row in outbox], received)
     requests = Counter(row[1] for row in outbox if row[2] == "registration.confirm_request")
     if requests != expected:
         problems.append("not every registrant got exactly one confirmation request")
@@ -267,10 +247,7 @@ def main() -> int:
             problems += mails_once(url, [m.message_id for m in stack.sink.messages], expected)
             if args.timing:
                 lock_timing(Path(timing))
-    for problem in problems:
-        print(f"FAILED: {problem}")
-    print("all checks passed" if not problems else f"{len(problems)} check(s) failed")
-    return 1 if problems else 0
+    return report(problems)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from bench.checks import delivery_problems, report, seat_problems
 from bench.stack import ROOT, prepare, request, running, scratch_database
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -158,21 +159,8 @@ def check_database(url: str, events: list[int], submitted: int, confirmed: int) 
         problems.append(f"{sum(1 for row in rows if row[4])} registrations confirmed, {confirmed} confirmations")
     for event_id in events:
         mine = [row for row in rows if row[0] == event_id]
-        if not mine:
-            continue
-        capacity = mine[0][5]
-        held = sum(1 + row[2] for row in mine if row[1] in ("unconfirmed", "confirmed"))
-        waiting = [row for row in mine if row[1] == "waiting"]
-        positions = [row[3] for row in waiting]
-        print(f"event {event_id:3}:      {held:3} of {capacity:3} seats held, {len(waiting):3} parties waiting")
-        if held > capacity:
-            problems.append(f"event {event_id} holds {held} seats of {capacity}")
-        if any(1 + row[2] <= capacity - held for row in waiting):
-            problems.append(f"event {event_id}: a party waits although {capacity - held} seats are free")
-        if None in positions or len(set(positions)) != len(positions):
-            problems.append(f"event {event_id}: waiting list positions missing or repeated")
-        if any(row[1] not in ("unconfirmed", "confirmed", "waiting") for row in mine):
-            problems.append(f"event {event_id}: registrations neither seated nor waiting")
+        if mine:
+            problems += seat_problems(f"event {event_id}", mine[0][5], [(row[1], row[2], row[3]) for row in mine])
     return problems
 
 
@@ -193,14 +181,7 @@ def check_mail(url: str, received: list[str]) -> list[str]:
             )
         ).one()
     engine.dispose()
-    problems = []
-    arrived = Counter(received)
-    wrong = [row for row in outbox if arrived[row[0]] != 1 or row[3] != "sent"]
-    if wrong:
-        problems.append(f"{len(wrong)} mails not delivered exactly once, e.g. {wrong[0][2]} to {wrong[0][1]}")
-    unknown = set(arrived) - {row[0] for row in outbox}
-    if unknown:
-        problems.append(f"{len(unknown)} mails arrived that the outbox does not know")
+    problems = delivery_problems([tuple(row) for row in outbox], received)
     kinds = Counter(row[2] for row in outbox)
     answers = kinds["registration.confirmed"] + kinds["registration.waiting_confirmed"]
     if kinds["registration.confirm_request"] != registrations[0]:
@@ -254,10 +235,7 @@ def main() -> int:
             problems.append(f"{total['failures']} errors (Locust exited {code})")
         problems += check_database(url, events, submitted, confirmed)
         problems += check_mail(url, received)
-    for problem in problems:
-        print(f"FAILED: {problem}")
-    print("all checks passed" if not problems else f"{len(problems)} check(s) failed")
-    return 1 if problems else 0
+    return report(problems)
 
 
 if __name__ == "__main__":

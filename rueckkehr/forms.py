@@ -6,7 +6,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from babel.support import Translations
+from babel.support import NullTranslations, Translations
 from flask import current_app
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
@@ -15,7 +15,6 @@ from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import EmailField, Field, SelectMultipleField, TextAreaField
 from wtforms import SelectField as WTFormsSelectField
-from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -63,7 +62,7 @@ class Form(FlaskForm):
 
 
 @lru_cache(maxsize=8)
-def _wtforms_translations(language: str) -> Translations:
+def _wtforms_translations(language: str) -> NullTranslations:
     return Translations.load(messages_path(), [language], domain="wtforms")
 
 
@@ -88,7 +87,7 @@ class Select(WTFormsSelect):
     same (``selected`` before ``value``, as ``html_params`` sorts them)."""
 
     @classmethod
-    def render_option(cls, choice: Any, **kwargs: Any) -> Markup:
+    def render_option(cls, choice: Any, **kwargs: Any) -> Markup:  # type: ignore[override]  # stubs predate 3.3
         """One ``<option>``; an option with attributes of its own goes through wtforms."""
         if choice.render_kw or kwargs or isinstance(choice.value, bool):
             return WTFormsSelect.render_option(choice, **kwargs)
@@ -109,7 +108,8 @@ class SelectField(WTFormsSelectField):
         if self.choices is None:
             raise TypeError(self.gettext("Choices cannot be None."))
         if self.data not in _choice_values(self.choices, self.coerce):
-            raise ValidationError(self.invalid_choice_message or self.gettext("Not a valid choice."))
+            message = getattr(self, "invalid_choice_message", None)  # wtforms 3.3; its stubs are older
+            raise ValidationError(message or self.gettext("Not a valid choice."))
 
 
 def _choice_values(choices: Any, coerce: Any) -> set[Any]:
@@ -118,12 +118,12 @@ def _choice_values(choices: Any, coerce: Any) -> set[Any]:
     values = set()
     for group in choices.values() if isinstance(choices, dict) else [choices]:
         for choice in group:
-            if isinstance(choice, SelectChoice):
-                value = choice.value
-            elif isinstance(choice, (tuple, list)):
+            if isinstance(choice, (tuple, list)):
                 value = choice[0]
-            else:
+            elif isinstance(choice, str):
                 value = choice
+            else:  # wtforms' SelectChoice
+                value = choice.value
             values.add(coerce(value))
     return values
 
