@@ -114,7 +114,16 @@ def format_local_datetime(value: datetime) -> str:
 
 
 def format_event_time(starts_at: datetime, ends_at: datetime) -> str:
-    """An event's time span: "Sonntag, 27. Dezember 2026, 10:00–15:00 Uhr", "Sunday 27 December 2026, 10:00–15:00"."""
+    """An event's time span: "Sonntag, 27. Dezember 2026, 10:00–15:00 Uhr", "Sunday 27 December 2026, 10:00–15:00".
+
+    Kept per language: every page and mail of an event names its time, and Babel takes longer to write it than a
+    registration's other work before its lock.
+    """
+    return _event_time(starts_at, ends_at, current_language(), str(get_timezone()))
+
+
+@functools.lru_cache(maxsize=1024)
+def _event_time(starts_at: datetime, ends_at: datetime, language: str, zone: str) -> str:
     start_day = format_long_date(starts_at)
     start, end = format_clock(starts_at), format_clock(ends_at)
     if _local(starts_at).date() == _local(ends_at).date():
