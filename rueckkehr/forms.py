@@ -11,13 +11,13 @@ from flask import current_app
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from wtforms import EmailField, Field, SelectMultipleField, TextAreaField
 from wtforms import SelectField as WTFormsSelectField
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, html_params
 from wtforms.widgets import Select as WTFormsSelect
 
 from .extensions import db
@@ -77,22 +77,40 @@ def _strip_nul(field: Field) -> bool:
     return False
 
 
-_OPTION = Markup('<option value="{}">{}</option>')
-_SELECTED_OPTION = Markup('<option selected value="{}">{}</option>')
+_OPTION = Markup('<option value="')
+_SELECTED_OPTION = Markup('<option selected value="')
+_OPTION_LABEL = Markup('">')
+_OPTION_END = Markup("</option>")
+_SELECT_END = Markup("</select>")
 
 
 class Select(WTFormsSelect):
-    """wtforms' select widget, with plain options written directly: wtforms builds its attributes through
-    ``html_params`` for each option, which is most of the cost of a form with the 255 countries. The markup is the
-    same (``selected`` before ``value``, as ``html_params`` sorts them)."""
+    """wtforms' select widget, with options given as ``(value, label)`` pairs written directly: wtforms makes a
+    choice object and an attribute string (``html_params``) for each option, which was most of the cost of a form
+    with the 255 countries. The markup is the same (``selected`` before ``value``, as ``html_params`` sorts them);
+    option groups and options with attributes of their own go through wtforms."""
 
-    @classmethod
-    def render_option(cls, choice: Any, **kwargs: Any) -> Markup:  # type: ignore[override]  # stubs predate 3.3
-        """One ``<option>``; an option with attributes of its own goes through wtforms."""
-        if choice.render_kw or kwargs or isinstance(choice.value, bool):
-            return WTFormsSelect.render_option(choice, **kwargs)
-        option = _SELECTED_OPTION if choice.selected else _OPTION
-        return option.format(choice.value, choice.label or choice.value)  # format escapes both
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        choices = field.choices
+        if self.multiple or not isinstance(choices, list) or not all(_plain(choice) for choice in choices):
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        flags = getattr(field, "flags", {})
+        for name in self.validation_attrs:
+            if name not in kwargs and getattr(flags, name, False):
+                kwargs[name] = True
+        coerce, data = field.coerce, field.data
+        options = [
+            (_SELECTED_OPTION if coerce(value) == data else _OPTION) + escape(value) + _OPTION_LABEL
+            + escape(label or value) + _OPTION_END
+            for value, label in choices
+        ]  # fmt: skip
+        start = Markup(f"<select {html_params(name=field.name, **kwargs)}>")  # noqa: S704 (html_params escapes, as in wtforms)
+        return start + Markup("").join(options) + _SELECT_END
+
+
+def _plain(choice: Any) -> bool:
+    return type(choice) is tuple and len(choice) == 2 and type(choice[0]) is str
 
 
 class SelectField(WTFormsSelectField):
