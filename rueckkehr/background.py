@@ -10,6 +10,12 @@ its unit of work. Nothing happens unless that unit commits; then the work is han
   answer does not wait; outside a request (a command, a job, another task), at once, so a command has done its
   work before it returns.
 
+Work that does "whatever is due" (mail delivery with a broker) is handed on with ``hand_on_once(name)``: while a
+run of it is queued and has not started, handing it on again queues nothing more (a flag in Redis per task and
+queue, set with the run queued and cleared as the run starts, so a run sees all that was committed before it
+started). A burst of registrations then costs the worker a few runs that each deliver many mails over one
+connection, not a run, a connection and two commits per mail.
+
 The work was committed before it is handed on, and handing it on never undoes or breaks that: a broker that cannot
 be reached or a task that fails is logged, and whatever the task should have done stays to be done (a mail stays
 queued in the outbox for ``flask jobs run``). Each task opens its own unit of work and runs in the system's name.
@@ -25,6 +31,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import redis
 from celery import shared_task
 from flask import Flask, current_app, has_request_context
 
@@ -35,6 +42,8 @@ from .transactions import after_commit, has_uncommitted_writes
 F = TypeVar("F", bound=Callable[..., Any])
 Arg = int | str
 CELERY_TASK = "rueckkehr.background.run"
+CELERY_ONCE_TASK = "rueckkehr.background.run_once"
+PENDING_SECONDS = 300  # a flag whose run never started (a lost message, no worker) stops holding runs back then
 _TASKS: dict[str, Callable[..., Any]] = {}
 _THREADS = "rueckkehr.background_threads"
 
@@ -82,6 +91,44 @@ def run(name: str, *args: Arg) -> Any:
 def run_in_worker(name: str, *args: Arg) -> Any:
     """The Celery task: run a registered background task inside the worker's application context."""
     return run(name, *args)
+
+
+@shared_task(name=CELERY_ONCE_TASK)
+def run_once_in_worker(name: str) -> Any:
+    """The Celery task of ``hand_on_once``: clear the task's flag, then run it (so what is committed from now on is
+    either seen by this run or hands on a new one)."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    _pending_flags(app).delete(_flag(app, name))
+    return run(name)
+
+
+def uses_broker() -> bool:
+    """Whether background tasks go to a Celery worker."""
+    return bool(current_app.config.get("CELERY_BROKER_URL"))
+
+
+def hand_on_once(name: str) -> None:
+    """After the commit: run the task ``name`` (which takes no arguments and does whatever is due) soon, in the
+    Celery worker; queue no second run while one is queued and has not started. Needs a broker on Redis."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    try:
+        if _pending_flags(app).set(_flag(app, name), "1", nx=True, ex=PENDING_SECONDS):
+            app.extensions["celery"].send_task(CELERY_ONCE_TASK, args=(name,))
+    except Exception:  # the broker is down: what was committed stays committed, and `flask jobs run` does it
+        app.logger.exception("Could not hand the background task %s to Celery", name)
+
+
+def _flag(app: Flask, name: str) -> str:
+    return f"rueckkehr:pending:{app.config.get('CELERY_QUEUE', 'rueckkehr')}:{name}"
+
+
+def _pending_flags(app: Flask) -> redis.Redis:
+    """The broker's Redis, for the flags of queued runs (one client per app and process)."""
+    client = app.extensions.get("rueckkehr.pending_flags")
+    if client is None:
+        client = redis.Redis.from_url(app.config["CELERY_BROKER_URL"], socket_timeout=2, socket_connect_timeout=2)
+        app.extensions["rueckkehr.pending_flags"] = client
+    return client
 
 
 def hand_on(submitted: list[tuple[str, tuple[Arg, ...]]]) -> None:

@@ -195,9 +195,16 @@ def _record_failure(row: OutboxMessage, error: Exception, now: datetime) -> None
         current_app.logger.warning("Mail %s will be retried: %s", row.id, row.last_error)
 
 
-def deliver_due() -> dict[str, int]:
-    """Deliver every mail that is due now."""
-    return deliver(due_ids())
+def deliver_due(rounds: int = 50) -> dict[str, int]:
+    """Deliver every mail that is due now, 200 at a time, until none is due (at most ``rounds`` times 200)."""
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    for _round in range(rounds):
+        ids = due_ids()
+        if not ids:
+            break
+        for name, count in deliver(ids).items():
+            counts[name] += count
+    return counts
 
 
 def status_counts() -> dict[str, int]:

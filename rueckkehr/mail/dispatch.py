@@ -1,9 +1,10 @@
 """Hand committed mails to delivery through ``background``, and the ``flask outbox`` commands.
 
-``outbox.queue_mail`` hands the rows of a unit of work to the background task ``mail.deliver`` once it commits, in
-batches delivered over one connection each: a Celery worker (with a broker), a thread beside the response (in a
-request) or the command itself delivers them. If delivery fails, or the broker cannot be reached, the mail stays
-queued for ``flask jobs run``.
+``outbox.queue_mail`` hands the rows of a unit of work to delivery once it commits. With a broker, the Celery worker
+delivers every due mail (``mail.deliver_due``, handed on once however many units commit before that run starts);
+without one, the task ``mail.deliver`` delivers the unit's own rows in batches over one connection each, in a thread
+beside the response (in a request) or in the command itself. If delivery fails, or the broker cannot be reached,
+the mail stays queued for ``flask jobs run``.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from typing import Any
 import click
 
 from ..actors import acting_as, current_actor
-from ..background import hand_on, in_thread, submit, task
+from ..background import hand_on, hand_on_once, in_thread, submit, task, uses_broker
 from ..transactions import unit_of_work
 from .delivery import BATCH, deliver, deliver_due, status_counts
 
 DELIVER = "mail.deliver"
+DELIVER_DUE = "mail.deliver_due"
 
 
 @task(DELIVER)
@@ -27,13 +29,23 @@ def deliver_some(*message_ids: int) -> dict[str, int]:
     return deliver(message_ids)
 
 
+@task(DELIVER_DUE)
+def deliver_all_due() -> dict[str, int]:
+    """Deliver every mail that is due (the worker's run after any number of committed units)."""
+    return deliver_due()
+
+
 def hand_over(message_id: int) -> None:
     """Deliver this mail once the current unit of work has committed."""
     submit(DELIVER, message_id)
 
 
 def hand_over_committed(message_ids: list[int]) -> None:
-    """Deliver mails whose rows were just committed: one task per batch that delivery sends over one connection."""
+    """Deliver mails whose rows were just committed: with a broker, one run of ``mail.deliver_due`` unless one is
+    queued already; else one task per batch that delivery sends over one connection."""
+    if uses_broker():
+        hand_on_once(DELIVER_DUE)
+        return
     hand_on([(DELIVER, tuple(message_ids[start : start + BATCH])) for start in range(0, len(message_ids), BATCH)])
 
 

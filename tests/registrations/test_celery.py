@@ -3,9 +3,13 @@ nothing: the registration is committed and its mail waits in the outbox."""
 
 from __future__ import annotations
 
+import os
 import socket
+import time
 from collections.abc import Callable
+from typing import Any
 
+import redis
 from flask import Flask
 from sqlalchemy import select
 
@@ -13,8 +17,9 @@ from rueckkehr.events.models import Event
 from rueckkehr.extensions import db
 from rueckkehr.mail.models import OutboxMessage, OutboxStatus
 from rueckkehr.registrations.models import Registration
-from tests.support.celery import CeleryWorker
+from tests.support.celery import BROKER, CeleryWorker, start_worker, stop_worker, worker_environment
 from tests.support.registrations import form_data, link_in
+from tests.support.services import require_redis
 from tests.support.smtp import SMTPServer
 
 
@@ -53,3 +58,37 @@ def test_a_broker_that_is_down_loses_no_registration_and_no_mail(
         assert queued.status == OutboxStatus.QUEUED  # `flask jobs run` delivers it
         assert app.test_cli_runner().invoke(args=["outbox", "send"]).output.startswith("sent 1")
     assert smtp.wait_for(1)[0].message["Subject"].startswith("Bitte bestätigen Sie Ihre Anmeldung")
+
+
+def test_units_committed_before_the_worker_runs_queue_one_run_that_delivers_all_their_mails(
+    base_settings: dict[str, Any],
+    migrated_database: object,
+    make_app: Callable[..., Flask],
+    make_event: Callable[..., Event],
+    smtp: SMTPServer,
+) -> None:
+    require_redis(BROKER)
+    queue = f"rueckkehr-test-once-{os.getpid()}-{time.monotonic_ns()}"  # no worker listens yet
+    app = make_app(CELERY_BROKER_URL=BROKER, CELERY_QUEUE=queue)
+    event_id = make_event().id
+    client = app.test_client()
+    broker = redis.Redis.from_url(BROKER)
+    try:
+        for number in range(3):
+            data = form_data(email=f"p{number}@example.org")
+            assert client.post(f"/events/{event_id}/register", data=data).status_code == 303
+        assert broker.llen(queue) == 1  # one run for three committed units, not one per mail
+        worker = start_worker(worker_environment(base_settings, BROKER, queue), queue)
+        try:
+            arrived = smtp.wait_for(3, timeout=30)
+            assert sorted(mail.envelope_to[0] for mail in arrived) == [f"p{n}@example.org" for n in range(3)]
+            # That run has started (and cleared its flag): a unit committed now hands on a run of its own.
+            data = form_data(email="p3@example.org")
+            assert client.post(f"/events/{event_id}/register", data=data).status_code == 303
+            assert smtp.wait_for(4, timeout=30)[3].envelope_to == ["p3@example.org"]
+        finally:
+            stop_worker(worker)
+        assert len(smtp.messages) == 4
+    finally:
+        broker.delete(queue)
+        broker.close()

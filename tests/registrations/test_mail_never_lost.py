@@ -90,3 +90,21 @@ def test_failed_mails_give_up_after_the_last_attempt(
         assert row.status == OutboxStatus.FAILED
         assert row.attempts == 7
         assert db.session.scalars(select(Registration)).one().status == RegistrationStatus.UNCONFIRMED
+
+
+def test_flask_outbox_send_delivers_every_due_mail_not_only_the_first_two_hundred(
+    app: Flask, make_event: Callable[..., Event], smtp: SMTPServer, runner: FlaskCliRunner
+) -> None:
+    from rueckkehr.mail.outbox import queue_mail
+
+    event = make_event()
+    for number in range(230):  # more than one round of due_ids (200)
+        queue_mail(
+            kind="test", recipient=f"p{number}@example.org", template="registration_cancelled", language="de",
+            answer=True, context={"profile": type("P", (), {"full_name": "A B"})(), "event": event,
+                                  "registration": None, "was_waiting": False},
+        )  # fmt: skip
+    db.session.commit()
+    assert "sent 230," in runner.invoke(args=["outbox", "send"]).output
+    assert len(smtp.wait_for(230)) == 230
+    assert "queued   0" in runner.invoke(args=["outbox", "status"]).output
