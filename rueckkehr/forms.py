@@ -77,6 +77,7 @@ def _strip_nul(field: Field) -> bool:
     return False
 
 
+WTFORMS_INVALID_CHOICE = "Not a valid choice."  # wtforms' own message, translated by wtforms' catalogue
 _OPTION = Markup('<option value="')
 _SELECTED_OPTION = Markup('<option selected value="')
 _OPTION_LABEL = Markup('">')
@@ -124,10 +125,10 @@ class SelectField(WTFormsSelectField):
         if self.process_errors or not self.validate_choice:
             return
         if self.choices is None:
-            raise TypeError(self.gettext("Choices cannot be None."))
+            raise TypeError("Choices cannot be None.")  # a mistake in the form's code, as in wtforms
         if self.data not in _choice_values(self.choices, self.coerce):
             message = getattr(self, "invalid_choice_message", None)  # wtforms 3.3; its stubs are older
-            raise ValidationError(message or self.gettext("Not a valid choice."))
+            raise ValidationError(message or self.gettext(WTFORMS_INVALID_CHOICE))
 
 
 def _choice_values(choices: Any, coerce: Any) -> set[Any]:
