@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import escape
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -19,14 +20,13 @@ from ..accounts.forms import ActionForm
 from ..events.manage import visible_event, visible_series_events
 from ..events.models import Event, EventSeries
 from ..extensions import db
-from ..forms import SKILL_LEVELS, occupation_choices, value_of
+from ..forms import value_of
 from ..mail.models import OutboxMessage
 from ..mail.outbox import queue_mail
-from ..places.models import Town
-from ..returnees.forms import INTERESTS
 from ..returnees.models import Consent
-from . import listing, operations
+from . import list_html, listing, operations
 from .desk import AlreadyRegisteredError, NoSeatsError, add_walk_in, move_up
+from .list_html import status_labels
 from .mailings import audience_size, mailings_of, message_context, start_mailing
 from .manage_forms import AUDIENCE_CHOICES, MailingForm, WalkInForm
 from .models import Registration
@@ -44,30 +44,6 @@ def registration_of(event: Event, registration_id: int) -> Registration:
     return registration
 
 
-def status_labels() -> dict[str, str]:
-    """The states of a registration as organizers read them (translated once per page)."""
-    return {
-        "confirmed": _("bestätigt"),
-        "unconfirmed": _("unbestätigt"),
-        "waiting": _("Warteliste"),
-        "cancelled": _("abgesagt"),
-        "expired": _("verfallen"),
-    }
-
-
-def filter_choices(labels: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
-    """The values each filter of the list offers."""
-    towns = db.session.execute(select(Town.slug, Town.name).order_by(Town.sort_order))
-    fields = [(code, label) for group in occupation_choices().values() for code, label in group]
-    return {
-        "status": list(labels.items()),
-        "hometown": [*((slug, name) for slug, name in towns), (listing.OTHER_HOMETOWN, _("anderer Ort"))],
-        "field": fields,
-        "level": [(value, str(label)) for value, label in SKILL_LEVELS],
-        "interest": [(value, str(label)) for value, label in INTERESTS],
-    }
-
-
 @bp.get("/registrations")
 @staff_required
 def index(event_id: int) -> str:
@@ -80,17 +56,23 @@ def _list_of(events: list[Event], titles: bool = False) -> dict[str, Any]:
     """What the list of these events' registrations shows (``_list.html``); ``titles`` names each row's event."""
     filters = listing.parse_filter(request.args, [event.id for event in events])
     page = listing.page_of(filters)
-    labels = status_labels()
+    texts = list_html.ListTexts.current()
+    language = request.args.get("lang")  # a person's link keeps a language the list's link asked for
+    query = f"?lang={language}" if language in current_app.config["LANGUAGES"] else ""
+    # Built once for the page, not once per row: a person's address is their event's list plus their id.
+    event_lists = {
+        event.id: str(escape(url_for("registrations_manage.index", event_id=event.id, lang=None))) for event in events
+    }
     return {
         "filters": filters,
         "page": page,
-        "choices": filter_choices(labels),
-        "status_labels": labels,
-        "place_label": _("Platz"),
-        "walk_in_label": _("am Einlass"),
+        "sort_options": list_html.sort_options(filters, texts),
+        "filter_fields": list_html.filter_fields(filters, texts),
+        "rows": list_html.rows(
+            page.registrations, texts, event_lists, {event.id: event.title for event in events} if titles else {}, query
+        ),
         "list_url": url_for(request.endpoint or "", **(request.view_args or {})),
-        "event_lists": {event.id: url_for("registrations_manage.index", event_id=event.id) for event in events},
-        "event_titles": {event.id: event.title for event in events} if titles else {},
+        "titles": titles,
     }
 
 

@@ -94,6 +94,18 @@ def test_search_filters_that_include_or_exclude_and_sorting(
     assert re.search(r'<option value="not" selected>', page.get_data(as_text=True))  # the filter stays chosen
 
 
+def test_a_list_asked_in_english_links_each_person_to_their_page_in_english(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable, town: Callable
+) -> None:
+    event = make_event()
+    made = fill(event, {slug: town(slug) for slug in ("senftenberg", "finsterwalde", "lauchhammer")})
+    staff_login(client, make_staff())
+    html = client.get(f"/organizer/events/{event.id}/registrations?lang=en").get_data(as_text=True)
+    person = f"/organizer/events/{event.id}/registrations/{made['Albrecht'].id}?lang=en"
+    assert f'href="{person}"' in html  # not the list's address with the id after its query
+    assert "Consents" in visible_text(client.get(person))
+
+
 def test_pages_of_fifty(
     client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable
 ) -> None:
