@@ -5,6 +5,7 @@ Every route names the event first; an event of another town, or a registration o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -12,10 +13,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import escape
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 from werkzeug.wrappers import Response
 
-from ..accounts.access import found, staff_required
+from ..accounts.access import MAX_ID, can_see_town, found, staff_required
 from ..accounts.forms import ActionForm
 from ..events.manage import visible_event, visible_series_events
 from ..events.models import Event, EventSeries
@@ -23,6 +24,7 @@ from ..extensions import db
 from ..forms import value_of
 from ..mail.models import OutboxMessage
 from ..mail.outbox import queue_mail
+from ..places.models import Venue
 from ..returnees.models import Consent
 from . import list_html, listing, operations
 from .desk import AlreadyRegisteredError, NoSeatsError, add_walk_in, move_up
@@ -44,16 +46,32 @@ def registration_of(event: Event, registration_id: int) -> Registration:
     return registration
 
 
+# All the list page shows of its event (and the town it is checked against): read as one plain row, not as the
+# event and its venue, which cost as much again as the rest of the log-in check.
+_LISTED_EVENT = select(Event.id, Event.title, Venue.town_id).join(Event.venue).where(Event.id == bindparam("event_id"))
+
+
+def listed_event(event_id: int) -> Row[int, str, int]:
+    """The id and title of an event of the organizer's towns, or a 404 (as ``visible_event`` answers)."""
+    row = db.session.execute(_LISTED_EVENT, {"event_id": event_id}).one_or_none() if 0 < event_id <= MAX_ID else None
+    if row is None or not can_see_town(row.town_id):
+        abort(404)
+    return row
+
+
 @bp.get("/registrations")
 @staff_required
 def index(event_id: int) -> str:
     """The registrations of an event: search, filters that include or exclude, sorting, pages of 50."""
-    event = visible_event(event_id)
+    event = listed_event(event_id)
     return render_template("registrations/manage/index.html", event=event, **_list_of([event]))
 
 
-def _list_of(events: list[Event], titles: bool = False) -> dict[str, Any]:
-    """What the list of these events' registrations shows (``_list.html``); ``titles`` names each row's event."""
+def _list_of(events: Sequence[Any], titles: bool = False) -> dict[str, Any]:
+    """What the list of these events' registrations shows (``_list.html``); ``titles`` names each row's event.
+
+    :param events: the events (or rows with their ``id`` and ``title``).
+    """
     filters = listing.parse_filter(request.args, [event.id for event in events])
     page = listing.page_of(filters)
     texts = list_html.ListTexts.current()
