@@ -129,6 +129,11 @@ def test_pages_of_fifty(
     last = client.get(f"{base}?page=3").get_data(as_text=True)
     assert "Name119" in last and "Name099" not in last
     assert "Name119" in client.get(f"{base}?page=99").get_data(as_text=True)  # beyond the end: the last page
+    searched = client.get(f"{base}?q=name1&page=99")  # a filter that reads the people, beyond its last page
+    found = re.findall(r">(Name\d+), Kim<", searched.get_data(as_text=True))
+    assert found == [f"Name{number}" for number in range(100, 120)] and "20 Anmeldungen" in visible_text(searched)
+    nothing = client.get(f"{base}?q=niemand&page=3")
+    assert "0 Anmeldungen" in visible_text(nothing) and "Name0" not in nothing.get_data(as_text=True)
 
 
 def test_the_list_of_a_whole_series_with_its_filters(
