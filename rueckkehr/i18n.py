@@ -14,7 +14,10 @@ from babel import numbers as babel_numbers
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale, get_timezone, get_translations
 from flask_babel import gettext as _
+from jinja2 import pass_context
 from jinja2.ext import _make_new_gettext, _make_new_ngettext  # the wrappers Jinja's i18n installs
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
 
@@ -241,6 +244,33 @@ def template_translations() -> Any:
     return translations
 
 
+def _template_gettext(translations: Any) -> Any:
+    """The templates' ``_()`` for one catalogue: Jinja's own (``newstyle``), but a text without variables is
+    translated, marked safe and formatted once per catalogue, not at every call (a workspace page makes some forty).
+
+    Kept on the catalogue, which Flask-Babel keeps per language for the app's life.
+    """
+    cached = getattr(translations, "rk_template_gettext", None)
+    if cached is not None:
+        return cached
+    ugettext = translations.ugettext
+    newstyle = _make_new_gettext(ugettext)
+    done: dict[str, Markup] = {}
+
+    @pass_context
+    def gettext(__context: Context, __string: str, **variables: Any) -> Any:
+        if variables or not __context.eval_ctx.autoescape:
+            return newstyle(__context, __string, **variables)
+        text = done.get(__string)
+        if text is None:
+            # as newstyle does: the catalogue's text is trusted, and always a format string
+            text = done[__string] = Markup(ugettext(__string)) % {}  # noqa: S704
+        return text
+
+    translations.rk_template_gettext = gettext
+    return gettext
+
+
 def init_app(app: Flask) -> None:
     """Register the template helpers for language and dates, and keep a language that a link asked for."""
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # the i18n extension adds it
@@ -266,7 +296,7 @@ def init_app(app: Flask) -> None:
         return {
             # Bound to the catalogue once per page (a page calls them a hundred times); the globals above serve
             # templates rendered without a request's context processors.
-            "gettext": _make_new_gettext(translations.ugettext),
+            "gettext": _template_gettext(translations),
             "ngettext": _make_new_ngettext(translations.ungettext),
             "current_language": locale,
             "other_languages": [(code, LANGUAGE_NAMES[code]) for code in app.config["LANGUAGES"] if code != locale],

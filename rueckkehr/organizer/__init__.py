@@ -9,6 +9,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Mount the dashboard, the second factor and the account screens."""
     from .accounts import bp as accounts_bp
+    from .navigation import workspace_navigation
     from .retention import bp as retention_bp
     from .second_factor import bp as security_bp
     from .views import bp
@@ -17,3 +18,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(security_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(retention_bp)
+    app.add_template_global(workspace_navigation)

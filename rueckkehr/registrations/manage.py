@@ -5,28 +5,30 @@ Every route names the event first; an event of another town, or a registration o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from markupsafe import escape
+from sqlalchemy import Row, bindparam, select
 from werkzeug.wrappers import Response
 
-from ..accounts.access import found, staff_required
+from ..accounts.access import MAX_ID, can_see_town, found, staff_required
 from ..accounts.forms import ActionForm
 from ..events.manage import visible_event, visible_series_events
 from ..events.models import Event, EventSeries
 from ..extensions import db
-from ..forms import SKILL_LEVELS, occupation_choices, value_of
+from ..forms import value_of
 from ..mail.models import OutboxMessage
 from ..mail.outbox import queue_mail
-from ..places.models import Town
-from ..returnees.forms import INTERESTS
+from ..places.models import Venue
 from ..returnees.models import Consent
-from . import listing, operations
+from . import list_html, listing, operations
 from .desk import AlreadyRegisteredError, NoSeatsError, add_walk_in, move_up
+from .list_html import status_labels
 from .mailings import audience_size, mailings_of, message_context, start_mailing
 from .manage_forms import AUDIENCE_CHOICES, MailingForm, WalkInForm
 from .models import Registration
@@ -44,53 +46,51 @@ def registration_of(event: Event, registration_id: int) -> Registration:
     return registration
 
 
-def status_labels() -> dict[str, str]:
-    """The states of a registration as organizers read them (translated once per page)."""
-    return {
-        "confirmed": _("bestätigt"),
-        "unconfirmed": _("unbestätigt"),
-        "waiting": _("Warteliste"),
-        "cancelled": _("abgesagt"),
-        "expired": _("verfallen"),
-    }
+# All the list page shows of its event (and the town it is checked against): read as one plain row, not as the
+# event and its venue, which cost as much again as the rest of the log-in check.
+_LISTED_EVENT = select(Event.id, Event.title, Venue.town_id).join(Event.venue).where(Event.id == bindparam("event_id"))
 
 
-def filter_choices(labels: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
-    """The values each filter of the list offers."""
-    towns = db.session.execute(select(Town.slug, Town.name).order_by(Town.sort_order))
-    fields = [(code, label) for group in occupation_choices().values() for code, label in group]
-    return {
-        "status": list(labels.items()),
-        "hometown": [*((slug, name) for slug, name in towns), (listing.OTHER_HOMETOWN, _("anderer Ort"))],
-        "field": fields,
-        "level": [(value, str(label)) for value, label in SKILL_LEVELS],
-        "interest": [(value, str(label)) for value, label in INTERESTS],
-    }
+def listed_event(event_id: int) -> Row[int, str, int]:
+    """The id and title of an event of the organizer's towns, or a 404 (as ``visible_event`` answers)."""
+    row = db.session.execute(_LISTED_EVENT, {"event_id": event_id}).one_or_none() if 0 < event_id <= MAX_ID else None
+    if row is None or not can_see_town(row.town_id):
+        abort(404)
+    return row
 
 
 @bp.get("/registrations")
 @staff_required
 def index(event_id: int) -> str:
     """The registrations of an event: search, filters that include or exclude, sorting, pages of 50."""
-    event = visible_event(event_id)
+    event = listed_event(event_id)
     return render_template("registrations/manage/index.html", event=event, **_list_of([event]))
 
 
-def _list_of(events: list[Event], titles: bool = False) -> dict[str, Any]:
-    """What the list of these events' registrations shows (``_list.html``); ``titles`` names each row's event."""
+def _list_of(events: Sequence[Any], titles: bool = False) -> dict[str, Any]:
+    """What the list of these events' registrations shows (``_list.html``); ``titles`` names each row's event.
+
+    :param events: the events (or rows with their ``id`` and ``title``).
+    """
     filters = listing.parse_filter(request.args, [event.id for event in events])
     page = listing.page_of(filters)
-    labels = status_labels()
+    texts = list_html.ListTexts.current()
+    language = request.args.get("lang")  # a person's link keeps a language the list's link asked for
+    query = f"?lang={language}" if language in current_app.config["LANGUAGES"] else ""
+    # Built once for the page, not once per row: a person's address is their event's list plus their id.
+    event_lists = {
+        event.id: str(escape(url_for("registrations_manage.index", event_id=event.id, lang=None))) for event in events
+    }
     return {
         "filters": filters,
         "page": page,
-        "choices": filter_choices(labels),
-        "status_labels": labels,
-        "place_label": _("Platz"),
-        "walk_in_label": _("am Einlass"),
+        "sort_options": list_html.sort_options(filters, texts),
+        "filter_fields": list_html.filter_fields(filters, texts),
+        "rows": list_html.rows(
+            page.registrations, texts, event_lists, {event.id: event.title for event in events} if titles else {}, query
+        ),
         "list_url": url_for(request.endpoint or "", **(request.view_args or {})),
-        "event_lists": {event.id: url_for("registrations_manage.index", event_id=event.id) for event in events},
-        "event_titles": {event.id: event.title for event in events} if titles else {},
+        "titles": titles,
     }
 
 

@@ -94,6 +94,18 @@ def test_search_filters_that_include_or_exclude_and_sorting(
     assert re.search(r'<option value="not" selected>', page.get_data(as_text=True))  # the filter stays chosen
 
 
+def test_a_list_asked_in_english_links_each_person_to_their_page_in_english(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable, town: Callable
+) -> None:
+    event = make_event()
+    made = fill(event, {slug: town(slug) for slug in ("senftenberg", "finsterwalde", "lauchhammer")})
+    staff_login(client, make_staff())
+    html = client.get(f"/organizer/events/{event.id}/registrations?lang=en").get_data(as_text=True)
+    person = f"/organizer/events/{event.id}/registrations/{made['Albrecht'].id}?lang=en"
+    assert f'href="{person}"' in html  # not the list's address with the id after its query
+    assert "Consents" in visible_text(client.get(person))
+
+
 def test_pages_of_fifty(
     client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable
 ) -> None:
@@ -117,6 +129,11 @@ def test_pages_of_fifty(
     last = client.get(f"{base}?page=3").get_data(as_text=True)
     assert "Name119" in last and "Name099" not in last
     assert "Name119" in client.get(f"{base}?page=99").get_data(as_text=True)  # beyond the end: the last page
+    searched = client.get(f"{base}?q=name1&page=99")  # a filter that reads the people, beyond its last page
+    found = re.findall(r">(Name\d+), Kim<", searched.get_data(as_text=True))
+    assert found == [f"Name{number}" for number in range(100, 120)] and "20 Anmeldungen" in visible_text(searched)
+    nothing = client.get(f"{base}?q=niemand&page=3")
+    assert "0 Anmeldungen" in visible_text(nothing) and "Name0" not in nothing.get_data(as_text=True)
 
 
 def test_the_list_of_a_whole_series_with_its_filters(
