@@ -33,10 +33,12 @@ class UnsafeMailError(RuntimeError):
 def header_text(value: str | None, max_length: int = MAX_SUBJECT_LENGTH) -> str:
     """Text that may stand in a header: no control or line-separator characters, no encoded-word opener, one line,
     at most ``max_length`` characters."""
-    text = "".join(
-        " " if char in _LINE_BREAKS or unicodedata.category(char) in ("Cc", "Zl", "Zp") else char
-        for char in unicodedata.normalize("NFC", value or "")
-    )
+    text = value or ""
+    if not (text.isascii() and text.isprintable()):  # printable ASCII has none of them and is NFC already
+        text = "".join(
+            " " if char in _LINE_BREAKS or unicodedata.category(char) in ("Cc", "Zl", "Zp") else char
+            for char in unicodedata.normalize("NFC", text)
+        )
     text = _ENCODED_WORD_START.sub("= ?", text)
     text = " ".join(text.split())
     if len(text) > max_length:

@@ -175,7 +175,7 @@ def _text_part(subtype: str, text: str) -> bytes:
     base64, as the email package chooses."""
     data = text.encode("utf-8")
     lines = data.splitlines()
-    if all(len(line) <= MAX_LINE_LENGTH for line in lines):
+    if max(map(len, lines), default=0) <= MAX_LINE_LENGTH:
         encoding, payload = ("7bit" if data.isascii() else "8bit"), b"\r\n".join([*lines, b""])
     else:
         encoding, payload = "base64", base64.encodebytes(data).replace(b"\n", b"\r\n")
