@@ -110,36 +110,47 @@ def render_bodies(template: str, context: dict[str, object]) -> Bodies:
     )
 
 
+# Only dicts, lists and tuples themselves are walked for Varying values; any other value (a subclass of one too) is
+# a value of its own.
+
+
 def plain(value: Any) -> Any:
-    """The context with every Varying value in place of its wrapper."""
-    if isinstance(value, Varying):
+    """The context with every Varying value in place of its wrapper (containers without one kept as they are)."""
+    kind = type(value)
+    if kind is Varying:
         return value.value
-    if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(item) for item in value]
+    if kind is dict:
+        items = {key: plain(item) for key, item in value.items()}
+        return value if all(items[key] is item for key, item in value.items()) else items
+    if kind is list or kind is tuple:
+        values = [plain(item) for item in value]
+        if all(new is old for new, old in zip(values, value, strict=True)):
+            return value
+        return values if kind is list else tuple(values)
     return value
 
 
 def _shape(value: Any, values: list[Any]) -> Hashable:
     """What a frame is made of: the context's values but for the Varying ones, whose values go to ``values``."""
-    if isinstance(value, Varying):
+    kind = type(value)
+    if kind is Varying:
         values.append(value.value)
         return (Varying, bool(value.value))
-    if isinstance(value, dict):
+    if kind is dict:
         return (dict, tuple([(key, _shape(item, values)) for key, item in value.items()]))
-    if isinstance(value, list | tuple):
-        return (list, tuple([_shape(item, values) for item in value]))
-    return (type(value), value)
+    if kind is list or kind is tuple:
+        return (kind, tuple([_shape(item, values) for item in value]))
+    return (kind, value)
 
 
 def _slotted(value: Any, slots: Iterator[_Slot]) -> Any:
-    if isinstance(value, Varying):
+    kind = type(value)
+    if kind is Varying:
         return next(slots)
-    if isinstance(value, dict):
+    if kind is dict:
         return {key: _slotted(item, slots) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_slotted(item, slots) for item in value]
+    if kind is list or kind is tuple:
+        return kind(_slotted(item, slots) for item in value)
     return value
 
 

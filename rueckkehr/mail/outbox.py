@@ -347,10 +347,12 @@ class MailRound:
         profile_id: int | None = None,
         town: Town | None = None,
         list_unsubscribe: str | None = None,
+        forget_when_sent: bool = False,
         answer: bool = False,
     ) -> None:
-        """Queue a mail of this round as ``queue_mail`` does; ``context`` marks as ``Varying`` every value that
-        differs from mail to mail of the round (the recipient's name is by itself)."""
+        """Queue a mail of this round as ``queue_mail`` does (without attachments or further alternatives);
+        ``context`` marks as ``Varying`` every value that differs from mail to mail of the round (the recipient's
+        name is by itself)."""
         self._rows.append(
             _outbox_values(
                 contacts=self._contacts,
@@ -363,6 +365,7 @@ class MailRound:
                 profile_id=profile_id,
                 town=town,
                 list_unsubscribe=list_unsubscribe,
+                forget_when_sent=forget_when_sent,
                 answer=answer,
                 frames=self.frames,
             )

@@ -50,6 +50,8 @@ def send(
     if not answer and "manage_url" not in context:
         context["manage_url"] = manage_url(profile)
     if mails is not None:
+        if alternatives or attachments:
+            raise ValueError("a mail of a round carries no attachments or further alternatives")
         mails.queue(
             kind=kind,
             recipient=profile.email,
@@ -60,6 +62,7 @@ def send(
             profile_id=None if outlives_erasure else profile.id,
             town=town or profile.hometown,
             list_unsubscribe=list_unsubscribe,
+            forget_when_sent=outlives_erasure,
             answer=answer,
         )
         return None
