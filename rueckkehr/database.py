@@ -12,7 +12,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
-from sqlalchemy import DateTime, Enum, Insert, String, event, func, select
+from sqlalchemy import DateTime, Enum, Insert, String, Table, event, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, Engine
@@ -124,8 +124,9 @@ def insert_ignoring_conflict(model: type[Any], values: dict[str, Any], conflict:
     return insert_all_ignoring_conflicts(model, [values], conflict) == 1
 
 
-def ignoring_conflicts(model: type[Any], conflict: list[str]) -> Insert:
-    """``INSERT … ON CONFLICT (conflict) DO NOTHING`` into the model's table, to run with rows as parameters."""
+def ignoring_conflicts(model: type[Any] | Table, conflict: list[str]) -> Insert:
+    """``INSERT … ON CONFLICT (conflict) DO NOTHING`` into the model's table, to run with rows as parameters (given
+    the table itself, the rows skip the ORM's bulk insert: for many thousands of them)."""
     dialect = db.session.get_bind().dialect.name
     insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
     return insert(model).on_conflict_do_nothing(index_elements=conflict)

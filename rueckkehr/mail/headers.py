@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from email.charset import Charset
 from email.header import Header
 from functools import lru_cache
 
@@ -32,10 +33,12 @@ class UnsafeMailError(RuntimeError):
 def header_text(value: str | None, max_length: int = MAX_SUBJECT_LENGTH) -> str:
     """Text that may stand in a header: no control or line-separator characters, no encoded-word opener, one line,
     at most ``max_length`` characters."""
-    text = "".join(
-        " " if char in _LINE_BREAKS or unicodedata.category(char) in ("Cc", "Zl", "Zp") else char
-        for char in unicodedata.normalize("NFC", value or "")
-    )
+    text = value or ""
+    if not (text.isascii() and text.isprintable()):  # printable ASCII has none of them and is NFC already
+        text = "".join(
+            " " if char in _LINE_BREAKS or unicodedata.category(char) in ("Cc", "Zl", "Zp") else char
+            for char in unicodedata.normalize("NFC", text)
+        )
     text = _ENCODED_WORD_START.sub("= ?", text)
     text = " ".join(text.split())
     if len(text) > max_length:
@@ -43,10 +46,17 @@ def header_text(value: str | None, max_length: int = MAX_SUBJECT_LENGTH) -> str:
     return text
 
 
+_UTF8 = Charset("utf-8")
+_ONE_WORD = 72  # an encoded word this short is what Header writes on one line of 76 (longer ones it may split)
+
+
 @lru_cache(maxsize=1024)
 def encoded_text(text: str) -> str:
     """Header text as UTF-8 encoded words on lines short enough that no writer refolds them (a subject that every
-    mail of a round shares is encoded once)."""
+    mail of a round shares is encoded once; a short name is one encoded word, written without Header's folding)."""
+    word = _UTF8.header_encode(text)
+    if len(word) <= _ONE_WORD:
+        return word
     return Header(text, "utf-8", maxlinelen=76).encode(linesep="\r\n")
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import email.policy
-import html
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,10 +17,11 @@ from email import message_from_bytes
 from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime, make_msgid
 from functools import lru_cache
+from typing import cast
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import inspect, select
+from sqlalchemy import Table, insert, inspect, select
 
 from ..addresses import clean_address
 from ..extensions import db
@@ -29,6 +29,7 @@ from ..places.models import Town
 from ..transactions import after_commit
 from ..urls import site_host
 from .dispatch import hand_over_committed
+from .frames import Frames, Varying, plain, render_bodies
 from .headers import MAX_NAME_LENGTH, encoded_address, encoded_text, header_block, header_text
 from .models import OutboxMessage
 
@@ -50,13 +51,6 @@ class AlternativePart:
     content_type: str
     data: str
     params: dict[str, str] = field(default_factory=dict)
-
-
-def render_block(template_name: str, block: str, context: dict[str, object]) -> str:
-    """Render one block of a template, with whitespace collapsed (for subjects)."""
-    template = current_app.jinja_env.get_template(template_name)
-    rendered = "".join(template.blocks[block](template.new_context(context)))
-    return " ".join(html.unescape(rendered).split())
 
 
 # Written as sent (CRLF); lines up to RFC 5322's limit, so a long unsubscribe address is never refolded (the app's
@@ -103,6 +97,7 @@ def compose_mail(
     alternatives: Sequence[AlternativePart] = (),
     reply_to: Recipient | None = None,
     list_unsubscribe: str | None = None,
+    frames: Frames | None = None,
 ) -> ComposedMail:
     """Render ``templates/email/<template>.txt`` and ``.html`` in ``language`` into a MIME message.
 
@@ -113,12 +108,15 @@ def compose_mail(
     :param reply_to: where replies go (the organizing town's contact for returnees), instead of the sender.
     :param list_unsubscribe: an HTTPS address whose POST unsubscribes at once (RFC 8058); for mails the recipient
         did not ask for by an action of their own, such as alerts.
+    :param frames: the frames of a round of mails like this one, whose contexts mark the values that differ from
+        mail to mail as ``Varying`` (see ``frames``); without, the templates are rendered for this mail alone.
     """
-    with force_locale(language):
-        context = {**context, "language": language, "config": current_app.config}
-        text_body = render_template(f"email/{template}.txt", **context)
-        html_body = render_template(f"email/{template}.html", **context)
-        subject = header_text(render_block(f"email/{template}.html", "subject", context))
+    if frames is not None:
+        bodies = frames.bodies(template, context, language, current_app.config)
+    else:
+        with force_locale(language):
+            bodies = render_bodies(template, {**plain(context), "language": language, "config": current_app.config})
+    subject, text_body, html_body = bodies.subject, bodies.text, bodies.html
     message_id = make_msgid(domain=site_host())
     headers = [
         ("Subject", encoded_text(subject)),
@@ -177,7 +175,7 @@ def _text_part(subtype: str, text: str) -> bytes:
     base64, as the email package chooses."""
     data = text.encode("utf-8")
     lines = data.splitlines()
-    if all(len(line) <= MAX_LINE_LENGTH for line in lines):
+    if max(map(len, lines), default=0) <= MAX_LINE_LENGTH:
         encoding, payload = ("7bit" if data.isascii() else "8bit"), b"\r\n".join([*lines, b""])
     else:
         encoding, payload = "base64", base64.encodebytes(data).replace(b"\n", b"\r\n")
@@ -291,32 +289,167 @@ def queue_mail(
         self-service page) or ``account_url`` (an employer's or organizer's account) in the context, or
         ``list_unsubscribe``; otherwise it is refused, as the privacy notice promises.
     """
-    if not (answer or invitation or list_unsubscribe or context.get("manage_url") or context.get("account_url")):
-        raise MailWithoutWayOut(kind)
-    contact = contact_town(town)
-    mail = compose_mail(
-        recipient=Recipient(recipient, recipient_name),
-        template=template,
-        language=language,
-        context={**context, "contact": contact, "mail_town": town or contact, "recipient_name": recipient_name},
-        attachments=attachments,
-        alternatives=alternatives,
-        reply_to=Recipient(contact.contact_email, contact.contact_name) if contact is not None else None,
-        list_unsubscribe=list_unsubscribe,
-    )
     row = OutboxMessage(
-        kind=kind,
-        recipient=clean_address(recipient),
-        subject=mail.subject[:300],
-        message_id=mail.message_id,
-        raw=mail.raw,
-        profile_id=profile_id,
-        town_id=town.id if town is not None else None,
-        forget_when_sent=forget_when_sent,
+        **_outbox_values(
+            kind=kind,
+            recipient=recipient,
+            template=template,
+            language=language,
+            context=context,
+            recipient_name=recipient_name,
+            profile_id=profile_id,
+            attachments=attachments,
+            alternatives=alternatives,
+            town=town,
+            list_unsubscribe=list_unsubscribe,
+            forget_when_sent=forget_when_sent,
+            answer=answer,
+            invitation=invitation,
+        )
     )
     db.session.add(row)
     after_commit(_hand_over_rows, row)  # flushed with the rest of the unit of work, not one by one
     return row
+
+
+class MailRound:
+    """The mails of one round (of digests, say), queued together: their bodies made of frames (``frames``), their
+    outbox rows inserted some hundred at a time, by one statement each, instead of one ORM object each.
+
+    Use it as a context manager around the round, inside its unit of work: leaving it inserts the rows that are
+    left (an exception inserts nothing more, and the unit of work rolls back the rest). The mails go out after the
+    commit, as every mail does.
+    """
+
+    CHUNK = 500  # rows held before they are inserted (each holds its whole message)
+
+    def __init__(self) -> None:
+        self.frames = Frames()
+        self._rows: list[dict[str, object]] = []
+        self._contacts: dict[int | None, Town | None] = {}  # the contact of each town, looked up once
+
+    def __enter__(self) -> MailRound:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_details: object) -> None:
+        if kind is None:
+            self.flush()
+
+    def queue(
+        self,
+        *,
+        kind: str,
+        recipient: str,
+        template: str,
+        language: str,
+        context: dict[str, object],
+        recipient_name: str | None = None,
+        profile_id: int | None = None,
+        town: Town | None = None,
+        list_unsubscribe: str | None = None,
+        forget_when_sent: bool = False,
+        answer: bool = False,
+    ) -> None:
+        """Queue a mail of this round as ``queue_mail`` does (without attachments or further alternatives);
+        ``context`` marks as ``Varying`` every value that differs from mail to mail of the round (the recipient's
+        name is by itself)."""
+        self._rows.append(
+            _outbox_values(
+                contacts=self._contacts,
+                kind=kind,
+                recipient=recipient,
+                template=template,
+                language=language,
+                context=context,
+                recipient_name=recipient_name,
+                profile_id=profile_id,
+                town=town,
+                list_unsubscribe=list_unsubscribe,
+                forget_when_sent=forget_when_sent,
+                answer=answer,
+                frames=self.frames,
+            )
+        )
+        if len(self._rows) >= self.CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        """Insert the rows queued so far into the outbox (in the current transaction)."""
+        if not self._rows:
+            return
+        table = cast(Table, OutboxMessage.__table__)
+        ids = db.session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), self._rows).all()
+        self._rows = []
+        after_commit(_hand_over_ids, ids)
+
+
+def _outbox_values(
+    *,
+    kind: str,
+    recipient: str,
+    template: str,
+    language: str,
+    context: dict[str, object],
+    recipient_name: str | None = None,
+    profile_id: int | None = None,
+    attachments: Sequence[Attachment] = (),
+    alternatives: Sequence[AlternativePart] = (),
+    town: Town | None = None,
+    list_unsubscribe: str | None = None,
+    forget_when_sent: bool = False,
+    answer: bool = False,
+    invitation: bool = False,
+    frames: Frames | None = None,
+    contacts: dict[int | None, Town | None] | None = None,
+) -> dict[str, object]:
+    """The values of the outbox row of a mail (``queue_mail``); with ``frames``, its recipient's name is Varying.
+    ``contacts``: the ``contact_town`` of each town by its id, as far as a round looked them up."""
+    way_out = _given(context, "manage_url") or _given(context, "account_url")
+    if not (answer or invitation or list_unsubscribe or way_out):
+        raise MailWithoutWayOut(kind)
+    town_id = town.id if town is not None else None
+    if contacts is None:
+        contact = contact_town(town)
+    elif town_id in contacts:
+        contact = contacts[town_id]
+    else:
+        contact = contacts[town_id] = contact_town(town)
+    mail = compose_mail(
+        recipient=Recipient(recipient, recipient_name),
+        template=template,
+        language=language,
+        context={
+            **context,
+            "contact": contact,
+            "mail_town": town or contact,
+            "recipient_name": recipient_name if frames is None else Varying(recipient_name),
+        },
+        attachments=attachments,
+        alternatives=alternatives,
+        reply_to=Recipient(contact.contact_email, contact.contact_name) if contact is not None else None,
+        list_unsubscribe=list_unsubscribe,
+        frames=frames,
+    )
+    return {
+        "kind": kind,
+        "recipient": clean_address(recipient),
+        "subject": mail.subject[:300],
+        "message_id": mail.message_id,
+        "raw": mail.raw,
+        "profile_id": profile_id,
+        "town_id": town_id,
+        "forget_when_sent": forget_when_sent,
+    }
+
+
+def _given(context: dict[str, object], name: str) -> bool:
+    value = context.get(name)
+    return bool(value.value if isinstance(value, Varying) else value)
+
+
+def _hand_over_ids(chunks: list[list[int]]) -> None:
+    """After the commit: hand the rows a ``MailRound`` inserted to delivery by their ids."""
+    hand_over_committed([message_id for ids in chunks for message_id in ids])
 
 
 def _hand_over_rows(rows: list[OutboxMessage]) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, select
 
 from ..database import ignoring_conflicts
 from ..dates import utcnow
@@ -83,11 +83,14 @@ def sent_rows(recipient_hash: str, vacancy_ids: list[int]) -> list[dict[str, Any
     return [{"recipient_hash": recipient_hash, "vacancy_id": vacancy_id, "sent_at": now} for vacancy_id in vacancy_ids]
 
 
+SENT_TABLE = cast(Table, SentVacancy.__table__)
+
+
 def record_sent_rows(rows: list[dict[str, Any]]) -> None:
-    """Insert rows of ``sent_rows`` (many addresses at once: one statement run with every row, which the driver
+    """Insert rows of ``sent_rows`` (many addresses at once: one Core statement run with every row, which the driver
     sends in batches), skipping any that are there already."""
     if rows:
-        db.session.execute(ignoring_conflicts(SentVacancy, ["recipient_hash", "vacancy_id"]), rows)
+        db.session.execute(ignoring_conflicts(SENT_TABLE, ["recipient_hash", "vacancy_id"]), rows)
 
 
 def record_sent(email: str, vacancy_ids: list[int]) -> None:

@@ -16,7 +16,8 @@ from markupsafe import Markup
 from ..accounts.models import User
 from ..employers.models import Employer
 from ..events.models import Event
-from ..mail.outbox import queue_mail
+from ..mail.frames import Varying
+from ..mail.outbox import MailRound, queue_mail
 from ..returnees import notifications as returnee_mail
 from ..returnees.links import manage_token, manage_url
 from ..returnees.models import ReturneeProfile
@@ -26,7 +27,8 @@ from .links import subscription_url, unsubscribe_url
 from .models import AlertSubscription, ContactRequest
 from .scoring import Match
 
-Rendered = dict[tuple[Any, ...], tuple[str, Markup]]
+Rendered = dict[tuple[Any, ...], tuple[Any, Any]]  # an item by its content, or (the match, the item) by the match
+_BY_MATCH = "by match"
 
 
 def _items(
@@ -119,27 +121,54 @@ def _all_matches(selection: Selection) -> list[Match]:
     return [match for matches in selection.lists.values() for match in matches]
 
 
+def _framed_items(
+    selection: Selection,
+    stands: dict[int, Event],
+    language: str,
+    titles: dict[int, tuple[str, str]],
+    rendered: Rendered | None,
+) -> dict[str, list[dict[str, Varying]]]:
+    """The lists of a digest as its templates use them: each item as text and HTML, which differ from mail to mail
+    of a round (``mail.frames``). A round's mails show the very same matches again and again (``Round.ranked``):
+    their items are looked up by the match first (the match kept with them), by their content only when new."""
+    known: Rendered = {} if rendered is None else rendered
+    lists = {}
+    for kind, matches in selection.lists.items():
+        items = []
+        for match in matches:
+            shown = known.get((_BY_MATCH, language, id(match)))
+            if shown is None or shown[0] is not match:
+                item = mail_item(match, stands, language, titles[match.offer.id], rendered=known)
+                shown = (match, {"text": Varying(item["text"]), "html": Varying(item["html"])})
+                known[_BY_MATCH, language, id(match)] = shown
+            items.append(shown[1])
+        lists[kind] = items
+    return lists
+
+
 def digest_to_returnee(
     profile: ReturneeProfile,
     selection: Selection,
     titles: dict[int, tuple[str, str]],
     stands: dict[int, Event],
     rendered: Rendered | None = None,
+    mails: MailRound | None = None,
 ) -> None:
-    """A job-alert digest to a returnee (``rendered``: the items the round rendered before)."""
+    """A job-alert digest to a returnee (``rendered``: the items the round rendered before; ``mails``: the round's
+    mails, whose bodies are rendered once and filled in with each mail's name, links and items)."""
     token, unsubscribe = manage_token(profile), unsubscribe_url(profile)  # signed once for every link of the mail
     returnee_mail.send(
         "matching.digest",
         profile,
         "matching_digest",
         list_unsubscribe=unsubscribe,
-        lists=_items(selection, stands, profile.language, titles, rendered=rendered),
-        titles=titles,
+        mails=mails,
+        lists=_framed_items(selection, stands, profile.language, titles, rendered),
         more=selection.more,
-        more_url=mail_url("matching_selfservice.matches", profile.language, token=token),
-        preferences_url=mail_url("matching_selfservice.preferences", profile.language, token=token),
-        unsubscribe_url=unsubscribe,
-        manage_url=manage_url(profile, token),
+        more_url=Varying(mail_url("matching_selfservice.matches", profile.language, token=token)),
+        preferences_url=Varying(mail_url("matching_selfservice.preferences", profile.language, token=token)),
+        unsubscribe_url=Varying(unsubscribe),
+        manage_url=Varying(manage_url(profile, token)),
     )
 
 
@@ -149,29 +178,36 @@ def digest_to_subscriber(
     titles: dict[int, tuple[str, str]],
     stands: dict[int, Event],
     rendered: Rendered | None = None,
+    mails: MailRound | None = None,
 ) -> None:
-    """A job-alert digest to someone who subscribed on /jobs (``rendered``: the items the round rendered before)."""
+    """A job-alert digest to someone who subscribed on /jobs (``rendered``: the items the round rendered before;
+    ``mails``: the round's mails)."""
     unsubscribe = unsubscribe_url(subscription)
-    queue_mail(
-        kind="matching.digest",
-        recipient=subscription.email,
-        template="matching_digest_subscriber",
-        language=subscription.language,
-        list_unsubscribe=unsubscribe,
-        context={
-            "lists": _items(selection, stands, subscription.language, titles, rendered=rendered),
-            "titles": titles,
+    values: dict[str, Any] = {
+        "kind": "matching.digest",
+        "recipient": subscription.email,
+        "template": "matching_digest_subscriber",
+        "language": subscription.language,
+        "list_unsubscribe": unsubscribe,
+        "context": {
+            "lists": _framed_items(selection, stands, subscription.language, titles, rendered),
             "more": selection.more,
-            "more_url": mail_url(
-                "jobs_board.index",
-                subscription.language,
-                field=subscription.occupation_group_code,
-                level=subscription.skill_level or None,
+            "more_url": Varying(
+                mail_url(
+                    "jobs_board.index",
+                    subscription.language,
+                    field=subscription.occupation_group_code,
+                    level=subscription.skill_level or None,
+                )
             ),
-            "preferences_url": subscription_url("alerts.preferences", subscription),
-            "unsubscribe_url": unsubscribe,
+            "preferences_url": Varying(subscription_url("alerts.preferences", subscription)),
+            "unsubscribe_url": Varying(unsubscribe),
         },
-    )
+    }
+    if mails is not None:
+        mails.queue(**values)
+    else:
+        queue_mail(**values)
 
 
 def confirm_subscription(subscription: AlertSubscription) -> None:

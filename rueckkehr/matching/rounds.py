@@ -20,6 +20,7 @@ from ..employers.board_cards import coming_stands
 from ..employers.models import Employer, Vacancy
 from ..employers.queries import confirmed_exhibitors, on_board
 from ..extensions import db
+from ..mail.outbox import MailRound
 from ..registrations.models import Registration, RegistrationStatus
 from ..returnees.models import Consent, ConsentPurpose, ReturneeProfile
 from ..returnees.operations import email_hash
@@ -123,6 +124,7 @@ class Round:
         self.mailed: list[dict[str, Any]] = []  # what went out in this round, recorded together at its end
         self.ranked: dict[tuple[Seeker, datetime], list[Match]] = {}  # many recipients look for the same
         self.rendered: notifications.Rendered = {}  # and get the same vacancies for the same reasons
+        self.mails = MailRound()  # whose bodies differ only in names, links and those items
         self.counts = {"returnees": 0, "subscribers": 0, "nothing_new": 0}
 
     def titles_for(self, selection: Selection) -> dict[int, tuple[str, str]]:
@@ -183,7 +185,9 @@ class Round:
             if not selection:
                 self.counts["nothing_new"] += 1
                 continue
-            notifications.digest_to_returnee(profile, selection, self.titles_for(selection), self.stands, self.rendered)
+            notifications.digest_to_returnee(
+                profile, selection, self.titles_for(selection), self.stands, self.rendered, self.mails
+            )
             self.mailed_to(email, selection)
             self.counts["returnees"] += 1
 
@@ -210,7 +214,7 @@ class Round:
                 self.counts["nothing_new"] += 1
                 continue
             notifications.digest_to_subscriber(
-                subscription, selection, self.titles_for(selection), self.stands, self.rendered
+                subscription, selection, self.titles_for(selection), self.stands, self.rendered, self.mails
             )
             self.mailed_to(subscription.email, selection)
             self.counts["subscribers"] += 1
@@ -220,8 +224,9 @@ def send_digests(frequency: Frequency | None = None, now: datetime | None = None
     """One round: a digest of new matching vacancies to every recipient who is due (of one frequency, if given).
     Nobody gets a mail when nothing is new; the round's figures go into the audit trail."""
     round_ = Round(frequency, now or utcnow())
-    round_.returnees()
-    round_.subscribers()
+    with round_.mails:
+        round_.returnees()
+        round_.subscribers()
     round_.record()
     db.session.flush()
     record("matching.digests_sent", changes={"frequency": frequency.value if frequency else "due", **round_.counts})

@@ -7,6 +7,7 @@ a link of one kind never works as another; ``signer`` gives every package the sa
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from flask import current_app
@@ -25,7 +26,13 @@ class InvalidLinkError(Exception):
 
 def signer(purpose: str) -> URLSafeSerializer:
     """The serializer of links for one purpose (no expiry)."""
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=f"rueckkehr.{purpose}")
+    return _signer(current_app.config["SECRET_KEY"], purpose)
+
+
+@lru_cache(maxsize=64)
+def _signer(secret_key: str, purpose: str) -> URLSafeSerializer:
+    """One serializer per key and purpose (a round of mails signs thousands of links)."""
+    return URLSafeSerializer(secret_key, salt=f"rueckkehr.{purpose}")
 
 
 def timed_signer(purpose: str) -> URLSafeTimedSerializer:

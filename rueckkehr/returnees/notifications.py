@@ -9,7 +9,7 @@ from flask import current_app
 
 from ..events.models import Event
 from ..mail.models import OutboxMessage
-from ..mail.outbox import AlternativePart, Attachment, queue_mail
+from ..mail.outbox import AlternativePart, Attachment, MailRound, queue_mail
 from ..places.models import Town
 from ..urls import mail_url
 from .links import manage_token, manage_url, unsubscribe_url
@@ -28,6 +28,7 @@ def send(
     list_unsubscribe: str | None = None,
     outlives_erasure: bool = False,
     answer: bool = False,
+    mails: MailRound | None = None,
     **context: object,
 ) -> OutboxMessage | None:
     """Queue a mail to a returnee, in their language unless ``language`` says otherwise (its outbox row); nothing for
@@ -40,18 +41,39 @@ def send(
         the outbox forgets it once it went out.
     :param answer: the mail answers the returnee's own action just now; every other mail carries the self-service
         link (``manage_url``), added here when the caller did not give it.
+    :param mails: the round of such mails this one is part of (``mail.outbox.MailRound``): the templates then get
+        no ``profile`` (it differs from mail to mail), only what ``context`` holds, marking what differs as
+        ``Varying``; nothing is returned then (the row is inserted with others of the round).
     """
     if profile.email is None:
         return None
-    if not answer:
-        context.setdefault("manage_url", manage_url(profile))
+    if not answer and "manage_url" not in context:
+        context["manage_url"] = manage_url(profile)
+    if mails is not None:
+        if alternatives or attachments:
+            raise ValueError("a mail of a round carries no attachments or further alternatives")
+        mails.queue(
+            kind=kind,
+            recipient=profile.email,
+            recipient_name=profile.full_name or None,
+            template=template,
+            language=language or profile.language,
+            context=context,
+            profile_id=None if outlives_erasure else profile.id,
+            town=town or profile.hometown,
+            list_unsubscribe=list_unsubscribe,
+            forget_when_sent=outlives_erasure,
+            answer=answer,
+        )
+        return None
+    context = {"profile": profile, **context}
     return queue_mail(
         kind=kind,
         recipient=profile.email,
         recipient_name=profile.full_name or None,
         template=template,
         language=language or profile.language,
-        context={"profile": profile, **context},
+        context=context,
         profile_id=None if outlives_erasure else profile.id,
         alternatives=alternatives or (),
         attachments=attachments or (),
