@@ -13,8 +13,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email import message_from_bytes
-from email.message import EmailMessage, MIMEPart
+from email.message import MIMEPart
 from email.utils import format_datetime, make_msgid
 from functools import lru_cache
 from typing import cast
@@ -136,31 +135,6 @@ def compose_mail(
     content_type, body = _body(text_body, html_body, alternatives, attachments)
     headers += [("MIME-Version", "1.0"), ("Content-Type", content_type), ("Content-Language", language)]
     return ComposedMail(subject=subject, message_id=message_id, raw=header_block(headers) + body)
-
-
-def compose(
-    *,
-    recipient: Recipient,
-    template: str,
-    language: str,
-    context: dict[str, object],
-    attachments: Sequence[Attachment] = (),
-    alternatives: Sequence[AlternativePart] = (),
-    reply_to: Recipient | None = None,
-    list_unsubscribe: str | None = None,
-) -> tuple[EmailMessage, bytes]:
-    """A mail of ``compose_mail`` as a mail client reads it, with its bytes."""
-    mail = compose_mail(
-        recipient=recipient,
-        template=template,
-        language=language,
-        context=context,
-        attachments=attachments,
-        alternatives=alternatives,
-        reply_to=reply_to,
-        list_unsubscribe=list_unsubscribe,
-    )
-    return message_from_bytes(mail.raw, policy=POLICY), mail.raw
 
 
 @lru_cache(maxsize=8)

@@ -18,11 +18,11 @@ from rueckkehr.events.calendar import change_note
 from rueckkehr.events.models import Event
 from rueckkehr.extensions import db
 from rueckkehr.mail.headers import UnsafeMailError, header_text
-from rueckkehr.mail.outbox import Recipient, compose
+from rueckkehr.mail.outbox import Recipient
 from rueckkehr.registrations import notifications as registration_mails
 from rueckkehr.returnees import notifications as returnee_mails
 from rueckkehr.transactions import unit_of_work
-from tests.support.mails import hostile_world
+from tests.support.mails import compose, hostile_world
 from tests.support.registrations import form_data
 from tests.support.smtp import ReceivedMail, SMTPServer
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes
+from email.message import Message
 from typing import Any
 
 from rueckkehr.accounts.models import User
 from rueckkehr.employers.models import Employer, StandBooking, StandStatus
 from rueckkehr.events.models import Event
 from rueckkehr.extensions import db
+from rueckkehr.mail.outbox import POLICY, compose_mail
 from rueckkehr.registrations.models import Registration, RegistrationStatus
 from rueckkehr.returnees.models import ReturneeProfile
 from rueckkehr.transactions import unit_of_work
@@ -45,3 +48,9 @@ def hostile_world(
 def fitted(column: Any, value: str) -> str:
     """The end of ``value`` that fits the column."""
     return value[-column.type.length :]
+
+
+def compose(**arguments: Any) -> tuple[Message, bytes]:
+    """A mail of ``outbox.compose_mail`` (same arguments) as a mail client reads it, with its bytes."""
+    mail = compose_mail(**arguments)
+    return message_from_bytes(mail.raw, policy=POLICY), mail.raw
