@@ -107,13 +107,17 @@ def uses_broker() -> bool:
     return bool(current_app.config.get("CELERY_BROKER_URL"))
 
 
-def hand_on_once(name: str) -> None:
+def hand_on_once(name: str, gather: float = 0.0) -> None:
     """After the commit: run the task ``name`` (which takes no arguments and does whatever is due) soon, in the
-    Celery worker; queue no second run while one is queued and has not started. Needs a broker on Redis."""
+    Celery worker; queue no second run while one is queued and has not started. Needs a broker on Redis.
+
+    :param gather: seconds the run waits before it starts, so that what commits meanwhile goes with it (a worker
+        that keeps up would otherwise start a run for every unit).
+    """
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     try:
         if _pending_flags(app).set(_flag(app, name), "1", nx=True, ex=PENDING_SECONDS):
-            app.extensions["celery"].send_task(CELERY_ONCE_TASK, args=(name,))
+            app.extensions["celery"].send_task(CELERY_ONCE_TASK, args=(name,), countdown=gather or None)
     except Exception:  # the broker is down: what was committed stays committed, and `flask jobs run` does it
         app.logger.exception("Could not hand the background task %s to Celery", name)
 

@@ -21,6 +21,7 @@ from .delivery import BATCH, deliver, deliver_due, status_counts
 
 DELIVER = "mail.deliver"
 DELIVER_DUE = "mail.deliver_due"
+GATHER_SECONDS = 0.2  # a mail waits this long at most for others to go out with it over one connection
 
 
 @task(DELIVER)
@@ -44,7 +45,7 @@ def hand_over_committed(message_ids: list[int]) -> None:
     """Deliver mails whose rows were just committed: with a broker, one run of ``mail.deliver_due`` unless one is
     queued already; else one task per batch that delivery sends over one connection."""
     if uses_broker():
-        hand_on_once(DELIVER_DUE)
+        hand_on_once(DELIVER_DUE, gather=GATHER_SECONDS)
         return
     hand_on([(DELIVER, tuple(message_ids[start : start + BATCH])) for start in range(0, len(message_ids), BATCH)])
 
