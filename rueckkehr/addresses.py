@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from email.utils import parseaddr
-from functools import lru_cache
 
 
 class InvalidAddressError(ValueError):
@@ -15,7 +14,6 @@ def normalise_email(email: str | None) -> str:
     return (email or "").strip().lower()
 
 
-@lru_cache(maxsize=4096)  # a mail checks its address more than once
 def clean_address(address: str) -> str:
     """A bare e-mail address, refusing line breaks, display names and anything else that could inject headers."""
     if any(char in address for char in '\r\n\t<>,;"') or any(ord(char) < 32 or ord(char) == 127 for char in address):

@@ -102,24 +102,35 @@ def run_once_in_worker(name: str) -> Any:
     return run(name)
 
 
-def uses_broker() -> bool:
-    """Whether background tasks go to a Celery worker."""
-    return bool(current_app.config.get("CELERY_BROKER_URL"))
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def can_hand_on_once() -> bool:
+    """Whether ``hand_on_once`` works here: a Celery broker on Redis, which keeps the flags of queued runs."""
+    return str(current_app.config.get("CELERY_BROKER_URL") or "").startswith(REDIS_SCHEMES)
 
 
 def hand_on_once(name: str, gather: float = 0.0) -> None:
     """After the commit: run the task ``name`` (which takes no arguments and does whatever is due) soon, in the
-    Celery worker; queue no second run while one is queued and has not started. Needs a broker on Redis.
+    Celery worker; queue no second run while one is queued and has not started. Needs a broker on Redis
+    (``can_hand_on_once``); if the run cannot be queued, the flag goes again, so the next commit tries anew.
 
     :param gather: seconds the run waits before it starts, so that what commits meanwhile goes with it (a worker
         that keeps up would otherwise start a run for every unit).
     """
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    flagged = False
     try:
-        if _pending_flags(app).set(_flag(app, name), "1", nx=True, ex=PENDING_SECONDS):
+        flagged = bool(_pending_flags(app).set(_flag(app, name), "1", nx=True, ex=PENDING_SECONDS))
+        if flagged:
             app.extensions["celery"].send_task(CELERY_ONCE_TASK, args=(name,), countdown=gather or None)
     except Exception:  # the broker is down: what was committed stays committed, and `flask jobs run` does it
         app.logger.exception("Could not hand the background task %s to Celery", name)
+        if flagged:  # no run is queued after all: the flag must not hold the next commit's back
+            try:
+                _pending_flags(app).delete(_flag(app, name))
+            except Exception:  # Redis itself is gone; the flag runs out after PENDING_SECONDS
+                app.logger.exception("Could not clear the flag of the background task %s", name)
 
 
 def _flag(app: Flask, name: str) -> str:

@@ -126,16 +126,22 @@ class SelectField(WTFormsSelectField):
             return
         if self.choices is None:
             raise TypeError("Choices cannot be None.")  # a mistake in the form's code, as in wtforms
-        if self.data not in _choice_values(self.choices, self.coerce):
+        values = _choice_values(self.choices, self.coerce)
+        if values is None:  # a shorthand of wtforms' (labels by value): as wtforms reads it
+            values = {self.coerce(choice.value) for choice in self._choices_from_input(self.choices)}  # type: ignore[attr-defined]
+        if self.data not in values:
             message = getattr(self, "invalid_choice_message", None)  # wtforms 3.3; its stubs are older
             raise ValidationError(message or self.gettext(WTFORMS_INVALID_CHOICE))
 
 
-def _choice_values(choices: Any, coerce: Any) -> set[Any]:
-    """The coerced values of choices given as wtforms takes them: a list, or a dict of option groups, of values,
-    ``(value, label[, attributes])`` tuples or ``SelectChoice`` objects."""
+def _choice_values(choices: Any, coerce: Any) -> set[Any] | None:
+    """The coerced values of choices given as a list, or a dict of option groups that are lists, of values,
+    ``(value, label[, attributes])`` tuples or ``SelectChoice`` objects; None for wtforms' other shorthands."""
+    groups = list(choices.values()) if isinstance(choices, dict) else [choices]
+    if not all(isinstance(group, (list, tuple)) for group in groups):
+        return None
     values = set()
-    for group in choices.values() if isinstance(choices, dict) else [choices]:
+    for group in groups:
         for choice in group:
             if isinstance(choice, (tuple, list)):
                 value = choice[0]

@@ -18,22 +18,29 @@ GROUPED = {  # as the occupation fields give them (wtforms warns that dicts will
 }
 
 
+LABELS_BY_VALUE = {"DE": "Deutschland", "NO": "Norwegen"}  # wtforms' shorthand: a dict of labels
+
+
 class Countries(Form):
     country = SelectField("Land", choices=CHOICES)
     field = SelectField("Berufsfeld", choices=GROUPED)
+    home = SelectField("Heimat", choices=LABELS_BY_VALUE, validate_choice=True)
 
 
 class WTFormsCountries(Form):
     country = WTFormsSelectField("Land", choices=CHOICES, widget=WTFormsSelect())
     field = WTFormsSelectField("Berufsfeld", choices=GROUPED, widget=WTFormsSelect())
+    home = WTFormsSelectField("Heimat", choices=LABELS_BY_VALUE, widget=WTFormsSelect())
 
 
-@pytest.mark.parametrize("submitted", [{}, {"country": "NO", "field": "32"}, {"country": "X&Y", "field": ""}])
+@pytest.mark.parametrize(
+    "submitted", [{}, {"country": "NO", "field": "32", "home": "NO"}, {"country": "X&Y", "field": "", "home": "DE"}]
+)
 def test_the_select_writes_what_wtforms_writes(app: Flask, submitted: dict[str, str]) -> None:
     with app.test_request_context("/", method="POST", data=submitted):
         ours = Countries(formdata=MultiDict(submitted), meta={"csrf": False})
         theirs = WTFormsCountries(formdata=MultiDict(submitted), meta={"csrf": False})
-        for name in ("country", "field"):
+        for name in ("country", "field", "home"):
             assert str(ours[name](class_="kern-form-input__select")) == str(
                 theirs[name](class_="kern-form-input__select")
             )
@@ -45,11 +52,12 @@ def test_the_select_writes_what_wtforms_writes(app: Flask, submitted: dict[str, 
 @pytest.mark.parametrize(
     ("submitted", "valid"),
     [
-        ({"country": "NO", "field": "81"}, True),
-        ({"country": "X&Y", "field": ""}, True),
-        ({"country": "SE", "field": "81"}, False),  # not among the choices
-        ({"country": "NO", "field": "Pflege"}, False),  # a group's name is no choice
-        ({"country": "no", "field": "81"}, False),
+        ({"country": "NO", "field": "81", "home": "DE"}, True),
+        ({"country": "X&Y", "field": "", "home": "NO"}, True),
+        ({"country": "SE", "field": "81", "home": "DE"}, False),  # not among the choices
+        ({"country": "NO", "field": "Pflege", "home": "DE"}, False),  # a group's name is no choice
+        ({"country": "no", "field": "81", "home": "DE"}, False),
+        ({"country": "NO", "field": "81", "home": "D"}, False),  # a letter of a label is no choice either
     ],
 )
 def test_the_select_accepts_only_its_choices(app: Flask, submitted: dict[str, str], valid: bool) -> None:
@@ -67,6 +75,6 @@ def test_wtforms_messages_speak_the_visitors_language_request_after_request(
 ) -> None:
     for _request in range(2):  # the second request reads the catalogue kept from the first
         with app.test_request_context(f"/?lang={language}", method="POST", data={"country": "SE"}):
-            form = Countries(formdata=MultiDict({"country": "SE", "field": ""}), meta={"csrf": False})
+            form = Countries(formdata=MultiDict({"country": "SE", "field": "", "home": "DE"}), meta={"csrf": False})
             assert not form.validate()
             assert form.country.errors == [message]

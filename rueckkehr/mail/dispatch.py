@@ -1,10 +1,10 @@
 """Hand committed mails to delivery through ``background``, and the ``flask outbox`` commands.
 
-``outbox.queue_mail`` hands the rows of a unit of work to delivery once it commits. With a broker, the Celery worker
-delivers every due mail (``mail.deliver_due``, handed on once however many units commit before that run starts);
-without one, the task ``mail.deliver`` delivers the unit's own rows in batches over one connection each, in a thread
-beside the response (in a request) or in the command itself. If delivery fails, or the broker cannot be reached,
-the mail stays queued for ``flask jobs run``.
+``outbox.queue_mail`` hands the rows of a unit of work to delivery once it commits. With a Celery broker on Redis,
+the worker delivers every due mail (``mail.deliver_due``, handed on once however many units commit before that run
+starts); otherwise the task ``mail.deliver`` delivers the unit's own rows in batches over one connection each: in
+the worker (another broker), in a thread beside the response (in a request) or in the command itself. If delivery
+fails, or the broker cannot be reached, the mail stays queued for ``flask jobs run``.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from typing import Any
 import click
 
 from ..actors import acting_as, current_actor
-from ..background import hand_on, hand_on_once, in_thread, submit, task, uses_broker
+from ..background import can_hand_on_once, hand_on, hand_on_once, in_thread, submit, task
 from ..transactions import unit_of_work
-from .delivery import BATCH, deliver, deliver_due, status_counts
+from .delivery import BATCH, deliver, deliver_due, due_ids, status_counts
 
 DELIVER = "mail.deliver"
 DELIVER_DUE = "mail.deliver_due"
@@ -32,8 +32,12 @@ def deliver_some(*message_ids: int) -> dict[str, int]:
 
 @task(DELIVER_DUE)
 def deliver_all_due() -> dict[str, int]:
-    """Deliver every mail that is due (the worker's run after any number of committed units)."""
-    return deliver_due()
+    """Deliver every mail that is due (the worker's run after any number of committed units); if more were due
+    than one run delivers, hand on another run for the rest."""
+    counts = deliver_due()
+    if due_ids(limit=1):
+        hand_on_once(DELIVER_DUE)
+    return counts
 
 
 def hand_over(message_id: int) -> None:
@@ -42,9 +46,9 @@ def hand_over(message_id: int) -> None:
 
 
 def hand_over_committed(message_ids: list[int]) -> None:
-    """Deliver mails whose rows were just committed: with a broker, one run of ``mail.deliver_due`` unless one is
-    queued already; else one task per batch that delivery sends over one connection."""
-    if uses_broker():
+    """Deliver mails whose rows were just committed: with a broker on Redis, one run of ``mail.deliver_due`` unless
+    one is queued already; else one task per batch that delivery sends over one connection."""
+    if can_hand_on_once():
         hand_on_once(DELIVER_DUE, gather=GATHER_SECONDS)
         return
     hand_on([(DELIVER, tuple(message_ids[start : start + BATCH])) for start in range(0, len(message_ids), BATCH)])

@@ -159,7 +159,7 @@ def _escaped_like(text: str) -> str:
     return "%" + text.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
 
 
-def _matches(condition: Condition, town_ids: dict[str, int]) -> ColumnElement[bool]:
+def _matches(condition: Condition, values: dict[str, Any] | None) -> ColumnElement[bool]:
     """The SQL of one condition, never NULL (so that "is not" keeps the rows that have no value).
 
     The value is a bound parameter named after the field (``status_value``…), so that a statement built once for
@@ -168,16 +168,25 @@ def _matches(condition: Condition, town_ids: dict[str, int]) -> ColumnElement[bo
     profile = ReturneeProfile
     name = f"{condition.field}_value"
     if condition.field == "status":
-        return Registration.status == bindparam(name, condition.value, type_=Registration.status.type)
+        return Registration.status == _parameter(name, values, type_=Registration.status.type)
     if condition.field == "hometown":
         if condition.value == OTHER_HOMETOWN:
             return profile.hometown_other.is_not(None)
-        return profile.hometown_id.is_not_distinct_from(bindparam(name, town_ids.get(condition.value, -1)))
+        return profile.hometown_id.is_not_distinct_from(_parameter(name, values, type_=Integer))
     if condition.field == "field":
-        return profile.occupation_group_code.is_not_distinct_from(bindparam(name, condition.value, type_=String))
+        return profile.occupation_group_code.is_not_distinct_from(_parameter(name, values, type_=String))
     if condition.field == "level":
-        return profile.skill_level.is_not_distinct_from(bindparam(name, _value(condition, town_ids)))
-    return func.coalesce(cast(profile.interests, String), "").like(bindparam(name, _value(condition, town_ids)))
+        return profile.skill_level.is_not_distinct_from(_parameter(name, values, type_=Integer))
+    return func.coalesce(cast(profile.interests, String), "").like(_parameter(name, values, type_=String))
+
+
+def _parameter(name: str, values: dict[str, Any] | None, **options: Any) -> BindParameter[Any]:
+    """A bound parameter with its value from ``values``; without ``values`` (a statement kept for every request of
+    its shape) one that has none and must be given whenever the statement runs, so that no request's value can stay
+    in it for another's."""
+    if values is None:
+        return bindparam(name, required=True, **options)
+    return bindparam(name, values[name], **options)
 
 
 def _value(condition: Condition, town_ids: dict[str, int]) -> Any:
@@ -201,18 +210,22 @@ def filtered(filters: RegistrationFilter, join_profile: bool = True) -> Select[A
 
     :param join_profile: False when neither the filter nor the order reads the person's data (``page_of`` knows).
     """
-    event_ids: BindParameter[list[int]] = bindparam("event_ids", filters.event_ids, expanding=True)
+    return _filtered(filters, join_profile, _parameters(filters))
+
+
+def _filtered(filters: RegistrationFilter, join_profile: bool, values: dict[str, Any] | None) -> Select[Any]:
+    """``filtered``, with the values of its parameters in it, or (``values`` None) to be given when it runs."""
+    event_ids = _parameter("event_ids", values, expanding=True)
     statement = select(Registration).where(Registration.event_id.in_(event_ids)).order_by(*SORTS[filters.sort])
     if join_profile:
         statement = statement.join(Registration.profile)
     if filters.query:
-        pattern = bindparam("query", _escaped_like(filters.query.lower()), type_=String)
+        pattern = _parameter("query", values, type_=String)
         full_name = func.lower(ReturneeProfile.first_name + " " + ReturneeProfile.last_name)
         searched = (full_name, func.lower(ReturneeProfile.email), func.lower(ReturneeProfile.city))
         statement = statement.where(or_(*(column.like(pattern, escape="/") for column in searched)))
-    towns = _town_ids(filters)
     for condition in filters.conditions:
-        matches = _matches(condition, towns)
+        matches = _matches(condition, values)
         statement = statement.where(not_(matches) if condition.exclude else matches)
     return statement
 
@@ -296,9 +309,9 @@ def _statements(filters: RegistrationFilter, window: bool) -> tuple[Select[Any],
     statements = _STATEMENTS.get(key)
     if statements is None:
         reads_profile = _filter_reads_profile(filters)
-        counted = filtered(filters, join_profile=reads_profile).order_by(None)
+        counted = _filtered(filters, reads_profile, None).order_by(None)
         counted = counted.with_only_columns(func.count(Registration.id))
-        sorted_ = filtered(filters, join_profile=reads_profile or filters.sort in PROFILE_SORTS)
+        sorted_ = _filtered(filters, reads_profile or filters.sort in PROFILE_SORTS, None)
         statements = (
             counted,
             _page_statement(sorted_, filters.sort, WINDOW if window else counted),
