@@ -76,7 +76,8 @@ def main() -> None:
             response = client.post(f"/events/{event_id}/register", data=registration_form(f"bench{number}@example.org"))
             assert response.status_code == 303, response.status_code
         registration_rate = args.count / (time.perf_counter() - started)
-        smtp.wait_for(args.count, timeout=120)  # let the delivery threads finish before the database goes
+        if not smtp.wait_for(args.count, timeout=120):  # let delivery finish before the database goes
+            raise RuntimeError(f"expected {args.count} mails, {smtp.count} arrived")
 
         print(f"bare route:     {bare_rate:10.1f} requests/s")
         print(f"registrations:  {registration_rate:10.1f} registrations/s ({args.count} on PostgreSQL)")

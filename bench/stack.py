@@ -20,95 +20,15 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from email import policy
-from email.message import EmailMessage
-from email.parser import BytesParser
-from functools import cached_property
 from pathlib import Path
-from typing import Any
 
-from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 
-from bench.support import free_port
+from bench.support import Sink, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_URL = "https://rueckkehr.test"
 SENDER = "Rückkehr <noreply@rueckkehr.test>"
-
-
-@dataclass
-class Received:
-    """One message as the sink got it: its bytes, parsed when first read. The sink runs in the benchmark's process
-    on the same cores as the server it measures, so it does no more while mails arrive than keep them."""
-
-    recipients: list[str]
-    raw: bytes
-
-    @cached_property
-    def message(self) -> EmailMessage:
-        return BytesParser(policy=policy.default).parsebytes(self.raw)  # type: ignore[return-value]
-
-    @property
-    def message_id(self) -> str:
-        return str(self.message["Message-ID"])
-
-    def text_body(self) -> str:
-        part = self.message.get_body(preferencelist=("plain",))
-        return part.get_content() if part is not None else ""
-
-
-class MailSink:
-    """aiosmtpd on loopback; keeps every message and, with ``directory``, writes each one to a file there
-    (``<recipient>.<n>.eml``), so another process (the Locust users) can read what arrived for an address."""
-
-    def __init__(self, directory: Path | None = None) -> None:
-        self.host = "127.0.0.1"
-        self.port = free_port()
-        self.directory = directory
-        self.messages: list[Received] = []
-        self._lock = threading.Condition()
-        self._controller = Controller(self, hostname=self.host, port=self.port)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        raw = envelope.original_content or envelope.content
-        with self._lock:
-            received = Received(list(envelope.rcpt_tos), raw)
-            self.messages.append(received)
-            if self.directory is not None:
-                for recipient in received.recipients:
-                    (self.directory / f"{recipient.lower()}.{len(self.messages)}.eml").write_bytes(raw)
-            self._lock.notify_all()
-        return "250 OK"
-
-    def start(self) -> None:
-        self._controller.start()
-
-    def stop(self) -> None:
-        self._controller.stop()
-
-    def wait_for(self, count: int, timeout: float = 60.0) -> bool:
-        """Wait until at least ``count`` messages arrived; whether they did."""
-        deadline = time.monotonic() + timeout
-        with self._lock:
-            while len(self.messages) < count:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._lock.wait(remaining)
-        return True
-
-    def settle(self, quiet: float = 3.0, timeout: float = 120.0) -> None:
-        """Wait until no message arrived for ``quiet`` seconds (delivery has caught up)."""
-        deadline = time.monotonic() + timeout
-        seen, since = -1, time.monotonic()
-        while time.monotonic() < deadline:
-            count = len(self.messages)
-            if count != seen:
-                seen, since = count, time.monotonic()
-            elif time.monotonic() - since >= quiet:
-                return
-            time.sleep(0.2)
 
 
 @dataclass
@@ -117,7 +37,7 @@ class Stack:
 
     database_url: str
     port: int
-    sink: MailSink
+    sink: Sink
     env: dict[str, str]
     processes: list[subprocess.Popen[str]] = field(default_factory=list)
 
@@ -143,7 +63,7 @@ def scratch_database(name: str, server: str, keep: bool = False) -> Iterator[str
         admin.dispose()
 
 
-def production_environment(url: str, sink: MailSink, redis_url: str, workers: int, **extra: str) -> dict[str, str]:
+def production_environment(url: str, sink: Sink, redis_url: str, workers: int, **extra: str) -> dict[str, str]:
     """The environment of gunicorn and the worker: production settings on loopback, a queue of their own."""
     queue = f"rueckkehr-bench-{secrets.token_hex(4)}"
     return {
@@ -281,7 +201,7 @@ def running(
     :param root: the checkout whose app gunicorn and the worker run (another one than this, e.g. the code before a
         change, to compare); the database is migrated by this one.
     """
-    sink = MailSink(maildir)
+    sink = Sink(keep=True, directory=maildir)
     sink.start()
     env = production_environment(url, sink, redis_url, workers, **extra)
     port = free_port()
