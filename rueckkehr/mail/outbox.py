@@ -16,11 +16,10 @@ from datetime import UTC, datetime
 from email.message import MIMEPart
 from email.utils import format_datetime, make_msgid
 from functools import lru_cache
-from typing import cast
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import Table, insert, inspect, select
+from sqlalchemy import inspect, select
 
 from ..addresses import clean_address
 from ..extensions import db
@@ -264,7 +263,7 @@ def queue_mail(
         ``list_unsubscribe``; otherwise it is refused, as the privacy notice promises.
     """
     row = OutboxMessage(
-        **_outbox_values(
+        **outbox_values(
             kind=kind,
             recipient=recipient,
             template=template,
@@ -286,78 +285,7 @@ def queue_mail(
     return row
 
 
-class MailRound:
-    """The mails of one round (of digests, say), queued together: their bodies made of frames (``frames``), their
-    outbox rows inserted some hundred at a time, by one statement each, instead of one ORM object each.
-
-    Use it as a context manager around the round, inside its unit of work: leaving it inserts the rows that are
-    left (an exception inserts nothing more, and the unit of work rolls back the rest). The mails go out after the
-    commit, as every mail does.
-    """
-
-    CHUNK = 500  # rows held before they are inserted (each holds its whole message)
-
-    def __init__(self) -> None:
-        self.frames = Frames()
-        self._rows: list[dict[str, object]] = []
-        self._contacts: dict[int | None, Town | None] = {}  # the contact of each town, looked up once
-
-    def __enter__(self) -> MailRound:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, *_details: object) -> None:
-        if kind is None:
-            self.flush()
-
-    def queue(
-        self,
-        *,
-        kind: str,
-        recipient: str,
-        template: str,
-        language: str,
-        context: dict[str, object],
-        recipient_name: str | None = None,
-        profile_id: int | None = None,
-        town: Town | None = None,
-        list_unsubscribe: str | None = None,
-        forget_when_sent: bool = False,
-        answer: bool = False,
-    ) -> None:
-        """Queue a mail of this round as ``queue_mail`` does (without attachments or further alternatives);
-        ``context`` marks as ``Varying`` every value that differs from mail to mail of the round (the recipient's
-        name is by itself)."""
-        self._rows.append(
-            _outbox_values(
-                contacts=self._contacts,
-                kind=kind,
-                recipient=recipient,
-                template=template,
-                language=language,
-                context=context,
-                recipient_name=recipient_name,
-                profile_id=profile_id,
-                town=town,
-                list_unsubscribe=list_unsubscribe,
-                forget_when_sent=forget_when_sent,
-                answer=answer,
-                frames=self.frames,
-            )
-        )
-        if len(self._rows) >= self.CHUNK:
-            self.flush()
-
-    def flush(self) -> None:
-        """Insert the rows queued so far into the outbox (in the current transaction)."""
-        if not self._rows:
-            return
-        table = cast(Table, OutboxMessage.__table__)
-        ids = db.session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), self._rows).all()
-        self._rows = []
-        after_commit(_hand_over_ids, ids)
-
-
-def _outbox_values(
+def outbox_values(
     *,
     kind: str,
     recipient: str,
@@ -376,7 +304,8 @@ def _outbox_values(
     frames: Frames | None = None,
     contacts: dict[int | None, Town | None] | None = None,
 ) -> dict[str, object]:
-    """The values of the outbox row of a mail (``queue_mail``); with ``frames``, its recipient's name is Varying.
+    """The values of the outbox row of a mail (``queue_mail``, ``round.MailRound``); with ``frames``, its recipient's
+    name is Varying.
     ``contacts``: the ``contact_town`` of each town by its id, as far as a round looked them up."""
     way_out = _given(context, "manage_url") or _given(context, "account_url")
     if not (answer or invitation or list_unsubscribe or way_out):
@@ -419,11 +348,6 @@ def _outbox_values(
 def _given(context: dict[str, object], name: str) -> bool:
     value = context.get(name)
     return bool(value.value if isinstance(value, Varying) else value)
-
-
-def _hand_over_ids(chunks: list[list[int]]) -> None:
-    """After the commit: hand the rows a ``MailRound`` inserted to delivery by their ids."""
-    hand_over_committed([message_id for ids in chunks for message_id in ids])
 
 
 def _hand_over_rows(rows: list[OutboxMessage]) -> None:

@@ -17,7 +17,8 @@ from ..accounts.models import User
 from ..employers.models import Employer
 from ..events.models import Event
 from ..mail.frames import Varying
-from ..mail.outbox import MailRound, queue_mail
+from ..mail.outbox import queue_mail
+from ..mail.round import MailRound
 from ..returnees import notifications as returnee_mail
 from ..returnees.links import manage_token, manage_url
 from ..returnees.models import ReturneeProfile

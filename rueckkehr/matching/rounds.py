@@ -20,7 +20,7 @@ from ..employers.board_cards import coming_stands
 from ..employers.models import Employer, Vacancy
 from ..employers.queries import confirmed_exhibitors, on_board
 from ..extensions import db
-from ..mail.outbox import MailRound
+from ..mail.round import MailRound
 from ..registrations.models import Registration, RegistrationStatus
 from ..returnees.models import Consent, ConsentPurpose, ReturneeProfile
 from ..returnees.operations import email_hash

@@ -9,7 +9,8 @@ from flask import current_app
 
 from ..events.models import Event
 from ..mail.models import OutboxMessage
-from ..mail.outbox import AlternativePart, Attachment, MailRound, queue_mail
+from ..mail.outbox import AlternativePart, Attachment, queue_mail
+from ..mail.round import MailRound
 from ..places.models import Town
 from ..urls import mail_url
 from .links import manage_token, manage_url, unsubscribe_url
@@ -41,7 +42,7 @@ def send(
         the outbox forgets it once it went out.
     :param answer: the mail answers the returnee's own action just now; every other mail carries the self-service
         link (``manage_url``), added here when the caller did not give it.
-    :param mails: the round of such mails this one is part of (``mail.outbox.MailRound``): the templates then get
+    :param mails: the round of such mails this one is part of (``mail.round.MailRound``): the templates then get
         no ``profile`` (it differs from mail to mail), only what ``context`` holds, marking what differs as
         ``Varying``; nothing is returned then (the row is inserted with others of the round).
     """
