@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app
 
 from ..events.models import Event
@@ -50,39 +52,25 @@ def send(
         return None
     if not answer and "manage_url" not in context:
         context["manage_url"] = manage_url(profile)
+    mail: dict[str, Any] = {
+        "kind": kind,
+        "recipient": profile.email,
+        "recipient_name": profile.full_name or None,
+        "template": template,
+        "language": language or profile.language,
+        "profile_id": None if outlives_erasure else profile.id,
+        "town": town or profile.hometown,
+        "list_unsubscribe": list_unsubscribe,
+        "forget_when_sent": outlives_erasure,
+        "answer": answer,
+    }
     if mails is not None:
         if alternatives or attachments:
             raise ValueError("a mail of a round carries no attachments or further alternatives")
-        mails.queue(
-            kind=kind,
-            recipient=profile.email,
-            recipient_name=profile.full_name or None,
-            template=template,
-            language=language or profile.language,
-            context=context,
-            profile_id=None if outlives_erasure else profile.id,
-            town=town or profile.hometown,
-            list_unsubscribe=list_unsubscribe,
-            forget_when_sent=outlives_erasure,
-            answer=answer,
-        )
+        mails.queue(context=context, **mail)
         return None
     context = {"profile": profile, **context}
-    return queue_mail(
-        kind=kind,
-        recipient=profile.email,
-        recipient_name=profile.full_name or None,
-        template=template,
-        language=language or profile.language,
-        context=context,
-        profile_id=None if outlives_erasure else profile.id,
-        alternatives=alternatives or (),
-        attachments=attachments or (),
-        town=town or profile.hometown,
-        list_unsubscribe=list_unsubscribe,
-        forget_when_sent=outlives_erasure,
-        answer=answer,
-    )
+    return queue_mail(context=context, alternatives=alternatives or (), attachments=attachments or (), **mail)
 
 
 def manage_link(profile: ReturneeProfile) -> None:
