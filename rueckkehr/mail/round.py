@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, insert
 
@@ -38,41 +38,13 @@ class MailRound:
         if kind is None:
             self.flush()
 
-    def queue(
-        self,
-        *,
-        kind: str,
-        recipient: str,
-        template: str,
-        language: str,
-        context: dict[str, object],
-        recipient_name: str | None = None,
-        profile_id: int | None = None,
-        town: Town | None = None,
-        list_unsubscribe: str | None = None,
-        forget_when_sent: bool = False,
-        answer: bool = False,
-    ) -> None:
-        """Queue a mail of this round as ``queue_mail`` does (without attachments or further alternatives);
+    def queue(self, **mail: Any) -> None:
+        """Queue a mail of this round: ``queue_mail``'s arguments, without attachments or further alternatives;
         ``context`` marks as ``Varying`` every value that differs from mail to mail of the round (the recipient's
         name is by itself)."""
-        self._rows.append(
-            outbox_values(
-                contacts=self._contacts,
-                kind=kind,
-                recipient=recipient,
-                template=template,
-                language=language,
-                context=context,
-                recipient_name=recipient_name,
-                profile_id=profile_id,
-                town=town,
-                list_unsubscribe=list_unsubscribe,
-                forget_when_sent=forget_when_sent,
-                answer=answer,
-                frames=self.frames,
-            )
-        )
+        if mail.get("attachments") or mail.get("alternatives"):
+            raise ValueError("a mail of a round carries no attachments or further alternatives")
+        self._rows.append(outbox_values(contacts=self._contacts, frames=self.frames, **mail))
         if len(self._rows) >= self.CHUNK:
             self.flush()
 

@@ -64,13 +64,11 @@ def send(
         "forget_when_sent": outlives_erasure,
         "answer": answer,
     }
+    mail.update(alternatives=alternatives or (), attachments=attachments or ())
     if mails is not None:
-        if alternatives or attachments:
-            raise ValueError("a mail of a round carries no attachments or further alternatives")
         mails.queue(context=context, **mail)
         return None
-    context = {"profile": profile, **context}
-    return queue_mail(context=context, alternatives=alternatives or (), attachments=attachments or (), **mail)
+    return queue_mail(context={"profile": profile, **context}, **mail)
 
 
 def manage_link(profile: ReturneeProfile) -> None:

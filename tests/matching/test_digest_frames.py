@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from flask import Flask, template_rendered
 from flask_babel import force_locale
 from jinja2 import ChoiceLoader, DictLoader, Template
@@ -131,3 +132,20 @@ def test_a_template_that_changes_a_varying_value_is_rendered_for_each_mail(make_
             for name in ("jana", "eva", "zoë")
         ]
     assert texts == ["JANA <x>", "EVA <x>", "ZOË <x>"]
+
+
+def test_a_mail_of_a_round_with_an_attachment_is_refused_and_queues_nothing(app: Flask) -> None:
+    from sqlalchemy import select
+
+    from rueckkehr.extensions import db
+    from rueckkehr.mail.models import OutboxMessage
+    from rueckkehr.mail.outbox import Attachment
+    from rueckkehr.mail.round import MailRound
+
+    mails = MailRound()
+    invitation = Attachment(filename="invite.ics", content_type="text/calendar", data=b"BEGIN:VCALENDAR")
+    with app.test_request_context(), pytest.raises(ValueError, match="no attachments"):
+        mails.queue(kind="test", recipient="a@example.org", template="registration_cancelled", language="de",
+                    context={}, answer=True, attachments=[invitation])  # fmt: skip
+    mails.flush()
+    assert db.session.scalars(select(OutboxMessage)).all() == []
