@@ -37,7 +37,7 @@ from rueckkehr.exports.columns import COLUMNS
 from rueckkehr.exports.queries import ExportRequest, Format, Purpose
 from rueckkehr.extensions import db
 from rueckkehr.places.models import Town, Venue
-from rueckkehr.registrations.models import Registration
+from rueckkehr.registrations.models import Registration, sort_names
 from rueckkehr.returnees.models import Consent, ReturneeProfile
 
 REGISTRATIONS = int(os.environ.get("BENCH_REGISTRATIONS", "100000"))
@@ -66,33 +66,32 @@ def fill(count: int) -> int:
     now = datetime.now(UTC)
     for first in range(1, count + 1, CHUNK):
         numbers = range(first, min(count, first + CHUNK - 1) + 1)
-        db.session.execute(
-            ReturneeProfile.__table__.insert(),
-            [
-                {
-                    "id": number,
-                    "email": f"person{number}@example.org",
-                    "language": "de",
-                    "first_name": rng.choice(["Änne", "Jonas", "Lea", "Jörg", "Mia", "=Ben"]),
-                    "last_name": f"Müller{number:06}",
-                    "phone": f"+49357{number:08}",  # each its own: formatting is not cached away
-                    "postal_code": "01968",
-                    "city": rng.choice(["Berlin", "Dresden", "Oslo", "Wien", "Leipzig"]),
-                    "country": "DE",
-                    "hometown_id": rng.choice(towns).id if number % 7 else None,
-                    "occupation_group_code": rng.choice(GROUPS),
-                    "skill_level": rng.randint(1, 4),
-                    "working_times": ["full_time", "part_time"],
-                    "interests": rng.sample(INTERESTS, rng.randint(0, 3)),
-                    "reason": "Familie; Heimat" if number % 3 else None,
-                    "link_key": f"k{number}",
-                    "link_generation": 0,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for number in numbers
-            ],
-        )
+        people = [
+            {
+                "id": number,
+                "email": f"person{number}@example.org",
+                "language": "de",
+                "first_name": rng.choice(["Änne", "Jonas", "Lea", "Jörg", "Mia", "=Ben"]),
+                "last_name": f"Müller{number:06}",
+                "phone": f"+49357{number:08}",  # each its own: formatting is not cached away
+                "postal_code": "01968",
+                "city": rng.choice(["Berlin", "Dresden", "Oslo", "Wien", "Leipzig"]),
+                "country": "DE",
+                "hometown_id": rng.choice(towns).id if number % 7 else None,
+                "occupation_group_code": rng.choice(GROUPS),
+                "skill_level": rng.randint(1, 4),
+                "working_times": ["full_time", "part_time"],
+                "interests": rng.sample(INTERESTS, rng.randint(0, 3)),
+                "reason": "Familie; Heimat" if number % 3 else None,
+                "link_key": f"k{number}",
+                "link_generation": 0,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for number in numbers
+        ]
+        db.session.execute(ReturneeProfile.__table__.insert(), people)
+        names = {person["id"]: sort_names(person["first_name"], person["last_name"]) for person in people}
         db.session.execute(
             Registration.__table__.insert(),
             [
@@ -101,6 +100,8 @@ def fill(count: int) -> int:
                     "profile_id": number,
                     "event_id": event.id,
                     "status": "confirmed",
+                    "sort_last_name": names[number][0],
+                    "sort_first_name": names[number][1],
                     "companions": rng.randint(0, 2),
                     "submission": {},
                     "confirm_nonce": "",

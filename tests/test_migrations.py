@@ -113,3 +113,30 @@ def test_second_factors_stored_in_clear_are_encrypted_and_come_back(app: Flask, 
     assert stored().startswith("gAAAAA") and secret not in stored()
     assert db.session.get(User, user_id).totp_secret == secret
     assert pending_differences() == []
+
+
+def test_registrations_get_their_people_s_sort_names(app: Flask, make_event: Any) -> None:
+    """0026 gives every registration its person's names as the list sorts them (case and accents folded)."""
+    from rueckkehr.registrations.models import Registration, RegistrationStatus
+
+    event = make_event()
+    profile = ReturneeProfile(
+        email="oe@example.org",
+        first_name="Åsa",
+        last_name="Özdemir-Straß",
+        postal_code="0150",
+        city="Oslo",
+        country="NO",
+    )
+    db.session.add(Registration(profile=profile, event_id=event.id, status=RegistrationStatus.CONFIRMED))
+    db.session.commit()
+    db.session.remove()
+    db.engine.dispose()
+    downgrade(revision="0025")
+    with db.engine.connect() as connection:
+        assert "sort_last_name" not in {column["name"] for column in inspect(connection).get_columns("registrations")}
+    upgrade()
+    with db.engine.connect() as connection:
+        names = connection.execute(text("SELECT sort_last_name, sort_first_name FROM registrations")).all()
+    assert [tuple(row) for row in names] == [("ozdemir-strass", "asa")]
+    assert pending_differences() == []

@@ -13,10 +13,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import ColumnElement, Integer, Select, String, bindparam, cast, func, not_, or_, select
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import BindParameter
-from sqlalchemy.sql.functions import FunctionElement
 
 from ..extensions import db
 from ..places.models import Town
@@ -29,36 +26,20 @@ FILTER_FIELDS = ("status", "hometown", "field", "level", "interest")
 OTHER_HOMETOWN = "other"
 
 
-class caseless(FunctionElement[str]):
-    """A text column as a case-insensitive sort key: ``lower(x)`` on PostgreSQL; on SQLite ``x COLLATE NOCASE``,
-    which orders exactly as SQLite's ``lower()`` (both fold ASCII letters only) without calling a function for
-    every row of the sort (half the time of the name sort)."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(caseless)
-def _caseless(element: caseless, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"lower({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(caseless, "sqlite")
-def _caseless_sqlite(element: caseless, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"{compiler.process(element.clauses, **kw)} COLLATE NOCASE"
-
-
+# Names sort by the registrations' own sort names (``sort_key``): a page sorted by name is read from the index on
+# the event and these names, without joining the people.
 SORTS: dict[str, tuple[Any, ...]] = {
-    "name": (caseless(ReturneeProfile.last_name), caseless(ReturneeProfile.first_name), Registration.id),
-    "-name": (
-        caseless(ReturneeProfile.last_name).desc(),
-        caseless(ReturneeProfile.first_name).desc(),
-        Registration.id.desc(),
-    ),
+    "name": (Registration.sort_last_name, Registration.sort_first_name, Registration.id),
+    "-name": (Registration.sort_last_name.desc(), Registration.sort_first_name.desc(), Registration.id.desc()),
     "registered": (Registration.created_at, Registration.id),
     "-registered": (Registration.created_at.desc(), Registration.id.desc()),
     "status": (Registration.status, Registration.waitlist_position, Registration.id),
-    "hometown": (ReturneeProfile.hometown_id, caseless(ReturneeProfile.last_name), Registration.id),
+    "hometown": (
+        ReturneeProfile.hometown_id,
+        Registration.sort_last_name,
+        Registration.sort_first_name,
+        Registration.id,
+    ),
 }
 # What a row of the list shows, read as plain rows: nothing else of 50 people is read (their answers, links and
 # dates stay in the table), and no ORM objects are built for a page that only shows them.
@@ -78,7 +59,7 @@ ROW_COLUMNS = (
     waiting_rank_column().label("rank"),
 )
 
-PROFILE_SORTS = ("name", "-name", "hometown")
+PROFILE_SORTS = ("hometown",)
 _TOWNS_KEY = "rueckkehr.registrations.towns"
 
 
@@ -290,6 +271,15 @@ def _page_statement(sorted_: Select[Any], sort: str, total: Select[Any] | None) 
     return statement.add_columns(total.scalar_subquery().label("total")) if total is not None else statement
 
 
+def _direct_page(filters: RegistrationFilter) -> Select[Any]:
+    """The rows of one page read in the order of an index of the registrations alone (by name, date or state):
+    the database walks the index, joins each row's person and stops after the page, where reading the page's ids
+    first led PostgreSQL to scan every registration of the table for them."""
+    statement = _filtered(filters, True, None).with_only_columns(*ROW_COLUMNS)
+    statement = statement.outerjoin(Town, Town.id == ReturneeProfile.hometown_id)
+    return statement.limit(_PAGE_SIZE).offset(_PAGE_OFFSET)
+
+
 _PAGE_SIZE = bindparam("page_size", type_=Integer)
 _PAGE_OFFSET = bindparam("page_offset", type_=Integer)
 # The count as a window over the filtered rows, where that is cheaper than counting them again in a subquery:
@@ -310,13 +300,17 @@ def _statements(filters: RegistrationFilter, window: bool) -> tuple[Select[Any],
     if statements is None:
         reads_profile = _filter_reads_profile(filters)
         counted = _filtered(filters, reads_profile, None).order_by(None)
-        counted = counted.with_only_columns(func.count(Registration.id))
-        sorted_ = _filtered(filters, reads_profile or filters.sort in PROFILE_SORTS, None)
-        statements = (
-            counted,
-            _page_statement(sorted_, filters.sort, WINDOW if window else counted),
-            _page_statement(sorted_, filters.sort, None),
-        )
+        counted = counted.with_only_columns(func.count())
+        if reads_profile or filters.sort in PROFILE_SORTS:
+            sorted_ = _filtered(filters, True, None)
+            statements = (
+                counted,
+                _page_statement(sorted_, filters.sort, WINDOW if window else counted),
+                _page_statement(sorted_, filters.sort, None),
+            )
+        else:
+            page = _direct_page(filters)
+            statements = (counted, page.add_columns(counted.scalar_subquery().label("total")), page)
         if len(_STATEMENTS) < _STATEMENTS_KEPT:
             _STATEMENTS[key] = statements
     return statements

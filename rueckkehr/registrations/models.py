@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 import uuid
 from datetime import datetime
 from typing import Any
@@ -41,6 +42,8 @@ class Registration(Model):
         # party's place in line is counted from the line's order.
         Index("ix_registrations_event_id_created_at", "event_id", "created_at"),
         Index("ix_registrations_event_id_status_waitlist_position", "event_id", "status", "waitlist_position"),
+        # ... and by name, reading the page's 50 from this index instead of joining and sorting all the people.
+        Index("ix_registrations_event_id_sort_name", "event_id", "sort_last_name", "sort_first_name", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,9 +68,19 @@ class Registration(Model):
         String(32), unique=True, default=new_ticket_secret, doc="What the ticket's QR code holds; new on cancelling"
     )
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, doc="When the party was let in at the door")
+    sort_last_name: Mapped[str] = mapped_column(String(100), doc="The person's last name as the list sorts it")
+    sort_first_name: Mapped[str] = mapped_column(String(100), doc="The person's first name as the list sorts it")
 
     profile: Mapped[ReturneeProfile] = relationship()
     event: Mapped[Event] = relationship()
+
+    def __init__(self, **values: Any) -> None:
+        """A registration, its sort names taken from its ``profile`` (the receiver of ``profile_renamed`` keeps
+        them current)."""
+        super().__init__(**values)
+        profile = values.get("profile")
+        if profile is not None:
+            self.sort_last_name, self.sort_first_name = sort_names(profile.first_name, profile.last_name)
 
     @property
     def party_size(self) -> int:
@@ -78,3 +91,15 @@ class Registration(Model):
     def is_active(self) -> bool:
         """Unconfirmed, confirmed or waiting."""
         return self.status in ACTIVE
+
+
+def sort_key(name: str) -> str:
+    """A name as the organizers' list sorts it: without case and accents, as German lists order names (DIN 5007,
+    variant 1: "Ä" as "a", "ß" as "ss"), so that "Özdemir" comes among the O's in either database."""
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(char for char in folded if not unicodedata.combining(char))[:100]
+
+
+def sort_names(first_name: str, last_name: str) -> tuple[str, str]:
+    """The last and first name of a person as a registration keeps them for sorting (``sort_key``)."""
+    return sort_key(last_name), sort_key(first_name)

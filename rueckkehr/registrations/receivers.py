@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from ..dates import utcnow
@@ -23,7 +23,7 @@ from ..returnees import signals as returnee_signals
 from ..returnees.models import ReturneeProfile
 from ..returnees.readable import when
 from . import notifications
-from .models import ACTIVE, Registration, RegistrationStatus
+from .models import ACTIVE, Registration, RegistrationStatus, sort_names
 from .operations import promote, release_seats_of
 from .seats import confirmation_deadline, seat_counts_at, seats_left, seats_left_at, waiting_ranks
 from .tickets import short_code, ticket_svg
@@ -99,6 +99,18 @@ def capacity_raised(event: Event, *, old: int) -> None:
 def free_seats_of_erased(profile: ReturneeProfile, *, now: datetime) -> None:
     """An erased returnee's seats and waiting places go to others."""
     release_seats_of(profile, now)
+
+
+@returnee_signals.profile_renamed.connect
+def resort_renamed(profile: ReturneeProfile) -> None:
+    """A renamed returnee's registrations sort under their new name in the organizers' lists."""
+    last, first = sort_names(profile.first_name, profile.last_name)
+    db.session.execute(
+        update(Registration)
+        .where(Registration.profile_id == profile.id)
+        .values(sort_last_name=last, sort_first_name=first)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def registrations_of(profile: ReturneeProfile) -> list[Registration]:

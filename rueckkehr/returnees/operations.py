@@ -130,6 +130,8 @@ def update_profile(profile: ReturneeProfile, data: ProfileData, language: str) -
         changed.append("language")
     if changed:
         record("returnee_profile.updated", profile, profile_id=profile.id, changes={"fields": sorted(changed)})
+    if "first_name" in changed or "last_name" in changed:
+        signals.profile_renamed.send(profile)
 
 
 def _add_consent(profile: ReturneeProfile, purpose: ConsentPurpose, **values: Any) -> Consent:

@@ -22,6 +22,11 @@ profile_erasing = _signals.signal(
     doc="""A profile's data is about to be erased, inside the erasure's transaction. Sender: the profile; keyword
     ``now``. Receivers free what the profile holds (seats) and tell whom they must, before the data goes.""",
 )
+profile_renamed = _signals.signal(
+    "profile-renamed",
+    doc="""A profile's first or last name changed, inside the change's transaction. Sender: the profile.
+    Receivers update what they keep of the name (the registrations' sort names).""",
+)
 profile_export = _signals.signal(
     "profile-export",
     doc="""A returnee downloads their data. Sender: the profile; a receiver returns a dict of further sections

@@ -20,6 +20,7 @@ from rueckkehr.registrations.mailings import send_mailing_batches
 from rueckkehr.registrations.models import Registration, RegistrationStatus
 from rueckkehr.returnees.links import manage_url
 from rueckkehr.returnees.models import Consent, ConsentMethod, ReturneeProfile
+from rueckkehr.returnees.operations import ProfileData, update_profile
 from tests.support.pages import visible_text
 from tests.support.smtp import SMTPServer
 from tests.support.units import committed, start_writing
@@ -67,6 +68,22 @@ def fill(event: Event, towns: dict[str, Town]) -> dict[str, Registration]:
     return made
 
 
+def add_confirmed(event: Event, last_names: list[str]) -> None:
+    """A confirmed registration of a Kim of each last name."""
+    start_writing()
+    for number, last in enumerate(last_names):
+        profile = ReturneeProfile(
+            email=f"p{number:03}@example.org",
+            first_name="Kim",
+            last_name=last,
+            postal_code="01968",
+            city="Senftenberg",
+            country="DE",
+        )
+        db.session.add(Registration(profile=profile, event_id=event.id, status=RegistrationStatus.CONFIRMED))
+    db.session.commit()
+
+
 def names(response: object) -> list[str]:
     return re.findall(r">([A-Z][a-z]+), Kim<", response.get_data(as_text=True))  # type: ignore[attr-defined]
 
@@ -94,6 +111,26 @@ def test_search_filters_that_include_or_exclude_and_sorting(
     assert re.search(r'<option value="not" selected>', page.get_data(as_text=True))  # the filter stays chosen
 
 
+def test_names_sort_as_german_lists_do_and_a_renamed_person_moves(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable
+) -> None:
+    """Case and accents do not count (DIN 5007): "Özdemir" stands among the O's, not after the Z's."""
+    event = make_event()
+    add_confirmed(event, ["Zander", "Özdemir", "ostermann", "Peters", "Ärmel"])
+    staff_login(client, make_staff())
+    base = f"/organizer/events/{event.id}/registrations"
+
+    def listed(path: str) -> list[str]:
+        return re.findall(r">([^<>,]+), Kim<", client.get(path).get_data(as_text=True))
+
+    assert listed(base) == ["Ärmel", "ostermann", "Özdemir", "Peters", "Zander"]
+    assert listed(f"{base}?sort=-name") == ["Zander", "Peters", "Özdemir", "ostermann", "Ärmel"]
+    profile = db.session.scalars(select(ReturneeProfile).where(ReturneeProfile.last_name == "Zander")).one()
+    data = ProfileData(first_name="Kim", last_name="Adler", postal_code="0150", city="Oslo", country="NO")
+    committed(update_profile, profile, data, "de")  # what the self-service page and a confirmed registration do
+    assert listed(base) == ["Adler", "Ärmel", "ostermann", "Özdemir", "Peters"]
+
+
 def test_a_list_asked_in_english_links_each_person_to_their_page_in_english(
     client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable, town: Callable
 ) -> None:
@@ -110,18 +147,7 @@ def test_pages_of_fifty(
     client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable
 ) -> None:
     event = make_event(capacity=200)
-    start_writing()
-    for number in range(120):
-        profile = ReturneeProfile(
-            email=f"p{number:03}@example.org",
-            first_name="Kim",
-            last_name=f"Name{number:03}",
-            postal_code="01968",
-            city="Senftenberg",
-            country="DE",
-        )
-        db.session.add(Registration(profile=profile, event_id=event.id, status=RegistrationStatus.CONFIRMED))
-    db.session.commit()
+    add_confirmed(event, [f"Name{number:03}" for number in range(120)])
     staff_login(client, make_staff())
     base = f"/organizer/events/{event.id}/registrations"
     first = client.get(base).get_data(as_text=True)
