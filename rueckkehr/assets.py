@@ -19,12 +19,13 @@ import tempfile
 from pathlib import Path
 
 import click
-from flask import Flask, Response, current_app, request, url_for
+from flask import Flask, Response, current_app, has_request_context, request, url_for
 
 DIST = "dist"
 MANIFEST = "manifest.json"
 LONG_CACHE = "public, max-age=31536000, immutable"
 _MANIFEST_KEY = "rueckkehr.asset_manifest"
+_URLS_KEY = "rueckkehr.asset_urls"
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 
 
@@ -104,7 +105,19 @@ def manifest() -> dict[str, str]:
 
 
 def asset_url(name: str) -> str:
-    """The URL of a file in ``static/``: under its hashed name when ``HASHED_ASSETS`` is on."""
+    """The URL of a file in ``static/``: under its hashed name when ``HASHED_ASSETS`` is on.
+
+    Built once per file, root path of the site and setting (every page asks for the same six or seven).
+    """
+    key = (request.script_root if has_request_context() else None, bool(current_app.config.get("HASHED_ASSETS")), name)
+    urls: dict[tuple[str | None, bool, str], str] = current_app.extensions.setdefault(_URLS_KEY, {})
+    url = urls.get(key)
+    if url is None:
+        url = urls[key] = _asset_url(name)
+    return url
+
+
+def _asset_url(name: str) -> str:
     if current_app.config.get("HASHED_ASSETS"):
         hashed = manifest().get(name)
         if hashed is None:
@@ -132,6 +145,7 @@ def build_command() -> None:
     """Copy static/ into static/dist/ under hashed names and write the manifest."""
     built = build_manifest(Path(current_app.static_folder or "static"))
     current_app.extensions[_MANIFEST_KEY] = built
+    current_app.extensions.pop(_URLS_KEY, None)
     click.echo(f"{len(built)} static files hashed into static/{DIST}/")
 
 

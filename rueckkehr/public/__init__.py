@@ -6,9 +6,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount the public pages and the error handlers."""
+    """Mount the public pages, the error handlers and the site's navigation."""
     from . import errors
+    from .navigation import site_navigation
     from .views import bp
 
     app.register_blueprint(bp)
+    app.add_template_global(site_navigation)
     errors.init_app(app)

@@ -1,0 +1,96 @@
+"""The main navigation in every page's header: whose links it shows, which one is the page's own, the language a
+link asked for, and a log-out button whose form token works (the navigation is written once per app and kind of
+visitor, so these are what must still differ from page to page and person to person)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from rueckkehr.accounts.models import Role
+
+
+def navigation(client: FlaskClient, path: str) -> list[tuple[str, str, bool]]:
+    """The links of the main navigation on a page: (address, text, whether it is marked as the page's own)."""
+    response = client.get(path)
+    assert response.status_code == 200, path
+    html = response.get_data(as_text=True)
+    nav = re.search(r'<ul class="site-nav__list">(.*?)</ul>', html, re.S)
+    assert nav is not None
+    return [
+        (href, text, bool(current))
+        for href, current, text in re.findall(
+            r'<a class="kern-link" href="([^"]*)"( aria-current="page")?>([^<]*)</a>', nav[1]
+        )
+    ]
+
+
+def test_a_visitor_sees_the_public_links_and_the_login_with_the_page_marked(client: FlaskClient) -> None:
+    links = navigation(client, "/jobs")
+    assert [(href, text) for href, text, _ in links] == [
+        ("/", "Start"),
+        ("/events", "Veranstaltungen"),
+        ("/jobs", "Stellen"),
+        ("/towns", "Städte"),
+        ("/employers", "Arbeitgeber"),
+        ("/login", "Login"),
+    ]
+    assert [text for _, text, current in links if current] == ["Stellen"]
+    assert [text for _, text, current in navigation(client, "/") if current] == ["Start"]
+    assert [text for _, text, current in navigation(client, "/login") if current] == ["Login"]
+    assert [text for _, text, current in navigation(client, "/towns/senftenberg") if current] == ["Städte"]
+    assert [text for _, text, current in navigation(client, "/impressum") if current] == []
+
+
+def test_a_link_that_asked_for_english_keeps_it_in_every_navigation_link(client: FlaskClient) -> None:
+    links = navigation(client, "/events?lang=en")
+    assert [(href, text) for href, text, _ in links] == [
+        ("/?lang=en", "Home"),
+        ("/events?lang=en", "Events"),
+        ("/jobs?lang=en", "Jobs"),
+        ("/towns?lang=en", "Towns"),
+        ("/employers?lang=en", "Employers"),
+        ("/login?lang=en", "Log in"),
+    ]
+    assert [text for _, text, current in links if current] == ["Events"]
+    # The same app, asked without the language again, speaks German: nothing of the English visit stays.
+    assert [text for _, text, _ in navigation(client, "/events")][:2] == ["Start", "Veranstaltungen"]
+
+
+def test_staff_see_their_workspace_marked_on_its_pages_and_can_log_out(
+    client: FlaskClient, make_staff: Callable[..., Any], staff_login: Callable[..., Any]
+) -> None:
+    staff_login(client, make_staff(Role.ADMIN))
+    links = navigation(client, "/organizer/venues")
+    assert [text for _, text, _ in links] == [
+        "Start",
+        "Veranstaltungen",
+        "Stellen",
+        "Städte",
+        "Arbeitgeber",
+        "Arbeitsbereich",
+    ]
+    assert [text for _, text, current in links if current] == ["Arbeitsbereich"]
+    assert [text for _, text, current in navigation(client, "/events") if current] == ["Veranstaltungen"]
+    html = client.get("/organizer").get_data(as_text=True)
+    nav = re.search(r'<ul class="site-nav__list">(.*?)</ul>', html, re.S)
+    assert nav is not None
+    logout = re.search(r'action="/logout"><input type="hidden" name="csrf_token" value="([^"]+)">', nav[1])
+    assert logout is not None and ">Abmelden<" in nav[1]
+    response = client.post("/logout", data={"csrf_token": logout[1]})
+    assert response.status_code in (302, 303)
+    assert client.get("/organizer").status_code in (302, 303)  # logged out: the workspace asks for the login
+
+
+def test_an_employer_sees_their_area_and_not_the_workspace(
+    client: FlaskClient, make_employer: Callable[..., Any], login: Callable[..., Any]
+) -> None:
+    employer = make_employer()
+    login(client, employer.users[0].email)
+    links = navigation(client, "/employer")
+    texts = [text for _, text, _ in links]
+    assert "Mein Bereich" in texts and "Arbeitsbereich" not in texts and "Login" not in texts
+    assert [text for _, text, current in links if current] == ["Mein Bereich"]
