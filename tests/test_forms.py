@@ -15,6 +15,7 @@ GROUPED = {  # as the occupation fields give them (wtforms warns that dicts will
     "": [("", "Bitte wählen")],
     "Bau": [("31", "Bauplanung"), ("32", "Hochbau")],
     "Pflege": [("81", "Pflege")],
+    'Gastro & "Küche" <i>': [("63", "Service <& Küche>")],
 }
 
 
