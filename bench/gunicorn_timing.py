@@ -1,7 +1,7 @@
 """gunicorn's configuration (``gunicorn.conf.py``) plus timing of what a worker does while it holds an event's lock.
 
 Used by ``bench/burst.py --timing``: each worker notes, for every unit of work that took an event's row lock
-(``SELECT … FROM events … FOR UPDATE``), how long the lock was held (from the lock's statement until the commit
+(``SELECT … FROM events … FOR NO KEY UPDATE``), how long the lock was held (from the lock's statement until the commit
 returned), how much of that the database statements took (and which ones), and how long the commit took, and writes
 one JSON line per unit to ``$BURST_TIMING_DIR/<pid>.jsonl``. Nothing of the app changes: the listeners sit on
 SQLAlchemy's Engine and Session classes.
@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+_LOCK = re.compile(r"FOR (NO KEY )?UPDATE")
 _CONFIG = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 exec(compile(_CONFIG.read_text(), str(_CONFIG), "exec"))  # noqa: S102 (the project's own configuration file)
 
@@ -40,7 +41,7 @@ def post_fork(server: Any, worker: Any) -> None:
     @event.listens_for(Engine, "after_cursor_execute")
     def after(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
         now = time.perf_counter()
-        if "FOR UPDATE" in statement and "FROM events" in statement and "locked_at" not in state:
+        if _LOCK.search(statement) and "FROM events" in statement and "locked_at" not in state:
             state.update(locked_at=now, waited=now - state["statement_started"], sql=0.0, statements={})
             return
         state["last_end"] = now

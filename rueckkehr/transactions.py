@@ -8,7 +8,7 @@ at all. Work that must wait for the commit (handing mails to delivery, deleting 
 On SQLite a transaction that may write begins ``IMMEDIATE``: it holds the database's write lock from its first
 statement, so a read followed by a write never fails with "database is locked" and counts read under it stay true.
 Requests that may write (every method but GET, HEAD and OPTIONS) and every ``unit_of_work()`` begin that way.
-PostgreSQL needs no such thing; operations lock the rows they count with ``SELECT … FOR UPDATE``.
+PostgreSQL needs no such thing; operations lock the rows they count with ``SELECT … FOR NO KEY UPDATE``.
 """
 
 from __future__ import annotations

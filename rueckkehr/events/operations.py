@@ -56,7 +56,9 @@ def lock_events(event_ids: list[int]) -> list[Event]:
         .execution_options(populate_existing=True)
     )
     if db.session.get_bind().dialect.name != "sqlite":
-        query = query.with_for_update()
+        # FOR NO KEY UPDATE: holders wait for each other as with FOR UPDATE, but rows that merely refer to the
+        # event (a registration written before its maker takes the lock) need not wait for it.
+        query = query.with_for_update(key_share=True)
     return list(db.session.scalars(query))
 
 

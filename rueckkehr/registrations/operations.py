@@ -96,12 +96,13 @@ def register(
     the same as a first submission's, so the page reveals nothing about the address.
 
     When registration opens, hundreds register at once and each waits for the event's lock; so whatever does not
-    depend on the seat count is done before taking it: the profile is found or made, the registration's id, link
-    nonce and submission are fixed, and its confirmation request is composed and queued for the outcome the seats
-    promise now. Under the lock one query reads the seats and the line, the row and its audit entry go in, and the
-    commit follows; only if the outcome turned out otherwise, or the event changed meanwhile, is the mail composed
-    again there. The work before the lock sits in a savepoint, so a registration that closed meanwhile (or a second
-    one of the same person) leaves nothing of it behind.
+    depend on the seat count is done and written before taking it: the profile is found or made, and the
+    registration goes in with the outcome the seats promise now, with its confirmation request (none of it visible
+    to anyone before the commit). Under the lock one query reads the seats and the line, the audit entry of the
+    outcome goes in (the trail is never changed afterwards), and the commit follows; only a waiting party's place
+    in line, a person's earlier invite, or an outcome that turned out otherwise is written there besides (and the
+    mail composed again for the last). A registration that closed meanwhile,
+    or a second one of the same person, rolls the whole unit back, so nothing of it stays.
     """
     now = now or utcnow()
     begin_writing()
@@ -112,7 +113,6 @@ def register(
     if state != RegistrationState.OPEN:
         raise RegistrationClosedError(state)
     party = 1 + companions
-    before_lock = db.session.begin_nested()
     profile = find_profile(email)
     # A second submission of someone registered already gets another mail (decided under the lock); the
     # confirmation request is not composed for it beforehand.
@@ -126,26 +126,26 @@ def register(
     }
     if not created:
         submission["profile"] = profile_data.as_json()  # applied only when the owner of the address confirms
-    prepared = _prepared(event, profile, companions, submission, now)
-    prepared.status = RegistrationStatus.UNCONFIRMED if seats_left(event) >= party else RegistrationStatus.WAITING
+    registration = _prepared(event, profile, companions, submission, now)
+    registration.status = RegistrationStatus.UNCONFIRMED if seats_left(event) >= party else RegistrationStatus.WAITING
     version = _version(event)
     town_id = event.venue.town_id
-    mail = None if registered else notifications.confirm_request(prepared, language)
+    mail = None if registered else notifications.confirm_request(registration, language)
+    db.session.add(registration)
     db.session.flush()
 
     event = lock_event(event_id)
     state = registration_state(event, now)
-    line = line_at(event.id, profile.id)
+    line = line_at(event.id, profile.id, registration.id)
+    fits = line.seats_left(event.capacity) >= party
     if state != RegistrationState.OPEN or line.active_id is not None:
-        before_lock.rollback()  # neither the profile nor anything prepared for the registration stays
+        db.session.rollback()  # neither the profile nor anything written for the registration stays
         if state != RegistrationState.OPEN:
             raise RegistrationClosedError(state)
+        begin_writing()
         notifications.already_registered(db.session.get_one(Registration, line.active_id))
-        fits = line.seats_left(event.capacity) >= party
         return RegistrationOutcome(email, waiting=not fits, position=None if fits else line.waiting + 1)
-    fits = line.seats_left(event.capacity) >= party
     status = RegistrationStatus.UNCONFIRMED if fits else RegistrationStatus.WAITING
-    registration = prepared
     # The seats went, or came free, meanwhile; or the registration seen before the lock ended meanwhile
     if registered or status != registration.status or _version(event) != version:
         registration.status = status
@@ -154,12 +154,12 @@ def register(
         if mail is not None:
             db.session.delete(mail)
         notifications.confirm_request(registration, language)
-    registration.sequence = 0 if line.last_sequence is None else line.last_sequence + 1
-    registration.waitlist_position = None if fits else line.last_position + 1
-    db.session.add(registration)
+    if line.last_sequence is not None:
+        registration.sequence = line.last_sequence + 1
+    if not fits:
+        registration.waitlist_position = line.last_position + 1
     changes = {"event_id": event.id, "status": status.value, "companions": companions}  # as record_change writes it
     record("registration.created", registration, town_id=town_id, profile_id=profile.id, changes=changes)
-    # The savepoint is released by the unit of work's commit.
     return RegistrationOutcome(profile.email or email, waiting=not fits, position=None if fits else line.waiting + 1)
 
 

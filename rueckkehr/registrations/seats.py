@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, bindparam, case, func, select
 from sqlalchemy.orm import aliased
 
 from ..events.models import Event
@@ -61,20 +61,25 @@ class Line:
         return max(capacity - self.seats_held, 0)
 
 
-def line_at(event_id: int, profile_id: int) -> Line:
+# Built once: every registration runs it under the event's lock.
+_OWN = Registration.profile_id == bindparam("profile_id")
+_LINE = select(
+    func.coalesce(func.sum(case((Registration.status.in_(SEAT_HOLDING), 1 + Registration.companions))), 0),
+    func.count(case((Registration.status == RegistrationStatus.WAITING, 1))),
+    func.coalesce(func.max(Registration.waitlist_position), 0),
+    func.max(case((_OWN, Registration.sequence))),
+    func.max(case((_OWN & Registration.status.in_(ACTIVE), Registration.id))),
+).where(Registration.event_id == bindparam("event_id"), Registration.id != bindparam("new_id"))
+
+
+def line_at(event_id: int, profile_id: int, new_id: int = 0) -> Line:
     """Seats held, parties waiting, the last waiting-list position, and the registering person's own registrations
     at the event (the highest SEQUENCE, the active one): what ``seats_left``, ``waiting_count``,
-    ``next_waitlist_position`` and ``invites.next_sequence`` each read, in a single pass over the event's rows."""
-    own = Registration.profile_id == profile_id
-    row = db.session.execute(
-        select(
-            func.coalesce(func.sum(case((Registration.status.in_(SEAT_HOLDING), 1 + Registration.companions))), 0),
-            func.count(case((Registration.status == RegistrationStatus.WAITING, 1))),
-            func.coalesce(func.max(Registration.waitlist_position), 0),
-            func.max(case((own, Registration.sequence))),
-            func.max(case((own & Registration.status.in_(ACTIVE), Registration.id))),
-        ).where(Registration.event_id == event_id)
-    ).one()
+    ``next_waitlist_position`` and ``invites.next_sequence`` each read, in a single pass over the event's rows.
+
+    :param new_id: a registration being made, written already in this transaction, that does not count yet.
+    """
+    row = db.session.execute(_LINE, {"event_id": event_id, "profile_id": profile_id, "new_id": new_id}).one()
     return Line(int(row[0]), int(row[1]), int(row[2]), row[3], row[4])
 
 

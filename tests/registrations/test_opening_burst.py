@@ -1,6 +1,6 @@
 """When registration opens, hundreds register at once and each waits for the event's lock: what a registration does
-while it holds it is only the seat count, its row and its audit entry; the rest is done before, and stays right
-when the seats went (or the event was called off) in the meantime."""
+while it holds it is only the seat count (and a waiting party's place in line); the rest is written before, and
+stays right when the seats went (or the event was called off) in the meantime."""
 
 from __future__ import annotations
 
@@ -33,22 +33,30 @@ def sign_up(event_id: int, email: str) -> None:
 
 
 def is_lock(statement: str) -> bool:
-    """The statement of ``events.operations.lock_events`` (``FOR UPDATE`` on PostgreSQL; on SQLite the write lock
+    """The statement of ``events.operations.lock_events`` (``FOR NO KEY UPDATE`` on PostgreSQL; on SQLite the write lock
     is held from the transaction's start, and the statement marks the same point)."""
     return "FROM events" in statement and "ORDER BY events.id" in statement
 
 
 @pytest.fixture
 def statements(app: Flask) -> Iterator[list[str]]:
-    """Every SQL statement the app sends while the test runs."""
+    """Every SQL statement the test's own thread sends, and ``COMMIT`` where a transaction commits."""
     seen: list[str] = []
+    main = threading.get_ident()
 
     def note(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(" ".join(statement.split()))
+        if threading.get_ident() == main:
+            seen.append(" ".join(statement.split()))
+
+    def committed(conn: Any) -> None:
+        if threading.get_ident() == main:
+            seen.append("COMMIT")
 
     sa_event.listen(db.engine, "before_cursor_execute", note)
+    sa_event.listen(db.engine, "commit", committed)
     yield seen
     sa_event.remove(db.engine, "before_cursor_execute", note)
+    sa_event.remove(db.engine, "commit", committed)
 
 
 @contextmanager
@@ -75,25 +83,37 @@ def before_the_lock(app: Flask, action: Callable[[], None]) -> Iterator[None]:
     assert done, "the registration never took the event's lock"
 
 
-def test_under_the_lock_a_registration_only_counts_and_writes_its_row(
+def test_under_the_lock_a_registration_only_counts_and_writes_its_place_in_line(
     app: Flask, make_event: Callable[..., Event], statements: list[str]
 ) -> None:
-    event = make_event(capacity=5)
+    event = make_event(capacity=1)
     with unit_of_work():
         sign_up(event.id, "first@example.org")
+    # Its row and its mail were written before the lock; under it one read of the seats and the line, the audit
+    # entry of the outcome, then the commit.
+    under_lock = after_the_lock(statements)
+    assert [s.split(" ")[0] for s in under_lock] == ["SELECT", "INSERT"], under_lock
+    assert "FROM registrations" in under_lock[0] and under_lock[1].startswith("INSERT INTO audit_entries")
+    statements.clear()
+    with unit_of_work():
+        sign_up(event.id, "second@example.org")
+    # The seat is gone: the party waits, and its place in line is written under the lock as well.
+    under_lock = after_the_lock(statements)
+    assert under_lock[0].startswith("SELECT") and len(under_lock) == 3, under_lock
+    writes = sorted(statement.split("=")[0] for statement in under_lock[1:])
+    assert writes[0].startswith("INSERT INTO audit_entries"), under_lock
+    assert writes[1] == "UPDATE registrations SET waitlist_position", under_lock
+    rows = db.session.scalars(select(Registration).order_by(Registration.id)).all()
+    assert [(r.status, r.waitlist_position) for r in rows] == [
+        (RegistrationStatus.UNCONFIRMED, None),
+        (RegistrationStatus.WAITING, 1),
+    ]
+
+
+def after_the_lock(statements: list[str]) -> list[str]:
+    """The statements after the event's lock was taken, until the commit."""
     locked = next(index for index, statement in enumerate(statements) if is_lock(statement))
-    released = next(index for index in range(locked, len(statements)) if statements[index].startswith("RELEASE"))
-    under_lock = statements[locked + 1 : released]
-    # One read of the seats and the line; the registration and its audit entry, written when the unit of work
-    # commits, just before the savepoint's release and the commit (mail goes out after it).
-    assert [s.split(" ")[0] for s in under_lock] == [
-        "SELECT",
-        "INSERT",
-        "INSERT",
-    ], under_lock
-    assert not any("returnee_profiles" in s or "outbox_messages" in s for s in under_lock)
-    registration = db.session.scalars(select(Registration)).one()
-    assert registration.status == RegistrationStatus.UNCONFIRMED
+    return statements[locked + 1 : statements.index("COMMIT", locked)]
 
 
 def postgres_only(app: Flask) -> None:
