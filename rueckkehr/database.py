@@ -12,7 +12,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
-from sqlalchemy import DateTime, Enum, Insert, String, Table, event, func, select
+from sqlalchemy import DateTime, Enum, Insert, String, Table, event, func, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, Engine
@@ -133,10 +133,14 @@ def ignoring_conflicts(model: type[Any] | Table, conflict: list[str]) -> Insert:
 
 
 def insert_all_ignoring_conflicts(model: type[Any], rows: list[dict[str, Any]], conflict: list[str]) -> int:
-    """Insert the rows whose ``conflict`` columns are not taken yet, in one statement; return how many it inserted."""
+    """Insert the rows whose ``conflict`` columns are not taken yet, in one statement; return how many it inserted.
+
+    Counted from the rows the insert returns: PostgreSQL's driver reports no row count (-1) for such an insert.
+    """
     if not rows:
         return 0
-    return rows_changed(ignoring_conflicts(model, conflict).values(rows))
+    statement = ignoring_conflicts(model, conflict).values(rows).returning(literal_column("1"))
+    return len(db.session.execute(statement).all())
 
 
 def rows_changed(statement: Executable) -> int:

@@ -8,16 +8,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..addresses import normalise_email
 from ..audit.operations import blank_profile, record
-from ..database import insert_ignoring_conflict
+from ..database import ignoring_conflicts
 from ..dates import utcnow
 from ..extensions import db
 from ..mail.models import OutboxMessage
@@ -72,16 +73,28 @@ def find_profile(email: str) -> ReturneeProfile | None:
     return db.session.scalars(query).one_or_none()
 
 
+def _towns(data: ProfileData) -> tuple[Town | None, list[Town]]:
+    """The hometown and the wished towns of what was typed, read in one query (towns' order, as the profile's)."""
+    slugs = {slug for slug in (data.hometown_slug, *data.wished_town_slugs) if slug}
+    towns = (
+        list(db.session.scalars(select(Town).where(Town.slug.in_(slugs)).order_by(Town.sort_order))) if slugs else []
+    )
+    wished = set(data.wished_town_slugs)
+    hometown = next((town for town in towns if town.slug == data.hometown_slug), None)
+    return hometown, [town for town in towns if town.slug in wished]
+
+
+def _column_values(data: ProfileData) -> dict[str, Any]:
+    """What was typed as the profile's own columns (the towns aside)."""
+    values = {field.name: getattr(data, field.name) for field in fields(data)}
+    del values["hometown_slug"], values["wished_town_slugs"]
+    return values
+
+
 def _profile_values(data: ProfileData) -> dict[str, Any]:
     """Column values for a profile from what was typed."""
-    values = asdict(data)
-    hometown_slug = values.pop("hometown_slug")
-    wished = values.pop("wished_town_slugs")
-    values["hometown"] = (
-        db.session.scalars(select(Town).where(Town.slug == hometown_slug)).one_or_none() if hometown_slug else None
-    )
-    values["wished_towns"] = list(db.session.scalars(select(Town).where(Town.slug.in_(wished)))) if wished else []
-    return values
+    hometown, wished = _towns(data)
+    return {**_column_values(data), "hometown": hometown, "wished_towns": wished}
 
 
 def apply_profile_data(profile: ReturneeProfile, data: ProfileData) -> list[str]:
@@ -94,12 +107,31 @@ def apply_profile_data(profile: ReturneeProfile, data: ProfileData) -> list[str]
     return changed
 
 
+_PROFILE_INSERTS: dict[str, Any] = {}
+
+
+def _profile_insert() -> Any:
+    """``INSERT … ON CONFLICT (email) DO NOTHING RETURNING`` the new profile, its values given as parameters; built
+    once per database dialect (building it cost a registration more than running it). Core, not the ORM's bulk
+    insert, which would check every value against the mapping first."""
+    dialect = db.session.get_bind().dialect.name
+    statement = _PROFILE_INSERTS.get(dialect)
+    if statement is None:
+        table = ReturneeProfile.__table__
+        inserted = ignoring_conflicts(table, ["email"]).returning(*table.c)
+        statement = _PROFILE_INSERTS[dialect] = (
+            select(ReturneeProfile).from_statement(inserted).execution_options(populate_existing=True)
+        )
+    return statement
+
+
 def profile_for(email: str | None, language: str, data: ProfileData) -> tuple[ReturneeProfile, bool]:
     """The profile of an address, made from ``data`` if the address has none yet; and whether it was made now.
 
-    The row is inserted with ``ON CONFLICT DO NOTHING`` on the unique address: of two registrations of one new
-    address at once (at different events, so under different event locks), one makes the profile and the other
-    waits for it and finds it, instead of failing. A walk-in without an address always gets a new profile.
+    The row is inserted with ``ON CONFLICT DO NOTHING`` on the unique address, and comes back from the insert when
+    it was made (one statement for a new address): of two registrations of one new address at once (at different
+    events, so under different event locks), one makes the profile and the other waits for it and finds it,
+    instead of failing. A walk-in without an address always gets a new profile.
     """
     if not email:
         profile = ReturneeProfile(email=None, language=language)
@@ -108,14 +140,24 @@ def profile_for(email: str | None, language: str, data: ProfileData) -> tuple[Re
         created = True
     else:
         email = normalise_email(email)
-        required = {name: getattr(data, name) for name in ("first_name", "last_name", "postal_code", "city", "country")}
-        values = {"email": email, "language": language, **required}
-        created = insert_ignoring_conflict(ReturneeProfile, values, ["email"])
-        profile = db.session.scalars(
-            select(ReturneeProfile).where(ReturneeProfile.email == email).execution_options(populate_existing=True)
-        ).one()
-        if created:
-            apply_profile_data(profile, data)
+        hometown, wished = _towns(data)
+        values = {
+            "email": email,
+            "language": language,
+            **_column_values(data),
+            "hometown_id": getattr(hometown, "id", None),
+        }
+        made = db.session.scalars(_profile_insert(), values).one_or_none()
+        created = made is not None
+        profile = (
+            made
+            or db.session.scalars(
+                select(ReturneeProfile).where(ReturneeProfile.email == email).execution_options(populate_existing=True)
+            ).one()
+        )
+        if made is not None:  # written whole by the insert; its wished towns are known to be none yet
+            set_committed_value(made, "wished_towns", [])
+            made.wished_towns = wished
     if created:
         db.session.flush()
         record("returnee_profile.created", profile, profile_id=profile.id)

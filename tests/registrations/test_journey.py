@@ -148,3 +148,20 @@ def test_confirmation_links_are_single_use_and_tamper_proof(
         text = visible_text(response)
         assert "Dieser Link gilt nicht mehr" in text
         assert "Link erneut zusenden" in text
+
+
+def test_a_new_address_gets_its_profile_as_typed_and_its_making_is_in_the_audit_trail(
+    make_event: Callable[..., Event], submit: Callable[..., Any]
+) -> None:
+    """On both databases: PostgreSQL's driver reports no row count for the profile's insert, which once made a
+    new profile look found (kept bare until confirmed, and never recorded as made)."""
+    from rueckkehr.audit.models import AuditEntry
+
+    assert submit(make_event().id).status_code == 303
+    db.session.rollback()
+    profile = db.session.scalars(select(ReturneeProfile)).one()
+    assert profile.phone == "+4722123456" and profile.occupation_group_code == "81"
+    assert profile.hometown is not None and profile.hometown.slug == "senftenberg"
+    assert sorted(town.slug for town in profile.wished_towns) == ["grossraeschen", "senftenberg"]
+    verbs = db.session.scalars(select(AuditEntry.verb).where(AuditEntry.profile_id == profile.id)).all()
+    assert verbs.count("returnee_profile.created") == 1 and verbs.count("registration.created") == 1
