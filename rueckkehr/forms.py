@@ -8,7 +8,7 @@ from typing import Any
 
 from babel.support import NullTranslations, Translations
 from flask import current_app
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -150,13 +150,13 @@ def _choice_values(choices: Any, coerce: Any) -> set[Any] | None:
     values = set()
     for group in groups:
         for choice in group:
-            if isinstance(choice, (tuple, list)):
+            if type(choice) is tuple or isinstance(choice, (tuple, list)):  # the usual case asked first
                 value = choice[0]
             elif isinstance(choice, str):
                 value = choice
             else:  # wtforms' SelectChoice
                 value = choice.value
-            values.add(coerce(value))
+            values.add(value if coerce is str and type(value) is str else coerce(value))
     return values
 
 
@@ -251,6 +251,7 @@ def field_attributes(field: Field, css_class: str, error_class: str, **extra: ob
 
 
 _OCCUPATIONS_KEY = "rueckkehr.occupations"
+_OCCUPATION_CHOICES_KEY = "rueckkehr.occupation_choices"
 
 
 def _occupation_rows() -> list[tuple[str, str, str, str]]:
@@ -276,10 +277,17 @@ def occupation_choices() -> dict[str, list[tuple[str, str]]]:
     """KldB Berufshauptgruppen grouped by Berufsbereich (optgroups).
 
     The names are translated through the catalogue looked up once, not one ``gettext`` per name (a list page
-    offers all of them in every filter).
+    offers all of them in every filter), once per app and language: every registration form offers them twice.
+    The same dict is given to every caller, who must not change it.
     """
-    translate = get_translations().gettext
-    choices: dict[str, list[tuple[str, str]]] = {}
-    for area_code, area_name, code, name in _occupation_rows():
-        choices.setdefault(f"{area_code} {translate(area_name)}", []).append((code, f"{code} {translate(name)}"))
+    language = str(get_locale())
+    cache: dict[str, dict[str, list[tuple[str, str]]]] = current_app.extensions.setdefault(_OCCUPATION_CHOICES_KEY, {})
+    choices = cache.get(language)
+    if choices is None:
+        translate = get_translations().gettext
+        choices = {}
+        for area_code, area_name, code, name in _occupation_rows():
+            choices.setdefault(f"{area_code} {translate(area_name)}", []).append((code, f"{code} {translate(name)}"))
+        if choices:  # an empty table (a database being built) is asked again
+            cache[language] = choices
     return choices
