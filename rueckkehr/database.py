@@ -139,7 +139,7 @@ def insert_all_ignoring_conflicts(model: type[Any], rows: list[dict[str, Any]], 
     """
     if not rows:
         return 0
-    statement = ignoring_conflicts(model, conflict).values(rows).returning(literal_column("1"))
+    statement: Executable = ignoring_conflicts(model, conflict).values(rows).returning(literal_column("1"))
     return len(db.session.execute(statement).all())
 
 

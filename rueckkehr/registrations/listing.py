@@ -275,7 +275,7 @@ def _direct_page(filters: RegistrationFilter) -> Select[Any]:
     """The rows of one page read in the order of an index of the registrations alone (by name, date or state):
     the database walks the index, joins each row's person and stops after the page, where reading the page's ids
     first led PostgreSQL to scan every registration of the table for them."""
-    statement = _filtered(filters, True, None).with_only_columns(*ROW_COLUMNS)
+    statement: Select[Any] = _filtered(filters, True, None).with_only_columns(*ROW_COLUMNS)  # type: ignore[assignment]
     statement = statement.outerjoin(Town, Town.id == ReturneeProfile.hometown_id)
     return statement.limit(_PAGE_SIZE).offset(_PAGE_OFFSET)
 

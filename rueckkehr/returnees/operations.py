@@ -10,10 +10,10 @@ import hmac
 import secrets
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..addresses import normalise_email
@@ -117,7 +117,7 @@ def _profile_insert() -> Any:
     dialect = db.session.get_bind().dialect.name
     statement = _PROFILE_INSERTS.get(dialect)
     if statement is None:
-        table = ReturneeProfile.__table__
+        table = cast(Table, ReturneeProfile.__table__)
         inserted = ignoring_conflicts(table, ["email"]).returning(*table.c)
         statement = _PROFILE_INSERTS[dialect] = (
             select(ReturneeProfile).from_statement(inserted).execution_options(populate_existing=True)
