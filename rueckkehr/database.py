@@ -132,6 +132,28 @@ def ignoring_conflicts(model: type[Any] | Table, conflict: list[str]) -> Insert:
     return insert(model).on_conflict_do_nothing(index_elements=conflict)
 
 
+_INSERTS_UNLESS_TAKEN: dict[tuple[str, type[Any], tuple[str, ...]], Any] = {}
+
+
+def inserting_unless_taken(model: type[Any], conflict: tuple[str, ...]) -> Any:
+    """A statement that inserts one row of ``model`` (its values given as parameters when it runs) unless the
+    ``conflict`` columns are taken, and loads the row it made as an object (none when they were taken).
+
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING`` through Core, read as the model (``from_statement``): the ORM's
+    own insert would check every value against the mapping first. Built once per database, model and conflict:
+    building it cost more than running it.
+    """
+    key = (db.session.get_bind().dialect.name, model, conflict)
+    statement = _INSERTS_UNLESS_TAKEN.get(key)
+    if statement is None:
+        table = cast(Table, model.__table__)
+        inserted = ignoring_conflicts(table, list(conflict)).returning(*table.c)
+        statement = _INSERTS_UNLESS_TAKEN[key] = (
+            select(model).from_statement(inserted).execution_options(populate_existing=True)
+        )
+    return statement
+
+
 def insert_all_ignoring_conflicts(model: type[Any], rows: list[dict[str, Any]], conflict: list[str]) -> int:
     """Insert the rows whose ``conflict`` columns are not taken yet, in one statement; return how many it inserted.
 

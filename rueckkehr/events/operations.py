@@ -47,7 +47,10 @@ class EventChange:
 
 def lock_events(event_ids: list[int]) -> list[Event]:
     """Hold these events exclusively until the unit of work ends (row locks in id order, so two callers never
-    deadlock; on SQLite the write lock of the whole database, taken when the transaction began)."""
+    deadlock over them; on SQLite the write lock of the whole database, taken when the transaction began).
+
+    A registration is written before its maker takes this lock and holds a share of its profile's row meanwhile:
+    whoever deletes a profile locks its row before any event's (``returnees.operations.erase_profile``)."""
     begin_writing()
     query = (
         select(Event)

@@ -1,7 +1,8 @@
 """Every state change of a registration: register, confirm, cancel, promote from the waiting list, lapse.
 
-Each operation that moves seats first takes the event's lock (``events.operations.lock_event``): capacity stays
-exact when many people register at once, on SQLite and PostgreSQL alike. Mails are queued and audit entries written
+Each operation that moves seats takes the event's lock (``events.operations.lock_event``) before it counts them:
+capacity stays exact when many people register at once, on SQLite and PostgreSQL alike. (A new registration is
+written before, unseen until its commit, and counted from under the lock.) Mails are queued and audit entries written
 in the same transaction; the unit of work around the operation commits.
 """
 
@@ -27,7 +28,7 @@ from ..returnees.operations import (
     record_confirmed_consents,
     update_profile,
 )
-from ..transactions import begin_writing
+from ..transactions import begin_writing, has_uncommitted_writes
 from . import notifications, signals
 from .models import ACTIVE, Registration, RegistrationStatus
 from .seats import (
@@ -105,6 +106,8 @@ def register(
     or a second one of the same person, rolls the whole unit back, so nothing of it stays.
     """
     now = now or utcnow()
+    if has_uncommitted_writes():  # a registration that finds the event closed rolls back the whole unit
+        raise RuntimeError("register() must begin its unit of work: earlier changes would be rolled back with it")
     begin_writing()
     event = db.session.get(Event, event_id)
     if event is None:
@@ -143,7 +146,9 @@ def register(
         if state != RegistrationState.OPEN:
             raise RegistrationClosedError(state)
         begin_writing()
-        notifications.already_registered(db.session.get_one(Registration, line.active_id))
+        active = db.session.get(Registration, line.active_id)
+        if active is not None and active.is_active:  # it may have ended (or been erased) since the rollback
+            notifications.already_registered(active)
         return RegistrationOutcome(email, waiting=not fits, position=None if fits else line.waiting + 1)
     status = RegistrationStatus.UNCONFIRMED if fits else RegistrationStatus.WAITING
     # The seats went, or came free, meanwhile; or the registration seen before the lock ended meanwhile
@@ -166,7 +171,8 @@ def register(
 def _prepared(
     event: Event, profile: ReturneeProfile, companions: int, submission: dict[str, Any], now: datetime
 ) -> Registration:
-    """A new registration, not yet in the session, with its id and the values that do not depend on the seats."""
+    """A new registration, not yet in the session, with its id and the values that do not depend on the seats
+    (``register`` adds it and writes it before it takes the event's lock)."""
     return Registration(
         id=reserve_id(Registration),
         profile=profile,

@@ -10,15 +10,15 @@ import hmac
 import secrets
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import Table, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..addresses import normalise_email
 from ..audit.operations import blank_profile, record
-from ..database import ignoring_conflicts
+from ..database import inserting_unless_taken
 from ..dates import utcnow
 from ..extensions import db
 from ..mail.models import OutboxMessage
@@ -107,24 +107,6 @@ def apply_profile_data(profile: ReturneeProfile, data: ProfileData) -> list[str]
     return changed
 
 
-_PROFILE_INSERTS: dict[str, Any] = {}
-
-
-def _profile_insert() -> Any:
-    """``INSERT … ON CONFLICT (email) DO NOTHING RETURNING`` the new profile, its values given as parameters; built
-    once per database dialect (building it cost a registration more than running it). Core, not the ORM's bulk
-    insert, which would check every value against the mapping first."""
-    dialect = db.session.get_bind().dialect.name
-    statement = _PROFILE_INSERTS.get(dialect)
-    if statement is None:
-        table = cast(Table, ReturneeProfile.__table__)
-        inserted = ignoring_conflicts(table, ["email"]).returning(*table.c)
-        statement = _PROFILE_INSERTS[dialect] = (
-            select(ReturneeProfile).from_statement(inserted).execution_options(populate_existing=True)
-        )
-    return statement
-
-
 def profile_for(email: str | None, language: str, data: ProfileData) -> tuple[ReturneeProfile, bool]:
     """The profile of an address, made from ``data`` if the address has none yet; and whether it was made now.
 
@@ -147,7 +129,7 @@ def profile_for(email: str | None, language: str, data: ProfileData) -> tuple[Re
             **_column_values(data),
             "hometown_id": getattr(hometown, "id", None),
         }
-        made = db.session.scalars(_profile_insert(), values).one_or_none()
+        made = db.session.scalars(inserting_unless_taken(ReturneeProfile, ("email",)), values).one_or_none()
         created = made is not None
         profile = (
             made
@@ -377,7 +359,9 @@ def erase_profile(profile_id: int, *, reason: str = "request", now: datetime | N
     :param reason: ``request`` (the owner asked) or ``retention`` (the retention period ran out).
     """
     now = now or utcnow()
-    profile = db.session.get(ReturneeProfile, profile_id)
+    # The profile's row lock first: a registration written for the profile and not yet committed (it is written
+    # before its event's lock) holds a share of it, so the erasure waits for it and then sees its row and its mail.
+    profile = db.session.get(ReturneeProfile, profile_id, with_for_update=True, populate_existing=True)
     if profile is None:
         return
     signals.profile_erasure_starting.send(profile, now=now)  # figures keep their counts while all is intact

@@ -21,7 +21,7 @@ from rueckkehr.mail.models import OutboxMessage
 from rueckkehr.registrations.models import Registration, RegistrationStatus
 from rueckkehr.registrations.operations import RegistrationClosedError, register
 from rueckkehr.returnees.models import ReturneeProfile
-from rueckkehr.returnees.operations import ProfileData
+from rueckkehr.returnees.operations import ProfileData, erase_profile
 from rueckkehr.transactions import unit_of_work
 from tests.support.smtp import SMTPServer
 
@@ -155,3 +155,43 @@ def test_an_event_called_off_meanwhile_keeps_nothing_of_the_registration(
     assert db.session.scalars(select(ReturneeProfile).where(ReturneeProfile.email == "new@example.org")).all() == []
     assert db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "new@example.org")).all() == []
     assert db.session.scalars(select(Registration).where(Registration.event_id == event_id)).all() == []
+
+
+def test_a_profile_erased_while_a_second_submission_waits_for_the_lock_neither_deadlocks_nor_leaves_a_row(
+    app: Flask, make_event: Callable[..., Event], smtp: SMTPServer
+) -> None:
+    """The second submission has written its row (a share of the profile's row) when the erasure comes; the erasure
+    locks the profile first, so neither waits for the other's lock, and nothing of the person stays."""
+    postgres_only(app)
+    event_id = make_event(capacity=10).id
+    with unit_of_work():
+        sign_up(event_id, "kim@example.org")
+    profile_id = db.session.scalars(select(ReturneeProfile.id)).one()
+    main = threading.get_ident()
+    failures: list[BaseException] = []
+    eraser: list[threading.Thread] = []
+
+    def erase() -> None:
+        try:
+            with app.app_context(), unit_of_work():
+                erase_profile(profile_id)
+        except BaseException as error:  # a deadlock aborts one of the two
+            failures.append(error)
+
+    def hook(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if threading.get_ident() == main and not eraser and is_lock(statement):
+            eraser.append(threading.Thread(target=erase))
+            eraser[0].start()
+            eraser[0].join(timeout=1.5)  # the erasure waits for this registration (or, before, took the event)
+
+    sa_event.listen(db.engine, "before_cursor_execute", hook)
+    try:
+        with unit_of_work():
+            sign_up(event_id, "kim@example.org")
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", hook)
+    eraser[0].join(timeout=30)
+    assert not eraser[0].is_alive() and failures == []
+    db.session.rollback()
+    assert db.session.scalars(select(ReturneeProfile)).all() == []
+    assert db.session.scalars(select(Registration)).all() == []
