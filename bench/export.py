@@ -91,7 +91,7 @@ def fill(count: int) -> int:
             for number in numbers
         ]
         db.session.execute(ReturneeProfile.__table__.insert(), people)
-        names = {person["id"]: sort_names(person["first_name"], person["last_name"]) for person in people}
+        names = {person["id"]: sort_names(first=person["first_name"], last=person["last_name"]) for person in people}
         db.session.execute(
             Registration.__table__.insert(),
             [

@@ -84,7 +84,7 @@ def fill(count: int) -> tuple[int, User]:
     ]
     db.session.execute(ReturneeProfile.__table__.insert(), profiles)
     statuses = ["confirmed"] * 6 + ["unconfirmed", "waiting", "cancelled"]
-    names = {profile["id"]: sort_names(profile["first_name"], profile["last_name"]) for profile in profiles}
+    names = {profile["id"]: sort_names(first=profile["first_name"], last=profile["last_name"]) for profile in profiles}
     registrations = [
         {
             "profile_id": number,

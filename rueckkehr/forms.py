@@ -150,7 +150,7 @@ def _choice_values(choices: Any, coerce: Any) -> set[Any] | None:
     values = set()
     for group in groups:
         for choice in group:
-            if type(choice) is tuple or isinstance(choice, (tuple, list)):  # the usual case asked first
+            if isinstance(choice, (tuple, list)):
                 value = choice[0]
             elif isinstance(choice, str):
                 value = choice

@@ -229,7 +229,7 @@ def _shape(filters: RegistrationFilter) -> tuple[Any, ...]:
         (condition.field, condition.exclude, condition.field == "hometown" and condition.value == OTHER_HOMETOWN)
         for condition in filters.conditions
     )
-    return filters.sort, bool(filters.query), conditions
+    return filters.sort, bool(filters.query), conditions, len(filters.event_ids) == 1
 
 
 @dataclass
@@ -272,9 +272,10 @@ def _page_statement(sorted_: Select[Any], sort: str, total: Select[Any] | None) 
 
 
 def _direct_page(filters: RegistrationFilter) -> Select[Any]:
-    """The rows of one page read in the order of an index of the registrations alone (by name, date or state):
-    the database walks the index, joins each row's person and stops after the page, where reading the page's ids
-    first led PostgreSQL to scan every registration of the table for them."""
+    """The rows of one page of one event, read in the order of an index of the registrations alone (by name, date
+    or state): the database walks the index, joins each row's person and stops after the page, where reading the
+    page's ids first led PostgreSQL to scan every registration of the table for them. (Several events, a series,
+    have no such order: their ids are sorted first, as narrow rows.)"""
     statement: Select[Any] = _filtered(filters, True, None).with_only_columns(*ROW_COLUMNS)  # type: ignore[assignment]
     statement = statement.outerjoin(Town, Town.id == ReturneeProfile.hometown_id)
     return statement.limit(_PAGE_SIZE).offset(_PAGE_OFFSET)
@@ -301,7 +302,7 @@ def _statements(filters: RegistrationFilter, window: bool) -> tuple[Select[Any],
         reads_profile = _filter_reads_profile(filters)
         counted = _filtered(filters, reads_profile, None).order_by(None)
         counted = counted.with_only_columns(func.count())
-        if reads_profile or filters.sort in PROFILE_SORTS:
+        if reads_profile or filters.sort in PROFILE_SORTS or len(filters.event_ids) != 1:
             sorted_ = _filtered(filters, True, None)
             statements = (
                 counted,

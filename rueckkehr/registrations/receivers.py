@@ -104,7 +104,7 @@ def free_seats_of_erased(profile: ReturneeProfile, *, now: datetime) -> None:
 @returnee_signals.profile_renamed.connect
 def resort_renamed(profile: ReturneeProfile) -> None:
     """A renamed returnee's registrations sort under their new name in the organizers' lists."""
-    last, first = sort_names(profile.first_name, profile.last_name)
+    last, first = sort_names(first=profile.first_name, last=profile.last_name)
     db.session.execute(
         update(Registration)
         .where(Registration.profile_id == profile.id)
