@@ -8,9 +8,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 from rueckkehr.accounts.models import Role
+from tests.support.employers import PASSWORD
 
 
 def navigation(client: FlaskClient, path: str) -> list[tuple[str, str, bool]]:
@@ -75,14 +77,29 @@ def test_staff_see_their_workspace_marked_on_its_pages_and_can_log_out(
     ]
     assert [text for _, text, current in links if current] == ["Arbeitsbereich"]
     assert [text for _, text, current in navigation(client, "/events") if current] == ["Veranstaltungen"]
-    html = client.get("/organizer").get_data(as_text=True)
+
+
+def test_the_log_out_button_carries_a_form_token_that_works(
+    make_app: Callable[..., Flask], make_employer: Callable[..., Any]
+) -> None:
+    """With the form tokens checked (the test configuration does not check them): the navigation's button logs
+    out, a post without its token or with another does not."""
+    employer = make_employer()
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True))
+    assert token is not None
+    form = {"email": employer.users[0].email, "password": PASSWORD, "csrf_token": token[1]}
+    assert client.post("/login", data=form).status_code == 303
+    html = client.get("/employer").get_data(as_text=True)
     nav = re.search(r'<ul class="site-nav__list">(.*?)</ul>', html, re.S)
-    assert nav is not None
+    assert nav is not None and ">Abmelden<" in nav[1]
     logout = re.search(r'action="/logout"><input type="hidden" name="csrf_token" value="([^"]+)">', nav[1])
-    assert logout is not None and ">Abmelden<" in nav[1]
-    response = client.post("/logout", data={"csrf_token": logout[1]})
-    assert response.status_code in (302, 303)
-    assert client.get("/organizer").status_code in (302, 303)  # logged out: the workspace asks for the login
+    assert logout is not None
+    assert client.post("/logout").status_code == 400
+    assert client.post("/logout", data={"csrf_token": logout[1][:-4] + "AAAA"}).status_code == 400
+    assert client.get("/employer").status_code == 200  # still logged in
+    assert client.post("/logout", data={"csrf_token": logout[1]}).status_code in (302, 303)
+    assert client.get("/employer").status_code in (302, 303)  # logged out: the area asks for the login
 
 
 def test_an_employer_sees_their_area_and_not_the_workspace(
