@@ -2,8 +2,8 @@
 
 Each operation that moves seats takes the event's lock (``events.operations.lock_event``) before it counts them:
 capacity stays exact when many people register at once, on SQLite and PostgreSQL alike. (A new registration is
-written before, unseen until its commit, and counted from under the lock.) Mails are queued and audit entries written
-in the same transaction; the unit of work around the operation commits.
+written before, unseen until its commit, and counted from under the lock.) Mails are queued and audit entries
+written in the same transaction; the unit of work around the operation commits.
 """
 
 from __future__ import annotations
@@ -102,8 +102,8 @@ def register(
     to anyone before the commit). Under the lock one query reads the seats and the line, the audit entry of the
     outcome goes in (the trail is never changed afterwards), and the commit follows; only a waiting party's place
     in line, a person's earlier invite, or an outcome that turned out otherwise is written there besides (and the
-    mail composed again for the last). A registration that closed meanwhile,
-    or a second one of the same person, rolls the whole unit back, so nothing of it stays.
+    mail composed again for the last). A registration that closed meanwhile, or a second one of the same person,
+    rolls the whole unit back, so nothing of it stays: ``register`` must begin its unit of work.
     """
     now = now or utcnow()
     if has_uncommitted_writes():  # a registration that finds the event closed rolls back the whole unit
