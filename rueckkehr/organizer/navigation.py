@@ -7,13 +7,14 @@ asked for (``?lang=``), so each such navigation is written once per app; a page 
 
 from __future__ import annotations
 
-from flask import current_app, request, url_for
+from flask import current_app, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..accounts.models import Role
+from ..public.navigation import link_items
 
 # (where it leads, its label, the endpoints that belong to it: a prefix or a whole name)
 SECTIONS = (
@@ -42,12 +43,7 @@ Item = tuple[tuple[str, ...], str, str]  # the endpoints it stands for, its <li>
 
 def _items(admin: bool) -> list[Item]:
     sections = SECTIONS + (ADMIN_SECTIONS if admin else ()) + LAST_SECTIONS
-    items: list[Item] = []
-    for target, label, prefixes in sections:
-        start = f'<li><a class="kern-link" href="{escape(url_for(target))}"'
-        end = f">{escape(str(label))}</a></li>"
-        items.append((prefixes, start + end, f'{start} aria-current="page"{end}'))
-    return items
+    return [(prefixes, *link_items(target, label)) for target, label, prefixes in sections]
 
 
 def workspace_navigation() -> Markup:

@@ -62,6 +62,13 @@ Item = tuple[Callable[[Request], bool], str, str]  # whether a page belongs to i
 Navigation = tuple[list[Item], tuple[str, str] | None]  # the links; the log-out button before and after its token
 
 
+def link_items(endpoint: str, label: object) -> tuple[str, str]:
+    """A navigation's ``<li>`` of a link: as other pages show it, and as its own pages do (marked current)."""
+    start = f'<li><a class="kern-link" href="{escape(url_for(endpoint))}"'
+    end = f">{escape(str(label))}</a></li>"
+    return start + end, f'{start} aria-current="page"{end}'
+
+
 def _navigation(staff: bool, employer: bool, logged_in: bool) -> Navigation:
     links = [*PUBLIC_LINKS]
     if staff:
@@ -70,11 +77,7 @@ def _navigation(staff: bool, employer: bool, logged_in: bool) -> Navigation:
         links.append(EMPLOYER_LINK)
     if not logged_in:
         links.append(LOGIN_LINK)
-    items: list[Item] = []
-    for target, label, belongs in links:
-        start = f'<li><a class="kern-link" href="{escape(url_for(target))}"'
-        end = f">{escape(str(label))}</a></li>"
-        items.append((belongs, start + end, f'{start} aria-current="page"{end}'))
+    items: list[Item] = [(belongs, *link_items(target, label)) for target, label, belongs in links]
     if not logged_in:
         return items, None
     action = escape(url_for("accounts.logout"))
