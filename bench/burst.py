@@ -35,6 +35,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import create_engine, text
 
+from bench import cpu
 from bench.checks import delivery_problems, report, seat_problems
 from bench.stack import ROOT, prepare, request, running, scratch_database
 from bench.support import registration_form
@@ -221,10 +222,12 @@ def main() -> int:
             for thread in threads:
                 thread.start()
             time.sleep(0.5)  # every thread waits at the line
+            before = cpu.reading()
             released = time.perf_counter()
             start.set()
             for thread in threads:
                 thread.join()
+            during = cpu.spent(before, cpu.reading())
             elapsed = max(r.finished for r in returnees) - released
             ok = [r for r in returnees if r.status == 303]
             seconds = [r.seconds for r in returnees]
@@ -239,6 +242,7 @@ def main() -> int:
             )
             print(f"baseline:       {form_rate:.1f} form pages/s for {args.count} GETs released at once (same run)")
             print(f"ratio:          {len(ok) / elapsed / form_rate:.3f} (registrations/s ÷ form pages/s)")
+            print(f"CPU ms per registration, release to last answer: {cpu.describe(during, args.count)}")
             problems = [f"{args.count - len(ok)} submissions not answered 303"] if len(ok) != args.count else []
             problems += seats_exact(url, event_id, args.capacity, len(ok))
             stack.sink.wait_for(len(ok), timeout=120)
