@@ -182,6 +182,9 @@ def string_enum(enum_class: type[enum.Enum], length: int = 20) -> Enum:
     )
 
 
+_NEXT_ID: dict[tuple[str, str], Any] = {}
+
+
 def reserve_id(model: type[Any]) -> int:
     """The primary key a row of ``model`` will have when it is inserted later in this transaction: known before the
     insert, so that what depends on it (a signed link in a mail) can be made before the row goes in.
@@ -191,9 +194,16 @@ def reserve_id(model: type[Any]) -> int:
     (``transactions.begin_writing``), so the row after the highest stays free until it commits.
     """
     table = model.__table__
-    if db.session.get_bind().dialect.name == "postgresql":
-        sequence = func.pg_get_serial_sequence(table.name, "id")
-        return int(db.session.execute(select(func.nextval(sequence))).scalar_one())
-    highest = int(db.session.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0)
+    dialect = db.session.get_bind().dialect.name
+    statement = _NEXT_ID.get((dialect, table.name))
+    if statement is None:  # built once per table: building it cost more than running it
+        if dialect == "postgresql":
+            statement = select(func.nextval(func.pg_get_serial_sequence(table.name, "id")))
+        else:
+            statement = select(func.coalesce(func.max(table.c.id), 0))
+        _NEXT_ID[(dialect, table.name)] = statement
+    if dialect == "postgresql":
+        return int(db.session.execute(statement).scalar_one())
+    highest = int(db.session.scalar(statement) or 0)
     taken = [int(obj.id) for obj in db.session.new if isinstance(obj, model) and obj.id is not None]
     return max([highest, *taken]) + 1

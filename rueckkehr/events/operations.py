@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..audit.operations import record
 from ..dates import utcnow
@@ -45,6 +45,18 @@ class EventChange:
         return self.old_location is not None
 
 
+# Built once: every registration runs one. SQLite's write lock covers the database; FOR NO KEY UPDATE makes holders
+# wait for each other as FOR UPDATE does, but rows that merely refer to the event (a registration written before its
+# maker takes the lock) need not wait for it.
+_READ_EVENTS = (
+    select(Event)
+    .where(Event.id.in_(bindparam("event_ids", expanding=True)))
+    .order_by(Event.id)
+    .execution_options(populate_existing=True)
+)
+_LOCK_EVENTS = _READ_EVENTS.with_for_update(key_share=True)
+
+
 def lock_events(event_ids: list[int]) -> list[Event]:
     """Hold these events exclusively until the unit of work ends (row locks in id order, so two callers never
     deadlock over them; on SQLite the write lock of the whole database, taken when the transaction began).
@@ -52,17 +64,8 @@ def lock_events(event_ids: list[int]) -> list[Event]:
     A registration is written before its maker takes this lock and holds a share of its profile's row meanwhile:
     whoever deletes a profile locks its row before any event's (``returnees.operations.erase_profile``)."""
     begin_writing()
-    query = (
-        select(Event)
-        .where(Event.id.in_(sorted(set(event_ids))))
-        .order_by(Event.id)
-        .execution_options(populate_existing=True)
-    )
-    if db.session.get_bind().dialect.name != "sqlite":
-        # FOR NO KEY UPDATE: holders wait for each other as with FOR UPDATE, but rows that merely refer to the
-        # event (a registration written before its maker takes the lock) need not wait for it.
-        query = query.with_for_update(key_share=True)
-    return list(db.session.scalars(query))
+    query = _LOCK_EVENTS if db.session.get_bind().dialect.name != "sqlite" else _READ_EVENTS
+    return list(db.session.scalars(query, {"event_ids": sorted(set(event_ids))}))
 
 
 def lock_event(event_id: int) -> Event:

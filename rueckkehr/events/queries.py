@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..dates import berlin_today, month_bounds, months_from, utcnow
@@ -64,12 +64,15 @@ def listed_events_query(filters: EventFilter, now: datetime | None = None) -> Se
     return query
 
 
+# Built once: every event page and every registration runs one of them (building one cost about as much as running it).
+_PUBLIC_EVENT = public_events_query().where(Event.id == bindparam("event_id"))
+_PUBLIC_EVENT_WITH_PROGRAMME = _PUBLIC_EVENT.options(selectinload(Event.programme))
+
+
 def get_public_event(event_id: int, *, programme: bool = True) -> Event | None:
     """A public event with its venue and town (and its programme, unless the page shows none), or None."""
-    query = public_events_query().where(Event.id == event_id)
-    if programme:
-        query = query.options(selectinload(Event.programme))
-    return db.session.scalars(query).unique().one_or_none()
+    query = _PUBLIC_EVENT_WITH_PROGRAMME if programme else _PUBLIC_EVENT
+    return db.session.scalars(query, {"event_id": event_id}).unique().one_or_none()
 
 
 def next_returnee_days(now: datetime | None = None, limit: int = 6) -> list[Event]:

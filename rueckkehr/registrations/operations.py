@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..audit.operations import record
 from ..database import reserve_id
@@ -191,14 +191,15 @@ def _version(event: Event) -> tuple[Any, ...]:
     return (event.sequence, event.updated_at, event.venue_id, event.starts_at, event.ends_at, event.status)
 
 
+_ACTIVE_AT = select(Registration).where(  # built once: every registration of a known address runs it
+    Registration.profile_id == bindparam("profile_id"),
+    Registration.event_id == bindparam("event_id"),
+    Registration.status.in_(ACTIVE),
+)
+
+
 def _active_registration(profile: ReturneeProfile, event: Event) -> Registration | None:
-    return db.session.scalars(
-        select(Registration).where(
-            Registration.profile_id == profile.id,
-            Registration.event_id == event.id,
-            Registration.status.in_(ACTIVE),
-        )
-    ).first()
+    return db.session.scalars(_ACTIVE_AT, {"profile_id": profile.id, "event_id": event.id}).first()
 
 
 def _locked(registration_id: int) -> tuple[Registration, Event]:

@@ -23,15 +23,18 @@ def seats_held(event_id: int) -> int:
     return seats_held_at([event_id]).get(event_id, 0)
 
 
+_HELD_AT = (  # built once: every event page and every registration runs it
+    select(Registration.event_id, func.coalesce(func.sum(1 + Registration.companions), 0))
+    .where(Registration.event_id.in_(bindparam("event_ids", expanding=True)), Registration.status.in_(SEAT_HOLDING))
+    .group_by(Registration.event_id)
+)
+
+
 def seats_held_at(event_ids: Sequence[int]) -> dict[int, int]:
     """Seats held at each of these events, in one query."""
     if not event_ids:
         return {}
-    rows = db.session.execute(
-        select(Registration.event_id, func.coalesce(func.sum(1 + Registration.companions), 0))
-        .where(Registration.event_id.in_(event_ids), Registration.status.in_(SEAT_HOLDING))
-        .group_by(Registration.event_id)
-    )
+    rows = db.session.execute(_HELD_AT, {"event_ids": list(event_ids)})
     return {event_id: int(held) for event_id, held in rows}
 
 

@@ -55,6 +55,7 @@ INTERESTS = [
 OTHER_TOWN = "other"
 PSEUDO = {"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"}
 REASON_MAX = 1000
+_TOWN_CHOICES = select(Town.slug, Town.name).order_by(Town.sort_order)  # built once: every form page runs it
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -161,7 +162,7 @@ class ProfileForm(Form):
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.country.choices = country_choices()
-        towns = db.session.scalars(select(Town).order_by(Town.sort_order)).all()
+        towns = db.session.execute(_TOWN_CHOICES).all()
         self.hometown.choices = [
             ("", _l("Bitte wählen (freiwillig)")),
             *[(town.slug, town.name) for town in towns],

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..addresses import normalise_email
@@ -67,18 +67,20 @@ class ProfileData:
         return asdict(self)
 
 
+# Built once: every registration runs them (building one cost about as much as running it).
+_BY_EMAIL = select(ReturneeProfile).where(ReturneeProfile.email == bindparam("email"))
+_TOWNS_BY_SLUG = select(Town).where(Town.slug.in_(bindparam("slugs", expanding=True))).order_by(Town.sort_order)
+
+
 def find_profile(email: str) -> ReturneeProfile | None:
     """The profile of an address, if there is one."""
-    query = select(ReturneeProfile).where(ReturneeProfile.email == normalise_email(email))
-    return db.session.scalars(query).one_or_none()
+    return db.session.scalars(_BY_EMAIL, {"email": normalise_email(email)}).one_or_none()
 
 
 def _towns(data: ProfileData) -> tuple[Town | None, list[Town]]:
     """The hometown and the wished towns of what was typed, read in one query (towns' order, as the profile's)."""
-    slugs = {slug for slug in (data.hometown_slug, *data.wished_town_slugs) if slug}
-    towns = (
-        list(db.session.scalars(select(Town).where(Town.slug.in_(slugs)).order_by(Town.sort_order))) if slugs else []
-    )
+    slugs = sorted({slug for slug in (data.hometown_slug, *data.wished_town_slugs) if slug})
+    towns = list(db.session.scalars(_TOWNS_BY_SLUG, {"slugs": slugs})) if slugs else []
     wished = set(data.wished_town_slugs)
     hometown = next((town for town in towns if town.slug == data.hometown_slug), None)
     return hometown, [town for town in towns if town.slug in wished]
