@@ -143,7 +143,8 @@ def profile_for(email: str | None, language: str, data: ProfileData) -> tuple[Re
             set_committed_value(made, "wished_towns", [])
             made.wished_towns = wished
     if created:
-        db.session.flush()
+        if profile.id is None:  # a walk-in's profile (one made by the insert has its id, and its towns follow)
+            db.session.flush()
         record("returnee_profile.created", profile, profile_id=profile.id)
     return profile, created
 
