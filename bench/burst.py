@@ -242,7 +242,7 @@ def main() -> int:
             )
             print(f"baseline:       {form_rate:.1f} form pages/s for {args.count} GETs released at once (same run)")
             print(f"ratio:          {len(ok) / elapsed / form_rate:.3f} (registrations/s ÷ form pages/s)")
-            print(f"CPU ms per registration, release to last answer: {cpu.describe(during, args.count)}")
+            print(f"CPU ms per sign-up, release to last answer: {cpu.describe(during, args.count)}")
             problems = [f"{args.count - len(ok)} submissions not answered 303"] if len(ok) != args.count else []
             problems += seats_exact(url, event_id, args.capacity, len(ok))
             stack.sink.wait_for(len(ok), timeout=120)

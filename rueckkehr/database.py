@@ -182,7 +182,7 @@ def string_enum(enum_class: type[enum.Enum], length: int = 20) -> Enum:
     )
 
 
-_NEXT_ID: dict[tuple[str, str], Any] = {}
+_NEXT_ID: dict[tuple[str, Table], Any] = {}
 
 
 def reserve_id(model: type[Any]) -> int:
@@ -195,13 +195,13 @@ def reserve_id(model: type[Any]) -> int:
     """
     table = model.__table__
     dialect = db.session.get_bind().dialect.name
-    statement = _NEXT_ID.get((dialect, table.name))
+    statement = _NEXT_ID.get((dialect, table))
     if statement is None:  # built once per table: building it cost more than running it
         if dialect == "postgresql":
             statement = select(func.nextval(func.pg_get_serial_sequence(table.name, "id")))
         else:
             statement = select(func.coalesce(func.max(table.c.id), 0))
-        _NEXT_ID[(dialect, table.name)] = statement
+        _NEXT_ID[(dialect, table)] = statement
     if dialect == "postgresql":
         return int(db.session.execute(statement).scalar_one())
     highest = int(db.session.scalar(statement) or 0)
