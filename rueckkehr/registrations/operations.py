@@ -129,11 +129,13 @@ def register(
     }
     if not created:
         submission["profile"] = profile_data.as_json()  # applied only when the owner of the address confirms
-    registration = _prepared(event, profile, companions, submission, now)
-    registration.status = RegistrationStatus.UNCONFIRMED if seats_left(event) >= party else RegistrationStatus.WAITING
-    version = _version(event)
-    town_id = event.venue.town_id
-    mail = None if registered else notifications.confirm_request(registration, language)
+    with db.session.no_autoflush:  # a new profile's towns and audit entry go in with the registration, in one flush
+        registration = _prepared(event, profile, companions, submission, now)
+        seated = seats_left(event) >= party
+        registration.status = RegistrationStatus.UNCONFIRMED if seated else RegistrationStatus.WAITING
+        version = _version(event)
+        town_id = event.venue.town_id
+        mail = None if registered else notifications.confirm_request(registration, language)
     db.session.add(registration)
     db.session.flush()
 
