@@ -6,6 +6,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
+import wtforms.widgets.core
 from babel.support import NullTranslations, Translations
 from flask import current_app
 from flask_babel import get_locale, get_translations
@@ -17,8 +18,9 @@ from wtforms import EmailField, Field, SelectMultipleField, TextAreaField
 from wtforms import SelectField as WTFormsSelectField
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget, html_params
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.widgets import Select as WTFormsSelect
+from wtforms.widgets.core import clean_key
 
 from .extensions import db
 from .i18n import current_language
@@ -35,6 +37,26 @@ WORKING_TIMES = [(time.value, WORKING_TIME_LABELS[time]) for time in WorkingTime
 
 
 CONTROL_CHARACTERS = _l("Bitte entfernen Sie die Steuerzeichen aus diesem Feld.")
+
+WTFORMS_HTML_PARAMS = wtforms.widgets.core.html_params
+_QUOTE, _QUOT = Markup('"'), Markup("&quot;")
+
+
+def html_params(**kwargs: Any) -> Markup:
+    """wtforms' ``html_params`` (the attributes of a field's tag, sorted by name), byte for byte, written with plain
+    string formatting: wtforms formats each attribute through ``Markup.format``, whose escaping formatter took a
+    fifth of the registration form page's CPU. wtforms' widgets use this one (set below)."""
+    params = []
+    for key, value in sorted(kwargs.items()):
+        if value is True:
+            params.append(escape(clean_key(key)))
+        elif value is not False:
+            params.append(f'{escape(clean_key(key))}="{escape(value).replace(_QUOTE, _QUOT)}"')
+    return Markup(" ".join(params))  # noqa: S704 (every name and value is escaped above, as wtforms escapes them)
+
+
+wtforms.widgets.core.html_params = html_params  # what the widgets call by name
+wtforms.widgets.core.Input.html_params = staticmethod(html_params)  # what inputs call as their own
 
 
 class Form(FlaskForm):

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 import pytest
+import wtforms.widgets
+import wtforms.widgets.core
 from flask import Flask
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectField as WTFormsSelectField
 from wtforms.widgets import Select as WTFormsSelect
 
-from rueckkehr.forms import Form, SelectField
+from rueckkehr.forms import WTFORMS_HTML_PARAMS, Form, SelectField, html_params
+from rueckkehr.registrations.forms import RegistrationForm
 
 CHOICES = [("", "Bitte wählen"), ("DE", "Deutschland"), ("NO", "Norwegen"), ("X&Y", 'A <b>"quoted"</b> & more')]
 GROUPED = {  # as the occupation fields give them (wtforms warns that dicts will go in 3.4)
@@ -37,14 +45,16 @@ class WTFormsCountries(Form):
 @pytest.mark.parametrize(
     "submitted", [{}, {"country": "NO", "field": "32", "home": "NO"}, {"country": "X&Y", "field": "", "home": "DE"}]
 )
-def test_the_select_writes_what_wtforms_writes(app: Flask, submitted: dict[str, str]) -> None:
+def test_the_select_writes_what_wtforms_writes(
+    app: Flask, submitted: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     with app.test_request_context("/", method="POST", data=submitted):
         ours = Countries(formdata=MultiDict(submitted), meta={"csrf": False})
         theirs = WTFormsCountries(formdata=MultiDict(submitted), meta={"csrf": False})
-        for name in ("country", "field", "home"):
-            assert str(ours[name](class_="kern-form-input__select")) == str(
-                theirs[name](class_="kern-form-input__select")
-            )
+        names = ("country", "field", "home")
+        written = [str(ours[name](class_="kern-form-input__select")) for name in names]
+        _with_wtforms_own_html_params(monkeypatch)  # wtforms' select, as wtforms writes it, attributes and all
+        assert written == [str(theirs[name](class_="kern-form-input__select")) for name in names]
         assert "A &lt;b&gt;&#34;quoted&#34;&lt;/b&gt; &amp; more" in str(ours.country())
         if submitted:
             assert f'<option selected value="{submitted["field"]}">' in str(ours.field())
@@ -79,3 +89,58 @@ def test_wtforms_messages_speak_the_visitors_language_request_after_request(
             form = Countries(formdata=MultiDict({"country": "SE", "field": "", "home": "DE"}), meta={"csrf": False})
             assert not form.validate()
             assert form.country.errors == [message]
+
+
+def _with_wtforms_own_html_params(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(wtforms.widgets.core, "html_params", WTFORMS_HTML_PARAMS)
+    monkeypatch.setattr(wtforms.widgets.core.Input, "html_params", staticmethod(WTFORMS_HTML_PARAMS))
+
+
+ATTRIBUTES = [
+    {},
+    {"name": "email", "id": "email", "type": "email", "value": "", "required": True, "autocomplete": "email"},
+    {"value": 'say "hi" & <b>bye</b>', "class_": "kern-form-input__input", "disabled": False, "for_": "x"},
+    {"value": Markup('<i class="kept">'), "data_reveal_target": 'a"b', "aria_describedby": "hint-1 fehler-1"},
+    {"maxlength": 100, "min": 0, "step": 1.5, "checked": True, "readonly": False, "placeholder": None},
+    {"title": _l("Bitte wählen (freiwillig)"), 'odd"key': "v", "x<y": True},
+]
+
+
+@pytest.mark.parametrize("attributes", ATTRIBUTES)
+def test_html_params_writes_what_wtforms_writes(app: Flask, attributes: dict[str, Any]) -> None:
+    with app.test_request_context("/"):
+        ours = html_params(**attributes)
+        assert isinstance(ours, Markup)
+        assert ours == WTFORMS_HTML_PARAMS(**attributes)
+
+
+def test_wtforms_widgets_write_with_ours(app: Flask) -> None:
+    assert wtforms.widgets.core.html_params is html_params
+    assert wtforms.widgets.TextInput.html_params is html_params
+
+
+def test_the_registration_form_renders_as_with_wtforms_own_attributes(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    typed = MultiDict(
+        [
+            ("first_name", 'Jana "JJ" <Müller> & Co'),
+            ("email", "jana@example.org"),
+            ("phone", "not a number"),
+            ("country", "NO"),
+            ("hometown", "senftenberg"),
+            ("wished_towns", "senftenberg"),
+            ("wished_towns", "grossraeschen"),
+            ("working_times", "shifts"),
+            ("reason", "</textarea><script>"),
+            ("companions", "1"),
+        ]
+    )
+    with app.test_request_context("/", method="POST", data=typed):
+        form = RegistrationForm(formdata=typed, today=date(2026, 3, 1), meta={"csrf": False})
+        form.validate()
+        ours = [str(field(class_="kern-input")) for field in form]
+        _with_wtforms_own_html_params(monkeypatch)
+        theirs = [str(field(class_="kern-input")) for field in form]
+    assert ours == theirs
+    assert any("&#34;JJ&#34; &lt;Müller&gt; &amp; Co" in markup for markup in ours)
