@@ -20,7 +20,7 @@ from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.widgets import Select as WTFormsSelect
-from wtforms.widgets.core import clean_key
+from wtforms.widgets.core import clean_key  # type: ignore[attr-defined]  # not in wtforms' stubs
 
 from .extensions import db
 from .i18n import current_language
@@ -46,7 +46,7 @@ def html_params(**kwargs: Any) -> Markup:
     """wtforms' ``html_params`` (the attributes of a field's tag, sorted by name), byte for byte, written with plain
     string formatting: wtforms formats each attribute through ``Markup.format``, whose escaping formatter took a
     fifth of the registration form page's CPU. wtforms' widgets use this one (set below)."""
-    params = []
+    params: list[str] = []
     for key, value in sorted(kwargs.items()):
         if value is True:
             params.append(escape(clean_key(key)))
@@ -56,7 +56,7 @@ def html_params(**kwargs: Any) -> Markup:
 
 
 wtforms.widgets.core.html_params = html_params  # what the widgets call by name
-wtforms.widgets.core.Input.html_params = staticmethod(html_params)  # what inputs call as their own
+wtforms.widgets.core.Input.html_params = staticmethod(html_params)  # type: ignore[method-assign]  # inputs' own
 
 
 class Form(FlaskForm):
