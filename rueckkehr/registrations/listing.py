@@ -23,6 +23,7 @@ from .seats import waiting_rank_column
 
 PAGE_SIZE = 50
 FILTER_FIELDS = ("status", "hometown", "field", "level", "interest")
+STATUS_VALUES = frozenset(status.value for status in RegistrationStatus)
 OTHER_HOMETOWN = "other"
 
 
@@ -123,6 +124,8 @@ def parse_filter(args: Mapping[str, str], event_ids: list[int]) -> RegistrationF
     conditions = []
     for name in FILTER_FIELDS:
         value = (args.get(name) or "").strip()[:40]
+        if name == "status" and value not in STATUS_VALUES:  # no state of a registration: ignored, as the rest
+            continue
         if value and "\x00" not in value:
             conditions.append(Condition(name, value, exclude=args.get(f"{name}_op") == "not"))
     sort = args.get("sort", "name")

@@ -237,7 +237,11 @@ def test_odd_parameters_never_break_a_list(
         "?hometown=&hometown_op=not",
         "?interest=%22%25",
         "?field=x" * 30,
+        "?status=abc",
+        "?status=CONFIRMED&status_op=not",
+        "?hometown=xyz&level=9&status=waiting",
     ):
         assert client.get(f"/organizer/events/{event.id}/registrations{query}").status_code == 200, query
+        assert client.get(f"/organizer/events/{event.id}/export{query}").status_code == 200, query
     for query in ("?person=x", "?from=31.02.2026", "?object_id=99999999999", "?page=0", "?page=00"):
         assert client.get(f"/organizer/audit{query}").status_code == 200, query
