@@ -113,11 +113,14 @@ def tables_of(counts: Counts) -> list[Table]:
 
 
 def csv_of(tables: list[Table]) -> Iterator[bytes]:
-    """Every table as rows of one CSV: figure, value, count (small counts as "< 5")."""
+    """Every table as rows of one CSV: figure, value, count (small counts as "< 5").
+
+    The rows are written out now, in the request's language: the response streams after the request has ended.
+    """
     header = [_("Kennzahl"), _("Wert"), _("Anzahl")]
-    rows = (
-        [str(table.dimension.title), label, cell.shown]
+    rows = [
+        [str(table.dimension.title), str(label), cell.shown]
         for table in tables
         for label, cell in [*table.rows, *([(_("zusammen"), table.total)] if table.dimension.partition else [])]
-    )
+    ]
     return csv_chunks(header, rows)

@@ -112,6 +112,11 @@ def test_the_figures_page_shows_charts_tables_and_suppressed_cells_and_the_csv_m
     assert ["Früherer Heimatort", "Finsterwalde", "< 5"] in rows
     assert ["Früherer Heimatort", "zusammen", "22"] in rows
     assert not any(row[2] in {"3", "7"} and row[0] == "Früherer Heimatort" for row in rows)
+    english_csv = client.get(f"/organizer/figures/events/{event.id}/figures.csv?lang=en").data.decode("utf-8-sig")
+    english = list(csv.reader(io.StringIO(english_csv, newline=""), delimiter=";"))
+    assert english[0] == ["Figure", "Value", "Number"]
+    assert ["Former hometown", "total", "22"] in english, english
+    assert "Registrations over time (by calendar week)" in {row[0] for row in english}
 
 
 def test_a_series_sums_its_events_and_another_towns_figures_are_a_404(
