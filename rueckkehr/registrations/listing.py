@@ -23,7 +23,6 @@ from .seats import waiting_rank_column
 
 PAGE_SIZE = 50
 FILTER_FIELDS = ("status", "hometown", "field", "level", "interest")
-STATUS_VALUES = frozenset(status.value for status in RegistrationStatus)
 OTHER_HOMETOWN = "other"
 
 
