@@ -37,6 +37,7 @@ WORKING_TIMES = [(time.value, WORKING_TIME_LABELS[time]) for time in WorkingTime
 
 
 CONTROL_CHARACTERS = _l("Bitte entfernen Sie die Steuerzeichen aus diesem Feld.")
+INVALID_CHECKBOX = _l("Bitte wählen Sie nur aus den angebotenen Möglichkeiten.")
 
 WTFORMS_HTML_PARAMS = wtforms.widgets.core.html_params
 _QUOTE, _QUOT = Markup('"'), Markup("&quot;")
@@ -183,10 +184,15 @@ def _choice_values(choices: Any, coerce: Any) -> set[Any] | None:
 
 
 class MultiCheckboxField(SelectMultipleField):
-    """Several checkboxes for one question."""
+    """Several checkboxes for one question; a value that is none of them gets a message in the visitor's language
+    (wtforms' own for it is missing from its German catalogue)."""
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("invalid_choice_message", INVALID_CHECKBOX)
+        super().__init__(*args, **kwargs)
 
 
 def no_control_characters(form: Form, field: Field) -> None:

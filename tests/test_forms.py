@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import SelectField as WTFormsSelectField
 from wtforms.widgets import Select as WTFormsSelect
 
-from rueckkehr.forms import WTFORMS_HTML_PARAMS, Form, SelectField, html_params
+from rueckkehr.forms import WTFORMS_HTML_PARAMS, Form, MultiCheckboxField, SelectField, html_params
 from rueckkehr.registrations.forms import RegistrationForm
 
 CHOICES = [("", "Bitte wählen"), ("DE", "Deutschland"), ("NO", "Norwegen"), ("X&Y", 'A <b>"quoted"</b> & more')]
@@ -144,3 +144,25 @@ def test_the_registration_form_renders_as_with_wtforms_own_attributes(
         theirs = [str(field(class_="kern-input")) for field in form]
     assert ours == theirs
     assert any("&#34;JJ&#34; &lt;Müller&gt; &amp; Co" in markup for markup in ours)
+
+
+class Towns(Form):
+    towns = MultiCheckboxField("Städte", choices=[("senftenberg", "Senftenberg"), ("schipkau", "Schipkau")])
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("de", "Bitte wählen Sie nur aus den angebotenen Möglichkeiten."),
+        ("en", "Please choose only from the options given."),
+    ],
+)
+def test_a_checkbox_value_that_is_none_of_them_is_refused_in_the_visitors_language(
+    app: Flask, language: str, message: str
+) -> None:
+    typed = MultiDict([("towns", "senftenberg"), ("towns", "nowhere")])
+    with app.test_request_context(f"/?lang={language}", method="POST", data=typed):
+        form = Towns(formdata=typed, meta={"csrf": False})
+        assert not form.validate()
+        assert [str(error) for error in form.towns.errors] == [message]
+        assert form.towns.data == ["senftenberg", "nowhere"], "what was sent stays, to be shown again"

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from ..accounts.access import found_in_town, in_visible_towns, is_admin, staff_required, visible_town_ids
 from ..accounts.forms import ActionForm
 from ..accounts.models import Role, User
+from ..actors import ActorKind
 from ..advice.queries import open_per_town
 from ..audit.models import AuditEntry
 from ..dates import BERLIN
@@ -24,6 +25,29 @@ from .operations import retry_failed
 
 bp = Blueprint("organizer", __name__, url_prefix="/organizer")
 AUDIT_PAGE = 50
+
+
+def actor_text(entry: AuditEntry, names: dict[int, str]) -> str:
+    """Who made an audit entry, in the reader's language: the staff member's address (admins see them), else what
+    the entry says of its actor (the trail keeps its labels in English, as written when it happened)."""
+    if entry.actor_user_id is not None and entry.actor_user_id in names:
+        return names[entry.actor_user_id]
+    label = entry.actor_label or ""
+    kind, _space, name = label.partition(" ")
+    if entry.actor_kind == ActorKind.PUBLIC:
+        text = _("Öffentlichkeit (ein Formular der Website)")
+    elif entry.actor_kind == ActorKind.RETURNEE:
+        text = _("Rückkehrer/in über den persönlichen Link")
+    elif entry.actor_kind == ActorKind.USER:
+        roles = {"admin": _("Admin"), "organizer": _("Organisator/in"), "employer": _("Arbeitgeberkonto")}
+        text = roles.get(label, label)
+    elif kind == "job" and name:
+        text = _("regelmäßige Aufgabe %(name)s", name=name)
+    elif kind == "task" and name:
+        text = _("Hintergrundaufgabe %(name)s", name=name)
+    else:
+        text = _("System") if label in ("", "system") else _("Befehl %(name)s", name=label)
+    return str(text)
 
 
 def failed_mails(limit: int | None = None) -> list[OutboxMessage]:
@@ -130,6 +154,7 @@ def audit() -> str:
         page=page,
         staff=staff,
         names=names,
+        actor_text=actor_text,
         object_types=object_types,
         args=args,
         page_url=lambda number: url_for(".audit", **{**args.to_dict(), "page": number}),

@@ -154,3 +154,41 @@ def test_the_audit_trail_on_screen_admins_filter_organizers_see_their_towns(
     assert "event.cancelled" in by_person and "event.published" not in by_person
     by_time = visible_text(client.get("/organizer/audit?from=04.12.2026&to=04.12.2026"))
     assert "registration.lapsed" in by_time and "event.published" not in by_time
+
+
+def test_the_audit_trail_names_who_acted_in_the_readers_language(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, town: Callable
+) -> None:
+    start_writing()
+    senftenberg = town("senftenberg").id
+    for number, (kind, label) in enumerate(
+        [("public", "public"), ("returnee", "self-service link"), ("system", "job registrations.expire")]
+    ):
+        db.session.add(
+            AuditEntry(
+                actor_kind=kind,
+                actor_label=label,
+                verb="registration.created",
+                object_type="event",
+                object_id=number,
+                town_id=senftenberg,
+                created_at=datetime(2026, 12, 2, 9, number, tzinfo=UTC),
+            )
+        )
+    db.session.commit()
+    staff_login(client, make_staff())
+    german = visible_text(client.get("/organizer/audit"))
+    for text in (
+        "Öffentlichkeit (ein Formular der Website)",
+        "Rückkehrer/in über den persönlichen Link",
+        "regelmäßige Aufgabe registrations.expire",
+    ):
+        assert text in german
+    assert "self-service link" not in german and " public " not in f" {german} "
+    english = visible_text(client.get("/organizer/audit?lang=en"))
+    for text in (
+        "the public (a form of the website)",
+        "returnee through their personal link",
+        "scheduled job registrations.expire",
+    ):
+        assert text in english
