@@ -15,7 +15,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..dates import BERLIN
+from ..dates import BERLIN, berlin_today
 from ..forms import no_control_characters, value_of
 from ..places.models import Venue
 from .editing import EventDetails, VenueData
@@ -158,6 +158,15 @@ class TimePlaceMixin:
         start, end = event.starts_at.astimezone(BERLIN), event.ends_at.astimezone(BERLIN)
         self.venue.data = str(event.venue_id)
         self.day.data, self.starts.data, self.ends.data = f"{start:%d.%m.%Y}", f"{start:%H:%M}", f"{end:%H:%M}"
+
+    def validate_day(self, field: Field) -> None:
+        """A day not gone yet: a new event, or one moved, lies today or later."""
+        try:
+            day = parse_day(value_of(field))
+        except ValueError:
+            return  # a day that cannot be read has its own message
+        if day < berlin_today():
+            raise ValidationError(_l("Dieser Tag ist schon vorbei. Bitte wählen Sie heute oder einen späteren Tag."))
 
     def validate_ends(self, field: Field) -> None:
         """The end comes after the beginning."""

@@ -112,6 +112,10 @@ def test_an_organizer_creates_a_draft_and_publishing_invites_news_subscribers(
     assert "Bitte geben Sie ein Datum wie 27.12.2026 an." in visible_text(bad)
     assert "Das Ende muss nach dem Beginn liegen." in visible_text(bad)
     assert 'value="Rückkehrertag Senftenberg 2031"' in bad.get_data(as_text=True)
+    past = client.post("/organizer/events/new", data=event_form(venue.id, "01.01.2020"))
+    assert past.status_code == 422
+    assert "Dieser Tag ist schon vorbei. Bitte wählen Sie heute oder einen späteren Tag." in visible_text(past)
+    assert 'value="01.01.2020"' in past.get_data(as_text=True)
 
     created = client.post("/organizer/events/new", data=event_form(venue.id, day))
     assert created.status_code == 303
@@ -245,6 +249,8 @@ def test_moving_an_event_says_how_many_are_told_before_it_tells_them(
     staff_login(client, make_staff())
     day = event.starts_at.astimezone(BERLIN) + timedelta(days=1)
     data = {"venue": str(other.id), "day": f"{day:%d.%m.%Y}", "starts": "11:00", "ends": "16:00"}
+    gone = client.post(f"/organizer/events/{event.id}/move", data={**data, "day": "01.01.2020", "confirmed": "1"})
+    assert gone.status_code == 422 and "Dieser Tag ist schon vorbei." in visible_text(gone)
     first = client.post(f"/organizer/events/{event.id}/move", data=data)
     assert first.status_code == 200
     assert "2 Personen erhalten eine aktualisierte Einladung." in visible_text(first)
