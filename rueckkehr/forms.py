@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from wtforms import EmailField, Field, SelectMultipleField, TextAreaField
+from wtforms import EmailField, Field, RadioField, SelectMultipleField, TextAreaField
 from wtforms import SelectField as WTFormsSelectField
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
@@ -258,7 +258,8 @@ def errors_in_order(form: FlaskForm) -> list[tuple[str, str]]:
         field = form._fields[name]
         if name == "csrf_token" or not field.errors:
             continue
-        target = f"{field.id}-0" if isinstance(field, MultiCheckboxField) and field.choices else field.id
+        options = isinstance(field, (MultiCheckboxField, RadioField)) and field.choices  # the first option's id
+        target = f"{field.id}-0" if options else field.id
         errors.append((target, str(field.errors[0])))
     return errors
 

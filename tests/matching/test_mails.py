@@ -181,3 +181,16 @@ def test_the_subscribe_form_answers_the_same_for_every_address_and_keeps_what_wa
     assert bad.status_code == 422
     body = bad.get_data(as_text=True)
     assert "Bitte wählen Sie ein Berufsfeld." in body and 'value="leser@example.org"' in body
+
+
+def test_a_choice_that_is_none_of_the_options_is_named_beside_its_radio_buttons(client: FlaskClient) -> None:
+    form = {"email": "leser@example.org", "occupation_group": "26", "skill_level": "2", "towns": ["senftenberg"],
+            "frequency": "hourly", "language": "xx", "consent": "y"}  # fmt: skip
+    page = client.post("/jobs/alert?lang=en", data=form)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    for name in ("frequency", "language"):
+        fieldset = re.search(rf'<fieldset[^>]*aria-describedby="{name}-error".*?</fieldset>', html, re.S)
+        assert fieldset, f"the {name} error sits in its fieldset"
+        assert 'id="' + name + '-error"' in fieldset.group(0) and "Not a valid choice." in fieldset.group(0)
+        assert f'href="#{name}-0"' in html and f'id="{name}-0"' in html, "the summary's link leads to the field"
