@@ -66,8 +66,10 @@ def _residence(country: str, postal_code: str) -> str:
     return country
 
 
-def live_counts(event_ids: Iterable[int]) -> Counts:
-    """The counts of these events' registrations as they are now, summed over the events."""
+def live_counts(event_ids: Iterable[int], now: datetime | None = None) -> Counts:
+    """The counts of these events' registrations as they are now, summed over the events; turn-up only for events
+    that have begun (before, nobody can have come yet)."""
+    now = now or utcnow()
     counts: Counts = {dimension.key: Counter() for dimension in DIMENSIONS}
     ids = sorted(set(event_ids))
     if not ids:
@@ -84,10 +86,12 @@ def live_counts(event_ids: Iterable[int]) -> Counts:
         ReturneeProfile.skill_level,
         ReturneeProfile.interests,
         Registration.checked_in_at,
+        Event.starts_at,
     ]
     statement = (
         select(*columns)
         .join(ReturneeProfile, ReturneeProfile.id == Registration.profile_id)
+        .join(Event, Event.id == Registration.event_id)
         .outerjoin(Town, Town.id == ReturneeProfile.hometown_id)
         .outerjoin(OccupationGroup, OccupationGroup.code == ReturneeProfile.occupation_group_code)
         .where(Registration.event_id.in_(ids))
@@ -97,7 +101,7 @@ def live_counts(event_ids: Iterable[int]) -> Counts:
         status = str(row.status)
         counts["week"][_week(row.created_at)] += 1
         counts["status"][status] += 1
-        if status == "confirmed":
+        if status == "confirmed" and row.starts_at <= now:
             counts["turn_up"]["present" if row.checked_in_at else "absent"] += 1
         if row.confirmed_at is None:
             continue

@@ -187,3 +187,25 @@ def test_the_job_keeps_the_counts_of_ended_events_only(app: Flask, make_event: C
         assert freeze_ended_events(now=NOW) == 1
     with unit_of_work():
         assert freeze_ended_events(now=NOW) == 0, "kept once"
+
+
+def test_turn_up_is_counted_once_the_event_has_begun(
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    register: Callable,
+) -> None:
+    from rueckkehr.figures.counting import live_counts
+
+    starts = datetime(2031, 9, 6, 8, tzinfo=UTC)
+    event = make_event(title="Künftiger Tag", starts_at=starts)
+    fill(event, register)
+    before = live_counts([event.id], now=starts - timedelta(hours=1))
+    assert before["turn_up"] == {}, "before the doors open nobody has come, and nobody stayed away"
+    assert before["status"]["confirmed"] == 20
+    after = live_counts([event.id], now=starts + timedelta(hours=6))
+    assert after["turn_up"] == {"absent": 20}
+    staff_login(client, make_staff())
+    page = client.get(f"/organizer/figures/events/{event.id}")
+    assert page.status_code == 200 and "nicht erschienen" not in visible_text(page)
