@@ -23,7 +23,7 @@ from ..events.models import Event, EventSeries
 from ..extensions import db
 from ..forms import value_of
 from ..mail.models import OutboxMessage
-from ..mail.outbox import queue_mail
+from ..mail.outbox import contact_town, queue_mail
 from ..places.models import Venue
 from ..returnees.models import Consent
 from . import list_html, listing, operations
@@ -191,6 +191,8 @@ def _previews(event: Event, form: MailingForm) -> list[dict[str, Any]]:
     texts = [("de", value_of(form.subject_de), value_of(form.body_de))]
     if value_of(form.body_en):
         texts.append(("en", value_of(form.subject_en) or value_of(form.subject_de), value_of(form.body_en)))
+    town = event.venue.town
+    contact = contact_town(town)  # as the outbox signs and answers the mail (``queue_mail``)
     for language, subject, body in texts:
         with force_locale(language):
             text = render_template(
@@ -198,7 +200,8 @@ def _previews(event: Event, form: MailingForm) -> list[dict[str, Any]]:
                 profile={"full_name": _("Vorname Nachname")},
                 recipient_name=_("Vorname Nachname"),  # the layout's greeting names the person
                 language=language,
-                contact=event.venue.town if event.venue.town.has_contact else None,
+                contact=contact,
+                mail_town=town or contact,
                 **message_context(event, subject, body, None),
             )
         previews.append({"language": language, "subject": subject, "text": text})

@@ -336,6 +336,10 @@ def test_a_mail_to_the_attendees_preview_test_mail_and_batches(
     assert "Jetzt senden" in text
     client.post(path, data={**form, "step": "test"})
     tests = smtp.wait_for(2)
+    german_test = next(mail for mail in tests if str(mail.message["Subject"]) == "Parken am Rathaus")
+    closing = next(line for line in german_test.text_body().splitlines() if line.startswith("Ihr Team der "))
+    assert closing.startswith("Ihr Team der Rückkehrertage in "), closing
+    assert closing in text, "the preview closes as the mail that is sent"
     assert {mail.envelope_to[0] for mail in tests} == {"orga@senftenberg.example"}
     assert all("/me/" not in mail.text_body() for mail in tests)
     smtp.clear()
