@@ -71,12 +71,42 @@ def subscribe(
     return subscription
 
 
-def confirm_subscription(subscription: AlertSubscription, now: datetime | None = None) -> None:
-    """Double opt-in: the owner of the address pressed the button."""
-    if subscription.confirmed_at is None:
-        subscription.confirmed_at = now or utcnow()
-        subscription.last_digest_at = subscription.confirmed_at  # the first digest holds what is new from now on
-        record("alert_subscription.confirmed", subscription)
+def confirm_subscription(subscription: AlertSubscription, now: datetime | None = None) -> AlertSubscription:
+    """Double opt-in: the owner of the address pressed the button. Returns the alert that now holds: an address
+    that has a confirmed alert looking for the same already keeps that one (with this one's frequency and
+    language), and this one goes, so that nobody gets the same digest twice."""
+    if subscription.confirmed_at is not None:
+        return subscription
+    twin = _confirmed_twin(subscription)
+    if twin is not None:
+        twin.frequency, twin.language = subscription.frequency, subscription.language
+        record("alert_subscription.confirmed", twin, changes={"again": True, "frequency": twin.frequency.value})
+        db.session.delete(subscription)
+        db.session.flush()
+        return twin
+    subscription.confirmed_at = now or utcnow()
+    subscription.last_digest_at = subscription.confirmed_at  # the first digest holds what is new from now on
+    record("alert_subscription.confirmed", subscription)
+    return subscription
+
+
+def _confirmed_twin(subscription: AlertSubscription) -> AlertSubscription | None:
+    """A confirmed alert of the same address that looks for the same field, level and towns."""
+    towns = {town.id for town in subscription.towns}
+    candidates = db.session.scalars(
+        select(AlertSubscription).where(
+            AlertSubscription.email == subscription.email,
+            AlertSubscription.id != subscription.id,
+            AlertSubscription.confirmed_at.is_not(None),
+            AlertSubscription.occupation_group_code == subscription.occupation_group_code,
+        )
+    )
+    same = (
+        other
+        for other in candidates
+        if other.skill_level == subscription.skill_level and {town.id for town in other.towns} == towns
+    )
+    return next(same, None)
 
 
 def update_subscription(

@@ -194,3 +194,23 @@ def test_a_choice_that_is_none_of_the_options_is_named_beside_its_radio_buttons(
         assert fieldset, f"the {name} error sits in its fieldset"
         assert 'id="' + name + '-error"' in fieldset.group(0) and "Not a valid choice." in fieldset.group(0)
         assert f'href="#{name}-0"' in html and f'id="{name}-0"' in html, "the summary's link leads to the field"
+
+
+def test_the_same_alert_confirmed_twice_stays_one_alert(client: FlaskClient, smtp: SMTPServer) -> None:
+    from sqlalchemy import select
+
+    from rueckkehr.matching.models import AlertSubscription
+
+    form = {"email": "leser@example.org", "occupation_group": "26", "skill_level": "2", "towns": ["senftenberg"],
+            "frequency": "weekly", "language": "de", "consent": "y"}  # fmt: skip
+    client.post("/jobs/alert", data=form)
+    client.post("/jobs/alert", data={**form, "frequency": "daily"})
+    first, second = (link_in(mail, "/jobs/alert/confirm/") for mail in smtp.wait_for(2))
+    assert client.post(first).status_code == 303
+    answer = client.post(second)
+    assert answer.status_code == 303
+    db.session.rollback()
+    alerts = list(db.session.scalars(select(AlertSubscription).where(AlertSubscription.email == "leser@example.org")))
+    assert len(alerts) == 1 and alerts[0].confirmed_at is not None
+    assert alerts[0].frequency == Frequency.DAILY, "the later choice of how often holds"
+    assert client.get(answer.headers["Location"]).status_code == 200, "the answer leads to the alert that holds"
