@@ -86,3 +86,16 @@ def test_seed_after_new_years_eve_builds_the_following_december(app: Flask) -> N
     ).all()
     assert upcoming[0].starts_at.astimezone(BERLIN).date().isoformat() == "2028-03-09"  # job dating, 2nd Thursday
     assert {e.starts_at.year for e in upcoming if e.title.startswith("Rückkehrertag ")} == {2028}
+
+
+def test_every_demo_registration_holds_the_consent_to_take_part(app: Flask, runner: FlaskCliRunner) -> None:
+    from rueckkehr.registrations.models import Registration
+    from rueckkehr.returnees.models import Consent, ConsentPurpose
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    registrations = list(db.session.scalars(select(Registration)))
+    assert registrations
+    consented = set(
+        db.session.scalars(select(Consent.registration_id).where(Consent.purpose == ConsentPurpose.PARTICIPATION))
+    )
+    assert {registration.id for registration in registrations} <= consented, "the exports list the demo people"

@@ -11,6 +11,7 @@ from ..events.models import Event
 from ..extensions import db
 from ..places.models import Town, Venue
 from ..returnees.models import ReturneeProfile
+from ..returnees.operations import record_confirmed_consents
 from .models import Registration, RegistrationStatus
 
 # first name, last name, lives in (PLZ, town, country), hometown slug, KldB group, level, interests
@@ -61,16 +62,18 @@ def seed_registrations(now: datetime, created: dict[str, int]) -> None:
         if event is None:
             continue
         waiting = number >= len(PEOPLE) - 2
-        db.session.add(
-            Registration(
-                profile=profile,
-                event=event,
-                status=RegistrationStatus.WAITING if waiting else RegistrationStatus.CONFIRMED,
-                waitlist_position=number if waiting else None,
-                companions=number % 2,
-                confirm_nonce="",
-                created_at=now - timedelta(days=20 - number),
-                confirmed_at=now - timedelta(days=20 - number),
-            )
+        registration = Registration(
+            profile=profile,
+            event=event,
+            status=RegistrationStatus.WAITING if waiting else RegistrationStatus.CONFIRMED,
+            waitlist_position=number if waiting else None,
+            companions=number % 2,
+            confirm_nonce="",
+            created_at=now - timedelta(days=20 - number),
+            confirmed_at=now - timedelta(days=20 - number),
         )
+        db.session.add(registration)
+        db.session.flush()
+        given = registration.created_at  # confirmed as every online registration is: taking part, consented
+        record_confirmed_consents(profile, registration_id=registration.id, optional=[], given_at=given, now=given)
         created["registrations"] = created.get("registrations", 0) + 1
