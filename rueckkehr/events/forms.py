@@ -159,13 +159,15 @@ class TimePlaceMixin:
         self.venue.data = str(event.venue_id)
         self.day.data, self.starts.data, self.ends.data = f"{start:%d.%m.%Y}", f"{start:%H:%M}", f"{end:%H:%M}"
 
+    current_day: date | None = None  # a moved event's own day, which may stay even when it has passed
+
     def validate_day(self, field: Field) -> None:
-        """A day not gone yet: a new event, or one moved, lies today or later."""
+        """A day not gone yet: a new event, or one moved to another day, lies today or later."""
         try:
             day = parse_day(value_of(field))
         except ValueError:
             return  # a day that cannot be read has its own message
-        if day < berlin_today():
+        if day < berlin_today() and day != self.current_day:
             raise ValidationError(_l("Dieser Tag ist schon vorbei. Bitte wählen Sie heute oder einen späteren Tag."))
 
     def validate_ends(self, field: Field) -> None:

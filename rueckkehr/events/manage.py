@@ -187,6 +187,7 @@ def move(event_id: int) -> str | Response | tuple[str, int]:
     if event.is_cancelled:
         abort(404)
     form = MoveForm()
+    form.current_day = event.starts_at.astimezone(BERLIN).date()
     form.set_venues(visible_venues())
     if request.method == "GET":
         form.fill_time_place(event)

@@ -40,11 +40,11 @@ class Dimension:
 
 ALL_REGISTRATIONS = _l("alle Anmeldungen")
 CONFIRMED_ADDRESS = _l("Anmeldungen mit bestätigter Adresse")
-CONFIRMED_PLACE = _l("bestätigte Anmeldungen")
+CONFIRMED_BEGUN = _l("bestätigte Anmeldungen von Veranstaltungen, die schon begonnen haben")
 DIMENSIONS = [
     Dimension("week", _l("Anmeldungen im Zeitverlauf (nach Kalenderwoche)"), ALL_REGISTRATIONS),
     Dimension("status", _l("Bestätigungen und Warteliste (Stand der Anmeldungen)"), ALL_REGISTRATIONS),
-    Dimension("turn_up", _l("Erschienen"), CONFIRMED_PLACE),  # from check-in at the door
+    Dimension("turn_up", _l("Erschienen"), CONFIRMED_BEGUN),  # from check-in at the door
     Dimension("residence", _l("Wo die Rückkehrwilligen heute leben"), CONFIRMED_ADDRESS),
     Dimension("hometown", _l("Früherer Heimatort"), CONFIRMED_ADDRESS),
     Dimension("occupation_area", _l("Berufsbereich (KldB 2010)"), CONFIRMED_ADDRESS),
@@ -141,7 +141,7 @@ def freeze(event_ids: Iterable[int], now: datetime | None = None) -> int:
     for event_id in ids:
         if event_id in done:
             continue
-        for dimension, counter in live_counts([event_id]).items():
+        for dimension, counter in live_counts([event_id], now).items():
             db.session.add_all(
                 EventFigure(event_id=event_id, dimension=dimension, value=value[:40], count=count)
                 for value, count in counter.items()

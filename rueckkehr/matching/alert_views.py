@@ -22,7 +22,7 @@ from ..ratelimits import configured, email_key
 from ..returnees.links import InvalidLinkError
 from ..returnees.models import ReturneeProfile
 from .forms import SubscribeForm
-from .links import recipient_from_unsubscribe_token, subscription_from_token, subscription_token
+from .links import recipient_from_unsubscribe_token, subscription_from_token
 from .models import AlertSubscription, Frequency
 from .operations import confirm_subscription, end_subscription, subscribe, unsubscribe, update_subscription
 
@@ -85,9 +85,9 @@ def confirm(token: str) -> str | Response | tuple[str, int]:
         return render_template("matching/alert_invalid.html"), 404
     form = ActionForm()
     if form.validate_on_submit():
-        held = confirm_subscription(subscription)
+        confirm_subscription(subscription)
         flash(_("Ihr Job-Alarm ist bestätigt. Neue passende Stellen kommen per E-Mail."), "success")
-        return redirect(url_for(".preferences", token=subscription_token(held)), code=303)
+        return redirect(url_for(".preferences", token=token), code=303)
     return render_template("matching/alert_confirm.html", form=form, subscription=subscription)
 
 

@@ -71,42 +71,37 @@ def subscribe(
     return subscription
 
 
-def confirm_subscription(subscription: AlertSubscription, now: datetime | None = None) -> AlertSubscription:
-    """Double opt-in: the owner of the address pressed the button. Returns the alert that now holds: an address
-    that has a confirmed alert looking for the same already keeps that one (with this one's frequency and
-    language), and this one goes, so that nobody gets the same digest twice."""
-    if subscription.confirmed_at is not None:
-        return subscription
-    twin = _confirmed_twin(subscription)
-    if twin is not None:
-        twin.frequency, twin.language = subscription.frequency, subscription.language
-        record("alert_subscription.confirmed", twin, changes={"again": True, "frequency": twin.frequency.value})
-        db.session.delete(subscription)
-        db.session.flush()
-        return twin
-    subscription.confirmed_at = now or utcnow()
-    subscription.last_digest_at = subscription.confirmed_at  # the first digest holds what is new from now on
-    record("alert_subscription.confirmed", subscription)
-    return subscription
+def confirm_subscription(subscription: AlertSubscription, now: datetime | None = None) -> None:
+    """Double opt-in: the owner of the address pressed the button. An alert of the same address confirmed before
+    that looks for the same (field, level, towns) is replaced by this one, so nobody gets the same digest twice."""
+    if subscription.confirmed_at is None:
+        now = now or utcnow()
+        subscription.confirmed_at = now
+        subscription.last_digest_at = now  # the first digest holds what is new from now on
+        record("alert_subscription.confirmed", subscription)
+        for twin in _confirmed_twins(subscription):
+            record("alert_subscription.replaced", twin, changes={"by": subscription.id})
+            end_subscription(twin, now)
 
 
-def _confirmed_twin(subscription: AlertSubscription) -> AlertSubscription | None:
-    """A confirmed alert of the same address that looks for the same field, level and towns."""
+def _confirmed_twins(subscription: AlertSubscription) -> list[AlertSubscription]:
+    """The other confirmed alerts of the same address that look for the same field, level and towns."""
     towns = {town.id for town in subscription.towns}
     candidates = db.session.scalars(
-        select(AlertSubscription).where(
+        select(AlertSubscription)
+        .where(
             AlertSubscription.email == subscription.email,
             AlertSubscription.id != subscription.id,
             AlertSubscription.confirmed_at.is_not(None),
             AlertSubscription.occupation_group_code == subscription.occupation_group_code,
         )
+        .order_by(AlertSubscription.id)
     )
-    same = (
+    return [
         other
         for other in candidates
         if other.skill_level == subscription.skill_level and {town.id for town in other.towns} == towns
-    )
-    return next(same, None)
+    ]
 
 
 def update_subscription(

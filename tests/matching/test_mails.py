@@ -196,21 +196,25 @@ def test_a_choice_that_is_none_of_the_options_is_named_beside_its_radio_buttons(
         assert f'href="#{name}-0"' in html and f'id="{name}-0"' in html, "the summary's link leads to the field"
 
 
-def test_the_same_alert_confirmed_twice_stays_one_alert(client: FlaskClient, smtp: SMTPServer) -> None:
+def test_the_same_alert_confirmed_again_replaces_the_one_before(client: FlaskClient, smtp: SMTPServer) -> None:
     from sqlalchemy import select
 
+    from rueckkehr.audit.models import AuditEntry
+    from rueckkehr.matching.links import subscription_from_token
     from rueckkehr.matching.models import AlertSubscription
 
     form = {"email": "leser@example.org", "occupation_group": "26", "skill_level": "2", "towns": ["senftenberg"],
             "frequency": "weekly", "language": "de", "consent": "y"}  # fmt: skip
     client.post("/jobs/alert", data=form)
     client.post("/jobs/alert", data={**form, "frequency": "daily"})
-    first, second = (link_in(mail, "/jobs/alert/confirm/") for mail in smtp.wait_for(2))
-    assert client.post(first).status_code == 303
-    answer = client.post(second)
-    assert answer.status_code == 303
+    links = [link_in(mail, "/jobs/alert/confirm/") for mail in smtp.wait_for(2)]
+    frequencies = {link: subscription_from_token(link.rsplit("/", 1)[1]).frequency for link in links}
+    for link in links:
+        assert client.post(link).status_code == 303
+    answer = client.get(client.post(links[-1]).headers["Location"])
+    assert answer.status_code == 200, "the link confirmed last still leads to its alert"
     db.session.rollback()
     alerts = list(db.session.scalars(select(AlertSubscription).where(AlertSubscription.email == "leser@example.org")))
     assert len(alerts) == 1 and alerts[0].confirmed_at is not None
-    assert alerts[0].frequency == Frequency.DAILY, "the later choice of how often holds"
-    assert client.get(answer.headers["Location"]).status_code == 200, "the answer leads to the alert that holds"
+    assert alerts[0].frequency == frequencies[links[-1]], "the alert confirmed last holds"
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.verb == "alert_subscription.replaced"))

@@ -187,8 +187,8 @@ def test_the_audit_trail_names_who_acted_in_the_readers_language(
     assert "self-service link" not in german and " public " not in f" {german} "
     english = visible_text(client.get("/organizer/audit?lang=en"))
     for text in (
-        "the public (a form of the website)",
-        "returnee through their personal link",
-        "scheduled job registrations.expire",
+        "The public (a form of the website)",
+        "Returnee through their personal link",
+        "Scheduled job registrations.expire",
     ):
         assert text in english
