@@ -9,6 +9,11 @@ On SQLite a transaction that may write begins ``IMMEDIATE``: it holds the databa
 statement, so a read followed by a write never fails with "database is locked" and counts read under it stay true.
 Requests that may write (every method but GET, HEAD and OPTIONS) and every ``unit_of_work()`` begin that way.
 PostgreSQL needs no such thing; operations lock the rows they count with ``SELECT … FOR NO KEY UPDATE``.
+
+A request that may not write (GET, HEAD, OPTIONS) never changes state: on PostgreSQL it reads without a
+transaction (``extensions.Session``), and on every database a write it attempts is refused with
+``ReadOnlyRequestError`` instead of being rolled back unseen. Work that writes beside such a request begins with
+``unit_of_work()`` (or ``begin_writing()``).
 """
 
 from __future__ import annotations
@@ -23,10 +28,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
-from .extensions import db
+from .extensions import READING, SAFE_METHODS, WRITING, db
 
 SQLITE_IMMEDIATE = "rueckkehr_sqlite_immediate"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _PENDING = "rueckkehr_after_commit"
 _WROTE = "rueckkehr_wrote"
 
@@ -46,11 +50,44 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+class ReadOnlyRequestError(RuntimeError):
+    """A request that may not change anything (GET, HEAD, OPTIONS) tried to write: a bug, never committed."""
+
+
+def _read_only(session: Session) -> bool:
+    """Whether ``session`` serves a request that may not write, and no unit of work began writing."""
+    return has_request_context() and request.method in SAFE_METHODS and not session.info.get(WRITING)
+
+
+@event.listens_for(Session, "after_begin")
+def _note_connection(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
+    """Remember whether the transaction's first connection reads without a transaction (later statements keep
+    it; a statement that streams may add a transactional one)."""
+    session.info.setdefault(READING, connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT")
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_connection(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(READING, None)
+        session.info.pop(WRITING, None)
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _note_bulk_write(state: ORMExecuteState) -> None:
-    """Remember that the transaction wrote (an UPDATE, DELETE or INSERT statement sent directly)."""
+    """Remember that the transaction wrote (an UPDATE, DELETE or INSERT statement sent directly); refuse it in a
+    request that may not write."""
     if state.is_insert or state.is_update or state.is_delete:
+        if _read_only(state.session):
+            raise ReadOnlyRequestError(f"a {request.method} request tried to write: {state.statement}")
         state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_flush(session: Session, flush_context: object, instances: object) -> None:
+    """Refuse to flush changed objects in a request that may not write."""
+    if _read_only(session) and (session.new or session.deleted or any(map(session.is_modified, session.dirty))):
+        raise ReadOnlyRequestError(f"a {request.method} request tried to write changed objects")
 
 
 @event.listens_for(Session, "after_flush")
@@ -83,10 +120,15 @@ def has_uncommitted_writes() -> bool:
 def begin_writing() -> None:
     """Make the current unit of work's transaction a writing one: on SQLite, begin it with the write lock.
 
-    When a transaction is open already, it is used as it is: requests that may write and ``unit_of_work()`` begin
-    theirs with the lock, so only a test that calls an operation after reading can be in a plain one.
+    When a transaction is open already, it is used as it is (requests that may write and ``unit_of_work()`` begin
+    theirs with the lock, so only a test that calls an operation after reading can be in a plain one), except a
+    GET's reads on PostgreSQL, which have none: the work gets a transaction of its own. Either way the request
+    may write from now on.
     """
     session = db.session()
+    if session.in_transaction() and session.info.get(READING):
+        session.rollback()  # nothing to lose: a transaction that reads without one refuses every write
+    session.info[WRITING] = True
     if not session.in_transaction():
         session.connection(execution_options={SQLITE_IMMEDIATE: True})
 
