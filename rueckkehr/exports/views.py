@@ -158,7 +158,8 @@ def _print_list(export: ExportRequest, subject: Any) -> Response:
     operations.audit_export(export, queries.count_rows(export))
     rows = operations.cells(export, columns, Lookups.load())
     response = Response(
-        stream_with_context(stream_template("exports/print.html", title=subject.title, columns=columns[2:], rows=rows))
+        stream_with_context(stream_template("exports/print.html", title=subject.title, columns=columns[2:], rows=rows)),
+        mimetype="text/html",  # werkzeug's Response says text/plain, and nosniff lets the browser believe it
     )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -267,6 +267,7 @@ def test_the_door_list_is_sorted_by_last_name_with_a_box_to_tick(
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "door-list.css" in html
+    assert response.mimetype == "text/html", "a browser shows it as a page to print, not as its source"
     assert "<script>alert" not in html
     text = visible_text(response)
     assert text.index("Ahrens, Ali") < text.index("Zander, Zoe"), "by last name whatever the list's order"
