@@ -30,7 +30,7 @@ NEAR_KM = 12  # two points: the next town
 REACHABLE_KM = 20  # one point: a daily commute within the region
 
 LEVEL_NAMES = {1: _l("Helfer/in"), 2: _l("Fachkraft"), 3: _l("Spezialist/in"), 4: _l("Experte/Expertin")}
-RATINGS = {"very_good": _l("sehr gut"), "good": _l("gut"), "partial": _l("passt teilweise")}
+RATINGS = {"very_good": _l("sehr gut"), "good": _l("gut"), "partial": _l("teilweise")}  # "Passt teilweise"
 
 
 @dataclass(frozen=True, slots=True)

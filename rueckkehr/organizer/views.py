@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, false, func, select
 from werkzeug.wrappers import Response
 
 from ..accounts.access import found_in_town, in_visible_towns, is_admin, staff_required, visible_town_ids
@@ -103,15 +104,39 @@ def retry(message_id: int) -> Response:
 
 
 def _day(text: str | None, end: bool = False) -> datetime | None:
-    """A day typed into the filter as the start (or end) of that day in Berlin."""
-    if not text:
+    """A day typed into the filter as the start (or end) of that day in Berlin; ValueError if it is none."""
+    if not text or not text.strip():
         return None
-    try:
-        day = parse_day(text)
-    except ValueError:
-        return None
-    moment = datetime.combine(day, time(0), tzinfo=BERLIN)
+    moment = datetime.combine(parse_day(text), time(0), tzinfo=BERLIN)
     return moment + timedelta(days=1) if end else moment
+
+
+def _audit_filter(args: Any) -> tuple[Select[tuple[AuditEntry]], dict[str, str]]:
+    """The trail's query for the filter typed, and an error per field that was not understood: a filter that
+    cannot be read never widens the list silently."""
+    query = select(AuditEntry).where(in_visible_towns(AuditEntry.town_id))
+    errors: dict[str, str] = {}
+    person = args.get("person", "")
+    if person.isdigit() and len(person) < 10 and is_admin():
+        query = query.where(AuditEntry.actor_user_id == int(person))
+    if object_type := args.get("object_type", "").strip()[:40]:
+        query = query.where(AuditEntry.object_type == object_type)
+    object_id = args.get("object_id", "").strip()
+    if object_id.isdigit() and len(object_id) < 10:
+        query = query.where(AuditEntry.object_id == int(object_id))
+    elif object_id:
+        errors["object_id"] = _("Bitte geben Sie die Nummer in Ziffern an, z. B. 12.")
+    if verb := args.get("verb", "").replace("\x00", "").strip()[:60]:
+        query = query.where(AuditEntry.verb.startswith(verb, autoescape=True))
+    for name, end in (("from", False), ("to", True)):
+        try:
+            moment = _day(args.get(name), end=end)
+        except ValueError:
+            errors[name] = _("Bitte geben Sie einen Tag wie 27.12.2026 an.")
+            continue
+        if moment is not None:
+            query = query.where(AuditEntry.created_at < moment if end else AuditEntry.created_at >= moment)
+    return query, errors
 
 
 @bp.get("/audit")
@@ -120,21 +145,9 @@ def audit() -> str:
     """The audit trail: admins see everything and filter by person, object, verb and time; organizers see the
     entries of their towns' objects."""
     args = request.args
-    query = select(AuditEntry).where(in_visible_towns(AuditEntry.town_id))
-    person = args.get("person", "")
-    if person.isdigit() and len(person) < 10 and is_admin():
-        query = query.where(AuditEntry.actor_user_id == int(person))
-    if object_type := args.get("object_type", "").strip()[:40]:
-        query = query.where(AuditEntry.object_type == object_type)
-    object_id = args.get("object_id", "")
-    if object_id.isdigit() and len(object_id) < 10:
-        query = query.where(AuditEntry.object_id == int(object_id))
-    if verb := args.get("verb", "").replace("\x00", "").strip()[:60]:
-        query = query.where(AuditEntry.verb.startswith(verb, autoescape=True))
-    if since := _day(args.get("from")):
-        query = query.where(AuditEntry.created_at >= since)
-    if until := _day(args.get("to"), end=True):
-        query = query.where(AuditEntry.created_at < until)
+    query, errors = _audit_filter(args)
+    if errors:
+        query = query.where(false())
     page_text = args.get("page", "1")
     page = max(1, int(page_text)) if page_text.isdigit() and len(page_text) < 7 else 1
     entries = list(
@@ -157,5 +170,6 @@ def audit() -> str:
         actor_text=actor_text,
         object_types=object_types,
         args=args,
+        errors=errors,
         page_url=lambda number: url_for(".audit", **{**args.to_dict(), "page": number}),
     )

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import Flask
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 
 from rueckkehr.matching.candidates import best
 from rueckkehr.matching.scoring import Offer, Seeker, score
@@ -70,7 +70,7 @@ EXPECTED = [
      "Anforderungsniveau: Fachkraft · Vollzeit wie gewünscht · Arbeitsort außerhalb der RWK-Städte: 03046 Cottbus"),
     ("specialist", "gut", "gleiches Berufsfeld: Mechatronik-, Energie- und Elektroberufe · in Ihrem Heimatort "
      "Lauchhammer · Vollzeit wie gewünscht · eine Stufe über Ihrem Anforderungsniveau: Spezialist/in"),
-    ("metal", "passt teilweise", "verwandtes Berufsfeld: Rohstoffgewinnung, Produktion und Fertigung · passendes "
+    ("metal", "teilweise", "verwandtes Berufsfeld: Rohstoffgewinnung, Produktion und Fertigung · passendes "
      "Anforderungsniveau: Fachkraft · in Ihrem Heimatort Lauchhammer · Vollzeit wie gewünscht"),
 ]  # fmt: skip
 
@@ -99,6 +99,22 @@ def test_a_limit_scores_the_best_tier_first_and_keeps_the_order(app: Flask) -> N
         assert [m.offer.id for m in best(SEEKER, OFFERS.values(), limit=3)] == [
             m.offer.id for m in best(SEEKER, OFFERS.values())
         ][:3]
+
+
+@pytest.mark.parametrize(
+    ("language", "badges"),
+    [
+        ("de", ["Passt sehr gut", "Passt gut", "Passt teilweise"]),
+        ("en", ["Match: very good", "Match: good", "Match: partial"]),
+    ],
+)
+def test_the_badge_names_each_rating_once(app: Flask, language: str, badges: list[str]) -> None:
+    """The badge of a match (page, mail, fair plan) says "Passt …" once, not "Passt passt teilweise"."""
+    with app.test_request_context(), force_locale(language):
+        labels = {m.rating: m.rating_label for m in best(SEEKER, OFFERS.values())}
+        assert [
+            gettext("Passt %(rating)s", rating=labels[rating]) for rating in ("very_good", "good", "partial")
+        ] == badges
 
 
 def test_reasons_come_in_the_recipients_language(app: Flask) -> None:

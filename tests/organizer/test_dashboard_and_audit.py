@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import pytest
 from flask.testing import FlaskClient
 
 from rueckkehr.accounts.models import Role, User
@@ -154,6 +156,43 @@ def test_the_audit_trail_on_screen_admins_filter_organizers_see_their_towns(
     assert "event.cancelled" in by_person and "event.published" not in by_person
     by_time = visible_text(client.get("/organizer/audit?from=04.12.2026&to=04.12.2026"))
     assert "registration.lapsed" in by_time and "event.published" not in by_time
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("from=abc", "from", "Bitte geben Sie einen Tag wie 27.12.2026 an."),
+        ("to=31.12.9999", "to", "Bitte geben Sie einen Tag wie 27.12.2026 an."),
+        ("object_id=abc", "object_id", "Bitte geben Sie die Nummer in Ziffern an, z. B. 12."),
+        ("object_id=99999999999", "object_id", "Bitte geben Sie die Nummer in Ziffern an, z. B. 12."),
+        ("lang=en&from=abc", "from", "Please enter a day such as 27.12.2026."),
+    ],
+)
+def test_an_audit_filter_that_cannot_be_read_says_so_beside_its_field_and_lists_nothing(
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    town: Callable,
+    query: str,
+    field: str,
+    message: str,
+) -> None:
+    start_writing()
+    db.session.add(
+        AuditEntry(actor_kind="system", actor_label="job x", verb="registration.lapsed", object_type="registration",
+                   object_id=9, town_id=town("senftenberg").id, created_at=datetime(2026, 12, 4, 9, tzinfo=UTC))
+    )  # fmt: skip
+    db.session.commit()
+    staff_login(client, make_staff())
+    response = client.get(f"/organizer/audit?{query}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    error = re.search(rf'<p class="kern-error" id="{field}-error">.*?<span class="kern-body">([^<]+)</span>', page)
+    assert error and error.group(1) == message
+    assert 'aria-describedby="' in page and f'{field}-error"' in page
+    typed = query.split(f"{field}=")[1].split("&")[0]
+    assert f'name="{field}" ' in page and f'value="{typed}"' in page, "what was typed stays"
+    assert "registration.lapsed" not in visible_text(response), "not the whole trail as if nothing had been typed"
 
 
 def test_the_audit_trail_names_who_acted_in_the_readers_language(
