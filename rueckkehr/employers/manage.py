@@ -84,7 +84,7 @@ def _detail(kind: str, found: Any, form: DeclineForm) -> str:
         "employers/manage/detail.html",
         kind=kind,
         item=found,
-        description=render_markdown(getattr(found, "description", "") or ""),
+        description=render_markdown(found.description) if kind == "vacancies" else "",  # a company's: as published
         form=form,
         action_form=ActionForm(),
         review_labels=REVIEW_LABELS,

@@ -70,6 +70,22 @@ def test_the_queue_approves_and_declines_with_a_mailed_reason(
     assert "Arzt/Ärztin" not in visible_text(client.get("/organizer/approvals"))
 
 
+def test_the_reviewer_reads_a_company_description_as_the_public_will(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_employer: Callable
+) -> None:
+    text = "Wir <b>bauen</b> =cmd|' /C calc'!A0\n\nZweiter Absatz"
+    pending = make_employer(name="Neue Solar GmbH", status=EmployerStatus.PENDING, description=text)
+    staff_login(client, make_staff())
+    review = client.get(f"/organizer/approvals/employers/{pending.id}")
+    assert "Wir &lt;b&gt;bauen&lt;/b&gt;" in review.get_data(as_text=True), "the tags as text, as published"
+    assert client.post(f"/organizer/approvals/employers/{pending.id}/approve").status_code == 303
+    public = client.get(f"/employers/{pending.id}").get_data(as_text=True)
+    paragraphs = (
+        '<p class="kern-body">Wir &lt;b&gt;bauen&lt;/b&gt; =cmd|&#39; /C calc&#39;!A0</p><p class="kern-body">Zweiter'
+    )
+    assert paragraphs in public and paragraphs in review.get_data(as_text=True)
+
+
 def test_a_changed_public_profile_waits_for_a_second_look(
     client: FlaskClient,
     make_staff: Callable[..., User],
