@@ -18,7 +18,8 @@ from wtforms import EmailField, Field, RadioField, SelectMultipleField, TextArea
 from wtforms import SelectField as WTFormsSelectField
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.csrf.core import CSRFTokenField
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 from wtforms.widgets import Select as WTFormsSelect
 from wtforms.widgets.core import clean_key  # type: ignore[attr-defined]  # not in wtforms' stubs
 
@@ -58,6 +59,18 @@ def html_params(**kwargs: Any) -> Markup:
 
 wtforms.widgets.core.html_params = html_params  # what the widgets call by name
 wtforms.widgets.core.Input.html_params = staticmethod(html_params)  # type: ignore[method-assign]  # inputs' own
+
+
+class _TokenInput(HiddenInput):
+    """The hidden input of a form's CSRF token, without an id: wtforms names it ``csrf_token`` in every form, so
+    a page with several forms would repeat the id (invalid HTML; nothing refers to it)."""
+
+    def __call__(self, field: Field, **kwargs: Any) -> Markup:
+        kwargs.setdefault("id", False)
+        return super().__call__(field, **kwargs)
+
+
+CSRFTokenField.widget = _TokenInput()  # every form's token, FlaskForm's own included
 
 
 class Form(FlaskForm):

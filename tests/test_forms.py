@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -9,12 +11,14 @@ import pytest
 import wtforms.widgets
 import wtforms.widgets.core
 from flask import Flask
+from flask.testing import FlaskClient
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectField as WTFormsSelectField
 from wtforms.widgets import Select as WTFormsSelect
 
+from rueckkehr.employers.models import Employer
 from rueckkehr.forms import WTFORMS_HTML_PARAMS, Form, MultiCheckboxField, SelectField, html_params
 from rueckkehr.registrations.forms import RegistrationForm
 
@@ -166,3 +170,19 @@ def test_a_checkbox_value_that_is_none_of_them_is_refused_in_the_visitors_langua
         assert not form.validate()
         assert [str(error) for error in form.towns.errors] == [message]
         assert form.towns.data == ["senftenberg", "nowhere"], "what was sent stays, to be shown again"
+
+
+def test_a_page_with_several_forms_repeats_no_id(
+    make_app: Callable[..., Flask], make_employer: Callable[..., Employer], login: Callable
+) -> None:
+    """Every form carries its CSRF token; the company profile has two forms (details and logo) and the layout two
+    more (log-out, language switch): the tokens have no id, so no id appears twice."""
+    app = make_app()
+    client = app.test_client()
+    with app.app_context():
+        login(client, make_employer().users[0].email)
+    app.config["WTF_CSRF_ENABLED"] = True  # as in production, where every form writes its token
+    page = client.get("/employer/profile").get_data(as_text=True)
+    assert page.count('name="csrf_token"') == 4
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert sorted(ids) == sorted(set(ids)), [name for name in set(ids) if ids.count(name) > 1]
