@@ -16,9 +16,9 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from wtforms import EmailField, Field, RadioField, SelectMultipleField, TextAreaField
 from wtforms import SelectField as WTFormsSelectField
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
-from wtforms.csrf.core import CSRFTokenField
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 from wtforms.widgets import Select as WTFormsSelect
 from wtforms.widgets.core import clean_key  # type: ignore[attr-defined]  # not in wtforms' stubs
@@ -70,7 +70,7 @@ class _TokenInput(HiddenInput):
         return super().__call__(field, **kwargs)
 
 
-CSRFTokenField.widget = _TokenInput()  # every form's token, FlaskForm's own included
+CSRFTokenField.widget = _TokenInput()  # type: ignore[misc]  # every form's token, FlaskForm's own included
 
 
 class Form(FlaskForm):

@@ -11,7 +11,6 @@ import pytest
 import wtforms.widgets
 import wtforms.widgets.core
 from flask import Flask
-from flask.testing import FlaskClient
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict

@@ -111,7 +111,7 @@ def _day(text: str | None, end: bool = False) -> datetime | None:
     return moment + timedelta(days=1) if end else moment
 
 
-def _audit_filter(args: Any) -> tuple[Select[tuple[AuditEntry]], dict[str, str]]:
+def _audit_filter(args: Any) -> tuple[Select[AuditEntry], dict[str, str]]:
     """The trail's query for the filter typed, and an error per field that was not understood: a filter that
     cannot be read never widens the list silently."""
     query = select(AuditEntry).where(in_visible_towns(AuditEntry.town_id))
