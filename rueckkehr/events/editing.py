@@ -19,7 +19,7 @@ from ..dates import utcnow
 from ..extensions import db
 from ..places.models import Venue
 from . import signals
-from .models import Event, EventSeries, EventStatus, ProgrammeItem
+from .models import Event, EventSeries, EventStatus, ProgrammeItem, window_faults
 from .operations import EventChangeError, lock_event, lock_events
 
 
@@ -44,6 +44,8 @@ def create_event(details: EventDetails, *, venue: Venue, starts_at: datetime, en
     """A new draft event; nobody sees it until it is published."""
     if ends_at <= starts_at:
         raise EventChangeError("ends_before_start")
+    if window_faults(details.registration_opens_at, details.registration_closes_at, starts_at):
+        raise EventChangeError("registration_window")
     event = Event(venue=venue, starts_at=starts_at, ends_at=ends_at, status=EventStatus.DRAFT)
     for field in fields(EventDetails):
         setattr(event, field.name, getattr(details, field.name))
@@ -62,6 +64,8 @@ def update_details(event_id: int, details: EventDetails) -> list[str]:
     event = lock_event(event_id)
     if event.status == EventStatus.CANCELLED:
         raise EventChangeError("cancelled")
+    if window_faults(details.registration_opens_at, details.registration_closes_at, event.starts_at):
+        raise EventChangeError("registration_window")
     old_capacity = event.capacity
     changed = []
     for field in fields(EventDetails):

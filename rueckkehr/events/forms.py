@@ -19,7 +19,7 @@ from ..dates import BERLIN, berlin_today
 from ..forms import no_control_characters, value_of
 from ..places.models import Venue
 from .editing import EventDetails, VenueData
-from .models import Event, EventSeries
+from .models import Event, EventSeries, WindowFault, window_faults
 
 
 def parse_day(text: str) -> date:
@@ -91,6 +91,19 @@ def text_field(label: Any, max_length: int, required: bool = True) -> StringFiel
     )
 
 
+WINDOW_MESSAGES = {
+    WindowFault.OPENS_AFTER_START: ("opens_day", _l("Die Anmeldung muss vor dem Beginn der Veranstaltung öffnen.")),
+    WindowFault.CLOSES_AFTER_START: (
+        "closes_day",
+        _l("Der Anmeldeschluss darf nicht nach dem Beginn der Veranstaltung liegen."),
+    ),
+    WindowFault.CLOSES_BEFORE_OPENS: (
+        "closes_day",
+        _l("Der Anmeldeschluss muss nach dem Beginn der Anmeldung liegen."),
+    ),
+}
+
+
 class DetailsForm(FlaskForm):
     """What can change without telling anyone."""
 
@@ -109,9 +122,58 @@ class DetailsForm(FlaskForm):
     closes_day = day_field(_l("Anmeldeschluss: Tag (freiwillig)"), required=False)
     closes_time = clock_field(_l("Anmeldeschluss: Uhrzeit (freiwillig)"), required=False)
 
+    event_starts_at: datetime | None = None  # the edited event's start, which its window must not outlast
+
     def __init__(self, *args: Any, series: list[EventSeries], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.series.choices = [("", _l("keine Reihe")), *[(str(item.id), item.title) for item in series]]
+
+    def typed_start(self) -> datetime | None:
+        """When the event starts: the edited event's start (a new event types its own)."""
+        return self.event_starts_at
+
+    def window(self) -> tuple[datetime | None, datetime | None]:
+        """The typed registration window: its first day from midnight, its deadline (ValueError while unreadable)."""
+        opens = berlin_moment(parse_day(value_of(self.opens_day)), time(0)) if value_of(self.opens_day) else None
+        closes = None
+        if value_of(self.closes_day):
+            closes = berlin_moment(parse_day(value_of(self.closes_day)), parse_clock(value_of(self.closes_time) or "0"))
+        return opens, closes
+
+    def window_messages(self) -> dict[str, Any]:
+        """What is wrong with the typed window, by field name (nothing while a day or time cannot be read)."""
+        try:
+            opens, closes = self.window()
+            starts_at = self.typed_start()
+        except ValueError:
+            return {}
+        if starts_at is None:
+            return {}
+        faults = window_faults(opens, closes, starts_at)
+        return {name: message for fault, (name, message) in WINDOW_MESSAGES.items() if fault in faults}
+
+    def show_window_faults(self) -> None:
+        """Mark a window saved before the form checked it that cannot work, so the organizer sees what to mend."""
+        for name, message in self.window_messages().items():
+            self[name].errors = [message]
+
+    def _check_window(self, field: Field) -> None:
+        message = self.window_messages().get(field.short_name)
+        if message:
+            raise ValidationError(message)
+
+    def validate_opens_day(self, field: Field) -> None:
+        """Registration opens before the event begins."""
+        self._check_window(field)
+
+    def validate_closes_day(self, field: Field) -> None:
+        """Registration closes after it opens, and no later than the event begins."""
+        self._check_window(field)
+
+    def validate_closes_time(self, field: Field) -> None:
+        """A deadline's time has its day."""
+        if value_of(field) and not value_of(self.closes_day):
+            raise ValidationError(_l("Bitte geben Sie zur Uhrzeit auch den Tag an."))
 
     def fill_details(self, event: Event) -> None:
         """Put an event's details into the fields."""
@@ -126,10 +188,7 @@ class DetailsForm(FlaskForm):
 
     def details(self) -> EventDetails:
         """The typed details as the operations take them."""
-        closes = None
-        if value_of(self.closes_day):
-            closes = berlin_moment(parse_day(value_of(self.closes_day)), parse_clock(value_of(self.closes_time) or "0"))
-        opens = berlin_moment(parse_day(value_of(self.opens_day)), time(0)) if value_of(self.opens_day) else None
+        opens, closes = self.window()
         return EventDetails(
             title=value_of(self.title),
             summary=value_of(self.summary),
@@ -179,13 +238,16 @@ class TimePlaceMixin:
         if ends_first:
             raise ValidationError(_l("Das Ende muss nach dem Beginn liegen."))
 
+    def typed_start(self) -> datetime:
+        """The typed start (ValueError while its day or time cannot be read)."""
+        return berlin_moment(parse_day(value_of(self.day)), parse_clock(value_of(self.starts)))
+
     def moment(self) -> tuple[int, datetime, datetime]:
         """The chosen venue id, start and end."""
-        day = parse_day(value_of(self.day))
         return (
             int(self.venue.data),
-            berlin_moment(day, parse_clock(value_of(self.starts))),
-            berlin_moment(day, parse_clock(value_of(self.ends))),
+            self.typed_start(),
+            berlin_moment(parse_day(value_of(self.day)), parse_clock(value_of(self.ends))),
         )
 
 
@@ -195,6 +257,24 @@ class EventForm(TimePlaceMixin, DetailsForm):
 
 class MoveForm(TimePlaceMixin, FlaskForm):
     """Another day, time or venue."""
+
+    current_window: tuple[datetime | None, datetime | None] = (None, None)  # the moved event's registration window
+
+    def validate_day(self, field: Field) -> None:
+        """A day not gone yet, and a start the registration window does not outlast."""
+        super().validate_day(field)
+        try:
+            starts_at = self.typed_start()
+        except ValueError:
+            return  # a day or time that cannot be read has its own message
+        faults = window_faults(*self.current_window, starts_at)
+        if faults & {WindowFault.OPENS_AFTER_START, WindowFault.CLOSES_AFTER_START}:
+            raise ValidationError(
+                _l(
+                    "Die Anmeldung reicht über diesen Beginn hinaus. "
+                    "Bitte ändern Sie zuerst unter „Bearbeiten“ die Anmeldung."
+                )
+            )
 
 
 class ProgrammeItemForm(FlaskForm):

@@ -158,8 +158,10 @@ def edit(event_id: int) -> str | Response | tuple[str, int]:
         flash(_("Eine abgesagte Veranstaltung kann nicht mehr geändert werden."), "warning")
         return redirect(url_for(".detail", event_id=event.id), code=303)
     form = DetailsForm(series=all_series())
+    form.event_starts_at = event.starts_at
     if request.method == "GET":
         form.fill_details(event)
+        form.show_window_faults()  # a window saved before the form checked it
     if form.validate_on_submit():
         changed = editing.update_details(event.id, form.details())
         if changed:
@@ -176,7 +178,7 @@ def edit(event_id: int) -> str | Response | tuple[str, int]:
                 "warning",
             )
         return redirect(url_for(".detail", event_id=event.id), code=303)
-    return render_template("events/manage/form.html", form=form, event=event), 422 if form.errors else 200
+    return render_template("events/manage/form.html", form=form, event=event), 422 if form.is_submitted() else 200
 
 
 @bp.route("/<int:event_id>/move", methods=["GET", "POST"])
@@ -188,6 +190,7 @@ def move(event_id: int) -> str | Response | tuple[str, int]:
         abort(404)
     form = MoveForm()
     form.current_day = event.starts_at.astimezone(BERLIN).date()
+    form.current_window = (event.registration_opens_at, event.registration_closes_at)
     form.set_venues(visible_venues())
     if request.method == "GET":
         form.fill_time_place(event)

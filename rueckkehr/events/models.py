@@ -131,3 +131,24 @@ def registration_state(event: Event, now: datetime) -> RegistrationState:
     if now >= closes_at:
         return RegistrationState.CLOSED
     return RegistrationState.OPEN
+
+
+class WindowFault(enum.StrEnum):
+    """Why a registration window cannot work."""
+
+    OPENS_AFTER_START = "opens_after_start"
+    CLOSES_AFTER_START = "closes_after_start"
+    CLOSES_BEFORE_OPENS = "closes_before_opens"
+
+
+def window_faults(opens_at: datetime | None, closes_at: datetime | None, starts_at: datetime) -> set[WindowFault]:
+    """What keeps a registration window from working: it must open before the event starts and before it closes,
+    and close no later than the event starts (at the start itself is what a window without a deadline does)."""
+    faults = set()
+    if opens_at is not None and opens_at >= starts_at:
+        faults.add(WindowFault.OPENS_AFTER_START)
+    if closes_at is not None and closes_at > starts_at:
+        faults.add(WindowFault.CLOSES_AFTER_START)
+    if opens_at is not None and closes_at is not None and opens_at >= closes_at and not faults:
+        faults.add(WindowFault.CLOSES_BEFORE_OPENS)
+    return faults
