@@ -104,6 +104,17 @@ def _moved_title(text: str, years: int, original_year: int) -> str:
     return re.sub(rf"\b{original_year}\b", str(original_year + years), text)
 
 
+def _moved_window(original: Event, shift: relativedelta, starts_at: datetime) -> tuple[datetime | None, ...]:
+    """The registration window moved by whole years with its event; where that breaks a window that worked (the
+    29th of February becomes the 28th), it keeps its distance to the moved start instead."""
+    opens_at, closes_at = original.registration_opens_at, original.registration_closes_at
+    moved = tuple(moment + shift if moment else None for moment in (opens_at, closes_at))
+    if window_faults(moved[0], moved[1], starts_at) and not window_faults(opens_at, closes_at, original.starts_at):
+        distance = starts_at - original.starts_at
+        moved = tuple(moment + distance if moment else None for moment in (opens_at, closes_at))
+    return moved
+
+
 def duplicate_for_next_year(event_id: int, now: datetime | None = None) -> Event:
     """Copy a past (or any) event to the same day of the first year in which that day is still ahead, as a
     draft: texts, venue, capacity, registration window and programme move by whole years; the series with it."""
@@ -122,6 +133,7 @@ def duplicate_for_next_year(event_id: int, now: datetime | None = None) -> Event
         series = db.session.scalar(select(EventSeries).where(EventSeries.title == title)) or EventSeries(
             title=title, description=series.description
         )
+    opens_at, closes_at = _moved_window(original, shift, original.starts_at + shift)
     copy = Event(
         venue=original.venue,
         series=series,
@@ -131,8 +143,8 @@ def duplicate_for_next_year(event_id: int, now: datetime | None = None) -> Event
         starts_at=original.starts_at + shift,
         ends_at=original.ends_at + shift,
         capacity=original.capacity,
-        registration_opens_at=original.registration_opens_at + shift if original.registration_opens_at else None,
-        registration_closes_at=original.registration_closes_at + shift if original.registration_closes_at else None,
+        registration_opens_at=opens_at,
+        registration_closes_at=closes_at,
         status=EventStatus.DRAFT,
         programme=[
             ProgrammeItem(

@@ -1,6 +1,6 @@
 """The registration window an organizer types: it opens before it closes, closes no later than the event begins (at
-the beginning itself is allowed, as a window without a deadline does), and a time has its day; an event saved with
-a broken window before shows what to fix."""
+the beginning itself is allowed, as a window without a deadline does), and a time has its day; the copy for the next
+year keeps a window that worked working, and an event saved with a broken window before shows what to fix."""
 
 from __future__ import annotations
 
@@ -206,3 +206,23 @@ def test_an_event_cannot_move_before_its_registration_deadline(organizer: FlaskC
     )
     db.session.rollback()
     assert db.session.get(Event, event.id).starts_at == datetime(2027, 1, 15, 9, tzinfo=UTC)
+
+
+def test_the_copy_of_a_window_that_works_works_even_from_the_29th_of_february(
+    organizer: FlaskClient, make_event: Callable
+) -> None:
+    event = make_event(
+        title="Schalttag 2028",
+        starts_at=datetime(2028, 2, 29, 9, tzinfo=UTC),  # 10 Uhr in Berlin
+        registration_opens_at=datetime(2028, 1, 31, 23, tzinfo=UTC),
+        registration_closes_at=datetime(2028, 2, 28, 11, tzinfo=UTC),  # the day before, 12 Uhr
+    )
+    copied = organizer.post(f"/organizer/events/{event.id}/duplicate", follow_redirects=True)
+    db.session.rollback()
+    copy = db.session.scalar(select(Event).where(Event.title == "Schalttag 2029"))
+    assert copy.starts_at == datetime(2029, 2, 28, 9, tzinfo=UTC)
+    # 28 February 2029 has to stand in for the 29th: the window keeps its distance to the beginning
+    assert copy.registration_opens_at == datetime(2029, 1, 30, 23, tzinfo=UTC)
+    assert copy.registration_closes_at == datetime(2029, 2, 27, 11, tzinfo=UTC)
+    assert "bis Dienstag, 27. Februar 2029, 12:00 Uhr" in visible_text(copied)
+    assert error_beside(organizer.get(f"/organizer/events/{copy.id}/edit"), "closes_day") == ""
