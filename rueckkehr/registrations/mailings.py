@@ -3,10 +3,18 @@
 The organizer's text goes out in German, and in English to those who chose English when an English text was given.
 Every such mail carries the recipient's self-service link. ``send_mailing_batches`` (a periodic job) queues the
 next batch of every unfinished mailing, so a request never renders thousands of mails.
+
+A mailing goes out as the organizer previewed it, and once: the preview issues a signed token of the content's
+digest (``preview_token``), the send checks it (``previewed``), and ``start_mailing`` refuses, under the event's
+lock, a mailing identical to one queued since that preview (a double click, a second tab, two sends at once). The
+same content once more later needs the organizer's explicit yes.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,8 +27,9 @@ from ..audit.operations import record
 from ..database import UTCDateTime
 from ..dates import utcnow
 from ..events.models import Event
+from ..events.operations import lock_event
 from ..extensions import Model, db
-from ..returnees.links import manage_url
+from ..returnees.links import InvalidLinkError, link_data, manage_url, timed_signer
 from ..returnees.models import ReturneeProfile
 from ..returnees.notifications import send
 from .models import Registration, RegistrationStatus
@@ -90,28 +99,113 @@ def paragraphs(text: str) -> list[str]:
     return [part.strip() for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
 
 
-def start_mailing(
-    event: Event, audience: str, subject_de: str, body_de: str, subject_en: str = "", body_en: str = ""
-) -> EventMailing:
-    """Store a message to the attendees; the batches go out with the next runs of ``flask jobs run``."""
+@dataclass(frozen=True)
+class MailingContent:
+    """What a mailing says and to whom: the audience, and the German and (optional) English subject and text."""
+
+    audience: str
+    subject_de: str
+    body_de: str
+    subject_en: str = ""
+    body_en: str = ""
+
+    def digest(self) -> str:
+        """A fingerprint of exactly this content (any change of a character or of the audience changes it)."""
+        fields = [self.audience, self.subject_de, self.body_de, self.subject_en, self.body_en]
+        return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
+
+
+class IdenticalMailingError(Exception):
+    """A mailing of the same content to the same audience of the event exists already (``mailing``)."""
+
+    def __init__(self, mailing: EventMailing) -> None:
+        super().__init__(mailing.id)
+        self.mailing = mailing
+
+
+class AlreadyQueuedError(IdenticalMailingError):
+    """The identical mailing was queued after the preview the send was made from: it is not sent again."""
+
+
+class RepeatNotConfirmedError(IdenticalMailingError):
+    """The identical mailing went out before the preview, and the organizer did not confirm sending it again."""
+
+
+def identical_mailing(event_id: int, content: MailingContent) -> EventMailing | None:
+    """The newest mailing of this event with exactly this content and audience, if any."""
+    return db.session.scalars(
+        select(EventMailing)
+        .where(
+            EventMailing.event_id == event_id,
+            EventMailing.audience == content.audience,
+            EventMailing.subject_de == content.subject_de,
+            EventMailing.body_de == content.body_de,
+            EventMailing.subject_en == content.subject_en,
+            EventMailing.body_en == content.body_en,
+        )
+        .order_by(EventMailing.id.desc())
+        .limit(1)
+    ).first()
+
+
+PREVIEW_PURPOSE = "event-mailing-preview"
+PREVIEW_LIFETIME = 24 * 3600  # seconds: a preview left open overnight still sends; older ones are shown again
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a preview showed: the content's digest, and the identical mailing that existed then (or None)."""
+
+    digest: str
+    earlier_id: int | None
+
+
+def preview_token(event_id: int, user_id: int, content: MailingContent, earlier: EventMailing | None) -> str:
+    """The token a preview puts into the form: a send is made from the preview of exactly this content."""
+    data = {"event": event_id, "user": user_id, "digest": content.digest(), "earlier": earlier and earlier.id}
+    return str(timed_signer(PREVIEW_PURPOSE).dumps(data))
+
+
+def previewed(token: str, event_id: int, user_id: int) -> Preview | None:
+    """What the preview showed that issued ``token``; None without a valid one of this event and organizer."""
+    try:
+        data = link_data(PREVIEW_PURPOSE, token, max_age=PREVIEW_LIFETIME) if token else {}
+    except InvalidLinkError:
+        return None
+    if data.get("event") != event_id or data.get("user") != user_id or not isinstance(data.get("digest"), str):
+        return None
+    earlier = data.get("earlier")
+    return Preview(data["digest"], earlier if isinstance(earlier, int) else None)
+
+
+def start_mailing(event_id: int, content: MailingContent, seen: Preview, again: bool = False) -> EventMailing:
+    """Store a message to the attendees; the batches go out with the next runs of ``flask jobs run``.
+
+    ``seen`` is the preview the send was made from. Under the event's lock (two sends at once queue one): an
+    identical mailing queued since that preview raises ``AlreadyQueuedError``; one the preview showed as sent before
+    raises ``RepeatNotConfirmedError`` unless the organizer confirmed sending it ``again``.
+    """
+    event = lock_event(event_id)
+    earlier = identical_mailing(event.id, content)
+    if earlier is not None and earlier.id != seen.earlier_id:
+        raise AlreadyQueuedError(earlier)
+    if earlier is not None and not again:
+        raise RepeatNotConfirmedError(earlier)
     mailing = EventMailing(
         event=event,
-        audience=audience,
-        subject_de=subject_de,
-        body_de=body_de,
-        subject_en=subject_en,
-        body_en=body_en,
+        audience=content.audience,
+        subject_de=content.subject_de,
+        body_de=content.body_de,
+        subject_en=content.subject_en,
+        body_en=content.body_en,
         created_by_user_id=current_actor().user_id,
-        total=audience_size(event.id, audience),
+        total=audience_size(event.id, content.audience),
     )
     db.session.add(mailing)
     db.session.flush()
-    record(
-        "event_mailing.created",
-        mailing,
-        town_id=event.venue.town_id,
-        changes={"event_id": event.id, "audience": audience, "total": mailing.total, "english": bool(body_en)},
-    )
+    changes = {"event_id": event.id, "audience": content.audience, "total": mailing.total}
+    changes |= {"english": bool(content.body_en), "repeat_of": earlier and earlier.id}
+    record("event_mailing.created", mailing, town_id=event.venue.town_id, changes=changes)
     return mailing
 
 

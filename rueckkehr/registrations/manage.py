@@ -29,7 +29,19 @@ from ..returnees.models import Consent
 from . import list_html, listing, operations
 from .desk import AlreadyRegisteredError, NoSeatsError, add_walk_in, move_up
 from .list_html import status_labels
-from .mailings import audience_size, mailings_of, message_context, start_mailing
+from .mailings import (
+    AlreadyQueuedError,
+    EventMailing,
+    MailingContent,
+    RepeatNotConfirmedError,
+    audience_size,
+    identical_mailing,
+    mailings_of,
+    message_context,
+    preview_token,
+    previewed,
+    start_mailing,
+)
 from .manage_forms import AUDIENCE_CHOICES, MailingForm, WalkInForm
 from .models import Registration
 from .seats import waiting_ranks
@@ -225,39 +237,93 @@ def _test_mail(event: Event, form: MailingForm) -> None:
         )
 
 
+def _send(event: Event, form: MailingForm, content: MailingContent) -> Response | None:
+    """Queue the mailing when the organizer saw the preview of exactly this content; else None, and the page shows
+    the preview (again) with the reason."""
+    seen = previewed(value_of(form.preview_token), event.id, current_user.id)
+    if seen is None:
+        flash(_("Bitte sehen Sie sich zuerst die Vorschau an; gesendet wird erst danach."), "warning")
+        return None
+    if seen.digest != content.digest():
+        flash(
+            _(
+                "Text oder Empfänger haben sich seit der Vorschau geändert. "
+                "Prüfen Sie die neue Vorschau und senden Sie dann."
+            ),
+            "warning",
+        )
+        return None
+    try:
+        mailing = start_mailing(event.id, content, seen, again=bool(form.send_again.data))
+    except RepeatNotConfirmedError:
+        form.send_again.errors = [_("Bitte bestätigen Sie, dass alle diese E-Mail noch einmal erhalten sollen.")]
+        return None
+    except AlreadyQueuedError as error:
+        flash(_already_queued(error.mailing), "info")
+    else:
+        flash(
+            _("Die E-Mail geht an %(count)d Personen; sie wird nach und nach verschickt.", count=mailing.total),
+            "success",
+        )
+    return redirect(url_for(".write", event_id=event.id), code=303)
+
+
+def _already_queued(mailing: EventMailing) -> str:
+    """Why a send did nothing: the identical mailing is on its way, or has gone out."""
+    sent, total = mailing.sent, mailing.total
+    if mailing.finished_at is None:
+        return str(
+            _(
+                "Diese E-Mail ist schon unterwegs (%(sent)d von %(total)d verschickt); "
+                "sie geht nicht noch einmal hinaus.",
+                sent=sent,
+                total=total,
+            )
+        )
+    return str(
+        _(
+            "Diese E-Mail ist schon verschickt (%(sent)d von %(total)d); sie geht nicht noch einmal hinaus.",
+            sent=sent,
+            total=total,
+        )
+    )
+
+
 @bp.route("/mail", methods=["GET", "POST"])
 @staff_required
 def write(event_id: int) -> str | Response | tuple[str, int]:
-    """Write to the attendees: preview, a test mail to oneself, then send (in batches through the outbox)."""
+    """Write to the attendees: preview, a test mail to oneself, then send (in batches through the outbox).
+
+    Only a preview offers the send, with a token of exactly the content it showed; a send with another content (or
+    none) shows the preview again. The preview names an identical mailing sent before, which then needs a yes.
+    """
     event = visible_event(event_id)
     form = MailingForm()
     previews: list[dict[str, Any]] = []
+    token, earlier, refused = "", None, False
     if form.validate_on_submit():
         step = request.form.get("step")
+        content = form.content()
         if step == "send":
-            mailing = start_mailing(
-                event,
-                form.audience.data,
-                value_of(form.subject_de),
-                value_of(form.body_de),
-                value_of(form.subject_en),
-                value_of(form.body_en),
-            )
-            flash(
-                _("Die E-Mail geht an %(count)d Personen; sie wird nach und nach verschickt.", count=mailing.total),
-                "success",
-            )
-            return redirect(url_for(".write", event_id=event.id), code=303)
+            sent = _send(event, form, content)
+            if sent is not None:
+                return sent
+            refused = True
         if step == "test":
             _test_mail(event, form)
             flash(_("Eine Testmail ist an %(email)s unterwegs.", email=current_user.email), "info")
         previews = _previews(event, form)
+        earlier = identical_mailing(event.id, content)
+        token = preview_token(event.id, current_user.id, content, earlier)
+        form.send_again.data = False  # a yes is given to the preview on the page
     sizes = {value: audience_size(event.id, value) for value, _label in AUDIENCE_CHOICES}
     return render_template(
         "registrations/manage/write.html",
         event=event,
         form=form,
         previews=previews,
+        preview_token=token,
+        earlier=earlier,
         sizes=sizes,
         mailings=mailings_of(event.id),
-    ), 422 if form.errors else 200
+    ), 422 if form.errors or refused else 200

@@ -6,13 +6,14 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..forms import email_field, no_control_characters, value_of
 from ..returnees.forms import country_choices
 from ..returnees.models import ConsentMethod
 from .desk import WalkIn
+from .mailings import MailingContent
 
 
 def _line(label: Any, max_length: int, required: bool = True) -> StringField:
@@ -88,3 +89,15 @@ class MailingForm(FlaskForm):
         description=_l("Wer Englisch gewählt hat, erhält diesen Text; ohne ihn erhalten alle den deutschen."),
         validators=[Optional(), Length(max=10_000), no_control_characters],
     )
+    preview_token = HiddenField()  # issued by the preview; a send without the preview of this content shows it
+    send_again = BooleanField(_l("Ja, alle sollen diese E-Mail noch einmal erhalten"))
+
+    def content(self) -> MailingContent:
+        """What the mail says and to whom, as typed."""
+        return MailingContent(
+            audience=str(self.audience.data),
+            subject_de=value_of(self.subject_de),
+            body_de=value_of(self.body_de),
+            subject_en=value_of(self.subject_en),
+            body_en=value_of(self.body_en),
+        )

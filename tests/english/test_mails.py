@@ -30,7 +30,7 @@ from rueckkehr.matching.pool_operations import send_pool_digests, sync_pool_card
 from rueckkehr.matching.rounds import send_digests
 from rueckkehr.places.models import Town
 from rueckkehr.registrations import notifications
-from rueckkehr.registrations.mailings import send_mailing_batches
+from rueckkehr.registrations.mailings import MailingContent, preview_token, send_mailing_batches
 from rueckkehr.registrations.models import Registration
 from rueckkehr.registrations.operations import confirm, register
 from rueckkehr.returnees.links import manage_url
@@ -179,17 +179,19 @@ def send_every_mail(
     for company_user in (refused.users[0], renamed.users[0], misnamed.users[0]):
         committed(speaks, company_user.id)
     staff = app.test_client()
-    staff_login(staff, make_staff(role=Role.ADMIN, language=language))
+    admin = make_staff(role=Role.ADMIN, language=language)
+    staff_login(staff, admin)
     staff.post("/sprache", data={"lang": language, "next": "/"})
     staff.post("/organizer/accounts", data={"full_name": "Nele Neu", "email": "neu@grossraeschen.example",
                                             "role": "organizer", "towns": [str(town("grossraeschen").id)]})  # fmt: skip
     staff.post(f"/organizer/approvals/employers/{refused.id}/decline", data={"reason": "Kein Sitz in der Region."})
     staff.post(f"/organizer/approvals/profiles/{renamed.id}/approve")
     staff.post(f"/organizer/approvals/profiles/{misnamed.id}/decline", data={"reason": "Der Name stimmt nicht."})
-    staff.post(f"/organizer/events/{later.id}/mail", data={
-        "audience": "all", "subject_de": "Parken am Rathaus", "body_de": "Bitte parken Sie am Markt.",
-        "subject_en": "Parking", "body_en": "Please park at the market square.", "step": "send",
-    })  # fmt: skip
+    mailing = {"audience": "all", "subject_de": "Parken am Rathaus", "body_de": "Bitte parken Sie am Markt.",
+               "subject_en": "Parking", "body_en": "Please park at the market square."}  # fmt: skip
+    # The token the preview would put into the form: the preview renders the mail, which would count as sent here.
+    token = preview_token(later.id, admin.id, MailingContent(**mailing), None)
+    staff.post(f"/organizer/events/{later.id}/mail", data={**mailing, "step": "send", "preview_token": token})
     committed(send_mailing_batches)
     draft = make_event(title="Rückkehrertag Großräschen", status=EventStatus.DRAFT)
     staff.post(f"/organizer/events/{draft.id}/publish")

@@ -21,7 +21,7 @@ from rueckkehr.registrations.models import Registration, RegistrationStatus
 from rueckkehr.returnees.links import manage_url
 from rueckkehr.returnees.models import Consent, ConsentMethod, ReturneeProfile
 from rueckkehr.returnees.operations import ProfileData, update_profile
-from tests.support.pages import visible_text
+from tests.support.pages import form_value, visible_text
 from tests.support.smtp import SMTPServer
 from tests.support.units import committed, start_writing
 from tests.support.waiting import wait_until
@@ -334,7 +334,7 @@ def test_a_mail_to_the_attendees_preview_test_mail_and_batches(
     text = visible_text(preview)
     assert "Guten Tag Vorname Nachname" in text and "Please park at the market square." in text
     assert "Jetzt senden" in text
-    client.post(path, data={**form, "step": "test"})
+    token = form_value(client.post(path, data={**form, "step": "test"}), "preview_token")
     tests = smtp.wait_for(2)
     german_test = next(mail for mail in tests if str(mail.message["Subject"]) == "Parken am Rathaus")
     closing = next(line for line in german_test.text_body().splitlines() if line.startswith("Ihr Team der "))
@@ -345,7 +345,7 @@ def test_a_mail_to_the_attendees_preview_test_mail_and_batches(
     smtp.clear()
 
     app.config["MAILING_BATCH_SIZE"] = 2
-    assert client.post(path, data={**form, "step": "send"}).status_code == 303
+    assert client.post(path, data={**form, "step": "send", "preview_token": token}).status_code == 303
     assert committed(send_mailing_batches) == 2
     assert committed(send_mailing_batches) == 1
     assert committed(send_mailing_batches) == 0
@@ -374,8 +374,12 @@ def test_every_attendee_mail_carries_its_own_link_and_a_refused_one_is_listed_an
     fill(event, {slug: town(slug) for slug in ("senftenberg", "finsterwalde", "lauchhammer")})
     smtp.refused.add("bauer@example.org")  # "550 No such user": a misspelt address
     staff_login(client, make_staff(email="orga@senftenberg.example"))
-    form = {"audience": "all", "subject_de": "Parken", "body_de": "Bitte am Markt parken.", "step": "send"}
-    assert client.post(f"/organizer/events/{event.id}/mail", data=form).status_code == 303
+    path, form = (
+        f"/organizer/events/{event.id}/mail",
+        {"audience": "all", "subject_de": "Parken", "body_de": "Bitte am Markt parken."},
+    )
+    token = form_value(client.post(path, data={**form, "step": "preview"}), "preview_token")
+    assert client.post(path, data={**form, "step": "send", "preview_token": token}).status_code == 303
     assert committed(send_mailing_batches) == 3
     mails = {mail.envelope_to[0]: mail for mail in smtp.wait_for(2)}
     assert set(mails) == {"albrecht@example.org", "conrad@example.org"}

@@ -17,3 +17,10 @@ def without_form_tokens(html: str) -> str:
     """A page with the values of its CSRF tokens blanked: a token carries the second it was signed, so the same page
     asked for twice differs in it when a second turns between the two."""
     return re.sub(r'(name="csrf_token"[^>]*value=")[^"]*"', r'\1"', html)
+
+
+def form_value(response: object, name: str) -> str:
+    """The value the page's form holds for the field ``name`` ("" when the page has no such field)."""
+    html = response.get_data(as_text=True)  # type: ignore[attr-defined]
+    found = re.search(rf'name="{re.escape(name)}"[^>]*value="([^"]*)"', html)
+    return unescape(found.group(1)) if found else ""
