@@ -23,7 +23,7 @@ from ..places.models import Venue
 from . import editing
 from .forms import DetailsForm, EventForm, MoveForm, ProgrammeItemForm, berlin_moment, parse_clock
 from .models import Event, EventSeries, EventStatus, ProgrammeItem
-from .operations import EventChangeError, cancel_event, change_event
+from .operations import EventChangeError, cancel_event, change_event, lock_event
 from .signals import event_manage
 from .views import contributions
 
@@ -154,6 +154,8 @@ def detail(event_id: int) -> str:
 def edit(event_id: int) -> str | Response | tuple[str, int]:
     """Texts, series, capacity and registration window; a lower capacity keeps every held seat and says so."""
     event = visible_event(event_id)
+    if request.method == "POST":  # read again under the lock the save takes: the form checks the window against
+        lock_event(event.id)  # the start and state it is saved with, whoever moves or cancels the event meanwhile
     if event.is_cancelled:
         flash(_("Eine abgesagte Veranstaltung kann nicht mehr geändert werden."), "warning")
         return redirect(url_for(".detail", event_id=event.id), code=303)
