@@ -115,17 +115,38 @@ def _moved_window(original: Event, shift: relativedelta, starts_at: datetime) ->
     return moved
 
 
+class CopyExistsError(Exception):
+    """The event that the copy would be is there already (same venue and beginning, not cancelled): ``event``."""
+
+    def __init__(self, event: Event) -> None:
+        super().__init__(event.id)
+        self.event = event
+
+
 def duplicate_for_next_year(event_id: int, now: datetime | None = None) -> Event:
     """Copy a past (or any) event to the same day of the first year in which that day is still ahead, as a
-    draft: texts, venue, capacity, registration window and programme move by whole years; the series with it."""
+    draft: texts, venue, capacity, registration window and programme move by whole years; the series with it.
+    Refused with ``CopyExistsError`` when an event at that venue and beginning exists already (copied before)."""
     now = now or utcnow()
-    original = db.session.get(Event, event_id)
-    if original is None:
+    originals = lock_events([event_id])  # two copies asked at once (a double click) make one
+    if not originals:
         raise EventChangeError("unknown_event")
+    original = originals[0]
     years = 1
     while original.starts_at + relativedelta(years=years) <= now:
         years += 1
     shift = relativedelta(years=years)
+    existing = db.session.scalar(
+        select(Event)
+        .where(
+            Event.venue_id == original.venue_id,
+            Event.starts_at == original.starts_at + shift,
+            Event.status != EventStatus.CANCELLED,
+        )
+        .limit(1)
+    )
+    if existing is not None:
+        raise CopyExistsError(existing)
     year = original.starts_at.year
     series = original.series
     if series is not None:

@@ -19,6 +19,7 @@ from ..accounts.forms import ActionForm
 from ..dates import BERLIN, utcnow
 from ..extensions import db
 from ..forms import value_of
+from ..i18n import format_long_date
 from ..places.models import Venue
 from . import editing
 from .forms import DetailsForm, EventForm, MoveForm, ProgrammeItemForm, berlin_moment, parse_clock
@@ -244,7 +245,12 @@ def duplicate(event_id: int) -> Response:
     """Copy the event to the same day of the coming year, as a draft to check and publish."""
     event = visible_event(event_id)
     _action_form()
-    copy = editing.duplicate_for_next_year(event.id)
+    try:
+        copy = editing.duplicate_for_next_year(event.id)
+    except editing.CopyExistsError as exists:
+        day = format_long_date(exists.event.starts_at)
+        flash(_("Am %(day)s gibt es an diesem Ort schon eine Veranstaltung: diese hier.", day=day), "info")
+        return redirect(url_for(".detail", event_id=exists.event.id), code=303)
     flash(_("Die Kopie für %(year)d ist als Entwurf angelegt.", year=copy.starts_at.astimezone(BERLIN).year), "success")
     return redirect(url_for(".detail", event_id=copy.id), code=303)
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from rueckkehr.accounts.models import User
 from rueckkehr.dates import BERLIN
@@ -314,6 +314,13 @@ def test_last_years_day_is_copied_to_this_year_with_its_programme_and_series(
         assert [item.title for item in copy.programme] == ["Begrüßung"]
         assert copy.series.title == "Rückkehrertage 2030"
         assert db.session.scalar(select(EventSeries).where(EventSeries.title == "Rückkehrertage 2029")) is not None
+        again = client.post(f"/organizer/events/{event.id}/duplicate", follow_redirects=True)
+        assert "Am Samstag, 28. Dezember 2030 gibt es an diesem Ort schon eine Veranstaltung: diese hier." in (
+            visible_text(again)
+        ), "a second click leads to the copy made before"
+        assert again.request.path == f"/organizer/events/{copy.id}"
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(Event).where(Event.starts_at == copy.starts_at)) == 1
 
 
 def test_programme_items_series_and_venues(
