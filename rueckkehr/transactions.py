@@ -59,6 +59,24 @@ def _read_only(session: Session) -> bool:
     return has_request_context() and request.method in SAFE_METHODS and not session.info.get(WRITING)
 
 
+_READS = ("SELECT", "SHOW")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _refuse_statement_that_writes(
+    connection: Connection, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+) -> None:
+    """On a connection that reads without a transaction, only reads run: a write sent as text or through the
+    connection, which the ORM's checks do not see, would be committed at once."""
+    if (
+        connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+        and has_request_context()
+        and request.method in SAFE_METHODS
+        and not statement.lstrip()[:6].upper().startswith(_READS)
+    ):
+        raise ReadOnlyRequestError(f"a {request.method} request tried to run {statement[:60]!r}")
+
+
 @event.listens_for(Session, "after_begin")
 def _note_connection(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
     """Remember whether the transaction's first connection reads without a transaction (later statements keep
@@ -121,13 +139,16 @@ def begin_writing() -> None:
     """Make the current unit of work's transaction a writing one: on SQLite, begin it with the write lock.
 
     When a transaction is open already, it is used as it is (requests that may write and ``unit_of_work()`` begin
-    theirs with the lock, so only a test that calls an operation after reading can be in a plain one), except a
-    GET's reads on PostgreSQL, which have none: the work gets a transaction of its own. Either way the request
-    may write from now on.
+    theirs with the lock, so only a test that calls an operation after reading can be in a plain one), except the
+    reads of a request that may not write (a GET's: on PostgreSQL without a transaction, on SQLite without the
+    write lock): they end, and the work begins a writing transaction of its own; a change made before it, which
+    that would lose, is refused. From then on the request writes, and commits at its end.
     """
     session = db.session()
-    if session.in_transaction() and session.info.get(READING):
-        session.rollback()  # nothing to lose: a transaction that reads without one refuses every write
+    if session.in_transaction() and _read_only(session):
+        if has_uncommitted_writes():
+            raise RuntimeError("changes made before the work began writing would be lost")
+        session.rollback()
     session.info[WRITING] = True
     if not session.in_transaction():
         session.connection(execution_options={SQLITE_IMMEDIATE: True})
@@ -184,13 +205,14 @@ def transactional(function: Callable[P, R]) -> Callable[P, R]:
 
 
 def _end_request(response: Response) -> Response:
-    """The request is the unit of work: commit what it changed; a GET never changes state, so it rolls back.
+    """The request is the unit of work: commit what it changed; a GET never changes state, so it rolls back
+    (unless work beside it began writing on purpose).
 
     Error pages roll back before they render (``public.errors``), so an aborted request commits nothing.
     """
-    if request.method in SAFE_METHODS:
+    if request.method in SAFE_METHODS and not db.session.info.get(WRITING):
         db.session.rollback()
-    else:
+    else:  # a GET's work that began writing (``begin_writing``) commits with it too
         commit()
     return response
 

@@ -111,12 +111,23 @@ def writing_app(make_app: Callable[..., Flask]) -> Flask:
         begin_writing()
         record("test.probed", object_type="test")
         db.session.flush()
-        db.session.commit()
+        return "done"  # the request commits it: its work began writing
+
+    def adds_then_writes() -> str:
+        record("test.probed", object_type="test")  # added, not flushed: beginning to write would lose it
+        begin_writing()
+        db.session.flush()
+        return "done"
+
+    def writes_as_text() -> str:
+        db.session.execute(text("DELETE FROM audit_entries"))  # no ORM statement: the ORM cannot tell it writes
         return "done"
 
     for rule, view in (("/_flushes", flushes), ("/_deletes", deletes), ("/_works/<outcome>", works)):
         app.add_url_rule(rule, view_func=view, methods=["GET", "POST"])
     app.add_url_rule("/_reads_then_writes", view_func=reads_then_writes)
+    app.add_url_rule("/_adds_then_writes", view_func=adds_then_writes)
+    app.add_url_rule("/_writes_as_text", view_func=writes_as_text)
     return app
 
 
@@ -143,6 +154,18 @@ def test_work_that_writes_on_purpose_beside_a_get_commits_whole_or_not_at_all(wr
         assert entry_count() == 2
         assert client.get("/_reads_then_writes").status_code == 200
         assert entry_count() == 3
+        assert client.get("/_adds_then_writes").status_code == 500
+        assert entry_count() == 3
+
+
+def test_a_get_that_writes_as_text_changes_nothing(writing_app: Flask) -> None:
+    with writing_app.app_context():
+        client = writing_app.test_client()
+        assert client.post("/_flushes").status_code == 200
+        answer = client.get("/_writes_as_text")
+        assert entry_count() == 1, "still there: refused, or rolled back with the GET"
+        if db.engine.dialect.name == "postgresql":  # no transaction to roll it back: refused before it runs
+            assert answer.status_code == 500
 
 
 def test_on_postgresql_a_get_reads_without_a_transaction_and_a_post_keeps_one(make_app: Callable[..., Flask]) -> None:

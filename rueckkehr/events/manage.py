@@ -189,6 +189,8 @@ def edit(event_id: int) -> str | Response | tuple[str, int]:
 def move(event_id: int) -> str | Response | tuple[str, int]:
     """Another day, time or venue: first the number of people who will be told, then the change."""
     event = visible_event(event_id)
+    if request.method == "POST":  # as in ``edit``: the window the form checks is the one the move is made with
+        lock_event(event.id)
     if event.is_cancelled:
         abort(404)
     form = MoveForm()

@@ -73,7 +73,7 @@ def test_the_queue_approves_and_declines_with_a_mailed_reason(
 def test_the_reviewer_reads_a_company_description_as_the_public_will(
     client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_employer: Callable
 ) -> None:
-    text = "Wir <b>bauen</b> =cmd|' /C calc'!A0\n\nZweiter Absatz"
+    text = "Wir <b>bauen</b> =cmd|' /C calc'!A0\r\n\r\nZweiter Absatz"  # as a browser sends a textarea
     pending = make_employer(name="Neue Solar GmbH", status=EmployerStatus.PENDING, description=text)
     staff_login(client, make_staff())
     review = client.get(f"/organizer/approvals/employers/{pending.id}")

@@ -10,12 +10,15 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from rueckkehr.accounts.models import User
 from rueckkehr.events.models import Event
+from rueckkehr.events.operations import EventChangeError, change_event
 from rueckkehr.extensions import db
+from rueckkehr.transactions import unit_of_work
 from tests.support.pages import visible_text
 
 TITLE = "Rückkehrertag Fenster 2027"
@@ -206,6 +209,25 @@ def test_an_event_cannot_move_before_its_registration_deadline(organizer: FlaskC
     )
     db.session.rollback()
     assert db.session.get(Event, event.id).starts_at == datetime(2027, 1, 15, 9, tzinfo=UTC)
+
+
+def test_the_move_itself_refuses_a_start_before_the_deadline_whoever_calls_it(app: Flask, make_event: Callable) -> None:
+    """The operation checks under its lock what the form checked before it: a deadline extended meanwhile (or a
+    caller without the form) cannot leave the event with a window past its start."""
+    event = make_event(
+        starts_at=datetime(2027, 1, 15, 9, tzinfo=UTC), registration_closes_at=datetime(2027, 1, 13, 17, tzinfo=UTC)
+    )
+    db.session.commit()
+    with pytest.raises(EventChangeError, match="registration_window"), unit_of_work():
+        change_event(
+            event.id, starts_at=datetime(2027, 1, 12, 9, tzinfo=UTC), ends_at=datetime(2027, 1, 12, 14, tzinfo=UTC)
+        )
+    with unit_of_work():  # a start after the deadline is fine
+        change_event(
+            event.id, starts_at=datetime(2027, 1, 14, 9, tzinfo=UTC), ends_at=datetime(2027, 1, 14, 14, tzinfo=UTC)
+        )
+    db.session.rollback()
+    assert db.session.get(Event, event.id).starts_at == datetime(2027, 1, 14, 9, tzinfo=UTC)
 
 
 def test_the_copy_of_a_window_that_works_works_even_from_the_29th_of_february(
