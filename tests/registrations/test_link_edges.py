@@ -101,7 +101,8 @@ def test_an_old_link_never_opens_a_later_profile_with_the_same_id(
 
 def test_moving_an_event_earlier_moves_the_confirmation_deadline(make_event: Callable[..., Event]) -> None:
     now = datetime.now(UTC)
-    event = make_event(starts_at=now + timedelta(days=10))
+    # the registration closes in twelve hours, so the window still fits the earlier start
+    event = make_event(starts_at=now + timedelta(days=10), registration_closes_at=now + timedelta(hours=12))
     registration = sign_up(event, "eva@example.org", now=now)
     assert registration.expires_at == now + timedelta(hours=48)
     new_start = now + timedelta(hours=30)
