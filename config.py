@@ -127,7 +127,6 @@ class Config:
             "MAIL_DEFAULT_SENDER": os.environ.get(
                 "MAIL_DEFAULT_SENDER", "Rückkehrertage RWK Westlausitz <noreply@localhost>"
             ),
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
             "REDIS_URL": redis_url,
             "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or None,
             "PROXY_COUNT": _env_int("PROXY_COUNT", 0),

@@ -98,10 +98,12 @@ def load_config(app: Flask, config: str | type[Config] | Mapping[str, Any] | Non
 def register_extensions(app: Flask) -> None:
     """Bind every extension to the app, and end every request's unit of work."""
     from . import assets, background, i18n, models, security, transactions, urls  # noqa: F401  (models: the whole schema for Alembic)
+    from .database import watch_connections
     from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from .forms import errors_in_order, field_attributes, rendered
 
     db.init_app(app)
+    watch_connections(app)
     migrations = Path(app.root_path).parent / "migrations"
     migrate.init_app(app, db, directory=str(migrations), render_as_batch=True)
     csrf.init_app(app)

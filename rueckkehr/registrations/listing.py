@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, Integer, Select, String, bindparam, cast, func, not_, or_, select
 from sqlalchemy.sql.elements import BindParameter
 
+from ..database import plain_rows
 from ..extensions import db
 from ..places.models import Town
 from ..returnees.models import ReturneeProfile
@@ -331,7 +332,7 @@ def page_of(filters: RegistrationFilter, size: int = PAGE_SIZE) -> RegistrationP
     counted, counted_page, plain_page = _statements(filters, window)
     parameters = _parameters(filters)
     page = filters.page
-    rows = list(db.session.execute(counted_page, {**parameters, "page_size": size, "page_offset": (page - 1) * size}))
+    rows = list(plain_rows(counted_page, {**parameters, "page_size": size, "page_offset": (page - 1) * size}))
     if rows:
         total = int(rows[0].total)
     elif page == 1:
@@ -340,7 +341,7 @@ def page_of(filters: RegistrationFilter, size: int = PAGE_SIZE) -> RegistrationP
         total = int(db.session.scalar(counted, parameters) or 0)
         page = max(1, -(-total // size))
         offset = (page - 1) * size
-        rows = list(db.session.execute(plain_page, {**parameters, "page_size": size, "page_offset": offset}))
+        rows = list(plain_rows(plain_page, {**parameters, "page_size": size, "page_offset": offset}))
     return RegistrationPage(registrations=rows, total=total, page=page, pages=max(1, -(-total // size)))
 
 

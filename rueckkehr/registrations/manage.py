@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from ..accounts.access import MAX_ID, can_see_town, found, staff_required
 from ..accounts.forms import ActionForm
+from ..database import plain_rows
 from ..events.manage import visible_event, visible_series_events
 from ..events.models import Event, EventSeries
 from ..extensions import db
@@ -63,9 +64,10 @@ def registration_of(event: Event, registration_id: int) -> Registration:
 _LISTED_EVENT = select(Event.id, Event.title, Venue.town_id).join(Event.venue).where(Event.id == bindparam("event_id"))
 
 
-def listed_event(event_id: int) -> Row[int, str, int]:
-    """The id and title of an event of the organizer's towns, or a 404 (as ``visible_event`` answers)."""
-    row = db.session.execute(_LISTED_EVENT, {"event_id": event_id}).one_or_none() if 0 < event_id <= MAX_ID else None
+def listed_event(event_id: int) -> Row[Any]:
+    """The row (``id``, ``title``, ``town_id``) of an event of the organizer's towns, or a 404 (as
+    ``visible_event`` answers)."""
+    row = plain_rows(_LISTED_EVENT, {"event_id": event_id}).one_or_none() if 0 < event_id <= MAX_ID else None
     if row is None or not can_see_town(row.town_id):
         abort(404)
     return row
