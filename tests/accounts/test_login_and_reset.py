@@ -176,3 +176,16 @@ def test_a_new_reset_link_retires_the_old_one(
 def test_password_rules_ask_for_length_not_composition(app: Flask, password: str, fine: bool) -> None:
     with app.test_request_context("/"):
         assert (password_problems(password) == []) is fine
+
+
+def test_the_link_to_the_log_in_after_a_reset_says_log_in_in_english(
+    client: FlaskClient, smtp: SMTPServer, make_user: Callable[..., User]
+) -> None:
+    """German says "anmelden" for both logging in and signing up for an event; English must not say "Register"."""
+    make_user(email="wirtschaft@schipkau.example", full_name="Jana Krüger", language="en")
+    client.post("/password/forgot?lang=en", data={"email": "wirtschaft@schipkau.example"})
+    path = reset_path(smtp.wait_for(1)[0].text_body())
+    done = client.post(path.split("?")[0] + "?lang=en", data={"password": "Kaffee und Stollen am See"})
+    page = done.get_data(as_text=True)
+    assert "Log in now" in page
+    assert "Register now" not in page
