@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, string_enum
 from ..dates import utcnow
-from ..events.models import Event
+from ..events.models import Event, EventStatus
 from ..extensions import Model
 from ..returnees.models import ReturneeProfile, new_nonce
 from .tickets import new_ticket_secret
@@ -96,6 +96,12 @@ class Registration(Model):
     def is_active(self) -> bool:
         """Unconfirmed, confirmed or waiting."""
         return self.status in ACTIVE
+
+    @property
+    def changeable(self) -> bool:
+        """Active, for an event that was not called off: what its person may still change or cancel (a called-off
+        event told them already, and keeps its registrations as they were)."""
+        return self.is_active and self.event.status != EventStatus.CANCELLED
 
 
 # Letters that carry no accent to drop in Unicode but are sorted as a base letter all the same.

@@ -181,7 +181,9 @@ def registrations_on_overview(profile: ReturneeProfile, *, token: str) -> return
     tickets = {
         registration.id: (ticket_svg(registration.ticket_secret), short_code(registration.ticket_secret))
         for registration in registrations
-        if registration.status == RegistrationStatus.CONFIRMED and registration.event.ends_at > now
+        if registration.status == RegistrationStatus.CONFIRMED
+        and registration.event.ends_at > now
+        and registration.event.status != EventStatus.CANCELLED
     }
     return returnee_signals.Section(
         order=10,

@@ -38,7 +38,7 @@ def cancel_from_overview(profile: ReturneeProfile, token: str, registration_id: 
     """Ask once what cancelling means for the seat; the POST cancels the registration or leaves the waiting list."""
     registration = _own(profile, registration_id)
     back = url_for("selfservice.overview", token=token)
-    if request.method == "GET" or not registration.is_active:
+    if request.method == "GET" or not registration.changeable:
         return _ask_before_cancelling(registration, back)
     was_waiting = registration.status == RegistrationStatus.WAITING
     cancel(registration.id)
@@ -54,7 +54,7 @@ def cancel_from_overview(profile: ReturneeProfile, token: str, registration_id: 
 def companions(profile: ReturneeProfile, token: str, registration_id: int) -> str | Response | tuple[str, int]:
     """Change the number of companions; more only as far as free seats allow, else the size stays and we say why."""
     registration = _own(profile, registration_id)
-    if not registration.is_active:
+    if not registration.changeable:
         abort(404)
     form = CompanionsForm(data=None if request.method == "POST" else {"companions": str(registration.companions)})
     if form.validate_on_submit():
@@ -108,7 +108,7 @@ def cancel_from_calendar(token: str) -> str | tuple[str, int]:
     if found is None:
         return invalid_link()
     back = url_for(".calendar_link", token=token)
-    if request.method == "POST" and found.is_active:
+    if request.method == "POST" and found.changeable:
         with acting_as(returnee(found.profile_id)):
             found = cancel(found.id)
         return render_template("selfservice/registration.html", registration=found, event=found.event, token=token)

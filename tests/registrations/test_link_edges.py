@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -20,6 +21,7 @@ from rueckkehr.returnees.models import ReturneeProfile
 from rueckkehr.returnees.operations import ProfileData, erase_profile, revoke_links
 from rueckkehr.transactions import unit_of_work
 from tests.support.pages import visible_text
+from tests.support.smtp import SMTPServer
 
 PROFILE = ProfileData(first_name="Eva", last_name="Engel", postal_code="01968", city="Senftenberg", country="DE")
 BASE = "http://rueckkehr.test"
@@ -110,3 +112,34 @@ def test_moving_an_event_earlier_moves_the_confirmation_deadline(make_event: Cal
         change_event(event.id, starts_at=new_start, ends_at=new_start + timedelta(hours=5))
     db.session.rollback()
     assert db.session.get(Registration, registration.id).expires_at == new_start - timedelta(hours=2)
+
+
+def test_after_the_event_is_called_off_the_registration_shows_it_and_offers_nothing_to_change(
+    client: FlaskClient, make_event: Callable[..., Event], smtp: SMTPServer
+) -> None:
+    event = make_event()
+    registration = sign_up(event, "eva@example.org")
+    with unit_of_work():
+        confirm(registration.id)
+    overview = manage_url(db.session.get(ReturneeProfile, registration.profile_id)).removeprefix(BASE)
+    calendar = registration_url(registration).removeprefix(BASE)
+    assert "Anmeldung stornieren" in visible_text(client.get(overview))
+    with unit_of_work():
+        cancel_event(event.id)
+    mails = len(smtp.wait_for(3))  # the request, the confirmation, the cancellation
+    for path in (overview, calendar):
+        page = client.get(path)
+        text = visible_text(page)
+        assert "Diese Veranstaltung wurde abgesagt." in text
+        assert "Anmeldung stornieren" not in text and "Begleitpersonen ändern" not in text
+        assert "QR-Code" not in page.get_data(as_text=True), "no ticket for a day that does not take place"
+    overview_cancel = f"{overview}/registrations/{registration.id}/cancel"
+    companions = f"{overview}/registrations/{registration.id}/companions"
+    assert "Diese Veranstaltung wurde abgesagt." in visible_text(client.get(overview_cancel))
+    for path in (overview_cancel, calendar + "/cancel"):
+        client.post(path)
+    assert client.get(companions).status_code == 404
+    with pytest.raises(AssertionError):  # the called-off day already told them: no second cancellation
+        smtp.wait_for(mails + 1, timeout=1)
+    db.session.rollback()
+    assert db.session.get(Registration, registration.id).status == RegistrationStatus.CONFIRMED
