@@ -78,6 +78,8 @@ def test_cancelling_asks_once_and_says_what_happens_to_the_seat(
     assert "ist storniert" in visible_text(client.get(done.headers["Location"]))
     assert "registration.cancelled" in verbs()
     assert "Diese Anmeldung ist storniert." in visible_text(client.get(ask))  # asked again: nothing to do
+    told = smtp.wait_for(3)[-1].text_body()  # the request, the confirmation, the cancellation
+    assert "Ihr Platz ist wieder frei: für die nächste Person auf der Warteliste oder für alle" in told
 
 
 def test_the_calendars_link_asks_too_and_a_waiting_party_hears_what_it_gives_up(
