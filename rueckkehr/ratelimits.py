@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask_login import current_user
 
 from .addresses import normalise_email
@@ -28,3 +28,9 @@ def user_key() -> str:
 def email_key() -> str:
     """The submitted address, so one address cannot be flooded (or guessed at) from many hosts."""
     return "email:" + normalise_email(request.form.get("email"))
+
+
+def counts_as_attempt(response: Response) -> bool:
+    """Whether an answer uses up a form's limit: every one but a form sent back with its mistakes marked (422), so
+    that someone who corrects one field after the other still gets through; such an answer sends nothing."""
+    return response.status_code != 422

@@ -12,7 +12,7 @@ from ..dates import utcnow
 from ..events.models import EventStatus, RegistrationState, registration_state
 from ..events.queries import get_public_event
 from ..extensions import limiter
-from ..ratelimits import configured, email_key
+from ..ratelimits import configured, counts_as_attempt, email_key
 from ..returnees.links import InvalidLinkError
 from ..returnees.views import invalid_link
 from .forms import RegistrationForm
@@ -28,8 +28,10 @@ OUTCOME_KEY = "registration_outcome"
 
 
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
-@limiter.limit(configured("RATELIMIT_REGISTRATION"), methods=["POST"])
-@limiter.limit(configured("RATELIMIT_REGISTRATION"), key_func=email_key, methods=["POST"])
+@limiter.limit(configured("RATELIMIT_REGISTRATION"), methods=["POST"], deduct_when=counts_as_attempt)
+@limiter.limit(
+    configured("RATELIMIT_REGISTRATION"), key_func=email_key, methods=["POST"], deduct_when=counts_as_attempt
+)
 def form(event_id: int) -> str | Response | tuple[str, int]:
     """The registration form; a valid submission holds a seat (or a waiting place) and mails a link."""
     event = get_public_event(event_id, programme=False) or abort(404)

@@ -140,6 +140,21 @@ def test_registration_is_rate_limited_per_address_and_per_client(
     assert fresh.status_code == 303
 
 
+def test_answers_that_point_at_a_mistake_do_not_use_up_the_registration_limit(
+    make_app: Callable[..., Flask], make_event: Callable[..., Event]
+) -> None:
+    """Someone who corrects one field after the other must still get in; only submissions that were taken count."""
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_REGISTRATION="3 per hour")
+    event_id = make_event(capacity=100).id
+    client = app.test_client()
+    mistakes = [
+        client.post(f"/events/{event_id}/register", data={**form_data(email="fix@example.org"), "city": ""})
+        for _ in range(5)
+    ]
+    assert [answer.status_code for answer in mistakes] == [422] * 5
+    assert client.post(f"/events/{event_id}/register", data=form_data(email="fix@example.org")).status_code == 303
+
+
 def test_resend_is_rate_limited(make_app: Callable[..., Flask]) -> None:
     app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_RESEND="2 per hour")
     client = app.test_client()
