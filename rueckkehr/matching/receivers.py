@@ -71,7 +71,10 @@ def matching_on_overview(profile: ReturneeProfile, *, token: str) -> list[return
     """The fair plan after the registrations, then the job alerts and the contact requests."""
     return [
         returnee_signals.Section(
-            order=20, template="matching/_fair_plan_section.html", context={"plans": fair_plans(profile)}
+            order=20,
+            template="matching/_fair_plan_section.html",
+            # without a field of their own (and no plan through a partner's) nothing can match: say what is missing
+            context={"plans": fair_plans(profile), "needs_field": not profile.occupation_group_code},
         ),
         returnee_signals.Section(
             order=30,
