@@ -33,6 +33,7 @@ if (root) {
     return new Date(iso).toLocaleTimeString(document.documentElement.lang || "de", {
       hour: "2-digit",
       minute: "2-digit",
+      hourCycle: "h23", // 15:10 in English too, as every other page says it
       timeZone: "Europe/Berlin",
     });
   }

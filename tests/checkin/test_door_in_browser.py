@@ -169,6 +169,22 @@ def fake_camera_file(path: Path, text: str) -> Path:
     return path
 
 
+def test_the_door_in_english_tells_the_time_on_the_24_hour_clock_as_the_rest_of_the_site(
+    page: Any, make_event: Callable[..., Event], make_staff: Callable[..., User]
+) -> None:
+    event = make_event()
+    code = short_code(seat(event, "Jana", "Müller").ticket_secret)
+    log_in_by_keyboard(page, make_staff())
+    page.goto(f"/organizer/events/{event.id}/check-in?lang=en")
+    message = page.locator("#check-in-message")
+    for _ in range(2):
+        page.get_by_label("Code below the QR code").fill(code)
+        page.locator("#code-form").get_by_role("button", name="Check in").click()
+        message.filter(has_text="Müller, Jana").wait_for()
+    message.filter(has_text="already checked in at").wait_for()
+    assert re.fullmatch(r"Müller, Jana: already checked in at \d\d:\d\d", message.inner_text().strip())
+
+
 def test_the_camera_reads_a_ticket_from_chromiums_fake_video_capture(
     browser: Any, live_server: Any, make_event: Callable[..., Event], make_staff: Callable[..., User], tmp_path: Path
 ) -> None:
