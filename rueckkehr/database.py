@@ -156,6 +156,7 @@ def _check_alive(dbapi_connection: Any, connection_record: Any, connection_proxy
         cursor = dbapi_connection.cursor()
         cursor.execute("SELECT 1")
         cursor.close()
+        dbapi_connection.rollback()  # out of autocommit the ping began a transaction; a GET reads without one
     except Exception as error:
         raise exc.DisconnectionError(f"the pooled connection is gone: {error}") from error
 

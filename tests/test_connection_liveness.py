@@ -36,8 +36,18 @@ def outside(pg_app: Flask) -> Iterator[Engine]:
 
 
 def _last_statement(outside: Engine, pid: int) -> str:
+    return str(_activity(outside, pid, "query") or "")
+
+
+_ACTIVITY = {
+    "query": text("SELECT query FROM pg_stat_activity WHERE pid = :pid"),
+    "query_start": text("SELECT query_start FROM pg_stat_activity WHERE pid = :pid"),
+}
+
+
+def _activity(outside: Engine, pid: int, column: str) -> object:
     with outside.connect() as connection:
-        return str(connection.scalar(text("SELECT query FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}) or "")
+        return connection.scalar(_ACTIVITY[column], {"pid": pid})
 
 
 def test_a_connection_the_server_ended_is_replaced_before_the_request_uses_it(pg_app: Flask, outside: Engine) -> None:
@@ -57,10 +67,22 @@ def test_a_connection_used_a_moment_ago_is_not_asked_again_but_an_idle_one_is(pg
     with db.engine.connect() as connection:
         pid = int(connection.scalar(text("SELECT pg_backend_pid() /* liveness */")))
         record = connection.connection._connection_record
+    last_sent = _activity(outside, pid, "query_start")  # (the pool's rollback as it took the connection back)
     with db.engine.connect() as connection:  # back from the pool at once: nothing sent before the app asks
         assert connection.connection._connection_record is record
-        assert _last_statement(outside, pid) != "SELECT 1"
+        assert _activity(outside, pid, "query_start") == last_sent
+    last_sent = _activity(outside, pid, "query_start")
     record.info["rueckkehr_checked_in"] = time.monotonic() - IDLE_PING_SECONDS - 1  # as if it sat in the pool
     with db.engine.connect() as connection:
         assert connection.connection._connection_record is record
-        assert _last_statement(outside, pid) == "SELECT 1", "an idle connection is asked whether it lives"
+        assert _activity(outside, pid, "query_start") != last_sent, "an idle connection is asked whether it lives"
+
+
+def test_a_get_after_the_site_was_quiet_reads_as_any_other(pg_app: Flask) -> None:
+    """The ping of an idle connection leaves no transaction open: a GET reads without one (in autocommit)."""
+    client = pg_app.test_client()
+    assert client.get("/_backend").status_code == 200
+    for method in (client.get, client.head, client.get):
+        for record in list(db.engine.pool._pool.queue):  # type: ignore[attr-defined]  # every pooled connection
+            record.info["rueckkehr_checked_in"] = time.monotonic() - IDLE_PING_SECONDS - 1
+        assert method("/_backend").status_code == 200
