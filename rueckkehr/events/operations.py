@@ -19,7 +19,7 @@ from ..places.models import Venue
 from ..transactions import begin_writing
 from . import signals
 from .calendar import location_text
-from .models import Event, EventStatus, window_faults
+from .models import Event, EventStatus, WindowFault, window_faults
 
 
 class EventChangeError(ValueError):
@@ -94,9 +94,10 @@ def change_event(
     new_ends_at = ends_at or event.ends_at
     if new_ends_at <= new_starts_at:
         raise EventChangeError("ends_before_start")
+    # what the new start breaks (a window saved broken before, closing before it opens, is not the move's doing)
     if new_starts_at != event.starts_at and window_faults(
         event.registration_opens_at, event.registration_closes_at, new_starts_at
-    ):
+    ) & {WindowFault.OPENS_AFTER_START, WindowFault.CLOSES_AFTER_START}:
         raise EventChangeError("registration_window")  # the move form says so; this holds under the lock too
     time_changed = (new_starts_at, new_ends_at) != (event.starts_at, event.ends_at)
     venue_changed = venue_id is not None and venue_id != event.venue_id

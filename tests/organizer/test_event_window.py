@@ -230,6 +230,25 @@ def test_the_move_itself_refuses_a_start_before_the_deadline_whoever_calls_it(ap
     assert db.session.get(Event, event.id).starts_at == datetime(2027, 1, 14, 9, tzinfo=UTC)
 
 
+def test_a_window_saved_broken_before_does_not_stop_a_move_it_has_nothing_to_do_with(
+    app: Flask, make_event: Callable
+) -> None:
+    """A window that closes before it opens (saved before such windows were refused) is the edit form's to mend; the
+    start it keeps working with is no reason to refuse moving the day."""
+    event = make_event(
+        starts_at=datetime(2027, 1, 15, 9, tzinfo=UTC),
+        registration_opens_at=datetime(2027, 1, 10, 9, tzinfo=UTC),
+        registration_closes_at=datetime(2027, 1, 5, 9, tzinfo=UTC),
+    )
+    db.session.commit()
+    with unit_of_work():
+        change_event(
+            event.id, starts_at=datetime(2027, 1, 16, 9, tzinfo=UTC), ends_at=datetime(2027, 1, 16, 14, tzinfo=UTC)
+        )
+    db.session.rollback()
+    assert db.session.get(Event, event.id).starts_at == datetime(2027, 1, 16, 9, tzinfo=UTC)
+
+
 def test_the_copy_of_a_window_that_works_works_even_from_the_29th_of_february(
     organizer: FlaskClient, make_event: Callable
 ) -> None:
