@@ -174,6 +174,9 @@ def _act(event_id: int, registration_id: int) -> tuple[Event, Registration]:
 def cancel(event_id: int, registration_id: int) -> Response:
     """Cancel a registration; the person is told, freed seats go to the waiting list."""
     event, registration = _act(event_id, registration_id)
+    if not registration.changeable:  # a page from before: cancelled already, or the whole event called off
+        flash(_("Diese Anmeldung lässt sich nicht mehr stornieren; niemand wurde benachrichtigt."), "info")
+        return redirect(url_for(".person", event_id=event.id, registration_id=registration.id), code=303)
     operations.cancel(registration.id)
     flash(_("Die Anmeldung ist storniert; die Person ist benachrichtigt."), "success")
     return redirect(url_for(".person", event_id=event.id, registration_id=registration.id), code=303)

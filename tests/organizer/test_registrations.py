@@ -286,6 +286,9 @@ def test_cancel_and_move_up(
     assert db.session.get(Registration, people["Albrecht"].id).status == RegistrationStatus.CANCELLED
     assert db.session.get(Registration, people["Conrad"].id).status == RegistrationStatus.CONFIRMED
     assert {mail.envelope_to[0] for mail in smtp.wait_for(2)} == {"albrecht@example.org", "conrad@example.org"}
+    again = client.post(f"{base}/{people['Albrecht'].id}/cancel", follow_redirects=True)  # a page from before
+    assert "lässt sich nicht mehr stornieren; niemand wurde benachrichtigt" in visible_text(again)
+    assert len(smtp.wait_for(2)) == 2
 
 
 def test_moving_up_out_of_turn_when_seats_are_free(
