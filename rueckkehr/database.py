@@ -134,11 +134,10 @@ def watch_connections(app: Flask) -> None:
     """
     with app.app_context():
         engines = [engine for engine in db.engines.values() if engine.dialect.name == "postgresql"]
-    for engine in engines:
-        if not event.contains(engine, "checkout", _check_alive):
-            event.listen(engine, "connect", _note_checkin)
-            event.listen(engine, "checkin", _note_checkin)
-            event.listen(engine, "checkout", _check_alive)
+    for engine in engines:  # each app makes engines of its own
+        event.listen(engine, "connect", _note_checkin)
+        event.listen(engine, "checkin", _note_checkin)
+        event.listen(engine, "checkout", _check_alive)
 
 
 def _note_checkin(dbapi_connection: Any, connection_record: Any) -> None:

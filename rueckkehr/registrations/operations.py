@@ -297,7 +297,7 @@ def cancel(registration_id: int, now: datetime | None = None) -> Registration:
     """Cancel a registration or leave the waiting list; freed seats go to the waiting list."""
     now = now or utcnow()
     registration, event = _locked(registration_id)
-    if not registration.is_active or event.status == EventStatus.CANCELLED:  # the call-off told everyone
+    if not registration.changeable:  # cancelled already, or the event called off (which told everyone)
         return registration
     was_waiting = registration.status == RegistrationStatus.WAITING
     holds_invite = registration.status == RegistrationStatus.CONFIRMED
