@@ -40,7 +40,7 @@ def home_for(user: object) -> str:
 def login() -> str | Response | tuple[str, int]:
     """The one log-in page; after it, a redirect only to a path on this site."""
     form = LoginForm()
-    if request.method == "GET":
+    if request.method != "POST":
         form.next.data = safe_next_path(request.args.get("next"), "")
     error = None
     if form.validate_on_submit():
@@ -57,7 +57,7 @@ def login() -> str | Response | tuple[str, int]:
         else:
             log_in(user)
             return redirect(safe_next_path(form.next.data, home_for(user)), code=303)
-    status = 200 if request.method == "GET" or not (error or form.errors) else 422
+    status = 200 if request.method != "POST" or not (error or form.errors) else 422
     return render_template("accounts/login.html", form=form, error=error), status
 
 

@@ -100,7 +100,7 @@ def talk(talk_id: int) -> str | Response | tuple[str, int]:
     form = TalkForm()
     people = contacts_for(found.town_id)
     form.contact.choices = [("", _("niemand"))] + [(str(user.id), user.full_name or user.email) for user in people]
-    if request.method == "GET":
+    if request.method != "POST":
         form.contact.data = str(found.contact_user_id or "")
         form.status.data = found.status.value
         form.outcome.data = found.outcome

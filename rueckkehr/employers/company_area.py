@@ -143,7 +143,7 @@ def profile() -> str | Response | tuple[str, int]:
     """Edit the company profile."""
     employer = current_employer()
     form = CompanyForm(obj=None)
-    if request.method == "GET":
+    if request.method != "POST":
         form.fill_from(employer)
     if form.validate_on_submit():
         update_profile(employer, form.company_data())
@@ -178,7 +178,7 @@ def logo() -> str | Response | tuple[str, int]:
 def new_vacancy() -> str | Response | tuple[str, int]:
     """Write a new vacancy; it starts as a draft."""
     form = VacancyForm(today=berlin_today())
-    if request.method == "GET":
+    if request.method != "POST":
         form.valid_until.data = default_valid_until().isoformat()
     if form.validate_on_submit():
         vacancy = create_vacancy(current_employer(), form.vacancy_data())
@@ -211,7 +211,7 @@ def edit_vacancy(vacancy_id: int) -> str | Response | tuple[str, int]:
         flash(_("Diese Stelle kann nicht mehr geändert werden."), "warning")
         return redirect(url_for(".vacancy", vacancy_id=found.id), code=303)
     form = VacancyForm(today=berlin_today())
-    if request.method == "GET":
+    if request.method != "POST":
         form.fill_from(found)
     if form.validate_on_submit():
         update_vacancy(found, form.vacancy_data())

@@ -124,7 +124,7 @@ def new() -> str | Response | tuple[str, int]:
     """A new draft event."""
     form = EventForm(series=all_series())
     form.set_venues(visible_venues())
-    if request.method == "GET":
+    if request.method != "POST":
         form.capacity.data = 100
         form.starts.data, form.ends.data = "10:00", "15:00"
     if form.validate_on_submit():
@@ -162,7 +162,7 @@ def edit(event_id: int) -> str | Response | tuple[str, int]:
         return redirect(url_for(".detail", event_id=event.id), code=303)
     form = DetailsForm(series=all_series())
     form.event_starts_at = event.starts_at
-    if request.method == "GET":
+    if request.method != "POST":
         form.fill_details(event)
         form.show_window_faults()  # a window saved before the form checked it
     if form.validate_on_submit():
@@ -197,7 +197,7 @@ def move(event_id: int) -> str | Response | tuple[str, int]:
     form.current_day = event.starts_at.astimezone(BERLIN).date()
     form.current_window = (event.registration_opens_at, event.registration_closes_at)
     form.set_venues(visible_venues())
-    if request.method == "GET":
+    if request.method != "POST":
         form.fill_time_place(event)
     if form.validate_on_submit():
         venue_id, starts_at, ends_at = form.moment()

@@ -108,7 +108,7 @@ def edit_venue(venue_id: int) -> str | Response | tuple[str, int]:
     """Correct a venue's name or address; calendars that show it follow."""
     venue = found_in_town(Venue, venue_id, lambda venue: venue.town_id)
     form = _venue_form()
-    if request.method == "GET":
+    if request.method != "POST":
         form.process(obj=venue)
         form.town.data = str(venue.town_id)
         form.latitude.data = str(venue.latitude or "")

@@ -75,7 +75,7 @@ def _page(scope: str, subject: Any, events: list[Event], town_id: int | None) ->
     presets = team_presets.presets_of(preset_towns)
     form = ExportForm()
     chosen_preset = _chosen_preset(presets)
-    if request.method == "GET":
+    if request.method != "POST":
         form.columns.data = chosen_preset.columns if chosen_preset else list(DEFAULT_COLUMNS)
         if chosen_preset:
             form.purpose.data = chosen_preset.purpose

@@ -53,7 +53,7 @@ def _subscribe_in_background(
 def subscribe_form() -> str | tuple[str, int]:
     """Order a job alert; the answer is the same for every address (the mail with the link goes out beside it)."""
     form = SubscribeForm(towns=_towns())
-    if request.method == "GET":
+    if request.method != "POST":
         field = request.args.get("field", "") or synonym_group(request.args.get("q", "")) or ""
         form.occupation_group.data = field if field in {code for code, _label in _group_choices(form)} else ""
         level = request.args.get("level", "")
@@ -102,7 +102,7 @@ def preferences(token: str) -> str | Response | tuple[str, int]:
         return redirect(url_for(".confirm", token=token), code=303)
     form = SubscribeForm(towns=_towns())
     del form.email, form.consent  # the address was confirmed; the consent was given
-    if request.method == "GET":
+    if request.method != "POST":
         form.occupation_group.data = subscription.occupation_group_code
         form.skill_level.data = str(subscription.skill_level or "")
         form.towns.data = [town.slug for town in subscription.towns]

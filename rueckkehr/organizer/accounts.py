@@ -51,7 +51,7 @@ def index() -> str | Response | tuple[str, int]:
     towns = _towns()
     form = InviteForm()
     form.set_towns(towns)
-    if request.method == "GET":
+    if request.method != "POST":
         form.role.data = Role.ORGANIZER.value
     if form.validate_on_submit():
         try:
@@ -84,7 +84,7 @@ def edit(user_id: int) -> str | Response | tuple[str, int]:
     towns = _towns()
     form = StaffForm()
     form.set_towns(towns)
-    if request.method == "GET":
+    if request.method != "POST":
         form.role.data = user.role.value
         form.towns.data = [str(town.id) for town in user.towns]
     if form.validate_on_submit():
@@ -134,7 +134,7 @@ def join(token: str) -> str | Response | tuple[str, int]:
     if found_token is None or found_token.user is None:
         return render_template("accounts/link_invalid.html"), 404
     form = JoinForm()
-    if request.method == "GET":
+    if request.method != "POST":
         form.full_name.data = found_token.user.full_name
     if form.validate_on_submit():
         operations.accept_invitation(found_token, value_of(form.full_name), value_of(form.password, strip=False))

@@ -38,7 +38,7 @@ def cancel_from_overview(profile: ReturneeProfile, token: str, registration_id: 
     """Ask once what cancelling means for the seat; the POST cancels the registration or leaves the waiting list."""
     registration = _own(profile, registration_id)
     back = url_for("selfservice.overview", token=token)
-    if request.method == "GET" or not registration.changeable:
+    if request.method != "POST" or not registration.changeable:
         return _ask_before_cancelling(registration, back)
     was_waiting = registration.status == RegistrationStatus.WAITING
     cancel(registration.id)

@@ -90,7 +90,7 @@ def confirm(token: str) -> str | tuple[str, int]:
     event = registration.event
     if event.status != EventStatus.PUBLISHED:
         return render_template("registrations/closed.html", event=event, state=RegistrationState.CANCELLED)
-    if request.method == "GET":
+    if request.method != "POST":
         return render_template("registrations/confirm.html", registration=registration, event=event)
     try:
         with acting_as(returnee(registration.profile_id)):

@@ -79,8 +79,8 @@ def edit(slug: str) -> str | Response | tuple[str, int]:
     town = town_by_slug(slug)
     if town is None or not can_see_town(town.id):
         abort(404)
-    form = TownPageForm(obj=town if request.method == "GET" else None)
-    if request.method == "GET":
+    form = TownPageForm(obj=town if request.method != "POST" else None)
+    if request.method != "POST":
         form.contact_phone.data = format_phone(town.contact_phone)
     if form.validate_on_submit():
         if update_town_page(town, form.page()):
