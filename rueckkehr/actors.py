@@ -37,6 +37,12 @@ class Actor:
     profile_id: int | None = None
 
 
+def user(user_id: int, role: str) -> Actor:
+    """A user: logged in, or just now proving who they are (a log-in, the second factor's enrolment or a recovery
+    code), which is theirs to be credited with although the request began without them."""
+    return Actor(ActorKind.USER, label=role, user_id=user_id)
+
+
 def returnee(profile_id: int) -> Actor:
     """A returnee acting through their own link."""
     return Actor(ActorKind.RETURNEE, label="self-service link", profile_id=profile_id)
@@ -54,7 +60,7 @@ def current_actor() -> Actor:
         return chosen
     if has_request_context():
         if current_user.is_authenticated:
-            return Actor(ActorKind.USER, label=str(current_user.role), user_id=current_user.id)
+            return user(current_user.id, str(current_user.role))
         return Actor(ActorKind.PUBLIC, label="public")
     command = click.get_current_context(silent=True)
     return system(command.command_path if command is not None else "system")

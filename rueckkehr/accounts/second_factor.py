@@ -20,6 +20,8 @@ from markupsafe import Markup
 from sqlalchemy import ForeignKey, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from .. import actors
+from ..actors import acting_as
 from ..audit.operations import record
 from ..database import UNREADABLE, UTCDateTime
 from ..dates import utcnow
@@ -112,7 +114,8 @@ def enable(user: User, secret: str, code: str, now: datetime | None = None) -> l
     user.totp_enabled_at = now
     user.totp_last_step = step
     codes = _new_recovery_codes(user)
-    record("user.second_factor_enabled", user)
+    with acting_as(actors.user(user.id, user.role.value)):  # the password and the first code proved who it is
+        record("user.second_factor_enabled", user)
     return codes
 
 
@@ -139,7 +142,8 @@ def use_recovery_code(user: User, code: str, now: datetime | None = None) -> boo
     if found is None:
         return False
     found.used_at = now or utcnow()
-    record("user.recovery_code_used", user)
+    with acting_as(actors.user(user.id, user.role.value)):  # the password and the code proved who it is
+        record("user.recovery_code_used", user)
     return True
 
 

@@ -16,6 +16,8 @@ from flask_login import login_user
 from sqlalchemy import ForeignKey, String, bindparam, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from .. import actors
+from ..actors import acting_as
 from ..audit.operations import record
 from ..database import UTCDateTime, rows_changed
 from ..dates import utcnow
@@ -45,7 +47,8 @@ def start_session(user: User) -> None:
     key = secrets.token_urlsafe(32)
     db.session.add(LoginSession(user_id=user.id, key_hash=_hash(key)))
     session[SESSION_KEY] = key
-    record("user.logged_in", user, changes={"role": user.role.value})
+    with acting_as(actors.user(user.id, user.role.value)):  # the password (and code) just proved who it is
+        record("user.logged_in", user, changes={"role": user.role.value})
 
 
 def log_in(user: User) -> None:

@@ -131,11 +131,14 @@ def security() -> str | Response:
         if not form.validate_on_submit():
             abort(400)
         user = db.session.get(User, current_user.id) or abort(404)
-        if request.form.get("action") == "forget":
+        action = request.form.get("action")
+        if action == "forget":
             response = make_response(redirect(url_for(".security"), code=303))
             response.delete_cookie(second_factor.REMEMBER_COOKIE)
             flash(_("Dieses Gerät fragt beim nächsten Anmelden wieder nach dem Code."), "success")
             return response
+        if action != "renew":  # only the button's own word renews; anything else changes nothing
+            abort(400)
         codes = second_factor.renew_recovery_codes(user)
         return render_template("organizer/recovery_codes.html", codes=codes, first=False, next_url=url_for(".security"))
     return render_template(

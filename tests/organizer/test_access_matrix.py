@@ -104,6 +104,8 @@ def requests_for(objects: dict[str, Any]) -> list[tuple[str, str, str, dict[str,
     requests = []
     for method, rule, scope in MATRIX:
         data = {"profile_id": objects["profile_id"], "town_id": objects["town_id"]} if rule.endswith("/take") else {}
+        if rule == "/organizer/security":
+            data = {"action": "renew"}  # the button's own word (anything else is a 400)
         if "<kind>" in rule:
             for kind, item_id in objects["kinds"].items():
                 path = rule.replace("<kind>", kind).replace("<int:item_id>", str(item_id))

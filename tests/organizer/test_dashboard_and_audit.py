@@ -141,21 +141,26 @@ def test_the_audit_trail_on_screen_admins_filter_organizers_see_their_towns(
     )
     db.session.commit()
     staff_login(client, make_staff())
-    organizer_view = visible_text(client.get("/organizer/audit"))
-    assert "event.published" in organizer_view and "registration.lapsed" in organizer_view
-    assert "event.cancelled" not in organizer_view  # Finsterwalde's
-    assert "Person" not in organizer_view.split("Protokoll", 2)[-1].split("Filtern")[0]  # no filter by person
+    organizer_view = entries_shown(client, "/organizer/audit")
+    assert "Veranstaltung veröffentlicht" in organizer_view and "Unbestätigte Anmeldung verfallen" in organizer_view
+    assert "Veranstaltung abgesagt" not in organizer_view  # Finsterwalde's
+    assert "Person" not in visible_text(client.get("/organizer/audit")).split("Protokoll", 2)[-1].split("Filtern")[0]
     client.post("/logout")
 
     staff_login(client, admin_actor)
-    everything = visible_text(client.get("/organizer/audit"))
-    assert "event.cancelled" in everything
-    by_verb = visible_text(client.get("/organizer/audit?verb=event."))
-    assert "event.published" in by_verb and "registration.lapsed" not in by_verb
-    by_person = visible_text(client.get(f"/organizer/audit?person={admin_actor.id}&object_type=event&object_id=8"))
-    assert "event.cancelled" in by_person and "event.published" not in by_person
-    by_time = visible_text(client.get("/organizer/audit?from=04.12.2026&to=04.12.2026"))
-    assert "registration.lapsed" in by_time and "event.published" not in by_time
+    everything = entries_shown(client, "/organizer/audit")
+    assert "Veranstaltung abgesagt" in everything
+    by_verb = entries_shown(client, "/organizer/audit?verb=event.")
+    assert "Veranstaltung veröffentlicht" in by_verb and "Unbestätigte Anmeldung verfallen" not in by_verb
+    by_person = entries_shown(client, f"/organizer/audit?person={admin_actor.id}&object_type=event&object_id=8")
+    assert "Veranstaltung abgesagt" in by_person and "Veranstaltung veröffentlicht" not in by_person
+    by_time = entries_shown(client, "/organizer/audit?from=04.12.2026&to=04.12.2026")
+    assert "Unbestätigte Anmeldung verfallen" in by_time and "Veranstaltung veröffentlicht" not in by_time
+
+
+def entries_shown(client: FlaskClient, path: str) -> str:
+    """The visible text of the page below its filter: the entries (or why there are none)."""
+    return visible_text(client.get(path)).split("Filtern", 1)[-1]
 
 
 @pytest.mark.parametrize(
@@ -192,7 +197,8 @@ def test_an_audit_filter_that_cannot_be_read_says_so_beside_its_field_and_lists_
     assert 'aria-describedby="' in page and f'{field}-error"' in page
     typed = query.split(f"{field}=")[1].split("&")[0]
     assert f'name="{field}" ' in page and f'value="{typed}"' in page, "what was typed stays"
-    assert "registration.lapsed" not in visible_text(response), "not the whole trail as if nothing had been typed"
+    listed = visible_text(response).split("Filtern", 1)[-1]
+    assert "Unbestätigte Anmeldung verfallen" not in listed, "not the whole trail as if nothing had been typed"
 
 
 def test_the_audit_trail_names_who_acted_in_the_readers_language(

@@ -1,0 +1,146 @@
+"""The audit trail on screen: its filter, who acted, and each entry's object, verb and changes in the reader's words.
+
+The labels live in ``audit.labels``; this module adds what only the workspace knows: the titles of the objects a
+page shows, fetched in one statement per kind of object (never one per row).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, select
+
+from ..accounts.access import in_visible_towns, is_admin
+from ..actors import ActorKind
+from ..audit.labels import NO_OBJECT, change_lines, object_label, object_type_label, verb_label
+from ..audit.models import AuditEntry
+from ..dates import BERLIN
+from ..employers.models import Employer
+from ..events.forms import parse_day
+from ..events.models import Event, EventSeries
+from ..extensions import db
+from ..places.models import Town, Venue
+
+# Objects that are never deleted and whose title is not personal: the page may name them by it. Others (a
+# registration, a profile, an account, a vacancy a draft of which is deleted) are named by their number only.
+TITLED: dict[str, tuple[Any, Any]] = {
+    "event": (Event, Event.title),
+    "event_series": (EventSeries, EventSeries.title),
+    "venue": (Venue, Venue.name),
+    "town": (Town, Town.name),
+    "employer": (Employer, Employer.name),
+}
+
+
+@dataclass(frozen=True)
+class ShownEntry:
+    """One entry as the page shows it."""
+
+    entry: AuditEntry
+    actor: str
+    verb: str
+    subject: str
+    changes: list[tuple[str, str]]
+
+
+def actor_text(entry: AuditEntry, names: dict[int, str]) -> str:
+    """Who made an audit entry, in the reader's language: the staff member's address (admins see them), else what
+    the entry says of its actor (the trail keeps its labels in English, as written when it happened)."""
+    if entry.actor_user_id is not None and entry.actor_user_id in names:
+        return names[entry.actor_user_id]
+    label = entry.actor_label or ""
+    kind, _space, name = label.partition(" ")
+    if entry.actor_kind == ActorKind.PUBLIC:
+        text = _("Öffentlichkeit (ein Formular der Website)")
+    elif entry.actor_kind == ActorKind.RETURNEE:
+        text = _("Rückkehrer/in über den persönlichen Link")
+    elif entry.actor_kind == ActorKind.USER:
+        roles = {"admin": _("Admin"), "organizer": _("Organisator/in"), "employer": _("Arbeitgeberkonto")}
+        text = roles.get(label, label)
+    elif kind == "job" and name:
+        text = _("regelmäßige Aufgabe %(name)s", name=name)
+    elif kind == "task" and name:
+        text = _("Hintergrundaufgabe %(name)s", name=name)
+    else:
+        text = _("System") if label in ("", "system") else _("Befehl %(name)s", name=label)
+    return str(text)
+
+
+def object_titles(entries: list[AuditEntry]) -> dict[tuple[str, int], str]:
+    """The titles of the entries' objects that have one: one statement per kind of object on the page."""
+    wanted: dict[str, set[int]] = {}
+    for entry in entries:
+        if entry.object_type in TITLED and entry.object_id is not None:
+            wanted.setdefault(entry.object_type, set()).add(entry.object_id)
+    titles: dict[tuple[str, int], str] = {}
+    for object_type, ids in sorted(wanted.items()):
+        model, title = TITLED[object_type]
+        for object_id, text in db.session.execute(select(model.id, title).where(model.id.in_(sorted(ids)))):
+            titles[object_type, object_id] = text
+    return titles
+
+
+def shown_entries(entries: list[AuditEntry], names: dict[int, str]) -> list[ShownEntry]:
+    """The entries in the reader's words."""
+    titles = object_titles(entries)
+    return [
+        ShownEntry(
+            entry=entry,
+            actor=actor_text(entry, names),
+            verb=verb_label(entry.verb),
+            subject=object_label(
+                entry.object_type,
+                entry.object_id,
+                titles.get((entry.object_type, entry.object_id)) if entry.object_id is not None else None,
+            ),
+            changes=change_lines(entry.changes),
+        )
+        for entry in entries
+    ]
+
+
+def object_type_options() -> list[tuple[str, str]]:
+    """The object types the trail holds, as (value, label) sorted by label; entries about no single object are
+    found by their verb instead."""
+    stored = db.session.scalars(select(AuditEntry.object_type).distinct())
+    options = {name: object_type_label(name) for name in stored if name != NO_OBJECT}
+    return sorted(options.items(), key=lambda option: option[1].casefold())
+
+
+def _day(text: str | None, end: bool = False) -> datetime | None:
+    """A day typed into the filter as the start (or end) of that day in Berlin; ValueError if it is none."""
+    if not text or not text.strip():
+        return None
+    moment = datetime.combine(parse_day(text), time(0), tzinfo=BERLIN)
+    return moment + timedelta(days=1) if end else moment
+
+
+def audit_filter(args: Any) -> tuple[Select[AuditEntry], dict[str, str]]:
+    """The trail's query for the filter typed, and an error per field that was not understood: a filter that
+    cannot be read never widens the list silently."""
+    query = select(AuditEntry).where(in_visible_towns(AuditEntry.town_id))
+    errors: dict[str, str] = {}
+    person = args.get("person", "")
+    if person.isdigit() and len(person) < 10 and is_admin():
+        query = query.where(AuditEntry.actor_user_id == int(person))
+    if object_type := args.get("object_type", "").replace("\x00", "").strip()[:40]:
+        query = query.where(AuditEntry.object_type == object_type)
+    object_id = args.get("object_id", "").strip()
+    if object_id.isdigit() and len(object_id) < 10:
+        query = query.where(AuditEntry.object_id == int(object_id))
+    elif object_id:
+        errors["object_id"] = _("Bitte geben Sie die Nummer in Ziffern an, z. B. 12.")
+    if verb := args.get("verb", "").replace("\x00", "").strip()[:60]:
+        query = query.where(AuditEntry.verb.startswith(verb, autoescape=True))
+    for name, end in (("from", False), ("to", True)):
+        try:
+            moment = _day(args.get(name), end=end)
+        except ValueError:
+            errors[name] = _("Bitte geben Sie einen Tag wie 27.12.2026 an.")
+            continue
+        if moment is not None:
+            query = query.where(AuditEntry.created_at < moment if end else AuditEntry.created_at >= moment)
+    return query, errors

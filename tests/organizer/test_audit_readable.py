@@ -1,0 +1,127 @@
+"""The audit trail on screen reads as plain words for the towns' staff, in German and English: what happened, to
+which object, what changed; raw names are left only for what has no label, and odd filters never break the page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from rueckkehr.accounts.models import Role, User
+from rueckkehr.audit.labels import VERBS
+from rueckkehr.audit.models import AuditEntry
+from rueckkehr.events.models import Event
+from rueckkehr.extensions import db
+from tests.support.pages import visible_text
+from tests.support.units import start_writing
+
+
+@pytest.fixture
+def trail(town: Callable, make_event: Callable[..., Event]) -> Event:
+    """A few entries of Senftenberg, of the kinds the trail holds; returns the event they name."""
+    event = make_event(title="Rückkehrertag Senftenberg")
+    senftenberg = town("senftenberg").id
+    start_writing()
+    rows = [
+        ("registration.confirmed", "registration", 42, {"event_id": event.id, "status": "confirmed", "companions": 0}),
+        ("event.published", "event", event.id, {}),
+        ("registration.companions_changed", "registration", 43, {"event_id": event.id, "status": "confirmed",
+                                                                 "companions": 2, "before": 1}),
+        ("event.updated", "event", event.id, {"fields": ["title", "capacity"], "capacity": 80}),
+        ("pool.digests_sent", "none", None, {"mails": 3}),
+        ("test.something_new", "mystery_thing", 5, {"odd_key": True}),
+    ]  # fmt: skip
+    for minute, (verb, object_type, object_id, changes) in enumerate(rows):
+        db.session.add(
+            AuditEntry(actor_kind="system", actor_label="job x", verb=verb, object_type=object_type,
+                       object_id=object_id, town_id=senftenberg, changes=changes,
+                       created_at=datetime(2026, 12, 2, 9, minute, tzinfo=UTC))
+        )  # fmt: skip
+    db.session.commit()
+    return event
+
+
+def cells(page: str, column: int) -> list[str]:
+    """The visible text of one column of the entries' table."""
+    rows = re.findall(r'<tr class="kern-table__row">(.*?)</tr>', page, re.S)
+    found = []
+    for row in rows:
+        values = re.findall(r'<td class="kern-table__cell">(.*?)</td>', row, re.S)
+        if len(values) > column:
+            found.append(" ".join(re.sub(r"<[^>]+>", " ", values[column]).split()))
+    return found
+
+
+def test_verbs_objects_and_changes_read_as_words_in_german_and_english(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, trail: Event
+) -> None:
+    staff_login(client, make_staff())
+    german = client.get("/organizer/audit").get_data(as_text=True)
+    verbs, objects, changes = cells(german, 2), cells(german, 3), cells(german, 4)
+    assert "Anmeldung bestätigt" in verbs and "Veranstaltung veröffentlicht" in verbs
+    assert "test.something_new" in verbs  # no label: the verb as it is, not an error
+    assert "Anmeldung Nr. 42" in objects
+    assert "Veranstaltung „Rückkehrertag Senftenberg“" in objects  # its title, not its number
+    assert "" in objects  # a round of mails names no object, and no "none"
+    assert "mystery_thing Nr. 5" in objects
+    assert not any("registration" in text or "none" in text for text in objects + verbs[1:])
+    assert "Begleitpersonen: 1 → 2" in changes[3]  # newest first: the change with a value from before
+    assert "Status: bestätigt" in changes[3]
+    assert "Geänderte Felder: Titel, Plätze" in changes[2]
+    assert "odd_key: ja" in changes[0]
+    assert not any("{" in text or '"' in text for text in changes)  # no JSON
+
+    english = client.get("/organizer/audit?lang=en").get_data(as_text=True)
+    verbs, objects, changes = cells(english, 2), cells(english, 3), cells(english, 4)
+    assert "Registration confirmed" in verbs and "Event published" in verbs
+    assert "Registration no. 42" in objects and "Event “Rückkehrertag Senftenberg”" in objects
+    assert "Companions: 1 → 2" in changes[3] and "Status: confirmed" in changes[3]
+    assert "Changed fields: Title, Places" in changes[2]
+
+
+def test_the_filters_offer_labels_and_odd_values_never_break_the_page(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, trail: Event
+) -> None:
+    staff_login(client, make_staff(role=Role.ADMIN))
+    page = client.get("/organizer/audit").get_data(as_text=True)
+    types = re.search(r'<select[^>]*id="object_type"[^>]*>(.*?)</select>', page, re.S).group(1)
+    options = dict(re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', types))
+    assert options["registration"] == "Anmeldung" and options["event"] == "Veranstaltung"
+    assert "none" not in options and "none" not in options.values()
+    english = client.get("/organizer/audit?lang=en").get_data(as_text=True)
+    verbs = re.search(r'<select[^>]*id="verb"[^>]*>(.*?)</select>', english, re.S).group(1)
+    assert '<option value="registration.confirmed">Registration confirmed</option>' in verbs
+    assert '<option value="registration.">Registrations' in verbs or 'value="registration."' in verbs
+
+    by_type = cells(client.get("/organizer/audit?object_type=registration").get_data(as_text=True), 2)
+    assert by_type and all(verb.startswith("Anmeldung") or verb == "Begleitpersonen geändert" for verb in by_type)
+    by_group = cells(client.get("/organizer/audit?verb=event.").get_data(as_text=True), 2)
+    assert sorted(by_group) == ["Veranstaltung geändert", "Veranstaltung veröffentlicht"]
+    chosen = client.get("/organizer/audit?verb=registration.confirmed").get_data(as_text=True)
+    assert '<option value="registration.confirmed" selected>' in chosen
+    assert cells(chosen, 2) == ["Anmeldung bestätigt"]
+    typed = client.get("/organizer/audit?verb=regis").get_data(as_text=True)  # an older link's prefix still works
+    assert '<option value="regis" selected>regis</option>' in typed and len(cells(typed, 2)) == 2
+    for odd in ("object_type=none", "object_type=%00", "object_type=" + "x" * 500, "verb=%00%00", "verb=<b>",
+                "object_type=event&object_id=-1", "person=abc", "page=-3", "verb=" + "ü" * 300):  # fmt: skip
+        response = client.get(f"/organizer/audit?{odd}")
+        assert response.status_code in (200, 404), odd
+    assert "Keine Einträge." in visible_text(client.get("/organizer/audit?verb=%3Cb%3E"))
+
+
+def test_every_verb_the_code_writes_has_a_label() -> None:
+    """A new verb without a label would show staff its raw name: the labels list every verb the code writes."""
+    source = Path(__file__).parents[2] / "rueckkehr"
+    written: set[str] = set()
+    calls = re.compile(r'(?:record|_record|record_change|_record_stand)\(\s*"([a-z_]+\.[a-z_]+)"')
+    either = re.compile(r'record\(\s*"([a-z_]+\.[a-z_]+)" if [^\n]+ else "([a-z_]+\.[a-z_]+)"')
+    assigned = re.compile(r'verb = "([a-z_]+\.[a-z_]+)"')
+    for path in source.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        written.update(calls.findall(text), assigned.findall(text), *either.findall(text))
+    assert len(written) > 80
+    assert sorted(written - set(VERBS)) == []

@@ -1,0 +1,122 @@
+"""Log-ins, the second factor's enrolment and the use of a recovery code are credited to the person who proved who
+they are; a failed log-in to the public, telling nothing of the address; the security page renews only on its word."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pyotp
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from rueckkehr.accounts.models import Role, User
+from rueckkehr.actors import ActorKind
+from rueckkehr.audit.models import AuditEntry
+from rueckkehr.employers.models import Employer
+from rueckkehr.extensions import db
+from tests.support.organizers import PASSWORD, totp_code
+from tests.support.pages import visible_text, without_form_tokens
+
+CODES = re.compile(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>")
+
+
+def entry(verb: str) -> AuditEntry:
+    """The newest committed entry of this verb."""
+    db.session.rollback()
+    found = db.session.scalars(select(AuditEntry).where(AuditEntry.verb == verb).order_by(AuditEntry.id.desc()))
+    return found.first()
+
+
+def assert_credited_to(found: AuditEntry, user: User, role: Role) -> None:
+    assert found is not None
+    assert (found.actor_kind, found.actor_user_id, found.actor_label) == (ActorKind.USER, user.id, role.value)
+
+
+def test_a_staff_login_with_the_code_of_the_app_is_credited_to_that_person_on_screen(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable
+) -> None:
+    organizer = make_staff(email="wirtschaft@senftenberg.example")
+    staff_login(client, organizer)
+    assert_credited_to(entry("user.logged_in"), organizer, Role.ORGANIZER)
+    client.post("/logout")
+
+    admin = make_staff(role=Role.ADMIN, email="chefin@rwk.example")
+    staff_login(client, admin)
+    page = visible_text(client.get("/organizer/audit?verb=user.logged_in"))
+    assert "wirtschaft@senftenberg.example" in page
+    assert "Öffentlichkeit" not in page
+    english = visible_text(client.get("/organizer/audit?verb=user.logged_in&lang=en"))
+    assert "The public (a form" not in english and "Logged in" in english
+
+
+def test_the_enrolment_and_a_recovery_code_are_credited_to_the_person_who_used_them(
+    client: FlaskClient, make_user: Callable[..., User], town: Callable
+) -> None:
+    user = make_user(role=Role.ORGANIZER, towns=[town("senftenberg")], email="neu@senftenberg.example")
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    html = client.get("/login/enrol").get_data(as_text=True)
+    secret = "".join(re.search(r'class="secret">([A-Z2-7 ]+)<', html).group(1).split())
+    codes = CODES.findall(client.post("/login/enrol", data={"code": pyotp.TOTP(secret).now()}).get_data(as_text=True))
+    assert len(codes) == 10
+    assert_credited_to(entry("user.second_factor_enabled"), user, Role.ORGANIZER)
+    assert_credited_to(entry("user.logged_in"), user, Role.ORGANIZER)
+    client.post("/logout")
+
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert client.post("/login/second-factor", data={"code": codes[0]}).location == "/organizer"
+    assert_credited_to(entry("user.recovery_code_used"), user, Role.ORGANIZER)
+
+
+def test_an_employer_login_and_a_remembered_device_are_credited_to_the_account(
+    client: FlaskClient, make_employer: Callable[..., Employer], make_staff: Callable[..., User]
+) -> None:
+    account = make_employer().users[0]
+    assert client.post("/login", data={"email": account.email, "password": PASSWORD}).status_code == 303
+    assert_credited_to(entry("user.logged_in"), account, Role.EMPLOYER)
+    client.post("/logout")
+
+    staff = make_staff()
+    client.post("/login", data={"email": staff.email, "password": PASSWORD})
+    client.post("/login/second-factor", data={"code": totp_code(staff), "remember": "y"})
+    client.post("/logout")
+    assert client.post("/login", data={"email": staff.email, "password": PASSWORD}).location == "/organizer"
+    assert_credited_to(entry("user.logged_in"), staff, Role.ORGANIZER)
+
+
+def test_a_failed_login_is_nobodys_and_tells_nothing_about_the_address(
+    client: FlaskClient, make_staff: Callable[..., User]
+) -> None:
+    staff = make_staff(email="bekannt@senftenberg.example")
+    db.session.rollback()
+    before = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    wrong = client.post("/login", data={"email": staff.email, "password": "falsch falsch falsch"})
+    unknown = client.post("/login", data={"email": "unbekannt@senftenberg.example", "password": "falsch falsch falsch"})
+    assert wrong.status_code == unknown.status_code == 422
+    assert without_form_tokens(wrong.get_data(as_text=True)).replace(staff.email, "X") == without_form_tokens(
+        unknown.get_data(as_text=True)
+    ).replace("unbekannt@senftenberg.example", "X")
+    client.post("/login", data={"email": staff.email, "password": PASSWORD})
+    assert client.post("/login/second-factor", data={"code": "000000"}).status_code == 422
+    db.session.rollback()
+    after = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id).offset(before)).all()
+    assert not [found for found in after if found.actor_user_id == staff.id]  # nothing credited to the address
+
+
+def test_only_the_renew_button_renews_the_recovery_codes(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable
+) -> None:
+    user = make_staff()
+    staff_login(client, user)
+    codes = CODES.findall(client.post("/organizer/security", data={"action": "renew"}).get_data(as_text=True))
+    assert len(codes) == 10
+    renewed = entry("user.recovery_codes_renewed").id
+    for action in ({"action": "bogus"}, {"action": ""}, {}):
+        answer = client.post("/organizer/security", data=action)
+        assert answer.status_code == 400
+        assert not CODES.findall(answer.get_data(as_text=True))
+    assert entry("user.recovery_codes_renewed").id == renewed
+    assert "Unbenutzte Wiederherstellungscodes 10" in visible_text(client.get("/organizer/security"))
+    client.post("/logout")
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert client.post("/login/second-factor", data={"code": codes[0]}).location == "/organizer"  # the same codes
