@@ -233,14 +233,17 @@ def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-def email_field(label: str | None = None, description: str = "", *, required: bool = True) -> EmailField:
-    """An e-mail field with the project's checks (an empty optional one is fine)."""
+def email_field(
+    label: str | None = None, description: str = "", *, required: bool = True, missing: str | None = None
+) -> EmailField:
+    """An e-mail field with the project's checks (an empty optional one is fine); ``missing`` says what to type when a
+    required one is empty (the person's own address unless told)."""
     return EmailField(
         label or _l("E-Mail-Adresse"),
         description=description,
         filters=[strip],
         validators=[
-            DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse an.")) if required else Optional(),
+            DataRequired(missing or _l("Bitte geben Sie Ihre E-Mail-Adresse an.")) if required else Optional(),
             Length(max=254, message=_l("Diese E-Mail-Adresse ist zu lang.")),
             plain_address,
             Email(

@@ -42,3 +42,18 @@ def test_every_english_string_is_translated_and_not_fuzzy() -> None:
         and (message.fuzzy or not (all(message.string) if isinstance(message.string, tuple) else message.string))
     ]
     assert untranslated == []
+
+
+def test_the_english_texts_spell_organizer_as_the_role_is_called() -> None:
+    """The role is called "organizer" on every page: no text of the catalogue or of the English legal pages says
+    "organiser" or "organisation", except the consent to take part, whose wording is versioned proof of what
+    people agreed to (a changed text needs a new version)."""
+    with CATALOG.open("rb") as handle:
+        catalog = read_po(handle, locale="en")
+    texts = [
+        " ".join(message.string) if isinstance(message.string, tuple) else message.string
+        for message in catalog
+        if message.id and not str(message.id).startswith("Ich melde mich zu dieser Veranstaltung an")
+    ]
+    texts += [page.read_text() for page in (ROOT / "templates" / "legal" / "en").glob("*.html")]
+    assert [text for text in texts if "organis" in text.lower()] == []

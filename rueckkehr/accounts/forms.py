@@ -62,12 +62,12 @@ class ActionForm(Form):
     """A form with nothing but its CSRF token: the button behind a link from a mail."""
 
 
-def name_field(label: str | None = None) -> StringField:
-    """A person's name."""
+def name_field(label: str | None = None, missing: str | None = None) -> StringField:
+    """A person's name; ``missing`` says what to type when it is empty (the person's own name unless told)."""
     return StringField(
         label or _l("Ihr Name"),
         validators=[
-            DataRequired(_l("Bitte geben Sie Ihren Namen an.")),
+            DataRequired(missing or _l("Bitte geben Sie Ihren Namen an.")),
             Length(max=200, message=_l("Bitte kürzen Sie den Namen auf höchstens 200 Zeichen.")),
             no_control_characters,
         ],

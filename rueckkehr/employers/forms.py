@@ -218,7 +218,10 @@ class StandForm(Form):
 class InviteForm(Form):
     """The address of a colleague."""
 
-    email = email_field(_l("E-Mail-Adresse der Kollegin oder des Kollegen"))
+    email = email_field(
+        _l("E-Mail-Adresse der Kollegin oder des Kollegen"),
+        missing=_l("Bitte geben Sie die E-Mail-Adresse der Kollegin oder des Kollegen an."),
+    )
 
 
 class JoinForm(NewPasswordMixin, Form):

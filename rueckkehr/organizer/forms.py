@@ -59,8 +59,10 @@ class TownsMixin:
 class InviteForm(TownsMixin, FlaskForm):
     """A new colleague in the workspace."""
 
-    email = email_field(_l("E-Mail-Adresse der Person"))
-    full_name = name_field(_l("Name der Person"))
+    email = email_field(
+        _l("E-Mail-Adresse der Person"), missing=_l("Bitte geben Sie die E-Mail-Adresse der Person an.")
+    )
+    full_name = name_field(_l("Name der Person"), _l("Bitte geben Sie den Namen der Person an."))
 
 
 class StaffForm(TownsMixin, FlaskForm):

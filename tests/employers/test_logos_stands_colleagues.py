@@ -19,6 +19,7 @@ from rueckkehr.employers.models import Employer, EmployerStatus, StandBooking, S
 from rueckkehr.employers.queries import confirmed_exhibitors
 from rueckkehr.extensions import db
 from rueckkehr.mail.delivery import deliver_due
+from tests.support.pages import visible_text
 from tests.support.smtp import SMTPServer
 
 
@@ -263,3 +264,14 @@ def test_a_password_reset_logs_out_every_other_session(
     assert other.get("/employer").status_code == 302  # the session that knew the old password is gone
     login(client, email, "Kaffee und Stollen am See")
     assert client.get("/employer").status_code == 200
+
+
+def test_an_empty_invitation_asks_for_the_colleagues_address(
+    client: FlaskClient, make_employer: Callable[..., Employer], login: Callable
+) -> None:
+    login(client, make_employer().users[0].email)
+    german = client.post("/employer/colleagues", data={"email": ""})
+    assert german.status_code == 422
+    assert "Bitte geben Sie die E-Mail-Adresse der Kollegin oder des Kollegen an." in german.get_data(as_text=True)
+    english = visible_text(client.post("/employer/colleagues?lang=en", data={"email": ""}))
+    assert "Please enter your colleague's e-mail address." in english

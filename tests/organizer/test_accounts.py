@@ -109,3 +109,18 @@ def test_an_admin_cannot_lock_themselves_out(
     db.session.rollback()
     stored = db.session.get(User, admin.id)
     assert stored.active and stored.role == Role.ADMIN
+
+
+def test_an_empty_invitation_asks_for_the_invitees_name_and_address_not_the_admins(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, town: Callable
+) -> None:
+    staff_login(client, make_staff(role=Role.ADMIN))
+    empty = {"full_name": "", "email": "", "role": "organizer", "towns": [str(town("schipkau").id)]}
+    german = visible_text(client.post("/organizer/accounts", data=empty))
+    assert "Bitte geben Sie den Namen der Person an." in german
+    assert "Bitte geben Sie die E-Mail-Adresse der Person an." in german
+    assert "Ihren Namen" not in german and "Ihre E-Mail-Adresse" not in german
+    english = visible_text(client.post("/organizer/accounts?lang=en", data=empty))
+    assert "Please enter the person's name." in english
+    assert "Please enter the person's e-mail address." in english
+    assert "your name" not in english and "your e-mail address" not in english

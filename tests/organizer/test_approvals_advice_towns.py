@@ -3,6 +3,7 @@ advice worklist (kept apart, erased with the returnee), and the town pages with 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -22,6 +23,7 @@ from rueckkehr.returnees.operations import erase_profile
 from tests.support.pages import visible_text
 from tests.support.smtp import SMTPServer
 from tests.support.units import committed, start_writing
+from tests.support.world import give_every_town_a_contact
 
 
 def test_the_queue_approves_and_declines_with_a_mailed_reason(
@@ -253,3 +255,41 @@ def test_the_demo_fills_all_six_town_pages_and_gives_organizers_something_to_try
         assert "Ihre Ansprechperson" in visible_text(client.get(f"/towns/{place.slug}"))
     statuses = set(db.session.scalars(select(Registration.status)))
     assert statuses == {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING}
+
+
+def test_a_declined_request_is_mailed_once_clearly_in_german_and_english(
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_employer: Callable,
+    make_vacancy: Callable,
+    make_stand: Callable,
+    make_event: Callable,
+    town: Callable,
+    smtp: SMTPServer,
+) -> None:
+    give_every_town_a_contact(town)
+    german = make_employer(name="Zweifel AG", status=EmployerStatus.PENDING)
+    english = make_employer(name="Doubt Ltd")
+    committed(lambda: setattr(db.session.get(User, english.users[0].id), "language", "en"))
+    vacancy = make_vacancy(english, title="Nurse", status=VacancyStatus.SUBMITTED)
+    stand = make_stand(english, make_event(title="Rückkehrertag 2031"))
+    staff_login(client, make_staff())
+    for path in (f"employers/{german.id}", f"vacancies/{vacancy.id}", f"stands/{stand.id}"):
+        assert client.post(f"/organizer/approvals/{path}/decline", data={"reason": "Kein Platz."}).status_code == 303
+    mails = {str(mail.message["Subject"]): mail for mail in smtp.wait_for(3)}
+    assert set(mails) == {
+        "Zweifel AG ist nicht freigegeben",
+        "Your vacancy “Nurse” has not been published",
+        "Your stand request for “Rückkehrertag 2031”",
+    }
+    for mail in mails.values():
+        for body in (mail.text_body(), re.sub(r"<[^>]+>", " ", mail.html_body())):
+            assert "organis" not in body
+            assert len(re.findall(r"(antworten|reply)", body)) == 1, body  # said once, in the contact person's line
+            assert "Kein Platz." in body
+    english_text = mails["Your stand request for “Rückkehrertag 2031”"].text_body().replace("\r\n", "\n")
+    assert "the organizers of the returnee days have declined your stand request" in english_text
+    assert "Go to your employer area:\nhttp://rueckkehr.test/employer?lang=en" in english_text  # a link with its label
+    german_text = mails["Zweifel AG ist nicht freigegeben"].text_body().replace("\r\n", "\n")
+    assert "Zu Ihrem Bereich für Arbeitgeber:\nhttp://rueckkehr.test/employer\n" in german_text
