@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
 from ..audit.operations import record
-from ..dates import utcnow
+from ..dates import BERLIN, utcnow
 from ..extensions import db
 from ..places.models import Venue
 from . import signals
-from .models import Event, EventSeries, EventStatus, ProgrammeItem, window_faults
+from .models import Event, EventSeries, EventStatus, ProgrammeItem, fits_hours, window_faults
 from .operations import EventChangeError, lock_event, lock_events
 
 
@@ -104,11 +104,17 @@ def _moved_title(text: str, years: int, original_year: int) -> str:
     return re.sub(rf"\b{original_year}\b", str(original_year + years), text)
 
 
+def _years_later(moment: datetime, shift: relativedelta) -> datetime:
+    """The same Berlin wall-clock time whole years later (10 Uhr stays 10 Uhr where summer time begins or ends on
+    another weekday), in UTC."""
+    return (moment.astimezone(BERLIN) + shift).astimezone(UTC)
+
+
 def _moved_window(original: Event, shift: relativedelta, starts_at: datetime) -> tuple[datetime | None, ...]:
     """The registration window moved by whole years with its event; where that breaks a window that worked (the
     29th of February becomes the 28th), it keeps its distance to the moved start instead."""
     opens_at, closes_at = original.registration_opens_at, original.registration_closes_at
-    moved = tuple(moment + shift if moment else None for moment in (opens_at, closes_at))
+    moved = tuple(_years_later(moment, shift) if moment else None for moment in (opens_at, closes_at))
     if window_faults(moved[0], moved[1], starts_at) and not window_faults(opens_at, closes_at, original.starts_at):
         distance = starts_at - original.starts_at
         moved = tuple(moment + distance if moment else None for moment in (opens_at, closes_at))
@@ -125,7 +131,8 @@ class CopyExistsError(Exception):
 
 def duplicate_for_next_year(event_id: int, now: datetime | None = None) -> Event:
     """Copy a past (or any) event to the same day of the first year in which that day is still ahead, as a
-    draft: texts, venue, capacity, registration window and programme move by whole years; the series with it.
+    draft: texts, venue, capacity and registration window move by whole years (at the same Berlin time), the series
+    with it; the end and every programme item keep their distance to the copy's start.
     Refused with ``CopyExistsError`` when an event at that venue and beginning exists already (copied before)."""
     now = now or utcnow()
     originals = lock_events([event_id])  # two copies asked at once (a double click) make one
@@ -133,14 +140,15 @@ def duplicate_for_next_year(event_id: int, now: datetime | None = None) -> Event
         raise EventChangeError("unknown_event")
     original = originals[0]
     years = 1
-    while original.starts_at + relativedelta(years=years) <= now:
+    while _years_later(original.starts_at, relativedelta(years=years)) <= now:
         years += 1
     shift = relativedelta(years=years)
+    starts_at = _years_later(original.starts_at, shift)
     existing = db.session.scalar(
         select(Event)
         .where(
             Event.venue_id == original.venue_id,
-            Event.starts_at == original.starts_at + shift,
+            Event.starts_at == starts_at,
             Event.status != EventStatus.CANCELLED,
         )
         .limit(1)
@@ -154,23 +162,24 @@ def duplicate_for_next_year(event_id: int, now: datetime | None = None) -> Event
         series = db.session.scalar(select(EventSeries).where(EventSeries.title == title)) or EventSeries(
             title=title, description=series.description
         )
-    opens_at, closes_at = _moved_window(original, shift, original.starts_at + shift)
+    opens_at, closes_at = _moved_window(original, shift, starts_at)
+    distance = starts_at - original.starts_at  # what the programme and the end keep: their distance to the start
     copy = Event(
         venue=original.venue,
         series=series,
         title=_moved_title(original.title, years, year),
         summary=original.summary,
         description=original.description,
-        starts_at=original.starts_at + shift,
-        ends_at=original.ends_at + shift,
+        starts_at=starts_at,
+        ends_at=original.ends_at + distance,
         capacity=original.capacity,
         registration_opens_at=opens_at,
         registration_closes_at=closes_at,
         status=EventStatus.DRAFT,
         programme=[
             ProgrammeItem(
-                starts_at=item.starts_at + shift,
-                ends_at=item.ends_at + shift if item.ends_at else None,
+                starts_at=item.starts_at + distance,
+                ends_at=item.ends_at + distance if item.ends_at else None,
                 title=item.title,
                 description=item.description,
             )
@@ -183,10 +192,14 @@ def duplicate_for_next_year(event_id: int, now: datetime | None = None) -> Event
     return copy
 
 
-def add_programme_item(event: Event, starts_at: datetime, ends_at: datetime | None, title: str) -> ProgrammeItem:
-    """A new item of the programme (calendars follow it)."""
+def add_programme_item(event_id: int, starts_at: datetime, ends_at: datetime | None, title: str) -> ProgrammeItem:
+    """A new item of the programme (calendars follow it), within the event's hours: read under the event's lock, so
+    a move meanwhile either came first (and the item is checked against the new hours) or moves the item too."""
+    event = lock_event(event_id)
     if ends_at is not None and ends_at <= starts_at:
         raise EventChangeError("ends_before_start")
+    if not fits_hours(starts_at, ends_at, event.starts_at, event.ends_at):
+        raise EventChangeError("outside_event")
     item = ProgrammeItem(event=event, starts_at=starts_at, ends_at=ends_at, title=title)
     db.session.add(item)
     db.session.flush()

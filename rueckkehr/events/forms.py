@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, IntegerField, SelectField, StringField, TextAreaField
@@ -17,9 +18,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..dates import BERLIN, berlin_today
 from ..forms import no_control_characters, value_of
+from ..i18n import format_clock
 from ..places.models import Venue
 from .editing import EventDetails, VenueData
-from .models import Event, EventSeries, WindowFault, window_faults
+from .models import Event, EventSeries, ProgrammeItem, WindowFault, fits_hours, window_faults
 
 
 def parse_day(text: str) -> date:
@@ -259,6 +261,41 @@ class MoveForm(TimePlaceMixin, FlaskForm):
     """Another day, time or venue."""
 
     current_window: tuple[datetime | None, datetime | None] = (None, None)  # the moved event's registration window
+    current_hours: tuple[datetime, datetime] | None = None  # the moved event's start and end
+    current_programme: tuple[ProgrammeItem, ...] = ()  # its programme, which moves with the start
+
+    def validate_ends(self, field: Field) -> None:
+        """The end comes after the beginning, and after every item of the programme that fits the event now."""
+        super().validate_ends(field)
+        try:
+            starts_at, ends_at = self.moment()[1:]
+        except ValueError:
+            return  # a day or time that cannot be read has its own message
+        if self.current_hours is None:
+            return
+        old_starts_at, old_ends_at = self.current_hours
+        shift = starts_at - old_starts_at
+        for item in self.current_programme:
+            if not item.fits(old_starts_at, old_ends_at):
+                continue  # saved outside the hours before the programme form checked them: not the move's doing
+            item_starts_at, item_ends_at = item.starts_at + shift, item.ends_at and item.ends_at + shift
+            if fits_hours(item_starts_at, item_ends_at, starts_at, ends_at):
+                continue
+            if item_ends_at is None:
+                message = _(
+                    "Der Programmpunkt „%(title)s“ beginnt dann um %(time)s Uhr. Bitte wählen Sie ein späteres Ende "
+                    "oder entfernen Sie zuerst den Programmpunkt.",
+                    title=item.title,
+                    time=format_clock(item_starts_at),
+                )
+            else:
+                message = _(
+                    "Der Programmpunkt „%(title)s“ geht dann bis %(time)s Uhr. Bitte wählen Sie ein Ende ab "
+                    "%(time)s Uhr oder entfernen Sie zuerst den Programmpunkt.",
+                    title=item.title,
+                    time=format_clock(item_ends_at),
+                )
+            raise ValidationError(message)
 
     def validate_day(self, field: Field) -> None:
         """A day not gone yet, and a start the registration window does not outlast."""
@@ -275,14 +312,6 @@ class MoveForm(TimePlaceMixin, FlaskForm):
                     "Bitte ändern Sie zuerst unter „Bearbeiten“ die Anmeldung."
                 )
             )
-
-
-class ProgrammeItemForm(FlaskForm):
-    """One item of the programme, on the event's day."""
-
-    starts = clock_field(_l("Beginn"))
-    ends = clock_field(_l("Ende (freiwillig)"), required=False)
-    title = text_field(_l("Programmpunkt"), 200)
 
 
 class SeriesForm(FlaskForm):

@@ -22,9 +22,10 @@ from ..forms import value_of
 from ..i18n import format_long_date
 from ..places.models import Venue
 from . import editing
-from .forms import DetailsForm, EventForm, MoveForm, ProgrammeItemForm, berlin_moment, parse_clock
+from .forms import DetailsForm, EventForm, MoveForm
 from .models import Event, EventSeries, EventStatus, ProgrammeItem
 from .operations import EventChangeError, cancel_event, change_event, lock_event
+from .programme_forms import ProgrammeItemForm
 from .signals import event_manage
 from .views import contributions
 
@@ -196,6 +197,7 @@ def move(event_id: int) -> str | Response | tuple[str, int]:
     form = MoveForm()
     form.current_day = event.starts_at.astimezone(BERLIN).date()
     form.current_window = (event.registration_opens_at, event.registration_closes_at)
+    form.current_hours, form.current_programme = (event.starts_at, event.ends_at), tuple(event.programme)
     form.set_venues(visible_venues())
     if request.method != "POST":
         form.fill_time_place(event)
@@ -262,18 +264,14 @@ def duplicate(event_id: int) -> Response:
 def add_item(event_id: int) -> str | Response | tuple[str, int]:
     """A new programme item on the event's day."""
     event = visible_event(event_id)
+    lock_event(event.id)  # as in ``edit``: the hours the form checks are the ones the item is saved with
     form = ProgrammeItemForm()
+    form.event_hours = (event.starts_at, event.ends_at)
     if form.validate_on_submit():
-        day = event.starts_at.astimezone(BERLIN).date()
-        starts_at = berlin_moment(day, parse_clock(value_of(form.starts)))
-        ends_at = berlin_moment(day, parse_clock(value_of(form.ends))) if value_of(form.ends) else None
-        try:
-            editing.add_programme_item(event, starts_at, ends_at, value_of(form.title))
-        except EventChangeError:
-            form.ends.errors = [_("Das Ende muss nach dem Beginn liegen.")]
-        else:
-            flash(_("Der Programmpunkt ist hinzugefügt."), "success")
-            return redirect(url_for(".detail", event_id=event.id), code=303)
+        starts_at, ends_at = form.item_hours()
+        editing.add_programme_item(event.id, starts_at, ends_at, value_of(form.title))
+        flash(_("Der Programmpunkt ist hinzugefügt."), "success")
+        return redirect(url_for(".detail", event_id=event.id), code=303)
     return render_template(
         "events/manage/detail.html",
         event=event,

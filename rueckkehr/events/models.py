@@ -108,6 +108,18 @@ class ProgrammeItem(Model):
 
     event: Mapped[Event] = relationship(back_populates="programme")
 
+    def fits(self, starts_at: datetime, ends_at: datetime) -> bool:
+        """Whether the item lies within these hours of its event (see ``fits_hours``)."""
+        return fits_hours(self.starts_at, self.ends_at, starts_at, ends_at)
+
+
+def fits_hours(item_starts_at: datetime, item_ends_at: datetime | None, starts_at: datetime, ends_at: datetime) -> bool:
+    """Whether a programme item lies within its event's hours: it begins at the start or later and before the end,
+    and ends (if it has an end) no later than the event."""
+    if not starts_at <= item_starts_at < ends_at:
+        return False
+    return item_ends_at is None or item_ends_at <= ends_at
+
 
 class RegistrationState(enum.StrEnum):
     """Whether an event takes registrations right now, and if not, why."""

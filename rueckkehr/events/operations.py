@@ -19,7 +19,7 @@ from ..places.models import Venue
 from ..transactions import begin_writing
 from . import signals
 from .calendar import location_text
-from .models import Event, EventStatus, WindowFault, window_faults
+from .models import Event, EventStatus, WindowFault, fits_hours, window_faults
 
 
 class EventChangeError(ValueError):
@@ -84,6 +84,9 @@ def change_event(
 ) -> Event:
     """Move an event in time or to another venue; registrations answers with updated invitations.
 
+    The programme moves with the start: every item keeps its distance to it (another day at the same time moves the
+    items by the days, a new start time by as much). A move that would leave an item which fits the event now outside
+    its new hours (an end brought forward past it) is refused with ``EventChangeError("programme_outside")``.
     Arguments left out keep their value; a change to the same value changes nothing.
     """
     now = now or utcnow()
@@ -103,6 +106,13 @@ def change_event(
     venue_changed = venue_id is not None and venue_id != event.venue_id
     if not (time_changed or venue_changed):
         return event
+    shift = new_starts_at - event.starts_at  # the programme moves with the start, each item keeping its offset
+    if any(
+        item.fits(event.starts_at, event.ends_at)
+        and not fits_hours(item.starts_at + shift, item.ends_at and item.ends_at + shift, new_starts_at, new_ends_at)
+        for item in event.programme
+    ):
+        raise EventChangeError("programme_outside")  # a shorter event: the move form names the item; under the lock
     change = EventChange(
         old_starts_at=event.starts_at if time_changed else None,
         old_ends_at=event.ends_at if time_changed else None,
@@ -113,6 +123,10 @@ def change_event(
         if venue is None:
             raise EventChangeError("unknown_venue")
         event.venue = venue
+    moved_items = list(event.programme) if shift else []
+    for item in moved_items:
+        item.starts_at += shift
+        item.ends_at = item.ends_at and item.ends_at + shift
     event.starts_at, event.ends_at = new_starts_at, new_ends_at
     event.sequence += 1
     event.updated_at = now
@@ -121,7 +135,12 @@ def change_event(
         "event.changed",
         event,
         town_id=event.venue.town_id,
-        changes={"time": time_changed, "venue_id": event.venue_id if venue_changed else None},
+        changes={
+            "time": time_changed,
+            "venue_id": event.venue_id if venue_changed else None,
+            "programme_moved": [item.id for item in moved_items],
+            "programme_shift_minutes": int(shift.total_seconds() // 60),
+        },
     )
     signals.event_changed.send(event, change=change)
     return event

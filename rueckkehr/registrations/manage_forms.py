@@ -92,6 +92,17 @@ class MailingForm(FlaskForm):
     preview_token = HiddenField()  # issued by the preview; a send without the preview of this content shows it
     send_again = BooleanField(_l("Ja, alle sollen diese E-Mail noch einmal erhalten"))
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        """As usual, and the English version comes whole: a subject without a text (or a text without a subject) is
+        an error beside the part that is missing, not silently left out."""
+        valid = super().validate(extra_validators)
+        subject, body = value_of(self.subject_en), value_of(self.body_en)
+        if subject and not body:
+            self.body_en.errors = [*self.body_en.errors, _l("Bitte geben Sie auch einen englischen Text ein.")]
+        if body and not subject:
+            self.subject_en.errors = [*self.subject_en.errors, _l("Bitte geben Sie auch einen englischen Betreff ein.")]
+        return valid and bool(subject) == bool(body)
+
     def content(self) -> MailingContent:
         """What the mail says and to whom, as typed."""
         return MailingContent(

@@ -61,13 +61,7 @@ def companions(profile: ReturneeProfile, token: str, registration_id: int) -> st
         try:
             change_companions(registration.id, int(form.companions.data))
         except NoSeatsForCompanionsError as full:
-            form.companions.errors = [
-                ngettext(
-                    "Es ist nur noch %(num)d Platz frei. Ihre Anmeldung bleibt, wie sie ist.",
-                    "Es sind nur noch %(num)d Plätze frei. Ihre Anmeldung bleibt, wie sie ist.",
-                    full.seats_left,
-                )
-            ]
+            form.companions.errors = [_no_seats_for(full.seats_left)]
         except RegistrationClosedError:
             form.companions.errors = [
                 _("Weitere Begleitpersonen nehmen wir nicht mehr an: Die Anmeldung ist geschlossen.")
@@ -83,6 +77,24 @@ def companions(profile: ReturneeProfile, token: str, registration_id: int) -> st
         seats_left=seats_left(registration.event),
         token=token,
     ), 422 if form.errors else 200
+
+
+def _no_seats_for(seats_left: int) -> str:
+    """Why the companions could not be added: how many seats are left, or that none are."""
+    if seats_left <= 0:
+        return str(
+            _(
+                "Es ist kein Platz mehr frei, Sie können also keine weiteren Begleitpersonen mitbringen. "
+                "Ihre Anmeldung bleibt, wie sie ist."
+            )
+        )
+    return str(
+        ngettext(
+            "Es ist nur noch %(num)d Platz frei. Ihre Anmeldung bleibt, wie sie ist.",
+            "Es sind nur noch %(num)d Plätze frei. Ihre Anmeldung bleibt, wie sie ist.",
+            seats_left,
+        )
+    )
 
 
 def _calendar_registration(token: str) -> Registration | None:

@@ -4,6 +4,7 @@ two sends at the same moment queue one mailing; sending the same text again late
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import Counter
@@ -209,3 +210,40 @@ def test_two_identical_sends_at_the_same_moment_go_out_once(
     assert any("Diese E-Mail ist schon unterwegs" in answer for answer in answers), answers
     assert len(mailings()) == 1
     assert attendee_mails(smtp, 3) == {address: 1 for address in ATTENDEES}
+
+
+def error_beside(response: Any, field: str) -> str:
+    """The message shown beside one field ("" when there is none)."""
+    found = re.search(
+        rf'<p class="kern-error" id="{field}-error">.*?<span class="kern-body">(.*?)</span>',
+        response.get_data(True),
+        re.S,
+    )
+    return found.group(1) if found else ""
+
+
+def test_half_an_english_version_is_an_error_beside_the_missing_half(
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    town: Callable,
+) -> None:
+    event, _organizer = setup(make_event, town, make_staff, staff_login, client)
+    path = f"/organizer/events/{event.id}/mail"
+
+    subject_only = client.post(path, data={**FORM, "body_en": "", "step": "preview"})
+    assert subject_only.status_code == 422
+    assert error_beside(subject_only, "body_en") == "Bitte geben Sie auch einen englischen Text ein."
+    assert error_beside(subject_only, "subject_en") == ""
+    assert form_value(subject_only, "subject_en") == "Parking", "what was typed stays"
+    assert "Jetzt senden" not in visible_text(subject_only), "no preview that leaves the English out"
+
+    text_only = client.post(f"{path}?lang=en", data={**FORM, "subject_en": "", "step": "send"})
+    assert text_only.status_code == 422
+    assert error_beside(text_only, "subject_en") == "Please also enter an English subject."
+    assert "Please park at the market square.</textarea>" in text_only.get_data(as_text=True)
+    english_subject_only = client.post(f"{path}?lang=en", data={**FORM, "body_en": "", "step": "test"})
+    assert error_beside(english_subject_only, "body_en") == "Please also enter an English text."
+    assert mailings() == []
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0, "no test mail either"

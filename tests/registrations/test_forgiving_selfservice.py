@@ -5,6 +5,7 @@ data goes; the export reads as German or English with local times beside the JSO
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -130,6 +131,34 @@ def test_companions_change_as_far_as_seats_allow_and_otherwise_the_registration_
     db.session.rollback()
     changes = db.session.scalars(select(AuditEntry).where(AuditEntry.verb == "registration.companions_changed"))
     assert [(e.changes["before"], e.changes["companions"]) for e in changes] == [(0, 2), (2, 0)]
+
+
+def test_with_no_seat_left_the_companions_page_says_so_in_words_not_with_a_zero(
+    client: FlaskClient, smtp: SMTPServer, make_event: Callable[..., Event]
+) -> None:
+    event = make_event(capacity=2)
+    manage, jana = registered(client, smtp, event, companions="0")
+    page = f"{manage}/registrations/{jana}/companions"
+    assert "Sie sind ohne Begleitperson angemeldet. Zurzeit ist noch 1 weiterer Platz frei." in visible_text(
+        client.get(page)
+    )
+    registered(client, smtp, event, email="tom@example.org", companions="0")  # the last seat
+
+    full = visible_text(client.get(page))
+    assert "Zurzeit ist kein weiterer Platz frei: Mehr Begleitpersonen können Sie nicht mitbringen." in full
+    refused = client.post(page, data={"companions": "1"})
+    assert refused.status_code == 422
+    assert (
+        "Es ist kein Platz mehr frei, Sie können also keine weiteren Begleitpersonen mitbringen. "
+        "Ihre Anmeldung bleibt, wie sie ist."
+    ) in visible_text(refused)
+    english = visible_text(client.post(f"{page}?lang=en", data={"companions": "1"}))
+    assert "You are registered without companions." in english
+    assert "At the moment no more seats are free, so you cannot bring more companions." in english
+    assert "No more seats are free, so you cannot bring more companions. Your registration stays as it is." in english
+    shown = " ".join((full, visible_text(refused), english))
+    assert not re.search(r"\b0 (weitere|Plätze|Begleit|more|seats|companions)", shown), "no sentence about zero seats"
+    assert current(jana).companions == 0
 
 
 def test_a_waiting_party_may_grow_and_nobody_grows_after_the_start(
