@@ -159,8 +159,7 @@ def edit(event_id: int) -> str | Response | tuple[str, int]:
     if request.method == "POST":  # read again under the lock the save takes: the form checks the window against
         lock_event(event.id)  # the start and state it is saved with, whoever moves or cancels the event meanwhile
     if event.is_cancelled:
-        flash(_("Eine abgesagte Veranstaltung kann nicht mehr geändert werden."), "warning")
-        return redirect(url_for(".detail", event_id=event.id), code=303)
+        return _unchangeable(event)
     form = DetailsForm(series=all_series())
     form.event_starts_at = event.starts_at
     if request.method != "POST":
@@ -265,6 +264,8 @@ def add_item(event_id: int) -> str | Response | tuple[str, int]:
     """A new programme item on the event's day."""
     event = visible_event(event_id)
     lock_event(event.id)  # as in ``edit``: the hours the form checks are the ones the item is saved with
+    if event.is_cancelled:
+        return _unchangeable(event)
     form = ProgrammeItemForm()
     form.event_hours = (event.starts_at, event.ends_at)
     if form.validate_on_submit():
@@ -290,6 +291,14 @@ def remove_item(event_id: int, item_id: int) -> Response:
     if item.event_id != event.id:
         abort(404)
     _action_form()
+    if event.is_cancelled:
+        return _unchangeable(event)
     editing.remove_programme_item(item)
     flash(_("Der Programmpunkt ist entfernt."), "success")
+    return redirect(url_for(".detail", event_id=event.id), code=303)
+
+
+def _unchangeable(event: Event) -> Response:
+    """Back to a called-off event's page, which says why nothing changed: it stays as its attendees were told."""
+    flash(_("Eine abgesagte Veranstaltung kann nicht mehr geändert werden."), "warning")
     return redirect(url_for(".detail", event_id=event.id), code=303)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from rueckkehr.accounts.models import User
 from rueckkehr.audit.models import AuditEntry
 from rueckkehr.dates import BERLIN
-from rueckkehr.events.models import Event
+from rueckkehr.events.models import Event, EventStatus
 from rueckkehr.extensions import db
 from tests.support.calendars import parse
 from tests.support.pages import form_value, visible_text
@@ -193,3 +193,18 @@ def test_a_copy_across_the_change_to_summer_time_stays_at_the_same_hour_with_its
         assert "Montag, 27. März 2028, 10:00–15:00 Uhr" in page
         assert "10:30–11:00 Begrüßung" in page
         assert programme_of(copy_id) == [("Begrüßung", "27.03.2028 10:30", "27.03.2028 11:00")]
+
+
+def test_the_programme_of_a_cancelled_event_stays_as_it_was(
+    organizer: FlaskClient, make_event: Callable[..., Event]
+) -> None:
+    event = make_event(starts_at=START, programme=PROGRAMME, status=EventStatus.CANCELLED, cancelled_at=NOW)
+    item_id = event.programme[0].id
+
+    added = organizer.post(f"/organizer/events/{event.id}/programme", data={"starts": "11:00", "title": "Quiz"})
+    assert added.status_code == 303
+    page = visible_text(organizer.get(added.headers["Location"]))
+    assert "Eine abgesagte Veranstaltung kann nicht mehr geändert werden." in page
+    removed = organizer.post(f"/organizer/events/{event.id}/programme/{item_id}/delete")
+    assert removed.status_code == 303
+    assert [title for title, _start, _end in programme_of(event.id)] == ["Begrüßung", "Ausklang"]
