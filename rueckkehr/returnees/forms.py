@@ -31,6 +31,7 @@ from ..forms import (
     email_field,
     no_control_characters,
     occupation_choices,
+    postal_code_of_country,
     value_of,
 )
 from ..i18n import current_language, format_month_year
@@ -116,7 +117,12 @@ class ProfileForm(Form):
     )
     postal_code = StringField(
         _l("Postleitzahl"),
-        validators=[DataRequired(_l("Bitte geben Sie Ihre Postleitzahl an.")), Length(max=12), no_control_characters],
+        validators=[
+            DataRequired(_l("Bitte geben Sie Ihre Postleitzahl an.")),
+            Length(max=12),
+            no_control_characters,
+            postal_code_of_country,
+        ],
     )
     city = StringField(
         _l("Wohnort"),
@@ -178,11 +184,6 @@ class ProfileForm(Form):
         """Any international number; a national one is read as German. What was typed stays in the field."""
         if parse_phone(field.data) is None:
             raise ValidationError(_l("Bitte geben Sie eine gültige Telefonnummer an, z. B. +49 3573 1234567."))
-
-    def validate_postal_code(self, field: Field) -> None:
-        """Five digits when the country is Germany."""
-        if self.country.data == "DE" and not (len(field.data.strip()) == 5 and field.data.strip().isdigit()):
-            raise ValidationError(_l("Eine deutsche Postleitzahl hat fünf Ziffern."))
 
     def validate_hometown_other(self, field: Field) -> None:
         """Name the other hometown when "anderer Ort" is chosen."""
