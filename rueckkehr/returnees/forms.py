@@ -69,9 +69,16 @@ def _country_choices(locale: str) -> list[tuple[str, str]]:
     names = Locale.parse(locale).territories
     countries = sorted(
         ((code, name) for code, name in names.items() if len(code) == 2 and code.isalpha() and code not in PSEUDO),
-        key=lambda item: unicodedata.normalize("NFKD", item[1]).casefold(),
+        key=lambda item: (alphabetical(item[1]), item[1]),
     )
     return [("DE", names["DE"]), *[(code, name) for code, name in countries if code != "DE"]]
+
+
+def alphabetical(name: str) -> str:
+    """A name as an index orders it: accents and umlauts fold into their letter ("Österreich" among the O, as
+    DIN 5007 and English lists have it), case does not count."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def return_choices(today: date) -> list[tuple[str, str]]:
