@@ -3,7 +3,7 @@
 The public file (``/events/<id>.ics``) and every invitation to the event share the event's UID, so a returnee who
 adds both keeps one entry: the client merges them, and a later CANCEL removes it. The invitation's SEQUENCE is the
 event's (which every change of the event raises) plus the registration's own steps, so it never falls behind the
-public file's; a new registration after a cancelled one starts above it (``next_sequence``).
+public file's; a new registration after a cancelled one starts above it (``sequence_after``).
 """
 
 from __future__ import annotations
@@ -26,15 +26,21 @@ def invite_sequence(registration: Registration) -> int:
     return registration.event.sequence + registration.sequence
 
 
+def sequence_after(last: int | None) -> int:
+    """Where a new registration's own steps start, given the highest of the same person's earlier registrations at
+    the event (None: there were none): above it, as its last invitation may have been a CANCEL of the same UID,
+    which a lower or equal SEQUENCE would not overrule. Every new registration, online or at the door, starts here."""
+    return 0 if last is None else last + 1
+
+
 def next_sequence(profile: ReturneeProfile, event_id: int) -> int:
-    """Where a new registration's own steps start: above every earlier registration of the same person at the event
-    (its last invitation may have been a CANCEL of the same UID, which a lower SEQUENCE would not overrule)."""
+    """``sequence_after`` the person's earlier registrations at the event, read from the database."""
     earlier = db.session.scalar(
         select(func.max(Registration.sequence)).where(
             Registration.profile_id == profile.id, Registration.event_id == event_id
         )
     )
-    return 0 if earlier is None else earlier + 1
+    return sequence_after(earlier)
 
 
 def registration_invitation(

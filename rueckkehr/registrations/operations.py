@@ -30,6 +30,7 @@ from ..returnees.operations import (
 )
 from ..transactions import begin_writing, has_uncommitted_writes
 from . import notifications, signals
+from .invites import sequence_after
 from .models import ACTIVE, Registration, RegistrationStatus
 from .seats import (
     confirmation_deadline,
@@ -161,8 +162,7 @@ def register(
         if mail is not None:
             db.session.delete(mail)
         notifications.confirm_request(registration, language)
-    if line.last_sequence is not None:
-        registration.sequence = line.last_sequence + 1
+    registration.sequence = sequence_after(line.last_sequence)
     if not fits:
         registration.waitlist_position = line.last_position + 1
     changes = {"event_id": event.id, "status": status.value, "companions": companions}  # as record_change writes it
