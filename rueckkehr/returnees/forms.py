@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -34,7 +33,7 @@ from ..forms import (
     postal_code_of_country,
     value_of,
 )
-from ..i18n import current_language, format_month_year
+from ..i18n import alphabetical, current_language, format_month_year
 from ..occupations.working_times import in_order
 from ..places.models import Town
 from .operations import ProfileData
@@ -72,13 +71,6 @@ def _country_choices(locale: str) -> list[tuple[str, str]]:
         key=lambda item: (alphabetical(item[1]), item[1]),
     )
     return [("DE", names["DE"]), *[(code, name) for code, name in countries if code != "DE"]]
-
-
-def alphabetical(name: str) -> str:
-    """A name as an index orders it: accents and umlauts fold into their letter ("Österreich" among the O, as
-    DIN 5007 and English lists have it), case does not count."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def return_choices(today: date) -> list[tuple[str, str]]:
