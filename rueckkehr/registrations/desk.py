@@ -82,7 +82,7 @@ def add_walk_in(event_id: int, walk_in: WalkIn, now: datetime | None = None) -> 
         confirmed_at=now,
         checked_in_at=now,  # added at the door: here already
         walk_in=True,
-        sequence=next_sequence(profile, event.id) if known else 0,  # above a CANCEL of an earlier registration
+        sequence=next_sequence(profile if known else None, event),  # above an earlier CANCEL of the UID
     )
     db.session.add(registration)
     db.session.flush()

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..events.calendar import Attendee, InviteMethod, event_uid, invitation
+from ..events.models import Event
 from ..extensions import db
 from ..mail.outbox import AlternativePart, Attachment
 from ..returnees.models import ReturneeProfile
@@ -26,21 +27,26 @@ def invite_sequence(registration: Registration) -> int:
     return registration.event.sequence + registration.sequence
 
 
-def sequence_after(last: int | None) -> int:
+def sequence_after(last: int | None, event: Event) -> int:
     """Where a new registration's own steps start, given the highest of the same person's earlier registrations at
-    the event (None: there were none): above it, as its last invitation may have been a CANCEL of the same UID,
-    which a lower or equal SEQUENCE would not overrule. Every new registration, online or at the door, starts here."""
-    return 0 if last is None else last + 1
+    the event (None: there were none): above it, and above any erased registration's (``erased_invite_step``), as
+    the last invitation of the UID to the address may have been a CANCEL, which a lower or equal SEQUENCE would not
+    overrule. Every new registration, online or at the door, starts here."""
+    earlier = [step for step in (last, event.erased_invite_step) if step is not None]
+    return max(earlier) + 1 if earlier else 0
 
 
-def next_sequence(profile: ReturneeProfile, event_id: int) -> int:
-    """``sequence_after`` the person's earlier registrations at the event, read from the database."""
-    earlier = db.session.scalar(
-        select(func.max(Registration.sequence)).where(
-            Registration.profile_id == profile.id, Registration.event_id == event_id
+def next_sequence(profile: ReturneeProfile | None, event: Event) -> int:
+    """``sequence_after`` the person's earlier registrations at the event (none for a person new to the platform),
+    read from the database."""
+    earlier = None
+    if profile is not None:
+        earlier = db.session.scalar(
+            select(func.max(Registration.sequence)).where(
+                Registration.profile_id == profile.id, Registration.event_id == event.id
+            )
         )
-    )
-    return sequence_after(earlier)
+    return sequence_after(earlier, event)
 
 
 def registration_invitation(

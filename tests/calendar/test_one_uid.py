@@ -16,6 +16,7 @@ from rueckkehr.events.models import Event
 from rueckkehr.events.operations import change_event
 from rueckkehr.extensions import db
 from rueckkehr.registrations.models import Registration
+from rueckkehr.returnees.operations import erase_profile
 from tests.support.calendars import ParsedCalendar, invite_of, parse
 from tests.support.registrations import form_data, link_in
 from tests.support.smtp import SMTPServer
@@ -132,4 +133,27 @@ def test_a_walk_in_after_a_cancelled_registration_brings_the_entry_back(
     [vevent], [other] = invitation.events(), invitation.vevents()
     assert int(vevent["SEQUENCE"]) == int(other.sequence.value) > cancelled_at  # both parsers read the same
     calendar.add(invitation)
+    assert list(calendar.entries) == [f"event-{event.id}@rueckkehr.test"]
+
+
+def test_registering_again_after_an_erasure_rises_above_the_erasures_cancel(
+    client: FlaskClient, smtp: SMTPServer, make_event: Callable[..., Event]
+) -> None:
+    """The erasure's CANCEL outlives the data: the address registering again (a new person to the platform, whose
+    earlier registrations are gone) gets an invitation above it, or the calendar would ignore it."""
+    event = make_event()
+    calendar = Client()
+    calendar.add(invite_of(registered_and_confirmed(client, smtp, event), "REQUEST"))
+    db.session.rollback()
+    profile_id = db.session.scalars(select(Registration.profile_id)).one()
+    committed(erase_profile, profile_id)
+    erased = smtp.wait_for(3)[2]
+    cancelled_at = int(invite_of(erased, "CANCEL").events()[0]["SEQUENCE"])
+    calendar.add(invite_of(erased, "CANCEL"))
+    assert calendar.entries == {} and cancelled_at > 0
+
+    again = invite_of(registered_and_confirmed(client, smtp, event), "REQUEST")
+    [vevent], [other] = again.events(), again.vevents()
+    assert int(vevent["SEQUENCE"]) == int(other.sequence.value) > cancelled_at
+    calendar.add(again)
     assert list(calendar.entries) == [f"event-{event.id}@rueckkehr.test"]
