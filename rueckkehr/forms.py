@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from functools import lru_cache
 from typing import Any
 
 import wtforms.widgets.core
-from babel.support import NullTranslations, Translations
 from flask import current_app
 from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
@@ -17,13 +16,13 @@ from sqlalchemy import select
 from wtforms import EmailField, Field, RadioField, SelectMultipleField, TextAreaField
 from wtforms import SelectField as WTFormsSelectField
 from wtforms.csrf.core import CSRFTokenField
-from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 from wtforms.widgets import Select as WTFormsSelect
 from wtforms.widgets.core import clean_key  # type: ignore[attr-defined]  # not in wtforms' stubs
 
 from .extensions import db
+from .form_messages import INVALID_CHECKBOX, OwnMessages, wtforms_translations
 from .i18n import current_language
 from .occupations.models import OccupationArea, OccupationGroup, SkillLevel
 from .occupations.working_times import WORKING_TIME_LABELS, WorkingTime
@@ -38,7 +37,6 @@ WORKING_TIMES = [(time.value, WORKING_TIME_LABELS[time]) for time in WorkingTime
 
 
 CONTROL_CHARACTERS = _l("Bitte entfernen Sie die Steuerzeichen aus diesem Feld.")
-INVALID_CHECKBOX = _l("Bitte wählen Sie nur aus den angebotenen Möglichkeiten.")
 
 WTFORMS_HTML_PARAMS = wtforms.widgets.core.html_params
 _QUOTE, _QUOT = Markup('"'), Markup("&quot;")
@@ -73,19 +71,19 @@ class _TokenInput(HiddenInput):
 CSRFTokenField.widget = _TokenInput()  # type: ignore[misc]  # every form's token, FlaskForm's own included
 
 
+def _get_translations(self: Any, form: Any) -> OwnMessages:
+    """Every form's messages: ours for wtforms' stock ones, in the request's language (``form_messages``)."""
+    return wtforms_translations(current_language())
+
+
+FlaskForm.Meta.get_translations = _get_translations  # every form's, FlaskForm's own subclasses included
+
+
 class Form(FlaskForm):
     """The base of every form: a NUL byte in any field is an error beside that field, and never reaches a query.
 
     The value keeps what was typed, without the NUL (PostgreSQL refuses NUL in text, and no field takes one).
     """
-
-    class Meta(FlaskForm.Meta):
-        def get_translations(self, form: Any) -> Any:
-            """wtforms' own messages in the request's language, read once per language and process (Flask-WTF
-            reads and parses their catalogue again in every request that shows one)."""
-            if not current_app.config.get("WTF_I18N_ENABLED", True):
-                return super().get_translations(form)
-            return _wtforms_translations(current_language())
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Refuse NUL bytes first (so no other check queries with one), then validate as usual."""
@@ -95,11 +93,6 @@ class Form(FlaskForm):
             if CONTROL_CHARACTERS not in field.errors:
                 field.errors = [*field.errors, CONTROL_CHARACTERS]
         return valid and not refused
-
-
-@lru_cache(maxsize=8)
-def _wtforms_translations(language: str) -> NullTranslations:
-    return Translations.load(messages_path(), [language], domain="wtforms")
 
 
 def _strip_nul(field: Field) -> bool:
@@ -113,7 +106,7 @@ def _strip_nul(field: Field) -> bool:
     return False
 
 
-WTFORMS_INVALID_CHOICE = "Not a valid choice."  # wtforms' own message, translated by wtforms' catalogue
+WTFORMS_INVALID_CHOICE = "Not a valid choice."  # wtforms' own message id, shown as ours (STOCK_MESSAGES)
 
 
 class Select(WTFormsSelect):
@@ -213,6 +206,23 @@ def no_control_characters(form: Form, field: Field) -> None:
     allowed = "\n\r\t" if isinstance(field, TextAreaField) else ""
     if field.data and any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in field.data):
         raise ValidationError(CONTROL_CHARACTERS)
+
+
+GERMAN_POSTAL_CODE = _l("Eine deutsche Postleitzahl hat fünf Ziffern.")
+
+
+def german_postal_code(form: Form, field: Field) -> None:
+    """Five digits (0 to 9; surrounding white space goes), or nothing: the one rule for a German postcode."""
+    value = (field.data or "").strip()
+    if value and re.fullmatch("[0-9]{5}", value) is None:
+        raise ValidationError(GERMAN_POSTAL_CODE)
+    field.data = value
+
+
+def postal_code_of_country(form: Form, field: Field) -> None:
+    """A German postcode when the form's ``country`` is Germany; any other country's as typed."""
+    if form["country"].data == "DE":
+        german_postal_code(form, field)
 
 
 def plain_address(form: Form, field: Field) -> None:

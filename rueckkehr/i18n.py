@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -301,3 +302,14 @@ def init_app(app: Flask) -> None:
             "current_language": locale,
             "other_languages": [(code, LANGUAGE_NAMES[code]) for code in app.config["LANGUAGES"] if code != locale],
         }
+
+
+# Letters that carry no accent to drop in Unicode but are sorted as a base letter all the same.
+_UNACCENTED = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i"})
+
+
+def alphabetical(text: str) -> str:
+    """A name as an alphabetical list orders it, in German (DIN 5007, variant 1: "Ä" as "a", "ß" as "ss") and in
+    English alike: without case and accents, so that "Österreich" and "Özdemir" come among the O's."""
+    folded = unicodedata.normalize("NFKD", text.casefold().translate(_UNACCENTED))
+    return "".join(char for char in folded if not unicodedata.combining(char))

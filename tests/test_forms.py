@@ -83,7 +83,13 @@ def test_the_select_accepts_only_its_choices(app: Flask, submitted: dict[str, st
         assert ours.errors == theirs.errors
 
 
-@pytest.mark.parametrize(("language", "message"), [("de", "Keine gültige Auswahl."), ("en", "Not a valid choice.")])
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("de", "Bitte wählen Sie nur aus den angebotenen Möglichkeiten."),
+        ("en", "Please choose only from the options given."),
+    ],
+)
 def test_wtforms_messages_speak_the_visitors_language_request_after_request(
     app: Flask, language: str, message: str
 ) -> None:

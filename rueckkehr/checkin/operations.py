@@ -17,6 +17,7 @@ from ..actors import current_actor
 from ..dates import utcnow
 from ..events.operations import lock_event
 from ..extensions import db
+from ..i18n import alphabetical
 from ..registrations.models import Registration, RegistrationStatus
 from ..registrations.operations import record_change
 from ..registrations.tickets import CODE_LENGTH, normalized_ticket, short_code
@@ -227,4 +228,4 @@ def door_list(event_id: int) -> list[DoorEntry]:
         )
         for registration in registrations
     ]
-    return sorted(entries, key=lambda entry: entry.name.casefold())
+    return sorted(entries, key=lambda entry: alphabetical(entry.name))  # Özdemir among the O

@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..accounts.forms import NewPasswordMixin, email_field, name_field, new_password_field
 from ..extensions import db
-from ..forms import Form, no_control_characters, value_of
+from ..forms import Form, german_postal_code, no_control_characters, value_of
 from ..occupations.models import OccupationArea
 from ..places.models import Town
 from . import logos
@@ -69,14 +69,6 @@ def web_address(form: Form, field: Field) -> None:
         scheme, host = "", None
     if scheme not in ("http", "https") or not host or "." not in host or any(c.isspace() for c in value):
         raise ValidationError(_l("Bitte geben Sie eine Webadresse an, z. B. https://www.beispiel.de."))
-    field.data = value
-
-
-def german_postal_code(form: Form, field: Field) -> None:
-    """Five digits."""
-    value = (field.data or "").strip()
-    if value and not (len(value) == 5 and value.isdigit()):
-        raise ValidationError(_l("Eine deutsche Postleitzahl hat fünf Ziffern."))
     field.data = value
 
 

@@ -15,12 +15,13 @@ from ..forms import (
     WORKING_TIMES,
     Form,
     MultiCheckboxField,
+    german_postal_code,
     no_control_characters,
     occupation_choices,
     value_of,
 )
 from ..occupations.working_times import in_order
-from .forms import OTHER_PLACE, german_postal_code, text, town_choices, web_address
+from .forms import OTHER_PLACE, text, town_choices, web_address
 from .models import Contract, SalaryPeriod, Vacancy
 from .vacancies import VacancyData
 

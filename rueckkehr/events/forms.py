@@ -17,7 +17,7 @@ from wtforms import Field, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..dates import BERLIN, berlin_today
-from ..forms import no_control_characters, value_of
+from ..forms import german_postal_code, no_control_characters, value_of
 from ..i18n import format_clock
 from ..places.models import Venue
 from .editing import EventDetails, VenueData
@@ -80,8 +80,8 @@ def clock_field(label: Any, required: bool = True) -> StringField:
     return StringField(label, description=_l("Zum Beispiel 10:00"), validators=[*checks, valid_clock])
 
 
-def text_field(label: Any, max_length: int, required: bool = True) -> StringField:
-    """A line of text."""
+def text_field(label: Any, max_length: int, required: bool = True, *more: Any) -> StringField:
+    """A line of text (``more``: checks of its own, after the common ones)."""
     checks: list[Any] = [DataRequired(_l("Bitte füllen Sie dieses Feld aus."))] if required else [Optional()]
     return StringField(
         label,
@@ -89,6 +89,7 @@ def text_field(label: Any, max_length: int, required: bool = True) -> StringFiel
             *checks,
             Length(max=max_length, message=_l("Bitte kürzen Sie auf höchstens %(max)d Zeichen.", max=max_length)),
             no_control_characters,
+            *more,
         ],
     )
 
@@ -321,15 +322,29 @@ class SeriesForm(FlaskForm):
     description = TextAreaField(_l("Beschreibung (freiwillig)"), validators=[Length(max=5000), no_control_characters])
 
 
-def coordinate(form: FlaskForm, field: Field) -> None:
-    """A decimal degree, or nothing."""
-    if field.data and field.data.strip():
-        try:
-            value = Decimal(field.data.strip().replace(",", "."))
-        except InvalidOperation:
-            raise ValidationError(_l("Bitte geben Sie eine Zahl wie 51.5197 an.")) from None
-        if not -180 <= value <= 180:
-            raise ValidationError(_l("Bitte geben Sie eine Zahl wie 51.5197 an."))
+LATITUDE = _l("Bitte geben Sie den Breitengrad als Zahl von -90 bis 90 an, z. B. 51.5197.")
+LONGITUDE = _l("Bitte geben Sie den Längengrad als Zahl von -180 bis 180 an, z. B. 14.0103.")
+
+
+def degrees(text: str | None) -> Decimal | None:
+    """A decimal degree as typed ("51,5197" too), or None when it is empty or no finite number."""
+    try:
+        value = Decimal((text or "").strip().replace(",", "."))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None  # NaN and Infinity are numbers to Decimal, not to a map
+
+
+def coordinate(limit: int, message: Any) -> Any:
+    """A decimal degree from ``-limit`` to ``limit``, or nothing."""
+
+    def check(form: FlaskForm, field: Field) -> None:
+        if field.data and field.data.strip():
+            value = degrees(field.data)
+            if value is None or not -limit <= value <= limit:
+                raise ValidationError(message)
+
+    return check
 
 
 class VenueForm(FlaskForm):
@@ -338,24 +353,19 @@ class VenueForm(FlaskForm):
     town = SelectField(_l("Stadt"))
     name = text_field(_l("Name des Ortes"), 200)
     street = text_field(_l("Straße und Hausnummer"), 200)
-    postal_code = text_field(_l("Postleitzahl"), 10)
+    postal_code = text_field(_l("Postleitzahl"), 10, True, german_postal_code)  # the venues are in Germany
     locality = text_field(_l("Ort"), 120)
-    latitude = StringField(_l("Breitengrad (freiwillig)"), validators=[Optional(), coordinate])
-    longitude = StringField(_l("Längengrad (freiwillig)"), validators=[Optional(), coordinate])
+    latitude = StringField(_l("Breitengrad (freiwillig)"), validators=[Optional(), coordinate(90, LATITUDE)])
+    longitude = StringField(_l("Längengrad (freiwillig)"), validators=[Optional(), coordinate(180, LONGITUDE)])
 
     def venue_data(self) -> VenueData:
         """The typed venue."""
-
-        def degrees(field: Field) -> Decimal | None:
-            text = (field.data or "").strip().replace(",", ".")
-            return Decimal(text) if text else None
-
         return VenueData(
             town_id=int(self.town.data),
             name=value_of(self.name),
             street=value_of(self.street),
             postal_code=value_of(self.postal_code),
             locality=value_of(self.locality),
-            latitude=degrees(self.latitude),
-            longitude=degrees(self.longitude),
+            latitude=degrees(self.latitude.data),
+            longitude=degrees(self.longitude.data),
         )

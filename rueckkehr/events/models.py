@@ -60,6 +60,10 @@ class Event(Model):
         index=True,
     )
     sequence: Mapped[int] = mapped_column(default=0, doc="iCalendar SEQUENCE of the event in files and feeds")
+    erased_invite_step: Mapped[int | None] = mapped_column(
+        doc="The highest own step (SEQUENCE above the event's) of a registration erased since: its CANCEL outlives "
+        "it, and every new registration's invitation starts above it"
+    )
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

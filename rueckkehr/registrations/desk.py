@@ -14,6 +14,7 @@ from ..extensions import db
 from ..returnees.models import ConsentMethod
 from ..returnees.operations import ProfileData, find_profile, profile_for, record_consent_at_the_door
 from . import notifications
+from .invites import next_sequence
 from .models import Registration, RegistrationStatus
 from .operations import RegistrationGoneError, _active_registration, record_change
 from .seats import seats_left
@@ -41,16 +42,27 @@ class WalkIn:
     consent_method: ConsentMethod
 
 
-def add_walk_in(event_id: int, walk_in: WalkIn, now: datetime | None = None) -> Registration:
+@dataclass
+class SeatedWalkIn:
+    """The walk-in's registration, and whether it joined a person the platform knew by the address already (whose
+    saved details stay as they are: what was typed at the door is not taken over)."""
+
+    registration: Registration
+    known: bool
+
+
+def add_walk_in(event_id: int, walk_in: WalkIn, now: datetime | None = None) -> SeatedWalkIn:
     """Seat someone at the door: confirmed and checked in at once, even beyond the capacity (they are there). With
     an address they get the confirmation with their self-service link; their consent is recorded as given at the
-    door."""
+    door. An address known already adds the registration to that person, whose own details are kept: staff typing
+    at the door never overwrite what the returnee saved (the view tells them so)."""
     now = now or utcnow()
     event = lock_event(event_id)
     profile = find_profile(walk_in.email) if walk_in.email else None
     if profile is not None and _active_registration(profile, event) is not None:
         raise AlreadyRegisteredError
     over_capacity = seats_left(event) < 1 + walk_in.companions
+    known = profile is not None
     if profile is None:
         data = ProfileData(
             first_name=walk_in.first_name,
@@ -70,13 +82,14 @@ def add_walk_in(event_id: int, walk_in: WalkIn, now: datetime | None = None) -> 
         confirmed_at=now,
         checked_in_at=now,  # added at the door: here already
         walk_in=True,
+        sequence=next_sequence(profile if known else None, event),  # above an earlier CANCEL of the UID
     )
     db.session.add(registration)
     db.session.flush()
     record_consent_at_the_door(profile, registration.id, walk_in.consent_method, now)
     record_change("registration.created", registration, walk_in=True, over_capacity=over_capacity)
     notifications.confirmed(registration)
-    return registration
+    return SeatedWalkIn(registration, known)
 
 
 def move_up(registration_id: int, now: datetime | None = None) -> Registration:

@@ -3,7 +3,7 @@
 The public file (``/events/<id>.ics``) and every invitation to the event share the event's UID, so a returnee who
 adds both keeps one entry: the client merges them, and a later CANCEL removes it. The invitation's SEQUENCE is the
 event's (which every change of the event raises) plus the registration's own steps, so it never falls behind the
-public file's; a new registration after a cancelled one starts above it (``next_sequence``).
+public file's; a new registration after a cancelled one starts above it (``sequence_after``).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..events.calendar import Attendee, InviteMethod, event_uid, invitation
+from ..events.models import Event
 from ..extensions import db
 from ..mail.outbox import AlternativePart, Attachment
 from ..returnees.models import ReturneeProfile
@@ -26,15 +27,26 @@ def invite_sequence(registration: Registration) -> int:
     return registration.event.sequence + registration.sequence
 
 
-def next_sequence(profile: ReturneeProfile, event_id: int) -> int:
-    """Where a new registration's own steps start: above every earlier registration of the same person at the event
-    (its last invitation may have been a CANCEL of the same UID, which a lower SEQUENCE would not overrule)."""
-    earlier = db.session.scalar(
-        select(func.max(Registration.sequence)).where(
-            Registration.profile_id == profile.id, Registration.event_id == event_id
+def sequence_after(last: int | None, event: Event) -> int:
+    """Where a new registration's own steps start, given the highest of the same person's earlier registrations at
+    the event (None: there were none): above it, and above any erased registration's (``erased_invite_step``), as
+    the last invitation of the UID to the address may have been a CANCEL, which a lower or equal SEQUENCE would not
+    overrule. Every new registration, online or at the door, starts here."""
+    earlier = [step for step in (last, event.erased_invite_step) if step is not None]
+    return max(earlier) + 1 if earlier else 0
+
+
+def next_sequence(profile: ReturneeProfile | None, event: Event) -> int:
+    """``sequence_after`` the person's earlier registrations at the event (none for a person new to the platform),
+    read from the database."""
+    earlier = None
+    if profile is not None:
+        earlier = db.session.scalar(
+            select(func.max(Registration.sequence)).where(
+                Registration.profile_id == profile.id, Registration.event_id == event.id
+            )
         )
-    )
-    return 0 if earlier is None else earlier + 1
+    return sequence_after(earlier, event)
 
 
 def registration_invitation(

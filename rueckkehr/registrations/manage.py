@@ -125,12 +125,19 @@ def walk_in(event_id: int) -> str | Response | tuple[str, int]:
     form = WalkInForm()
     if form.validate_on_submit():
         try:
-            registration = add_walk_in(event.id, form.walk_in())
+            seated = add_walk_in(event.id, form.walk_in())
         except AlreadyRegisteredError:
             form.email.errors = [_("Für diese Adresse gibt es schon eine Anmeldung zu dieser Veranstaltung.")]
         else:
-            flash(_("%(name)s ist eingetragen.", name=registration.profile.full_name), "success")
-            return redirect(url_for(".index", event_id=event.id), code=303)
+            name = seated.registration.profile.full_name
+            if not seated.known:
+                flash(_("%(name)s ist eingetragen.", name=name), "success")
+                return redirect(url_for(".index", event_id=event.id), code=303)
+            # The person's own details stay; staff see them on the person's page, and what was not taken over.
+            flash(_("Diese E-Mail-Adresse war schon bei uns registriert: Die Anmeldung ist bei %(name)s eingetragen. "
+                    "Die gespeicherten Angaben der Person bleiben, wie sie sind; Name, Postleitzahl, Wohnort und Land "
+                    "aus dem Formular wurden nicht übernommen.", name=name), "warning")  # fmt: skip
+            return redirect(url_for(".person", event_id=event.id, registration_id=seated.registration.id), code=303)
     return render_template("registrations/manage/walk_in.html", event=event, form=form), 422 if form.errors else 200
 
 

@@ -9,16 +9,16 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import email_field, no_control_characters, value_of
+from ..forms import email_field, no_control_characters, postal_code_of_country, value_of
 from ..returnees.forms import country_choices
 from ..returnees.models import ConsentMethod
 from .desk import WalkIn
 from .mailings import MailingContent
 
 
-def _line(label: Any, max_length: int, required: bool = True) -> StringField:
+def _line(label: Any, max_length: int, required: bool = True, *more: Any) -> StringField:
     checks: list[Any] = [DataRequired(_l("Bitte füllen Sie dieses Feld aus."))] if required else [Optional()]
-    return StringField(label, validators=[*checks, Length(max=max_length), no_control_characters])
+    return StringField(label, validators=[*checks, Length(max=max_length), no_control_characters, *more])
 
 
 class WalkInForm(FlaskForm):
@@ -31,7 +31,7 @@ class WalkInForm(FlaskForm):
         _l("Mit Adresse erhält die Person ihre Bestätigung und ihren persönlichen Link."),
         required=False,
     )
-    postal_code = _line(_l("Postleitzahl"), 12)
+    postal_code = _line(_l("Postleitzahl"), 12, True, postal_code_of_country)  # as the registration form asks
     city = _line(_l("Wohnort"), 100)
     country = SelectField(_l("Land"), default="DE")
     companions = IntegerField(

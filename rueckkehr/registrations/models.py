@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import unicodedata
 import uuid
 from datetime import datetime
 from typing import Any
@@ -15,6 +14,7 @@ from ..database import UTCDateTime, string_enum
 from ..dates import utcnow
 from ..events.models import Event, EventStatus
 from ..extensions import Model
+from ..i18n import alphabetical
 from ..returnees.models import ReturneeProfile, new_nonce
 from .tickets import new_ticket_secret
 
@@ -104,15 +104,10 @@ class Registration(Model):
         return self.is_active and self.event.status != EventStatus.CANCELLED
 
 
-# Letters that carry no accent to drop in Unicode but are sorted as a base letter all the same.
-_UNACCENTED = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i"})
-
-
 def sort_key(name: str) -> str:
-    """A name as the organizers' list sorts it: without case and accents, as German lists order names (DIN 5007,
-    variant 1: "Ä" as "a", "ß" as "ss"), so that "Özdemir" comes among the O's in either database."""
-    folded = unicodedata.normalize("NFKD", name.casefold().translate(_UNACCENTED))
-    return "".join(char for char in folded if not unicodedata.combining(char))[:100]
+    """A name as the organizers' list sorts it (``alphabetical``), so that "Özdemir" comes among the O's in either
+    database."""
+    return alphabetical(name)[:100]
 
 
 def sort_names(*, first: str, last: str) -> tuple[str, str]:

@@ -30,6 +30,7 @@ from ..returnees.operations import (
 )
 from ..transactions import begin_writing, has_uncommitted_writes
 from . import notifications, signals
+from .invites import sequence_after
 from .models import ACTIVE, Registration, RegistrationStatus
 from .seats import (
     confirmation_deadline,
@@ -161,8 +162,7 @@ def register(
         if mail is not None:
             db.session.delete(mail)
         notifications.confirm_request(registration, language)
-    if line.last_sequence is not None:
-        registration.sequence = line.last_sequence + 1
+    registration.sequence = sequence_after(line.last_sequence, event)
     if not fits:
         registration.waitlist_position = line.last_position + 1
     changes = {"event_id": event.id, "status": status.value, "companions": companions}  # as record_change writes it
@@ -356,8 +356,12 @@ def release_seats_of(profile: ReturneeProfile, now: datetime) -> None:
     cancellation. Whoever holds an invitation to a coming event gets its CANCEL before the data goes: the only mail
     an erasure sends, and one that outlives it."""
     active = select(Registration).where(Registration.profile_id == profile.id, Registration.status.in_(ACTIVE))
+    coming = (
+        select(Registration).join(Registration.event).where(Registration.profile_id == profile.id, Event.ends_at > now)
+    )
     event_ids = [registration.event_id for registration in db.session.scalars(active)]
-    events = lock_events(event_ids)
+    kept_steps = [registration.event_id for registration in db.session.scalars(coming)]
+    events = lock_events([*event_ids, *kept_steps])
     for registration in db.session.scalars(active.execution_options(populate_existing=True)):
         holds_invite = (
             registration.status == RegistrationStatus.CONFIRMED
@@ -374,5 +378,9 @@ def release_seats_of(profile: ReturneeProfile, now: datetime) -> None:
         record_change("registration.cancelled", registration, reason="erasure")
         if holds_invite:
             notifications.erased(registration)
+    for registration in db.session.scalars(coming):  # their last invitations outlive them: new ones start above
+        step = registration.event.erased_invite_step
+        registration.event.erased_invite_step = max(registration.sequence, -1 if step is None else step)
     for event in events:
-        promote(event, now)
+        if event.id in event_ids:
+            promote(event, now)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -31,9 +30,10 @@ from ..forms import (
     email_field,
     no_control_characters,
     occupation_choices,
+    postal_code_of_country,
     value_of,
 )
-from ..i18n import current_language, format_month_year
+from ..i18n import alphabetical, current_language, format_month_year
 from ..occupations.working_times import in_order
 from ..places.models import Town
 from .operations import ProfileData
@@ -68,7 +68,7 @@ def _country_choices(locale: str) -> list[tuple[str, str]]:
     names = Locale.parse(locale).territories
     countries = sorted(
         ((code, name) for code, name in names.items() if len(code) == 2 and code.isalpha() and code not in PSEUDO),
-        key=lambda item: unicodedata.normalize("NFKD", item[1]).casefold(),
+        key=lambda item: (alphabetical(item[1]), item[1]),
     )
     return [("DE", names["DE"]), *[(code, name) for code, name in countries if code != "DE"]]
 
@@ -116,7 +116,12 @@ class ProfileForm(Form):
     )
     postal_code = StringField(
         _l("Postleitzahl"),
-        validators=[DataRequired(_l("Bitte geben Sie Ihre Postleitzahl an.")), Length(max=12), no_control_characters],
+        validators=[
+            DataRequired(_l("Bitte geben Sie Ihre Postleitzahl an.")),
+            Length(max=12),
+            no_control_characters,
+            postal_code_of_country,
+        ],
     )
     city = StringField(
         _l("Wohnort"),
@@ -178,11 +183,6 @@ class ProfileForm(Form):
         """Any international number; a national one is read as German. What was typed stays in the field."""
         if parse_phone(field.data) is None:
             raise ValidationError(_l("Bitte geben Sie eine gültige Telefonnummer an, z. B. +49 3573 1234567."))
-
-    def validate_postal_code(self, field: Field) -> None:
-        """Five digits when the country is Germany."""
-        if self.country.data == "DE" and not (len(field.data.strip()) == 5 and field.data.strip().isdigit()):
-            raise ValidationError(_l("Eine deutsche Postleitzahl hat fünf Ziffern."))
 
     def validate_hometown_other(self, field: Field) -> None:
         """Name the other hometown when "anderer Ort" is chosen."""

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -15,6 +16,7 @@ from rueckkehr.events.models import Event
 from rueckkehr.events.operations import change_event
 from rueckkehr.extensions import db
 from rueckkehr.registrations.models import Registration
+from rueckkehr.returnees.operations import erase_profile
 from tests.support.calendars import ParsedCalendar, invite_of, parse
 from tests.support.registrations import form_data, link_in
 from tests.support.smtp import SMTPServer
@@ -95,3 +97,63 @@ def test_the_public_file_and_the_invitation_make_one_entry_through_changes_cance
     calendar.add(invite_of(again, "REQUEST"))
     assert list(calendar.entries) == [f"event-{event.id}@rueckkehr.test"]
     assert calendar.entries[f"event-{event.id}@rueckkehr.test"][0] > sequence
+
+
+def test_a_walk_in_after_a_cancelled_registration_brings_the_entry_back(
+    app: Flask,
+    client: FlaskClient,
+    smtp: SMTPServer,
+    make_event: Callable[..., Event],
+    make_staff: Callable[..., Any],
+    staff_login: Callable[..., Any],
+) -> None:
+    """Someone who cancelled (the CANCEL removed the entry) comes to the door after all: the walk-in's invitation
+    for the same UID rises above the CANCEL, or the calendar would take it for an old message and ignore it."""
+    event = make_event()
+    calendar = Client()
+    confirmed = registered_and_confirmed(client, smtp, event)
+    calendar.add(invite_of(confirmed, "REQUEST"))
+    db.session.rollback()
+    first = db.session.scalars(select(Registration)).one()
+    client.post(f"{link_in(confirmed, '/me/')}/registrations/{first.id}/cancel")
+    cancel = next(m for m in smtp.wait_for(3)[2:] if "storniert" in m.message["Subject"])
+    calendar.add(invite_of(cancel, "CANCEL"))
+    cancelled_at = int(invite_of(cancel, "CANCEL").events()[0]["SEQUENCE"])
+    assert calendar.entries == {}
+
+    staff = app.test_client()
+    staff_login(staff, make_staff())
+    walk_in = {"first_name": "Jana", "last_name": "Müller", "email": "jana.mueller@example.org",
+               "postal_code": "01968", "city": "Senftenberg", "country": "DE", "companions": "0",
+               "consent_method": "oral"}  # fmt: skip
+    assert staff.post(f"/organizer/events/{event.id}/registrations/walk-in", data=walk_in).status_code == 303
+    seated = smtp.wait_for(4)[3]
+    assert seated.envelope_to == ["jana.mueller@example.org"]
+    invitation = invite_of(seated, "REQUEST")
+    [vevent], [other] = invitation.events(), invitation.vevents()
+    assert int(vevent["SEQUENCE"]) == int(other.sequence.value) > cancelled_at  # both parsers read the same
+    calendar.add(invitation)
+    assert list(calendar.entries) == [f"event-{event.id}@rueckkehr.test"]
+
+
+def test_registering_again_after_an_erasure_rises_above_the_erasures_cancel(
+    client: FlaskClient, smtp: SMTPServer, make_event: Callable[..., Event]
+) -> None:
+    """The erasure's CANCEL outlives the data: the address registering again (a new person to the platform, whose
+    earlier registrations are gone) gets an invitation above it, or the calendar would ignore it."""
+    event = make_event()
+    calendar = Client()
+    calendar.add(invite_of(registered_and_confirmed(client, smtp, event), "REQUEST"))
+    db.session.rollback()
+    profile_id = db.session.scalars(select(Registration.profile_id)).one()
+    committed(erase_profile, profile_id)
+    erased = smtp.wait_for(3)[2]
+    cancelled_at = int(invite_of(erased, "CANCEL").events()[0]["SEQUENCE"])
+    calendar.add(invite_of(erased, "CANCEL"))
+    assert calendar.entries == {} and cancelled_at > 0
+
+    again = invite_of(registered_and_confirmed(client, smtp, event), "REQUEST")
+    [vevent], [other] = again.events(), again.vevents()
+    assert int(vevent["SEQUENCE"]) == int(other.sequence.value) > cancelled_at
+    calendar.add(again)
+    assert list(calendar.entries) == [f"event-{event.id}@rueckkehr.test"]

@@ -185,6 +185,8 @@ def test_the_phones_list_holds_the_confirmed_parties_until_midnight(
     submit(event.id, email="tom@example.org", first_name="Tom", last_name="Albers")  # not confirmed: not listed
     walk_in = WalkIn("Wilma", "Zander", None, "01968", "Senftenberg", "DE", 1, ConsentMethod.ORAL)
     committed(add_walk_in, event.id, walk_in)
+    umlaut = WalkIn("Ömer", "Özdemir", None, "01968", "Senftenberg", "DE", 0, ConsentMethod.PAPER)
+    committed(add_walk_in, event.id, umlaut)
     staff_login(client, make_staff())
     days = {berlin_today()}
     listed = client.get(f"/organizer/events/{event.id}/check-in/list.json")
@@ -197,17 +199,18 @@ def test_the_phones_list_holds_the_confirmed_parties_until_midnight(
     assert data["expires"] in midnights
     assert [(entry["n"], entry["p"], entry["w"], entry["t"] is not None) for entry in data["entries"]] == [
         ("Müller, Jana", 1, False, False),
+        ("Özdemir, Ömer", 1, True, True),  # among the O, as the list at the door is looked up
         ("Zander, Wilma", 2, True, True),  # added at the door: in already
     ]
     assert all(entry["c"] == short_code(entry["s"]) for entry in data["entries"])
-    assert data["counts"] == {"present": 2, "expected": 1, "walk_ins": 2}
+    assert data["counts"] == {"present": 3, "expected": 1, "walk_ins": 3}
 
     page = client.get(f"/organizer/events/{event.id}/check-in")
     assert page.mimetype == "text/html"
     assert page.headers["Permissions-Policy"].startswith("camera=(self)")
     assert "worker-src 'self' blob:" in page.headers["Content-Security-Policy"]
     text = visible_text(page)
-    assert "Einlass" in text and "Da 2" in text and "Erwartet 1" in text and "Am Einlass dazu 2" in text
+    assert "Einlass" in text and "Da 3" in text and "Erwartet 1" in text and "Am Einlass dazu 3" in text
     assert "Zander" not in page.get_data(as_text=True)  # names come only through the list
 
 

@@ -62,7 +62,7 @@ def test_a_refused_phone_number_stays_as_typed(client: FlaskClient, make_event: 
 def test_invalid_choices_get_a_german_message(client: FlaskClient, make_event: Callable[..., Event]) -> None:
     event = make_event()
     response = client.post(f"/events/{event.id}/register", data=form_data(companions="9"))
-    assert "Keine gültige Auswahl." in visible_text(response)
+    assert "Bitte wählen Sie nur aus den angebotenen Möglichkeiten." in visible_text(response)
 
 
 @pytest.mark.parametrize(
