@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from ..events.models import Event
 from ..extensions import db
+from ..i18n import alphabetical
 from ..places.models import Town, Venue
 from ..registrations.models import Registration, RegistrationStatus
 from ..returnees.models import ReturneeProfile
@@ -84,7 +85,9 @@ def worklist(town_ids: set[int] | None) -> list[Request]:
         if profile_id in profiles
     ]
     order = {AdviceStatus.OPEN: 0, AdviceStatus.ASSIGNED: 1, AdviceStatus.DONE: 2}
-    return sorted(requests, key=lambda item: (order[item.status], item.town.sort_order, item.profile.last_name.lower()))
+    return sorted(
+        requests, key=lambda item: (order[item.status], item.town.sort_order, alphabetical(item.profile.last_name))
+    )
 
 
 def open_per_town(town_ids: set[int] | None) -> dict[str, int]:

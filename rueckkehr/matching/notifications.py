@@ -16,6 +16,7 @@ from markupsafe import Markup
 from ..accounts.models import User
 from ..employers.models import Employer
 from ..events.models import Event
+from ..i18n import alphabetical
 from ..mail.frames import Varying
 from ..mail.outbox import queue_mail
 from ..mail.round import MailRound
@@ -107,7 +108,8 @@ def matches_after_confirmation(
         at_event=at_event,
         exhibitor_names=sorted(
             {titles[match.offer.id][1] for matches in selection.lists.values() for match in matches}
-            & {titles[match.offer.id][1] for match in _all_matches(selection) if match.offer.employer_id in exhibitors}
+            & {titles[match.offer.id][1] for match in _all_matches(selection) if match.offer.employer_id in exhibitors},
+            key=alphabetical,
         ),
         lists=_items(selection, stands, profile.language, titles, exhibitors),
         titles=titles,

@@ -219,3 +219,18 @@ def test_the_same_alert_confirmed_again_replaces_the_one_before(client: FlaskCli
     assert len(alerts) == 1 and alerts[0].confirmed_at is not None
     assert alerts[0].frequency == frequencies[links[-1]], "the alert confirmed last holds"
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.verb == "alert_subscription.replaced"))
+
+
+def test_the_exhibitors_in_the_mail_are_in_alphabetical_order_with_umlauts_among_their_letter(
+    client: FlaskClient, smtp: SMTPServer, submit: Callable, make_event: Callable, make_vacancy: Callable,
+    make_employer: Callable, make_stand: Callable,
+) -> None:  # fmt: skip
+    event = make_event()
+    for name in ("Zahnarztpraxis Zander", "Ärztehaus Lauchhammer", "Bäckerei Krause"):
+        employer = make_employer(name=name)
+        make_stand(employer, event, status=StandStatus.CONFIRMED)
+        make_vacancy(employer, title=f"Pflegefachkraft bei {name}", occupation_group_code="81")
+    confirm_registration(client, smtp, submit, event.id, consent_job_alerts="y")
+    [mail] = [mail for mail in smtp.wait_for(3) if "Stellen, die zu Ihnen passen" in str(mail.message["Subject"])]
+    line = next(line for line in mail.text_body().splitlines() if "Diese Arbeitgeber treffen Sie am" in line)
+    assert line.endswith(": Ärztehaus Lauchhammer, Bäckerei Krause, Zahnarztpraxis Zander")

@@ -149,12 +149,14 @@ def test_approved_changes_go_public_from_the_queue(
     assert mail.message["Subject"] == "Ihre Änderungen sind freigegeben: Bäckerei Krause & Söhne"
 
 
-def advice_seeker(event: object, town_name: str = "Senftenberg") -> ReturneeProfile:
+def advice_seeker(
+    event: object, town_name: str = "Senftenberg", email: str = "rat@example.org", last_name: str = "Rat"
+) -> ReturneeProfile:
     start_writing()
     profile = ReturneeProfile(
-        email="rat@example.org",
+        email=email,
         first_name="Rita",
-        last_name="Rat",
+        last_name=last_name,
         postal_code="01968",
         city=town_name,
         country="DE",
@@ -198,6 +200,17 @@ def test_the_advice_worklist_take_on_note_and_erase(
     committed(erase_profile, profile.id)
     db.session.rollback()
     assert db.session.scalar(select(AdviceTalk)) is None
+
+
+def test_the_advice_worklist_lists_names_alphabetically_with_umlauts_among_their_letter(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable
+) -> None:
+    event = make_event()
+    for name in ("Zander", "Özdemir", "Becker"):
+        advice_seeker(event, email=f"{name.lower()}@example.org", last_name=name)
+    staff_login(client, make_staff())
+    listing = visible_text(client.get("/organizer/advice"))
+    assert listing.index("Becker") < listing.index("Özdemir") < listing.index("Zander")
 
 
 def test_town_pages_and_their_contact_person(
