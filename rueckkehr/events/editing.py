@@ -196,6 +196,8 @@ def add_programme_item(event_id: int, starts_at: datetime, ends_at: datetime | N
     """A new item of the programme (calendars follow it), within the event's hours: read under the event's lock, so
     a move meanwhile either came first (and the item is checked against the new hours) or moves the item too."""
     event = lock_event(event_id)
+    if event.status == EventStatus.CANCELLED:
+        raise EventChangeError("cancelled")
     if ends_at is not None and ends_at <= starts_at:
         raise EventChangeError("ends_before_start")
     if not fits_hours(starts_at, ends_at, event.starts_at, event.ends_at):
@@ -208,8 +210,10 @@ def add_programme_item(event_id: int, starts_at: datetime, ends_at: datetime | N
 
 
 def remove_programme_item(item: ProgrammeItem) -> None:
-    """Take an item off the programme."""
-    event = item.event
+    """Take an item off the programme (under the event's lock: a cancel meanwhile keeps it as it was told)."""
+    event = lock_event(item.event_id)
+    if event.status == EventStatus.CANCELLED:
+        raise EventChangeError("cancelled")
     event.programme.remove(item)
     event.updated_at = utcnow()  # the count of items changes the calendars' version as well
     db.session.flush()

@@ -245,13 +245,13 @@ class TimePlaceMixin:
         """The typed start (ValueError while its day or time cannot be read)."""
         return berlin_moment(parse_day(value_of(self.day)), parse_clock(value_of(self.starts)))
 
+    def typed_hours(self) -> tuple[datetime, datetime]:
+        """The typed start and end (ValueError while a day or time cannot be read)."""
+        return self.typed_start(), berlin_moment(parse_day(value_of(self.day)), parse_clock(value_of(self.ends)))
+
     def moment(self) -> tuple[int, datetime, datetime]:
         """The chosen venue id, start and end."""
-        return (
-            int(self.venue.data),
-            self.typed_start(),
-            berlin_moment(parse_day(value_of(self.day)), parse_clock(value_of(self.ends))),
-        )
+        return (int(self.venue.data), *self.typed_hours())
 
 
 class EventForm(TimePlaceMixin, DetailsForm):
@@ -269,7 +269,7 @@ class MoveForm(TimePlaceMixin, FlaskForm):
         """The end comes after the beginning, and after every item of the programme that fits the event now."""
         super().validate_ends(field)
         try:
-            starts_at, ends_at = self.moment()[1:]
+            starts_at, ends_at = self.typed_hours()  # the venue has its own check
         except ValueError:
             return  # a day or time that cannot be read has its own message
         if self.current_hours is None:

@@ -291,6 +291,7 @@ def remove_item(event_id: int, item_id: int) -> Response:
     if item.event_id != event.id:
         abort(404)
     _action_form()
+    lock_event(event.id)  # as in ``add_item``: a cancel meanwhile comes first, and the item stays
     if event.is_cancelled:
         return _unchangeable(event)
     editing.remove_programme_item(item)

@@ -14,10 +14,13 @@ from sqlalchemy import select
 from rueckkehr.accounts.models import User
 from rueckkehr.audit.models import AuditEntry
 from rueckkehr.dates import BERLIN
-from rueckkehr.events.models import Event, EventStatus
+from rueckkehr.events.editing import add_programme_item, remove_programme_item
+from rueckkehr.events.models import Event, EventStatus, ProgrammeItem
+from rueckkehr.events.operations import EventChangeError
 from rueckkehr.extensions import db
 from tests.support.calendars import parse
 from tests.support.pages import form_value, visible_text
+from tests.support.units import committed
 
 NOW = datetime(2031, 11, 3, 9, tzinfo=UTC)
 START = datetime(2031, 12, 27, 9, tzinfo=UTC)  # Saturday, 10 Uhr in Berlin; the event lasts until 15 Uhr
@@ -207,4 +210,24 @@ def test_the_programme_of_a_cancelled_event_stays_as_it_was(
     assert "Eine abgesagte Veranstaltung kann nicht mehr geändert werden." in page
     removed = organizer.post(f"/organizer/events/{event.id}/programme/{item_id}/delete")
     assert removed.status_code == 303
+    assert [title for title, _start, _end in programme_of(event.id)] == ["Begrüßung", "Ausklang"]
+
+
+def test_a_move_sent_without_a_venue_asks_for_one(organizer: FlaskClient, make_event: Callable[..., Event]) -> None:
+    event = make_event(starts_at=START, programme=PROGRAMME)
+    data = {"day": "28.12.2031", "starts": "10:00", "ends": "15:00", "confirmed": "1"}
+    response = organizer.post(f"/organizer/events/{event.id}/move", data=data)
+    assert response.status_code == 422
+    assert error_beside(response, "venue") == "Bitte wählen Sie einen Ort."
+    assert form_value(response, "day") == "28.12.2031"
+    assert programme_of(event.id)[0] == ("Begrüßung", "27.12.2031 10:00", "27.12.2031 10:30")
+
+
+def test_the_programme_operations_refuse_a_cancelled_event(app: object, make_event: Callable[..., Event]) -> None:
+    event = make_event(starts_at=START, programme=PROGRAMME, status=EventStatus.CANCELLED, cancelled_at=NOW)
+    with pytest.raises(EventChangeError):
+        committed(add_programme_item, event.id, START + timedelta(hours=1), None, "Quiz")
+    with pytest.raises(EventChangeError):
+        item_id = event.programme[0].id
+        committed(lambda: remove_programme_item(db.session.get(ProgrammeItem, item_id)))
     assert [title for title, _start, _end in programme_of(event.id)] == ["Begrüßung", "Ausklang"]
