@@ -122,3 +122,24 @@ def test_every_form_page_draws_its_fields_before_its_summary() -> None:
         if path.name != "_forms.html" and "f.error_summary(" in path.read_text()
     ]
     assert direct == []
+
+
+# Pages whose form is answered by another page (which has the summary), never shown again with errors here.
+ANSWERED_ELSEWHERE = {
+    "selfservice/link_invalid.html": "posts to the resend page, which shows its errors",
+    "selfservice/overview.html": "its consent boxes post to their own page, which redirects back",
+}
+
+
+def test_every_page_that_draws_form_fields_wraps_them_in_a_summary() -> None:
+    """A page that draws fields with the form macros shows the summary when they come back with errors (partials,
+    whose names begin with an underscore, are drawn inside the pages that include them)."""
+    drawing = re.compile(r"f\.(input|textarea|select|radios|checkbox|checkboxes)\(")
+    unwrapped = [
+        name
+        for path in TEMPLATES.rglob("*.html")
+        if not path.name.startswith("_") or path.name == "_code_form.html"
+        if drawing.search(text := path.read_text()) and "f.with_error_summary(" not in text
+        if (name := str(path.relative_to(TEMPLATES))) not in ANSWERED_ELSEWHERE
+    ]
+    assert unwrapped == []
