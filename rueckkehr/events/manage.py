@@ -221,6 +221,10 @@ def move(event_id: int) -> str | Response | tuple[str, int]:
 def cancel(event_id: int) -> str | Response:
     """Call an event off: a page that says how many people will be told, then the POST."""
     event = visible_event(event_id)
+    if request.method == "POST" and event.status == EventStatus.DRAFT:
+        _action_form()
+        flash(_("Ein Entwurf ist nicht öffentlich: Es gibt nichts abzusagen."), "info")
+        return redirect(url_for(".detail", event_id=event.id), code=303)
     if request.method == "POST" and not event.is_cancelled:
         _action_form()
         cancel_event(event.id)

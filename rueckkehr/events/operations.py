@@ -147,11 +147,14 @@ def change_event(
 
 
 def cancel_event(event_id: int, now: datetime | None = None) -> Event:
-    """Call an event off; it stays public as cancelled, and registrations tells its registrants."""
+    """Call an event off; it stays public as cancelled, and registrations tells its registrants. A draft is not
+    called off: it was never public, and a cancelled event is (``EventChangeError``)."""
     now = now or utcnow()
     event = lock_event(event_id)
     if event.status == EventStatus.CANCELLED:
         return event
+    if event.status == EventStatus.DRAFT:
+        raise EventChangeError("draft")
     was_published = event.status == EventStatus.PUBLISHED
     event.status = EventStatus.CANCELLED
     event.cancelled_at = now

@@ -287,6 +287,25 @@ def test_cancelling_says_how_many_are_told_and_a_get_changes_nothing(
     assert db.session.get(Event, event.id).status == EventStatus.CANCELLED
 
 
+def test_a_draft_is_not_cancelled_into_public_view(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable
+) -> None:
+    draft = make_event(title="Geheimer Entwurf", status=EventStatus.DRAFT)
+    staff_login(client, make_staff())
+    detail = visible_text(client.get(f"/organizer/events/{draft.id}"))
+    assert "Absagen" not in detail
+    page = visible_text(client.get(f"/organizer/events/{draft.id}/cancel?lang=en"))
+    assert "This draft is not public: nobody needs to be told. As long as you do not publish it" in page
+    assert "Yes, cancel" not in page
+    response = client.post(f"/organizer/events/{draft.id}/cancel")
+    assert response.status_code == 303
+    assert "Ein Entwurf ist nicht öffentlich" in visible_text(client.get(response.headers["Location"]))
+    db.session.rollback()
+    assert db.session.get(Event, draft.id).status == EventStatus.DRAFT
+    assert client.get(f"/events/{draft.id}").status_code == 404
+    assert "Geheimer Entwurf" not in client.get("/events.ics").get_data(as_text=True)
+
+
 def test_last_years_day_is_copied_to_this_year_with_its_programme_and_series(
     client: FlaskClient,
     make_staff: Callable[..., User],
