@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..dates import utcnow
+from ..events.models import EventStatus
 from ..events.operations import lock_event
 from ..extensions import db
 from ..returnees.models import ConsentMethod
@@ -18,6 +19,10 @@ from .invites import next_sequence
 from .models import Registration, RegistrationStatus
 from .operations import RegistrationGoneError, _active_registration, record_change
 from .seats import seats_left
+
+
+class NotOpenForWalkInsError(Exception):
+    """The event is called off or not published: nobody walks in to it."""
 
 
 class AlreadyRegisteredError(Exception):
@@ -58,6 +63,8 @@ def add_walk_in(event_id: int, walk_in: WalkIn, now: datetime | None = None) -> 
     at the door never overwrite what the returnee saved (the view tells them so)."""
     now = now or utcnow()
     event = lock_event(event_id)
+    if event.status != EventStatus.PUBLISHED:
+        raise NotOpenForWalkInsError
     profile = find_profile(walk_in.email) if walk_in.email else None
     if profile is not None and _active_registration(profile, event) is not None:
         raise AlreadyRegisteredError

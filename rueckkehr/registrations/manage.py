@@ -20,7 +20,7 @@ from ..accounts.access import MAX_ID, can_see_town, found, staff_required
 from ..accounts.forms import ActionForm
 from ..database import plain_rows
 from ..events.manage import visible_event, visible_series_events
-from ..events.models import Event, EventSeries
+from ..events.models import Event, EventSeries, EventStatus
 from ..extensions import db
 from ..forms import value_of
 from ..mail.models import OutboxMessage
@@ -28,7 +28,7 @@ from ..mail.outbox import contact_town, queue_mail
 from ..places.models import Venue
 from ..returnees.models import Consent
 from . import list_html, listing, operations
-from .desk import AlreadyRegisteredError, NoSeatsError, add_walk_in, move_up
+from .desk import AlreadyRegisteredError, NoSeatsError, NotOpenForWalkInsError, add_walk_in, move_up
 from .list_html import status_labels
 from .mailings import (
     AlreadyQueuedError,
@@ -122,10 +122,14 @@ def series_index(series_id: int) -> str:
 def walk_in(event_id: int) -> str | Response | tuple[str, int]:
     """Add someone at the door; an address is optional, how they consented is not."""
     event = visible_event(event_id)
+    if event.status != EventStatus.PUBLISHED:
+        return _closed_to_walk_ins(event.id)
     form = WalkInForm()
     if form.validate_on_submit():
         try:
             seated = add_walk_in(event.id, form.walk_in())
+        except NotOpenForWalkInsError:  # called off meanwhile
+            return _closed_to_walk_ins(event.id)
         except AlreadyRegisteredError:
             form.email.errors = [_("Für diese Adresse gibt es schon eine Anmeldung zu dieser Veranstaltung.")]
         else:
@@ -339,3 +343,11 @@ def write(event_id: int) -> str | Response | tuple[str, int]:
         sizes=sizes,
         mailings=mailings_of(event.id),
     ), 422 if form.errors or refused else 200
+
+
+def _closed_to_walk_ins(event_id: int) -> Response:
+    flash(
+        _("Nur zu einer veröffentlichten Veranstaltung, die nicht abgesagt ist, kommen Gäste ohne Anmeldung."),
+        "warning",
+    )
+    return redirect(url_for("events_manage.detail", event_id=event_id), code=303)

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from rueckkehr.accounts.models import User
+from rueckkehr.events.models import EventStatus
 from rueckkehr.extensions import db
 from rueckkehr.registrations.models import Registration
 from rueckkehr.returnees.models import ReturneeProfile
@@ -73,3 +74,21 @@ def test_a_new_address_is_entered_as_typed_and_told_as_before(
     added = client.post(f"/organizer/events/{event.id}/registrations/walk-in", data=typed, follow_redirects=True)
     text = visible_text(added)
     assert "Willi Walk ist eingetragen." in text and "schon bei uns registriert" not in text
+
+
+@pytest.mark.parametrize("status", ["cancelled", "draft"])
+def test_nobody_walks_in_to_a_called_off_or_unpublished_event(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable, status: str
+) -> None:
+    event = make_event(status=EventStatus(status), cancelled_at=datetime.now(UTC) if status == "cancelled" else None)
+    staff_login(client, make_staff())
+    typed = {"first_name": "Tom", "last_name": "Schulz", "postal_code": "01968", "city": "Senftenberg",
+             "country": "DE", "companions": "0", "consent_method": "oral"}  # fmt: skip
+    path = f"/organizer/events/{event.id}/registrations/walk-in"
+    page = client.get(path)
+    assert page.status_code == 303
+    told = visible_text(client.get(page.headers["Location"]))
+    assert "Nur zu einer veröffentlichten Veranstaltung, die nicht abgesagt ist, kommen Gäste ohne Anmeldung." in told
+    assert client.post(path, data=typed).status_code == 303
+    db.session.rollback()
+    assert db.session.scalars(select(Registration)).all() == []
