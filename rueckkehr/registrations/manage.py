@@ -61,11 +61,15 @@ def registration_of(event: Event, registration_id: int) -> Registration:
 
 # All the list page shows of its event (and the town it is checked against): read as one plain row, not as the
 # event and its venue, which cost as much again as the rest of the log-in check.
-_LISTED_EVENT = select(Event.id, Event.title, Venue.town_id).join(Event.venue).where(Event.id == bindparam("event_id"))
+_LISTED_EVENT = (
+    select(Event.id, Event.title, Event.status, Venue.town_id)
+    .join(Event.venue)
+    .where(Event.id == bindparam("event_id"))
+)
 
 
 def listed_event(event_id: int) -> Row[Any]:
-    """The row (``id``, ``title``, ``town_id``) of an event of the organizer's towns, or a 404 (as
+    """The row (``id``, ``title``, ``status``, ``town_id``) of an event of the organizer's towns, or a 404 (as
     ``visible_event`` answers)."""
     row = plain_rows(_LISTED_EVENT, {"event_id": event_id}).one_or_none() if 0 < event_id <= MAX_ID else None
     if row is None or not can_see_town(row.town_id):

@@ -92,3 +92,12 @@ def test_nobody_walks_in_to_a_called_off_or_unpublished_event(
     assert client.post(path, data=typed).status_code == 303
     db.session.rollback()
     assert db.session.scalars(select(Registration)).all() == []
+
+
+def test_the_list_offers_walk_ins_only_for_a_published_event(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable
+) -> None:
+    published, draft = make_event(), make_event(status=EventStatus.DRAFT)
+    staff_login(client, make_staff())
+    assert "Person am Einlass eintragen" in visible_text(client.get(f"/organizer/events/{published.id}/registrations"))
+    assert "Person am Einlass eintragen" not in visible_text(client.get(f"/organizer/events/{draft.id}/registrations"))
