@@ -20,8 +20,9 @@ from .models import AuditEntry
 
 
 def _object_type(obj: object) -> str:
-    """``ReturneeProfile`` → ``returnee_profile``."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(obj).__name__).lower()
+    """``ReturneeProfile`` → ``returnee_profile`` (``__class__``, not ``type()``: through a proxy such as
+    ``current_user`` it names the object, not the proxy)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", obj.__class__.__name__).lower()
 
 
 def record(

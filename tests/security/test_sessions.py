@@ -8,8 +8,11 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from rueckkehr.audit.models import AuditEntry
 from rueckkehr.employers.models import Employer
+from rueckkehr.extensions import db
 
 
 def copy_of(client: FlaskClient, app: Flask) -> FlaskClient:
@@ -46,3 +49,14 @@ def test_log_out_everywhere_ends_every_browsers_session(
     assert client.get("/employer").status_code == 302
     login(laptop, employer.users[0].email)  # logging in again works
     assert laptop.get("/employer").status_code == 200
+
+
+def test_a_log_out_is_recorded_on_the_account_that_logged_out(
+    client: FlaskClient, make_employer: Callable[..., Employer], login: Callable[..., Any]
+) -> None:
+    user = make_employer().users[0]
+    login(client, user.email)
+    client.post("/logout")
+    db.session.rollback()
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.verb == "user.logged_out")).one()
+    assert (entry.object_type, entry.object_id, entry.actor_user_id) == ("user", user.id, user.id)
