@@ -67,6 +67,8 @@ def test_consents_are_given_and_withdrawn_on_the_page_and_by_unsubscribe_link(
     path = unsubscribe_url(profile, ConsentPurpose.NEWS).removeprefix("http://rueckkehr.test")
     assert "Einwilligung widerrufen" in visible_text(client.get(path))
     assert profile.active_consent(ConsentPurpose.NEWS) is not None  # the GET changed nothing
+    english = visible_text(client.get(f"{path}?lang=en"))
+    assert "Unsubscribe" in english and "Log out" not in english  # not the account's log-out button
     done = client.post(path)
     assert "Ihre Einwilligung ist widerrufen" in visible_text(done)
     db.session.rollback()
