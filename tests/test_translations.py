@@ -57,3 +57,16 @@ def test_the_english_texts_spell_organizer_as_the_role_is_called() -> None:
     ]
     texts += [page.read_text() for page in (ROOT / "templates" / "legal" / "en").glob("*.html")]
     assert [text for text in texts if "organis" in text.lower()] == []
+
+
+def test_an_english_mail_sentence_after_the_greeting_begins_with_a_capital() -> None:
+    """German goes on in lower case after "Guten Tag Frau Müller,"; English begins a new sentence after "Hello …,"."""
+    with CATALOG.open("rb") as handle:
+        catalog = read_po(handle, locale="en")
+    lower = [
+        message.string[:50]
+        for message in catalog
+        if isinstance(message.id, str) and message.id[:1].islower() and message.id.rstrip().endswith((".", ":"))
+        if len(message.id) > 40 and message.string[:1].islower()
+    ]
+    assert lower == []

@@ -301,8 +301,9 @@ def test_a_declined_request_is_mailed_once_clearly_in_german_and_english(
             assert "organis" not in body
             assert len(re.findall(r"(antworten|reply)", body)) == 1, body  # said once, in the contact person's line
             assert "Kein Platz." in body
+            assert body.count("rueckkehr.test/employer") == 1, body  # the area's link once, not again in the footer
     english_text = mails["Your stand request for “Rückkehrertag 2031”"].text_body().replace("\r\n", "\n")
-    assert "the organizers of the returnee days have declined your stand request" in english_text
+    assert ",\n\nThe organizers of the returnee days have declined your stand request" in english_text
     assert "Go to your employer area:\nhttp://rueckkehr.test/employer?lang=en" in english_text  # a link with its label
     german_text = mails["Zweifel AG ist nicht freigegeben"].text_body().replace("\r\n", "\n")
     assert "Zu Ihrem Bereich für Arbeitgeber:\nhttp://rueckkehr.test/employer\n" in german_text
