@@ -125,3 +125,51 @@ def test_every_verb_the_code_writes_has_a_label() -> None:
         written.update(calls.findall(text), assigned.findall(text), *either.findall(text))
     assert len(written) > 80
     assert sorted(written - set(VERBS)) == []
+
+
+def test_the_trail_names_an_object_by_its_title_only_to_whom_may_see_it_now(
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    town: Callable,
+    make_venue: Callable,
+    make_event: Callable[..., Event],
+    make_employer: Callable,
+    make_series: Callable,
+) -> None:
+    """An object can leave the town its entries were written for (an event moved to another town's venue, a venue
+    or a company whose town changed): the trail of Senftenberg then names it by its number, not by its title."""
+    senftenberg, schipkau = town("senftenberg"), town("schipkau")
+    here = make_event(title="Offener Tag Senftenberg")
+    moved = make_event(title="Geheimer Entwurf Schipkau", venue=make_venue(name="Halle Schipkau", town=schipkau))
+    venue = moved.venue
+    employer = make_employer(name="Schipkauer Werk GmbH", town=schipkau)
+    series = make_series(title="Geheime Reihe")
+    start_writing()
+    rows = [("event", here.id), ("event", moved.id), ("venue", venue.id), ("employer", employer.id),
+            ("town", schipkau.id), ("town", senftenberg.id), ("event_series", series.id)]  # fmt: skip
+    for minute, (object_type, object_id) in enumerate(rows):
+        db.session.add(
+            AuditEntry(actor_kind="system", actor_label="job x", verb=f"{object_type}.updated", object_type=object_type,
+                       object_id=object_id, town_id=senftenberg.id, changes={},
+                       created_at=datetime(2026, 12, 2, 9, minute, tzinfo=UTC))
+        )  # fmt: skip
+    db.session.commit()
+
+    staff_login(client, make_staff())
+    assert client.get(f"/organizer/events/{moved.id}").status_code == 404
+    page = client.get("/organizer/audit").get_data(as_text=True)
+    objects = cells(page, 3)
+    assert "Veranstaltung „Offener Tag Senftenberg“" in objects and "Stadt „Senftenberg“" in objects
+    assert f"Veranstaltung Nr. {moved.id}" in objects and f"Veranstaltungsort Nr. {venue.id}" in objects
+    assert f"Unternehmen Nr. {employer.id}" in objects and f"Stadt Nr. {schipkau.id}" in objects
+    assert f"Veranstaltungsreihe Nr. {series.id}" in objects  # a series has no town: titled for admins only
+    for secret in ("Geheimer Entwurf", "Halle Schipkau", "Schipkauer Werk", "Geheime Reihe", "Schipkau“"):
+        assert secret not in page, secret
+
+    client.post("/logout")
+    staff_login(client, make_staff(role=Role.ADMIN))
+    objects = cells(client.get("/organizer/audit").get_data(as_text=True), 3)
+    assert "Veranstaltung „Geheimer Entwurf Schipkau“" in objects and "Veranstaltungsort „Halle Schipkau“" in objects
+    assert "Unternehmen „Schipkauer Werk GmbH“" in objects and "Stadt „Schipkau“" in objects
+    assert "Veranstaltungsreihe „Geheime Reihe“" in objects
