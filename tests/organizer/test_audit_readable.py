@@ -16,7 +16,7 @@ from rueckkehr.audit.labels import VERBS
 from rueckkehr.audit.models import AuditEntry
 from rueckkehr.events.models import Event
 from rueckkehr.extensions import db
-from tests.support.pages import visible_text
+from tests.support.pages import table_column, visible_text
 from tests.support.units import start_writing
 
 
@@ -47,13 +47,7 @@ def trail(town: Callable, make_event: Callable[..., Event]) -> Event:
 
 def cells(page: str, column: int) -> list[str]:
     """The visible text of one column of the entries' table."""
-    rows = re.findall(r'<tr class="kern-table__row">(.*?)</tr>', page, re.S)
-    found = []
-    for row in rows:
-        values = re.findall(r'<td class="kern-table__cell">(.*?)</td>', row, re.S)
-        if len(values) > column:
-            found.append(" ".join(re.sub(r"<[^>]+>", " ", values[column]).split()))
-    return found
+    return table_column(page, column)
 
 
 def test_verbs_objects_and_changes_read_as_words_in_german_and_english(
