@@ -15,12 +15,13 @@ from sqlalchemy import Select, select
 
 from ..accounts.access import in_visible_towns, is_admin
 from ..actors import ActorKind
-from ..audit.labels import NO_OBJECT, change_lines, object_label, object_type_label, verb_label
+from ..audit.labels import NO_OBJECT, change_lines, object_label, object_type_label, value_text, verb_label
 from ..audit.models import AuditEntry
 from ..dates import BERLIN
 from ..employers.models import Employer
 from ..events.forms import parse_day
 from ..events.models import Event, EventSeries
+from ..exports.columns import COLUMNS
 from ..extensions import db
 from ..places.models import Town, Venue
 
@@ -98,6 +99,13 @@ def object_titles(entries: list[AuditEntry]) -> dict[tuple[str, int], str]:
     return titles
 
 
+def _column_names(keys: Any) -> str:
+    """The columns of an export by the names its form gives them."""
+    if not isinstance(keys, list) or not keys:
+        return value_text(keys)
+    return ", ".join(str(COLUMNS[key].label) if key in COLUMNS else str(key) for key in keys)
+
+
 def shown_entries(entries: list[AuditEntry], names: dict[int, str]) -> list[ShownEntry]:
     """The entries in the reader's words."""
     titles = object_titles(entries)
@@ -111,7 +119,7 @@ def shown_entries(entries: list[AuditEntry], names: dict[int, str]) -> list[Show
                 entry.object_id,
                 titles.get((entry.object_type, entry.object_id)) if entry.object_id is not None else None,
             ),
-            changes=change_lines(entry.changes),
+            changes=change_lines(entry.changes, {"columns": _column_names}),
         )
         for entry in entries
     ]

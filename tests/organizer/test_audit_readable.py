@@ -12,10 +12,12 @@ import pytest
 from flask.testing import FlaskClient
 
 from rueckkehr.accounts.models import Role, User
-from rueckkehr.audit.labels import VERBS
+from rueckkehr.audit.labels import VERBS, change_key_label, field_label
 from rueckkehr.audit.models import AuditEntry
 from rueckkehr.events.models import Event
 from rueckkehr.extensions import db
+from rueckkehr.registrations.listing import FILTER_FIELDS
+from tests.support.audit_scan import written_change_keys, written_field_names
 from tests.support.pages import table_column, visible_text
 from tests.support.units import start_writing
 
@@ -43,6 +45,9 @@ def trail(town: Callable, make_event: Callable[..., Event]) -> Event:
         )  # fmt: skip
     db.session.commit()
     return event
+
+
+SOURCE = Path(__file__).parents[2] / "rueckkehr"
 
 
 def cells(page: str, column: int) -> list[str]:
@@ -109,16 +114,69 @@ def test_the_filters_offer_labels_and_odd_values_never_break_the_page(
 
 def test_every_verb_the_code_writes_has_a_label() -> None:
     """A new verb without a label would show staff its raw name: the labels list every verb the code writes."""
-    source = Path(__file__).parents[2] / "rueckkehr"
     written: set[str] = set()
     calls = re.compile(r'(?:record|_record|record_change|_record_stand)\(\s*"([a-z_]+\.[a-z_]+)"')
     either = re.compile(r'record\(\s*"([a-z_]+\.[a-z_]+)" if [^\n]+ else "([a-z_]+\.[a-z_]+)"')
     assigned = re.compile(r'verb = "([a-z_]+\.[a-z_]+)"')
-    for path in source.rglob("*.py"):
+    for path in SOURCE.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         written.update(calls.findall(text), assigned.findall(text), *either.findall(text))
     assert len(written) > 80
     assert sorted(written - set(VERBS)) == []
+
+
+def test_every_change_and_field_the_code_writes_has_a_label() -> None:
+    """A change or changed field without a label would show staff its raw name (``programme_shift_minutes: 1440``):
+    the labels list every key of ``changes`` the code writes, directly or through a helper that passes its keywords
+    on, every key of the export's filters, and every field name that goes into ``changes["fields"]``."""
+    keys = written_change_keys()
+    assert {"programme_shift_minutes", "partner_list", "kind", "walk_in", "nothing_new", "repeat_of"} <= keys
+    keys |= {*FILTER_FIELDS, "sort"}  # an export keeps the registration list's filters
+    assert sorted(key for key in keys if change_key_label(key) == key) == []
+    assert sorted(key for key in FILTER_FIELDS if change_key_label(f"{key}_op") == f"{key}_op") == []
+
+    names = written_field_names()
+    assert {"salutation", "occupation_group_code", "hometown", "language", "page_intro", "outcome", "logo"} <= names
+    assert sorted(name for name in names if field_label(name) == name) == []
+
+
+def test_the_changes_of_a_moved_event_and_an_export_read_as_words(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, trail: Event
+) -> None:
+    start_writing()
+    for minute, (verb, object_type, changes) in enumerate([
+        ("event.changed", "event", {"time": True, "venue_id": None, "programme_moved": [7, 8],
+                                    "programme_shift_minutes": 1440 + 150}),
+        ("event.changed", "event", {"time": True, "venue_id": None, "programme_moved": [],
+                                    "programme_shift_minutes": -60}),
+        ("export.made", "event", {"format": "csv", "purpose": "participation", "rows": 3,
+                                  "columns": ["last_name", "working_times", "partner_skill_level"],
+                                  "filters": {"status": "confirmed", "status_op": "not", "sort": "-name"}}),
+        ("matching.mailed", "registration", {"kind": "after_confirmation", "vacancies": 2}),
+        ("alert_preference.updated", "alert_preference", {"frequency": "weekly", "partner_list": True}),
+    ]):  # fmt: skip
+        db.session.add(
+            AuditEntry(actor_kind="system", actor_label="job x", verb=verb, object_type=object_type, object_id=trail.id,
+                       town_id=trail.venue.town_id, changes=changes,
+                       created_at=datetime(2026, 12, 3, 9, minute, tzinfo=UTC))
+        )  # fmt: skip
+    db.session.commit()
+    staff_login(client, make_staff())
+    german = cells(client.get("/organizer/audit").get_data(as_text=True), 4)
+    preference, mailed, export, earlier, later = german[:5]
+    assert "Verschiebung: 1 Tag 2 Stunden 30 Minuten später" in later
+    assert "Mitverschobene Programmpunkte Nr.: 7, 8" in later
+    assert "Verschiebung: 1 Stunde früher" in earlier
+    assert "Spalten: Nachname, Gewünschte Arbeitszeit, Anforderungsniveau Partner/in" in export
+    assert "Status (Bedingung): ausgeschlossen" in export and "Sortierung: -name" in export
+    assert "Art: nach der Bestätigung" in mailed and "Liste für die Partnerin oder den Partner: ja" in preference
+    english = cells(client.get("/organizer/audit?lang=en").get_data(as_text=True), 4)
+    preference, mailed, export, earlier, later = english[:5]
+    assert "Shift: 1 day 2 hours 30 minutes later" in later and "Shift: 1 hour earlier" in earlier
+    assert "Columns: Last name, Preferred working time, Partner's skill level" in export
+    assert "Kind: after confirmation" in mailed and "List for the partner: yes" in preference
+    raw = ("programme_", "partner_list", "kind", "after_confirmation", "last_name", "_op", "sort:")
+    assert not [text for text in german[:5] + english[:5] if any(name in text for name in raw)]
 
 
 def test_the_trail_names_an_object_by_its_title_only_to_whom_may_see_it_now(
