@@ -69,7 +69,7 @@ CHANGE_KEYS: dict[str, Label] = {
     "time": _l("Zeit geändert"),
     "total": _l("Empfänger insgesamt"),
     "towns": _l("Städte"),
-    "vacancies": _l("Stellen"),
+    "vacancies": _l("Anzahl der Stellen"),
     "venue_id": _l("Neuer Veranstaltungsort Nr."),
     "waiting": _l("Auf der Warteliste"),
     "walk_in": _l("Ohne Anmeldung vor Ort"),

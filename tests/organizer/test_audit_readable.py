@@ -174,7 +174,7 @@ def test_the_changes_of_a_moved_event_and_an_export_read_as_words(
     preference, mailed, export, earlier, later = english[:5]
     assert "Shift: 1 day 2 hours 30 minutes later" in later and "Shift: 1 hour earlier" in earlier
     assert "Columns: Last name, Preferred working time, Partner's skill level" in export
-    assert "Kind: after confirmation" in mailed and "List for the partner: yes" in preference
+    assert "Type: after confirmation" in mailed and "List for the partner: yes" in preference
     raw = ("programme_", "partner_list", "kind", "after_confirmation", "last_name", "_op", "sort:")
     assert not [text for text in german[:5] + english[:5] if any(name in text for name in raw)]
 
@@ -225,3 +225,32 @@ def test_the_trail_names_an_object_by_its_title_only_to_whom_may_see_it_now(
     assert "Veranstaltung „Geheimer Entwurf Schipkau“" in objects and "Veranstaltungsort „Halle Schipkau“" in objects
     assert "Unternehmen „Schipkauer Werk GmbH“" in objects and "Stadt „Schipkau“" in objects
     assert "Veranstaltungsreihe „Geheime Reihe“" in objects
+
+
+def test_the_english_trail_speaks_of_vacancies_as_the_employers_mails_do(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, trail: Event
+) -> None:
+    start_writing()
+    for minute, (verb, object_type, object_id, changes) in enumerate([
+        ("vacancy.submitted", "vacancy", 9, {"status": "submitted"}),
+        ("matching.mailed", "registration", 44, {"kind": "after_confirmation", "vacancies": 2}),
+        ("registration.created", "registration", 45, {"event_id": trail.id, "status": "confirmed", "walk_in": True,
+                                                      "over_capacity": True}),
+        ("returnee_profile.exported", "returnee_profile", 3, {}),
+    ]):  # fmt: skip
+        db.session.add(
+            AuditEntry(actor_kind="system", actor_label="job x", verb=verb, object_type=object_type,
+                       object_id=object_id, town_id=trail.venue.town_id, changes=changes,
+                       created_at=datetime(2026, 12, 4, 9, minute, tzinfo=UTC))
+        )  # fmt: skip
+    db.session.commit()
+    staff_login(client, make_staff())
+    english = client.get("/organizer/audit?lang=en").get_data(as_text=True)
+    verbs, objects, changes = cells(english, 2)[:4], cells(english, 3)[:4], cells(english, 4)[:4]
+    assert verbs == ["Profile data exported", "Registration received", "Matching vacancies sent after confirmation",
+                     "Vacancy submitted for review"]  # fmt: skip
+    assert objects[3] == "Vacancy no. 9"
+    assert "Number of vacancies: 2" in changes[2] and "Type: after confirmation" in changes[2]
+    assert "Over capacity: yes" in changes[1]
+    verb_filter = re.search(r'<select[^>]*id="verb"[^>]*>(.*?)</select>', english, re.S).group(1)
+    assert "Vacancy withdrawn" in verb_filter and not re.search(r">Jobs?\b(?! alert)", verb_filter)
