@@ -6,12 +6,16 @@ workspace shows these labels in the reader's language. A name without a label is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
-Label = Any  # a lazily translated text (flask_babel ships no types): str() gives it in the reader's language
+from .change_labels import CHANGE_KEYS, FIELDS, PAIRS, VALUES
+
+Label = Any  # a lazily translated text (see change_labels)
 
 VERBS: dict[str, Label] = {
     "advice_talk.assigned": _l("Beratungsgespräch zugeteilt"),
@@ -150,138 +154,6 @@ VERB_GROUPS: dict[str, Label] = {
 
 NO_OBJECT = "none"  # what ``record`` writes for an entry about no single object (a round of mails, a purge)
 
-CHANGE_KEYS: dict[str, Label] = {
-    "action": _l("Aktion"),
-    "added_item_id": _l("Neuer Programmpunkt Nr."),
-    "again": _l("Erneut"),
-    "approved": _l("Freigegeben"),
-    "audience": _l("Empfänger"),
-    "by": _l("Ersetzt durch Nr."),
-    "by_organizer": _l("Durch das Organisationsteam"),
-    "capacity": _l("Plätze"),
-    "columns": _l("Spalten"),
-    "companions": _l("Begleitpersonen"),
-    "contact_user_id": _l("Ansprechperson Nr."),
-    "count": _l("Anzahl"),
-    "email": _l("E-Mail-Adresse"),
-    "employer_id": _l("Unternehmen Nr."),
-    "english": _l("Auch auf Englisch"),
-    "event_id": _l("Veranstaltung Nr."),
-    "event_ids": _l("Veranstaltungen Nr."),
-    "fields": _l("Geänderte Felder"),
-    "filters": _l("Filter"),
-    "format": _l("Format"),
-    "frequency": _l("Häufigkeit"),
-    "group": _l("Berufsgruppe"),
-    "listed": _l("Aufgenommen"),
-    "mails": _l("E-Mails"),
-    "method": _l("Art der Einwilligung"),
-    "name": _l("Name"),
-    "nothing_new": _l("Ohne Neues"),
-    "over_capacity": _l("Über die Plätze hinaus"),
-    "party_size": _l("Personen"),
-    "position": _l("Platz auf der Warteliste"),
-    "purpose": _l("Zweck"),
-    "reason": _l("Grund"),
-    "removed": _l("Entfernt"),
-    "removed_item_id": _l("Entfernter Programmpunkt Nr."),
-    "repeat_of": _l("Wiederholung von Nr."),
-    "returnees": _l("Rückkehrende"),
-    "role": _l("Rolle"),
-    "rows": _l("Zeilen"),
-    "sent": _l("Verschickt"),
-    "sessions": _l("Sitzungen"),
-    "shared": _l("Daten geteilt"),
-    "source_event_id": _l("Kopiert von Veranstaltung Nr."),
-    "status": _l("Status"),
-    "subscribers": _l("Abonnierende"),
-    "time": _l("Zeit geändert"),
-    "total": _l("Empfänger insgesamt"),
-    "towns": _l("Städte"),
-    "vacancies": _l("Stellen"),
-    "venue_id": _l("Neuer Veranstaltungsort Nr."),
-    "waiting": _l("Auf der Warteliste"),
-    "walk_in": _l("Ohne Anmeldung vor Ort"),
-    "was_published": _l("War veröffentlicht"),
-    "was_waiting": _l("War auf der Warteliste"),
-    "with_invite": _l("Mit Einladung"),
-}
-
-# A change that keeps the value before beside the value after: (key of the new value, key of the old one).
-PAIRS = (("companions", "before"),)
-
-# The names of changed fields (``changes["fields"]``); ``pending:<name>`` is a company's edit that waits for review.
-FIELDS: dict[str, Label] = {
-    "capacity": _l("Plätze"),
-    "city": _l("Wohnort der Person"),
-    "contact_email": _l("E-Mail-Adresse der Ansprechperson"),
-    "contact_name": _l("Name der Ansprechperson"),
-    "contact_phone": _l("Telefon der Ansprechperson"),
-    "country": _l("Land"),
-    "description": _l("Beschreibung"),
-    "first_name": _l("Vorname"),
-    "last_name": _l("Nachname"),
-    "latitude": _l("Breitengrad"),
-    "locality": _l("Ort"),
-    "longitude": _l("Längengrad"),
-    "name": _l("Name"),
-    "contact_user_id": _l("Ansprechperson"),
-    "outcome": _l("Ergebnis"),
-    "status": _l("Status"),
-    "page_childcare": _l("Text zur Kinderbetreuung"),
-    "page_housing": _l("Text zum Wohnen"),
-    "page_intro": _l("Einleitung"),
-    "page_leisure": _l("Text zur Freizeit"),
-    "page_work": _l("Text zur Arbeit"),
-    "phone": _l("Telefon"),
-    "postal_code": _l("Postleitzahl"),
-    "registration_closes_at": _l("Ende der Anmeldung"),
-    "registration_opens_at": _l("Beginn der Anmeldung"),
-    "sector_code": _l("Branche"),
-    "series_id": _l("Veranstaltungsreihe"),
-    "size_band": _l("Größe"),
-    "street": _l("Straße"),
-    "summary": _l("Kurzbeschreibung"),
-    "title": _l("Titel"),
-    "town_id": _l("Stadt"),
-    "website": _l("Website"),
-}
-
-VALUES: dict[str, Label] = {
-    "accepted": _l("angenommen"),
-    "admin": _l("Admin"),
-    "approved": _l("freigegeben"),
-    "assigned": _l("zugeteilt"),
-    "cancelled": _l("storniert"),
-    "confirmed": _l("bestätigt"),
-    "daily": _l("täglich"),
-    "declined": _l("abgelehnt"),
-    "done": _l("erledigt"),
-    "draft": _l("Entwurf"),
-    "due": _l("fällig"),
-    "employer": _l("Arbeitgeberkonto"),
-    "employer_pool": _l("Talentpool"),
-    "erasure": _l("Löschung"),
-    "expired": _l("abgelaufen"),
-    "filled": _l("besetzt"),
-    "job_alerts": _l("Stellenhinweise"),
-    "news": _l("Neuigkeiten"),
-    "online": _l("online"),
-    "open": _l("offen"),
-    "oral": _l("mündlich"),
-    "organizer": _l("Organisator/in"),
-    "paper": _l("auf Papier"),
-    "participation": _l("Teilnahme"),
-    "pending": _l("in Prüfung"),
-    "published": _l("veröffentlicht"),
-    "requested": _l("angefragt"),
-    "submitted": _l("eingereicht"),
-    "unconfirmed": _l("unbestätigt"),
-    "waiting": _l("auf der Warteliste"),
-    "weekly": _l("wöchentlich"),
-    "withdrawn": _l("zurückgezogen"),
-}
-
 
 def verb_label(verb: str) -> str:
     """The verb in the reader's language, or the verb itself when it has no label."""
@@ -338,9 +210,31 @@ def value_text(value: Any) -> str:
 
 
 def change_key_label(key: str) -> str:
-    """The name of a change in the reader's language, or the name itself."""
+    """The name of a change in the reader's language, or the name itself; ``<name>_op`` is how a filter of an
+    export compared that name (``not``: everything but the value)."""
     label = CHANGE_KEYS.get(key)
+    if label is None and key.endswith("_op") and key.removesuffix("_op") in CHANGE_KEYS:
+        return str(_("%(field)s (Bedingung)", field=CHANGE_KEYS[key.removesuffix("_op")]))
     return str(label) if label is not None else str(key)
+
+
+def shift_text(minutes: Any) -> str:
+    """A move in time as words: ``1 Tag 2 Stunden später``, ``30 Minuten früher`` (``–`` for none)."""
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not minutes:
+        return value_text(minutes or None)
+    days, rest = divmod(abs(minutes), 24 * 60)
+    hours, rest = divmod(rest, 60)
+    parts = [
+        ngettext("%(num)d Tag", "%(num)d Tage", days) if days else "",
+        ngettext("%(num)d Stunde", "%(num)d Stunden", hours) if hours else "",
+        ngettext("%(num)d Minute", "%(num)d Minuten", rest) if rest else "",
+    ]
+    span = " ".join(part for part in parts if part)
+    return str(_("%(span)s später", span=span) if minutes > 0 else _("%(span)s früher", span=span))
+
+
+# Changes whose value reads better in words of its own than as it is stored.
+KEY_VALUES: dict[str, Callable[[Any], str]] = {"programme_shift_minutes": shift_text}
 
 
 def field_label(name: object) -> str:
@@ -353,10 +247,14 @@ def field_label(name: object) -> str:
     return str(_("%(field)s (zur Prüfung)", field=shown)) if pending else shown
 
 
-def change_lines(changes: dict[str, Any] | None) -> list[tuple[str, str]]:
-    """The changes as (what, how) lines, in a fixed order; a value kept from before reads ``old → new``."""
+def change_lines(
+    changes: dict[str, Any] | None, values: dict[str, Callable[[Any], str]] | None = None
+) -> list[tuple[str, str]]:
+    """The changes as (what, how) lines, in a fixed order; a value kept from before reads ``old → new``. ``values``
+    words the values of some keys (beside ``KEY_VALUES``: what only a higher package knows, e.g. export columns)."""
     if not changes:
         return []
+    worded = {**KEY_VALUES, **(values or {})}
     changes = dict(changes)
     lines: list[tuple[str, str]] = []
     for new, old in PAIRS:
@@ -364,6 +262,9 @@ def change_lines(changes: dict[str, Any] | None) -> list[tuple[str, str]]:
             before, after = changes.pop(old), changes.pop(new)
             lines.append((change_key_label(new), f"{value_text(before)} → {value_text(after)}"))
     for key, value in sorted(changes.items(), key=lambda item: change_key_label(item[0]).casefold()):
-        text = ", ".join(map(field_label, value)) if key == "fields" and isinstance(value, list) else value_text(value)
+        if key == "fields" and isinstance(value, list):
+            text = ", ".join(map(field_label, value))
+        else:
+            text = worded[key](value) if key in worded else value_text(value)
         lines.append((change_key_label(key), text or "–"))
     return lines

@@ -15,24 +15,36 @@ from sqlalchemy import Select, select
 
 from ..accounts.access import in_visible_towns, is_admin
 from ..actors import ActorKind
-from ..audit.labels import NO_OBJECT, change_lines, object_label, object_type_label, verb_label
+from ..audit.labels import NO_OBJECT, change_lines, object_label, object_type_label, value_text, verb_label
 from ..audit.models import AuditEntry
 from ..dates import BERLIN
 from ..employers.models import Employer
 from ..events.forms import parse_day
 from ..events.models import Event, EventSeries
+from ..exports.columns import COLUMNS
 from ..extensions import db
 from ..places.models import Town, Venue
 
-# Objects that are never deleted and whose title is not personal: the page may name them by it. Others (a
-# registration, a profile, an account, a vacancy a draft of which is deleted) are named by their number only.
-TITLED: dict[str, tuple[Any, Any]] = {
-    "event": (Event, Event.title),
-    "event_series": (EventSeries, EventSeries.title),
-    "venue": (Venue, Venue.name),
-    "town": (Town, Town.name),
-    "employer": (Employer, Employer.name),
-}
+
+# Objects that are never deleted and whose title is not personal: the page may name them by it, to a reader who may
+# see the object now (it may have left the town its entries were written for). Others (a registration, a profile, an
+# account, a vacancy a draft of which is deleted) are named by their number only.
+def _titles_query(object_type: str) -> Select[int, str] | None:
+    """The ids and titles of one kind of object the reader may see now, by the object's current town; None for a
+    kind the page names by number only (or not to this reader: a series belongs to no town, so admins only)."""
+    if object_type == "event":
+        return (
+            select(Event.id, Event.title).join(Venue, Event.venue_id == Venue.id).where(in_visible_towns(Venue.town_id))
+        )
+    if object_type == "venue":
+        return select(Venue.id, Venue.name).where(in_visible_towns(Venue.town_id))
+    if object_type == "employer":
+        return select(Employer.id, Employer.name).where(in_visible_towns(Employer.town_id))
+    if object_type == "town":
+        return select(Town.id, Town.name).where(in_visible_towns(Town.id))
+    if object_type == "event_series" and is_admin():
+        return select(EventSeries.id, EventSeries.title)
+    return None
 
 
 @dataclass(frozen=True)
@@ -70,17 +82,28 @@ def actor_text(entry: AuditEntry, names: dict[int, str]) -> str:
 
 
 def object_titles(entries: list[AuditEntry]) -> dict[tuple[str, int], str]:
-    """The titles of the entries' objects that have one: one statement per kind of object on the page."""
+    """The titles of the entries' objects that have one and that the reader may see now: one statement per kind of
+    object on the page; an object without a title here is named by its number."""
     wanted: dict[str, set[int]] = {}
     for entry in entries:
-        if entry.object_type in TITLED and entry.object_id is not None:
+        if entry.object_id is not None:
             wanted.setdefault(entry.object_type, set()).add(entry.object_id)
     titles: dict[tuple[str, int], str] = {}
     for object_type, ids in sorted(wanted.items()):
-        model, title = TITLED[object_type]
-        for object_id, text in db.session.execute(select(model.id, title).where(model.id.in_(sorted(ids)))):
+        query = _titles_query(object_type)
+        if query is None:
+            continue
+        model_id = query.selected_columns[0]
+        for object_id, text in db.session.execute(query.where(model_id.in_(sorted(ids)))):
             titles[object_type, object_id] = text
     return titles
+
+
+def _column_names(keys: Any) -> str:
+    """The columns of an export by the names its form gives them."""
+    if not isinstance(keys, list) or not keys:
+        return value_text(keys)
+    return ", ".join(str(COLUMNS[key].label) if key in COLUMNS else str(key) for key in keys)
 
 
 def shown_entries(entries: list[AuditEntry], names: dict[int, str]) -> list[ShownEntry]:
@@ -96,7 +119,7 @@ def shown_entries(entries: list[AuditEntry], names: dict[int, str]) -> list[Show
                 entry.object_id,
                 titles.get((entry.object_type, entry.object_id)) if entry.object_id is not None else None,
             ),
-            changes=change_lines(entry.changes),
+            changes=change_lines(entry.changes, {"columns": _column_names}),
         )
         for entry in entries
     ]

@@ -12,11 +12,13 @@ import pytest
 from flask.testing import FlaskClient
 
 from rueckkehr.accounts.models import Role, User
-from rueckkehr.audit.labels import VERBS
+from rueckkehr.audit.labels import VERBS, change_key_label, field_label
 from rueckkehr.audit.models import AuditEntry
 from rueckkehr.events.models import Event
 from rueckkehr.extensions import db
-from tests.support.pages import visible_text
+from rueckkehr.registrations.listing import FILTER_FIELDS
+from tests.support.audit_scan import written_change_keys, written_field_names
+from tests.support.pages import table_column, visible_text
 from tests.support.units import start_writing
 
 
@@ -45,15 +47,12 @@ def trail(town: Callable, make_event: Callable[..., Event]) -> Event:
     return event
 
 
+SOURCE = Path(__file__).parents[2] / "rueckkehr"
+
+
 def cells(page: str, column: int) -> list[str]:
     """The visible text of one column of the entries' table."""
-    rows = re.findall(r'<tr class="kern-table__row">(.*?)</tr>', page, re.S)
-    found = []
-    for row in rows:
-        values = re.findall(r'<td class="kern-table__cell">(.*?)</td>', row, re.S)
-        if len(values) > column:
-            found.append(" ".join(re.sub(r"<[^>]+>", " ", values[column]).split()))
-    return found
+    return table_column(page, column)
 
 
 def test_verbs_objects_and_changes_read_as_words_in_german_and_english(
@@ -115,13 +114,143 @@ def test_the_filters_offer_labels_and_odd_values_never_break_the_page(
 
 def test_every_verb_the_code_writes_has_a_label() -> None:
     """A new verb without a label would show staff its raw name: the labels list every verb the code writes."""
-    source = Path(__file__).parents[2] / "rueckkehr"
     written: set[str] = set()
     calls = re.compile(r'(?:record|_record|record_change|_record_stand)\(\s*"([a-z_]+\.[a-z_]+)"')
     either = re.compile(r'record\(\s*"([a-z_]+\.[a-z_]+)" if [^\n]+ else "([a-z_]+\.[a-z_]+)"')
     assigned = re.compile(r'verb = "([a-z_]+\.[a-z_]+)"')
-    for path in source.rglob("*.py"):
+    for path in SOURCE.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         written.update(calls.findall(text), assigned.findall(text), *either.findall(text))
     assert len(written) > 80
     assert sorted(written - set(VERBS)) == []
+
+
+def test_every_change_and_field_the_code_writes_has_a_label() -> None:
+    """A change or changed field without a label would show staff its raw name (``programme_shift_minutes: 1440``):
+    the labels list every key of ``changes`` the code writes, directly or through a helper that passes its keywords
+    on, every key of the export's filters, and every field name that goes into ``changes["fields"]``."""
+    keys = written_change_keys()
+    assert {"programme_shift_minutes", "partner_list", "kind", "walk_in", "nothing_new", "repeat_of"} <= keys
+    keys |= {*FILTER_FIELDS, "sort"}  # an export keeps the registration list's filters
+    assert sorted(key for key in keys if change_key_label(key) == key) == []
+    assert sorted(key for key in FILTER_FIELDS if change_key_label(f"{key}_op") == f"{key}_op") == []
+
+    names = written_field_names()
+    assert {"salutation", "occupation_group_code", "hometown", "language", "page_intro", "outcome", "logo"} <= names
+    assert sorted(name for name in names if field_label(name) == name) == []
+
+
+def test_the_changes_of_a_moved_event_and_an_export_read_as_words(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, trail: Event
+) -> None:
+    start_writing()
+    for minute, (verb, object_type, changes) in enumerate([
+        ("event.changed", "event", {"time": True, "venue_id": None, "programme_moved": [7, 8],
+                                    "programme_shift_minutes": 1440 + 150}),
+        ("event.changed", "event", {"time": True, "venue_id": None, "programme_moved": [],
+                                    "programme_shift_minutes": -60}),
+        ("export.made", "event", {"format": "csv", "purpose": "participation", "rows": 3,
+                                  "columns": ["last_name", "working_times", "partner_skill_level"],
+                                  "filters": {"status": "confirmed", "status_op": "not", "sort": "-name"}}),
+        ("matching.mailed", "registration", {"kind": "after_confirmation", "vacancies": 2}),
+        ("alert_preference.updated", "alert_preference", {"frequency": "weekly", "partner_list": True}),
+    ]):  # fmt: skip
+        db.session.add(
+            AuditEntry(actor_kind="system", actor_label="job x", verb=verb, object_type=object_type, object_id=trail.id,
+                       town_id=trail.venue.town_id, changes=changes,
+                       created_at=datetime(2026, 12, 3, 9, minute, tzinfo=UTC))
+        )  # fmt: skip
+    db.session.commit()
+    staff_login(client, make_staff())
+    german = cells(client.get("/organizer/audit").get_data(as_text=True), 4)
+    preference, mailed, export, earlier, later = german[:5]
+    assert "Verschiebung: 1 Tag 2 Stunden 30 Minuten später" in later
+    assert "Mitverschobene Programmpunkte Nr.: 7, 8" in later
+    assert "Verschiebung: 1 Stunde früher" in earlier
+    assert "Spalten: Nachname, Gewünschte Arbeitszeit, Anforderungsniveau Partner/in" in export
+    assert "Status (Bedingung): ausgeschlossen" in export and "Sortierung: -name" in export
+    assert "Art: nach der Bestätigung" in mailed and "Liste für die Partnerin oder den Partner: ja" in preference
+    english = cells(client.get("/organizer/audit?lang=en").get_data(as_text=True), 4)
+    preference, mailed, export, earlier, later = english[:5]
+    assert "Shift: 1 day 2 hours 30 minutes later" in later and "Shift: 1 hour earlier" in earlier
+    assert "Columns: Last name, Preferred working time, Partner's skill level" in export
+    assert "Type: after confirmation" in mailed and "List for the partner: yes" in preference
+    raw = ("programme_", "partner_list", "kind", "after_confirmation", "last_name", "_op", "sort:")
+    assert not [text for text in german[:5] + english[:5] if any(name in text for name in raw)]
+
+
+def test_the_trail_names_an_object_by_its_title_only_to_whom_may_see_it_now(
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    town: Callable,
+    make_venue: Callable,
+    make_event: Callable[..., Event],
+    make_employer: Callable,
+    make_series: Callable,
+) -> None:
+    """An object can leave the town its entries were written for (an event moved to another town's venue, a venue
+    or a company whose town changed): the trail of Senftenberg then names it by its number, not by its title."""
+    senftenberg, schipkau = town("senftenberg"), town("schipkau")
+    here = make_event(title="Offener Tag Senftenberg")
+    moved = make_event(title="Geheimer Entwurf Schipkau", venue=make_venue(name="Halle Schipkau", town=schipkau))
+    venue = moved.venue
+    employer = make_employer(name="Schipkauer Werk GmbH", town=schipkau)
+    series = make_series(title="Geheime Reihe")
+    start_writing()
+    rows = [("event", here.id), ("event", moved.id), ("venue", venue.id), ("employer", employer.id),
+            ("town", schipkau.id), ("town", senftenberg.id), ("event_series", series.id)]  # fmt: skip
+    for minute, (object_type, object_id) in enumerate(rows):
+        db.session.add(
+            AuditEntry(actor_kind="system", actor_label="job x", verb=f"{object_type}.updated", object_type=object_type,
+                       object_id=object_id, town_id=senftenberg.id, changes={},
+                       created_at=datetime(2026, 12, 2, 9, minute, tzinfo=UTC))
+        )  # fmt: skip
+    db.session.commit()
+
+    staff_login(client, make_staff())
+    assert client.get(f"/organizer/events/{moved.id}").status_code == 404
+    page = client.get("/organizer/audit").get_data(as_text=True)
+    objects = cells(page, 3)
+    assert "Veranstaltung „Offener Tag Senftenberg“" in objects and "Stadt „Senftenberg“" in objects
+    assert f"Veranstaltung Nr. {moved.id}" in objects and f"Veranstaltungsort Nr. {venue.id}" in objects
+    assert f"Unternehmen Nr. {employer.id}" in objects and f"Stadt Nr. {schipkau.id}" in objects
+    assert f"Veranstaltungsreihe Nr. {series.id}" in objects  # a series has no town: titled for admins only
+    for secret in ("Geheimer Entwurf", "Halle Schipkau", "Schipkauer Werk", "Geheime Reihe", "Schipkau“"):
+        assert secret not in page, secret
+
+    client.post("/logout")
+    staff_login(client, make_staff(role=Role.ADMIN))
+    objects = cells(client.get("/organizer/audit").get_data(as_text=True), 3)
+    assert "Veranstaltung „Geheimer Entwurf Schipkau“" in objects and "Veranstaltungsort „Halle Schipkau“" in objects
+    assert "Unternehmen „Schipkauer Werk GmbH“" in objects and "Stadt „Schipkau“" in objects
+    assert "Veranstaltungsreihe „Geheime Reihe“" in objects
+
+
+def test_the_english_trail_speaks_of_vacancies_as_the_employers_mails_do(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, trail: Event
+) -> None:
+    start_writing()
+    for minute, (verb, object_type, object_id, changes) in enumerate([
+        ("vacancy.submitted", "vacancy", 9, {"status": "submitted"}),
+        ("matching.mailed", "registration", 44, {"kind": "after_confirmation", "vacancies": 2}),
+        ("registration.created", "registration", 45, {"event_id": trail.id, "status": "confirmed", "walk_in": True,
+                                                      "over_capacity": True}),
+        ("returnee_profile.exported", "returnee_profile", 3, {}),
+    ]):  # fmt: skip
+        db.session.add(
+            AuditEntry(actor_kind="system", actor_label="job x", verb=verb, object_type=object_type,
+                       object_id=object_id, town_id=trail.venue.town_id, changes=changes,
+                       created_at=datetime(2026, 12, 4, 9, minute, tzinfo=UTC))
+        )  # fmt: skip
+    db.session.commit()
+    staff_login(client, make_staff())
+    english = client.get("/organizer/audit?lang=en").get_data(as_text=True)
+    verbs, objects, changes = cells(english, 2)[:4], cells(english, 3)[:4], cells(english, 4)[:4]
+    assert verbs == ["Profile data exported", "Registration received", "Matching vacancies sent after confirmation",
+                     "Vacancy submitted for review"]  # fmt: skip
+    assert objects[3] == "Vacancy no. 9"
+    assert "Number of vacancies: 2" in changes[2] and "Type: after confirmation" in changes[2]
+    assert "Over capacity: yes" in changes[1]
+    verb_filter = re.search(r'<select[^>]*id="verb"[^>]*>(.*?)</select>', english, re.S).group(1)
+    assert "Vacancy withdrawn" in verb_filter and not re.search(r">Jobs?\b(?! alert)", verb_filter)

@@ -16,7 +16,7 @@ from rueckkehr.audit.models import AuditEntry
 from rueckkehr.employers.models import Employer
 from rueckkehr.extensions import db
 from tests.support.organizers import PASSWORD, totp_code
-from tests.support.pages import visible_text, without_form_tokens
+from tests.support.pages import table_column, visible_text, without_form_tokens
 
 CODES = re.compile(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>")
 
@@ -43,11 +43,14 @@ def test_a_staff_login_with_the_code_of_the_app_is_credited_to_that_person_on_sc
 
     admin = make_staff(role=Role.ADMIN, email="chefin@rwk.example")
     staff_login(client, admin)
-    page = visible_text(client.get("/organizer/audit?verb=user.logged_in"))
-    assert "wirtschaft@senftenberg.example" in page
-    assert "Öffentlichkeit" not in page
-    english = visible_text(client.get("/organizer/audit?verb=user.logged_in&lang=en"))
-    assert "The public (a form" not in english and "Logged in" in english
+    page = client.get("/organizer/audit?verb=user.logged_in").get_data(as_text=True)
+    who, what = table_column(page, 1), table_column(page, 2)  # the table's Wer and Vorgang, not the filter's lists
+    assert who[-1] == "wirtschaft@senftenberg.example"  # newest first: the organizer's log-in before the admin's
+    assert what == ["Am Konto angemeldet"] * len(who) and len(who) == 2
+    assert not any("Öffentlichkeit" in text for text in who)
+    english = client.get("/organizer/audit?verb=user.logged_in&lang=en").get_data(as_text=True)
+    assert table_column(english, 1)[-1] == "wirtschaft@senftenberg.example"
+    assert set(table_column(english, 2)) == {"Logged in"}
 
 
 def test_the_enrolment_and_a_recovery_code_are_credited_to_the_person_who_used_them(

@@ -24,3 +24,14 @@ def form_value(response: object, name: str) -> str:
     html = response.get_data(as_text=True)  # type: ignore[attr-defined]
     found = re.search(rf'name="{re.escape(name)}"[^>]*value="([^"]*)"', html)
     return unescape(found.group(1)) if found else ""
+
+
+def table_column(html: str, column: int) -> list[str]:
+    """The visible text of one column of a page's table, a row each (rows without that cell left out): what a
+    reader finds under a heading, not anywhere on the page (a filter's options list every name too)."""
+    found = []
+    for row in re.findall(r'<tr class="kern-table__row">(.*?)</tr>', html, re.S):
+        values = re.findall(r'<td class="kern-table__cell">(.*?)</td>', row, re.S)
+        if len(values) > column:
+            found.append(" ".join(unescape(re.sub(r"<[^>]+>", " ", values[column])).split()))
+    return found
