@@ -70,3 +70,12 @@ def test_an_english_mail_sentence_after_the_greeting_begins_with_a_capital() -> 
         if len(message.id) > 40 and message.string[:1].islower()
     ]
     assert lower == []
+
+
+def test_the_english_texts_name_the_region_as_the_legal_pages_do() -> None:
+    """The region ("Regionaler Wachstumskern") is the Regional Growth Centre, in the footer as on the legal pages."""
+    with CATALOG.open("rb") as handle:
+        catalogue = [str(message.string) for message in read_po(handle, locale="en") if message.id]
+    pages = [page.read_text() for page in (ROOT / "templates" / "legal" / "en").glob("*.html")]
+    assert [text for text in catalogue + pages if "Growth Core" in text] == []
+    assert any("Regional Growth Centre Westlausitz" in text for text in catalogue)  # the footer says it too
