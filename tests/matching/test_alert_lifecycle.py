@@ -160,4 +160,6 @@ def test_an_english_returnee_gets_the_digest_in_english(
     text = digest.text_body()
     assert digest.message["Subject"] == "New vacancies that match you"
     assert "same occupational field: Mechatronics, energy and electrical occupations" in text
-    assert "since our last e-mail, these vacancies from the region that match you are new." in text
+    assert (
+        ",\r\n\r\nSince our last e-mail, these vacancies from the region that match you are new." in text
+    )  # a sentence of its own after "Hello …,"
