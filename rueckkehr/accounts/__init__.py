@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
@@ -17,4 +18,13 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(create_user_command)
     login_manager.user_loader(load_user)
-    register_job(app, Job("accounts.purge_sessions", purge_old_sessions, every_hours=24, order=70))
+    register_job(
+        app,
+        Job(
+            "accounts.purge_sessions",
+            purge_old_sessions,
+            every_hours=24,
+            order=70,
+            label=_l("Alte Anmeldesitzungen löschen"),
+        ),
+    )

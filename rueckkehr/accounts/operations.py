@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
+from .. import actors
+from ..actors import acting_as
 from ..addresses import normalise_email
 from ..audit.operations import record
 from ..dates import utcnow
@@ -112,12 +114,13 @@ def reset_password(token: AccountToken, password: str) -> User:
     user = token.user
     if user is None:
         raise ValueError("the token belongs to no user")
-    user.set_password(password)
-    end_all_sessions(user)  # whoever knew the old password is logged out everywhere
-    if user.email_verified_at is None:
-        user.email_verified_at = now
-    token.used_at = now
-    record("user.password_reset", user)
+    with acting_as(actors.user(user.id, user.role.value)):  # the link's token proves who it is, as a log-in does
+        user.set_password(password)
+        end_all_sessions(user)  # whoever knew the old password is logged out everywhere
+        if user.email_verified_at is None:
+            user.email_verified_at = now
+        token.used_at = now
+        record("user.password_reset", user)
     return user
 
 
@@ -130,7 +133,8 @@ def verify_email(token: AccountToken) -> User:
     if user.email_verified_at is None:
         user.email_verified_at = now
     token.used_at = now
-    record("user.email_verified", user)
+    with acting_as(actors.user(user.id, user.role.value)):  # the link's token proves who it is, as a log-in does
+        record("user.email_verified", user)
     return user
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
@@ -12,4 +13,12 @@ def init_app(app: Flask) -> None:
     from .operations import blank_old_personal_parts
 
     app.cli.add_command(audit_cli)
-    register_job(app, Job("audit.blank_personal", blank_old_personal_parts, every_hours=24))
+    register_job(
+        app,
+        Job(
+            "audit.blank_personal",
+            blank_old_personal_parts,
+            every_hours=24,
+            label=_l("Alte persönliche Angaben im Protokoll leeren"),
+        ),
+    )

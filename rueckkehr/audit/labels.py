@@ -195,8 +195,9 @@ def object_label(object_type: str, object_id: int | None, title: str | None = No
     return str(_("%(kind)s Nr. %(number)s", kind=kind, number=object_id))
 
 
-def value_text(value: Any) -> str:
-    """One value of a change in the reader's words: yes or no, a labelled state, a list or a mapping as text."""
+def value_text(value: Any, worded: dict[str, Callable[[Any], str]] | None = None) -> str:
+    """One value of a change in the reader's words: yes or no, a labelled state, a list or a mapping as text;
+    ``worded`` words the values of some keys inside a mapping (an export's filter ``sort``)."""
     if value is None:
         return "–"
     if isinstance(value, bool):
@@ -204,7 +205,14 @@ def value_text(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(value_text(item) for item in value) if value else "–"
     if isinstance(value, dict):
-        return ", ".join(f"{change_key_label(key)}: {value_text(item)}" for key, item in sorted(value.items())) or "–"
+        words = worded or {}
+        return (
+            ", ".join(
+                f"{change_key_label(key)}: {words[key](item) if key in words else value_text(item, words)}"
+                for key, item in sorted(value.items())
+            )
+            or "–"
+        )
     label = VALUES.get(value) if isinstance(value, str) else None
     return str(label) if label is not None else str(value)
 
@@ -251,7 +259,8 @@ def change_lines(
     changes: dict[str, Any] | None, values: dict[str, Callable[[Any], str]] | None = None
 ) -> list[tuple[str, str]]:
     """The changes as (what, how) lines, in a fixed order; a value kept from before reads ``old → new``. ``values``
-    words the values of some keys (beside ``KEY_VALUES``: what only a higher package knows, e.g. export columns)."""
+    words the values of some keys, also inside a mapping (beside ``KEY_VALUES``: what only a higher package knows,
+    e.g. export columns, the towns by their names)."""
     if not changes:
         return []
     worded = {**KEY_VALUES, **(values or {})}
@@ -265,6 +274,6 @@ def change_lines(
         if key == "fields" and isinstance(value, list):
             text = ", ".join(map(field_label, value))
         else:
-            text = worded[key](value) if key in worded else value_text(value)
+            text = worded[key](value) if key in worded else value_text(value, worded)
         lines.append((change_key_label(key), text or "–"))
     return lines

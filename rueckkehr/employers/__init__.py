@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
@@ -23,5 +24,14 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(company_area_bp)
     app.register_blueprint(manage_bp)
     app.cli.add_command(employers_cli)
-    register_job(app, Job("vacancies.expire", expire_vacancies, order=20))
-    register_job(app, Job("logos.forget_pending", delete_stale_pending, every_hours=1, order=30))
+    register_job(app, Job("vacancies.expire", expire_vacancies, order=20, label=_l("Abgelaufene Stellen beenden")))
+    register_job(
+        app,
+        Job(
+            "logos.forget_pending",
+            delete_stale_pending,
+            every_hours=1,
+            order=30,
+            label=_l("Nicht übernommene Logos löschen"),
+        ),
+    )

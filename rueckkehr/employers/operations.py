@@ -11,9 +11,11 @@ from datetime import datetime
 
 from sqlalchemy import delete, or_, select, update
 
+from .. import actors
 from ..accounts.models import Role, User, hash_password
 from ..accounts.operations import INVITE_LIFETIME, VERIFY_LIFETIME, find_user
 from ..accounts.tokens import AccountToken, TokenPurpose, issue_token
+from ..actors import acting_as
 from ..addresses import normalise_email
 from ..audit.operations import record
 from ..dates import utcnow
@@ -225,7 +227,8 @@ def accept_invitation(token: AccountToken, full_name: str, password: str, langua
         .values(used_at=now)
     )
     db.session.flush()
-    record("user.created", user, changes={"role": Role.EMPLOYER.value, "employer_id": token.employer_id})
+    with acting_as(actors.user(user.id, user.role.value)):  # the invitation's token proves the address
+        record("user.created", user, changes={"role": Role.EMPLOYER.value, "employer_id": token.employer_id})
     return user
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
@@ -12,4 +13,13 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
-    register_job(app, Job("exports.forget_expired", operations.forget_expired_exports, every_hours=1, order=61))
+    register_job(
+        app,
+        Job(
+            "exports.forget_expired",
+            operations.forget_expired_exports,
+            every_hours=1,
+            order=61,
+            label=_l("Abgelaufene Exporte löschen"),
+        ),
+    )

@@ -4,6 +4,7 @@ suppressed; the counts of past events outlive the erasure of the people behind t
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
@@ -14,4 +15,13 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
-    register_job(app, Job("figures.freeze", freeze_ended_events, every_hours=1, order=59))
+    register_job(
+        app,
+        Job(
+            "figures.freeze",
+            freeze_ended_events,
+            every_hours=1,
+            order=59,
+            label=_l("Zahlen beendeter Veranstaltungen festhalten"),
+        ),
+    )

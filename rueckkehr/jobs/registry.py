@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from flask import Flask, current_app
 
@@ -19,10 +20,12 @@ class Job:
         before it talks to the mail server); any other job runs as one unit of work.
     :param order: jobs run in this order (lower first); mail delivery runs last, so it takes every mail the
         other jobs queued.
+    :param label: what the job does, a lazily translated text: the audit trail names the job that acted by it.
     """
 
     name: str
     function: Callable[[], object]
+    label: Any = None
     every_hours: float = 0
     own_transactions: bool = False
     order: int = 50
@@ -45,3 +48,9 @@ def registered_jobs() -> list[Job]:
     """The current app's jobs, in the order they run."""
     jobs: dict[str, Job] = current_app.extensions.get(_EXTENSION, {})
     return sorted(jobs.values(), key=lambda job: (job.order, job.name))
+
+
+def job_labels() -> dict[str, str]:
+    """What each of the current app's jobs does, in the reader's language, by the job's name (labelled jobs only)."""
+    jobs: dict[str, Job] = current_app.extensions.get(_EXTENSION, {})
+    return {name: str(job.label) for name, job in jobs.items() if job.label is not None}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
@@ -12,4 +13,6 @@ def init_app(app: Flask) -> None:
     from .dispatch import outbox_cli
 
     app.cli.add_command(outbox_cli)
-    register_job(app, Job("outbox.deliver", deliver_due, own_transactions=True, order=100))
+    register_job(
+        app, Job("outbox.deliver", deliver_due, own_transactions=True, order=100, label=_l("E-Mails zustellen"))
+    )

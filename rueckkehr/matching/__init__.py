@@ -4,6 +4,7 @@ alerts and digests, the personal fair plan, and the anonymous returnee pool with
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
@@ -22,7 +23,27 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(selfservice_bp)
     app.register_blueprint(pool_bp)
     app.cli.add_command(matches_cli)
-    register_job(app, Job("matching.pool_cards", sync_pool_cards, order=30))
-    register_job(app, Job("matching.digests", send_digests, every_hours=1, order=31))
-    register_job(app, Job("matching.pool_digests", send_pool_digests, every_hours=24 * 7, order=32))
-    register_job(app, Job("matching.purge_subscriptions", purge_unconfirmed_subscriptions, every_hours=1, order=33))
+    register_job(app, Job("matching.pool_cards", sync_pool_cards, order=30, label=_l("Talentpool abgleichen")))
+    register_job(
+        app, Job("matching.digests", send_digests, every_hours=1, order=31, label=_l("Stellenhinweise verschicken"))
+    )
+    register_job(
+        app,
+        Job(
+            "matching.pool_digests",
+            send_pool_digests,
+            every_hours=24 * 7,
+            order=32,
+            label=_l("Übersichten des Talentpools verschicken"),
+        ),
+    )
+    register_job(
+        app,
+        Job(
+            "matching.purge_subscriptions",
+            purge_unconfirmed_subscriptions,
+            every_hours=1,
+            order=33,
+            label=_l("Unbestätigte Stellenhinweise-Abos löschen"),
+        ),
+    )

@@ -23,7 +23,10 @@ from ..events.forms import parse_day
 from ..events.models import Event, EventSeries
 from ..exports.columns import COLUMNS
 from ..extensions import db
+from ..jobs.registry import job_labels
 from ..places.models import Town, Venue
+from ..registrations.list_html import sort_labels
+from ..registrations.manage_forms import AUDIENCE_CHOICES
 
 
 # Objects that are never deleted and whose title is not personal: the page may name them by it, to a reader who may
@@ -58,9 +61,10 @@ class ShownEntry:
     changes: list[tuple[str, str]]
 
 
-def actor_text(entry: AuditEntry, names: dict[int, str]) -> str:
+def actor_text(entry: AuditEntry, names: dict[int, str], jobs: dict[str, str] | None = None) -> str:
     """Who made an audit entry, in the reader's language: the staff member's address (admins see them), else what
-    the entry says of its actor (the trail keeps its labels in English, as written when it happened)."""
+    the entry says of its actor (the trail keeps its labels in English, as written when it happened); a periodic
+    job by what it does (``jobs``, by the job's name), or by its name if it has no label."""
     if entry.actor_user_id is not None and entry.actor_user_id in names:
         return names[entry.actor_user_id]
     label = entry.actor_label or ""
@@ -73,7 +77,7 @@ def actor_text(entry: AuditEntry, names: dict[int, str]) -> str:
         roles = {"admin": _("Admin"), "organizer": _("Organisator/in"), "employer": _("Arbeitgeberkonto")}
         text = roles.get(label, label)
     elif kind == "job" and name:
-        text = _("regelmäßige Aufgabe %(name)s", name=name)
+        text = _("regelmäßige Aufgabe: %(name)s", name=(jobs or {}).get(name, name))
     elif kind == "task" and name:
         text = _("Hintergrundaufgabe %(name)s", name=name)
     else:
@@ -106,29 +110,56 @@ def _column_names(keys: Any) -> str:
     return ", ".join(str(COLUMNS[key].label) if key in COLUMNS else str(key) for key in keys)
 
 
+def _worded(values: dict[str, str]) -> Any:
+    """A stored value (or each of a list of them) by its name in ``values``, or as it is."""
+
+    def one(value: Any) -> str:
+        return values.get(value, value_text(value)) if isinstance(value, str) else value_text(value)
+
+    def word(value: Any) -> str:
+        return ", ".join(map(one, value)) if isinstance(value, list) and value else one(value)
+
+    return word
+
+
+def _town_names(entries: list[AuditEntry]) -> dict[str, str]:
+    """The towns' names by their slugs, which the entries about accounts keep: one statement for all towns (they
+    are few, and their names public), and none for a page without such an entry."""
+    if not any(isinstance(entry.changes, dict) and "towns" in entry.changes for entry in entries):
+        return {}
+    return {slug: name for slug, name in db.session.execute(select(Town.slug, Town.name))}
+
+
 def shown_entries(entries: list[AuditEntry], names: dict[int, str]) -> list[ShownEntry]:
     """The entries in the reader's words."""
     titles = object_titles(entries)
+    jobs = job_labels()
+    values = {
+        "columns": _column_names,
+        "audience": _worded({value: str(label) for value, label in AUDIENCE_CHOICES}),
+        "sort": _worded(sort_labels()),
+        "towns": _worded(_town_names(entries)),
+    }
     return [
         ShownEntry(
             entry=entry,
-            actor=actor_text(entry, names),
+            actor=actor_text(entry, names, jobs),
             verb=verb_label(entry.verb),
             subject=object_label(
                 entry.object_type,
                 entry.object_id,
                 titles.get((entry.object_type, entry.object_id)) if entry.object_id is not None else None,
             ),
-            changes=change_lines(entry.changes, {"columns": _column_names}),
+            changes=change_lines(entry.changes, values),
         )
         for entry in entries
     ]
 
 
 def object_type_options() -> list[tuple[str, str]]:
-    """The object types the trail holds, as (value, label) sorted by label; entries about no single object are
-    found by their verb instead."""
-    stored = db.session.scalars(select(AuditEntry.object_type).distinct())
+    """The object types of the entries the reader may see, as (value, label) sorted by label; entries about no
+    single object are found by their verb instead."""
+    stored = db.session.scalars(select(AuditEntry.object_type).where(in_visible_towns(AuditEntry.town_id)).distinct())
     options = {name: object_type_label(name) for name in stored if name != NO_OBJECT}
     return sorted(options.items(), key=lambda option: option[1].casefold())
 
@@ -141,18 +172,27 @@ def _day(text: str | None, end: bool = False) -> datetime | None:
     return moment + timedelta(days=1) if end else moment
 
 
+def _number(text: str) -> bool:
+    """Whether a filter's text is a number of an entry's object or person: ASCII digits (``²`` is a digit to
+    Python, but no number), few enough for the column."""
+    return text.isascii() and text.isdigit() and len(text) < 10
+
+
 def audit_filter(args: Any) -> tuple[Select[AuditEntry], dict[str, str]]:
     """The trail's query for the filter typed, and an error per field that was not understood: a filter that
     cannot be read never widens the list silently."""
     query = select(AuditEntry).where(in_visible_towns(AuditEntry.town_id))
     errors: dict[str, str] = {}
-    person = args.get("person", "")
-    if person.isdigit() and len(person) < 10 and is_admin():
-        query = query.where(AuditEntry.actor_user_id == int(person))
+    person = args.get("person", "").strip()
+    if person and is_admin():  # organizers are offered no person (the trail names staff to admins only)
+        if _number(person):
+            query = query.where(AuditEntry.actor_user_id == int(person))
+        else:
+            errors["person"] = _("Bitte wählen Sie eine Person aus der Liste.")
     if object_type := args.get("object_type", "").replace("\x00", "").strip()[:40]:
         query = query.where(AuditEntry.object_type == object_type)
     object_id = args.get("object_id", "").strip()
-    if object_id.isdigit() and len(object_id) < 10:
+    if _number(object_id):
         query = query.where(AuditEntry.object_id == int(object_id))
     elif object_id:
         errors["object_id"] = _("Bitte geben Sie die Nummer in Ziffern an, z. B. 12.")

@@ -10,10 +10,12 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+from .. import actors
 from ..accounts.models import Role, User
 from ..accounts.operations import find_user
 from ..accounts.sessions import end_all_sessions
 from ..accounts.tokens import AccountToken, TokenPurpose, issue_token
+from ..actors import acting_as
 from ..addresses import normalise_email
 from ..audit.operations import record
 from ..dates import utcnow
@@ -75,7 +77,8 @@ def accept_invitation(token: AccountToken, full_name: str, password: str) -> Use
     user.email_verified_at = user.email_verified_at or now
     user.session_version += 1
     token.used_at = now
-    record("user.invitation_accepted", user)
+    with acting_as(actors.user(user.id, user.role.value)):  # the link's token proves who it is, as a log-in does
+        record("user.invitation_accepted", user)
     return user
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
@@ -21,8 +22,32 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(links_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(series_bp)
-    register_job(app, Job("registrations.expire", expire_unconfirmed, order=10))
-    register_job(app, Job("registrations.cutoff", notify_waiting_after_cutoff, order=11))
-    register_job(app, Job("registrations.remind", send_reminders, order=12))
-    register_job(app, Job("registrations.mailings", send_mailing_batches, order=15))
-    register_job(app, Job("registrations.purge", purge_expired_profiles, every_hours=1, order=60))
+    register_job(
+        app,
+        Job(
+            "registrations.expire", expire_unconfirmed, order=10, label=_l("Unbestätigte Anmeldungen verfallen lassen")
+        ),
+    )
+    register_job(
+        app,
+        Job(
+            "registrations.cutoff",
+            notify_waiting_after_cutoff,
+            order=11,
+            label=_l("Wartende über das Ende der Warteliste informieren"),
+        ),
+    )
+    register_job(app, Job("registrations.remind", send_reminders, order=12, label=_l("An Veranstaltungen erinnern")))
+    register_job(
+        app, Job("registrations.mailings", send_mailing_batches, order=15, label=_l("Mails an Angemeldete versenden"))
+    )
+    register_job(
+        app,
+        Job(
+            "registrations.purge",
+            purge_expired_profiles,
+            every_hours=1,
+            order=60,
+            label=_l("Abgelaufene Profile löschen"),
+        ),
+    )

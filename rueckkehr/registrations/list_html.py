@@ -42,6 +42,19 @@ def status_labels() -> dict[str, str]:
     }
 
 
+def sort_labels() -> dict[str, str]:
+    """The list's orders as organizers choose them (an export's audit entry names its order by them, too)."""
+    labels = (
+        _("Name A–Z"),
+        _("Name Z–A"),
+        _("Anmeldung, älteste zuerst"),
+        _("Anmeldung, neueste zuerst"),
+        _("Stand"),
+        _("Früherer Heimatort"),
+    )
+    return dict(zip(SORT_VALUES, labels, strict=True))
+
+
 def _options(choices: Iterable[tuple[str, str]]) -> list[tuple[str, str, str]]:
     """Each choice as its value and its ``<option>``, not chosen and chosen."""
     options = []
@@ -65,15 +78,7 @@ class ListTexts:
         }
         self.place = str(escape(_("Platz")))
         self.walk_in = str(escape(_("am Einlass")))
-        sort_labels = (
-            _("Name A–Z"),
-            _("Name Z–A"),
-            _("Anmeldung, älteste zuerst"),
-            _("Anmeldung, neueste zuerst"),
-            _("Stand"),
-            _("Früherer Heimatort"),
-        )
-        self.sort_options = _options(zip(SORT_VALUES, sort_labels, strict=True))
+        self.sort_options = _options(sort_labels().items())
         towns = [(slug, name) for _id, slug, name in town_rows()]
         choices: dict[str, list[tuple[str, str]]] = {
             "status": list(self.status_labels.items()),

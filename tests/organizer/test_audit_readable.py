@@ -9,13 +9,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from flask_login import login_user
 
 from rueckkehr.accounts.models import Role, User
 from rueckkehr.audit.labels import VERBS, change_key_label, field_label
 from rueckkehr.audit.models import AuditEntry
 from rueckkehr.events.models import Event
 from rueckkehr.extensions import db
+from rueckkehr.jobs.registry import registered_jobs
+from rueckkehr.organizer.audit_trail import object_type_options
 from rueckkehr.registrations.listing import FILTER_FIELDS
 from tests.support.audit_scan import written_change_keys, written_field_names
 from tests.support.pages import table_column, visible_text
@@ -168,7 +172,7 @@ def test_the_changes_of_a_moved_event_and_an_export_read_as_words(
     assert "Mitverschobene Programmpunkte Nr.: 7, 8" in later
     assert "Verschiebung: 1 Stunde früher" in earlier
     assert "Spalten: Nachname, Gewünschte Arbeitszeit, Anforderungsniveau Partner/in" in export
-    assert "Status (Bedingung): ausgeschlossen" in export and "Sortierung: -name" in export
+    assert "Status (Bedingung): ausgeschlossen" in export and "Sortierung: Name Z–A" in export
     assert "Art: nach der Bestätigung" in mailed and "Liste für die Partnerin oder den Partner: ja" in preference
     english = cells(client.get("/organizer/audit?lang=en").get_data(as_text=True), 4)
     preference, mailed, export, earlier, later = english[:5]
@@ -254,3 +258,92 @@ def test_the_english_trail_speaks_of_vacancies_as_the_employers_mails_do(
     assert "Over capacity: yes" in changes[1]
     verb_filter = re.search(r'<select[^>]*id="verb"[^>]*>(.*?)</select>', english, re.S).group(1)
     assert "Vacancy withdrawn" in verb_filter and not re.search(r">Jobs?\b(?! alert)", verb_filter)
+
+
+def test_stored_values_and_periodic_jobs_read_as_words(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, town: Callable, trail: Event
+) -> None:
+    """An audience, towns by their slugs, an export's sort and the job that acted are shown as the pages name them."""
+    start_writing()
+    senftenberg = town("senftenberg")
+    rows = [
+        ("job registrations.mailings", "event_mailing.created", "event_mailing",
+         {"event_id": trail.id, "audience": "all", "total": 3}),
+        ("job registrations.mailings", "event_mailing.created", "event_mailing",
+         {"event_id": trail.id, "audience": "waiting", "total": 1}),
+        ("job matching.pool_digests", "user.invited", "user", {"role": "organizer", "towns": ["finsterwalde",
+                                                                                          "senftenberg", "gone"]}),
+        ("job some.unknown_job", "export.made", "event", {"rows": 2, "filters": {"sort": "-name"}}),
+    ]  # fmt: skip
+    for minute, (label, verb, object_type, changes) in enumerate(rows):
+        db.session.add(
+            AuditEntry(actor_kind="system", actor_label=label, verb=verb, object_type=object_type, object_id=7,
+                       town_id=senftenberg.id, changes=changes, created_at=datetime(2026, 12, 5, 9, minute, tzinfo=UTC))
+        )  # fmt: skip
+    db.session.commit()
+    staff_login(client, make_staff(role=Role.ADMIN))
+    german = client.get("/organizer/audit").get_data(as_text=True)
+    who, changes = cells(german, 1)[1:5], cells(german, 4)[1:5]  # after the admin's own log-in, the newest
+    assert who[0] == "regelmäßige Aufgabe: some.unknown_job"  # no label: the code name
+    assert who[1] == "regelmäßige Aufgabe: Übersichten des Talentpools verschicken"
+    assert who[2] == who[3] == "regelmäßige Aufgabe: Mails an Angemeldete versenden"
+    assert "Sortierung: Name Z–A" in changes[0]
+    assert "Städte: Finsterwalde, Senftenberg, gone" in changes[1]  # a town since removed: its slug
+    assert "Empfänger: nur die Warteliste" in changes[2]
+    assert "Empfänger: alle mit bestätigter Adresse (Plätze und Warteliste)" in changes[3]
+
+    english = client.get("/organizer/audit?lang=en").get_data(as_text=True)
+    who, changes = cells(english, 1)[1:5], cells(english, 4)[1:5]
+    assert who[0] == "Scheduled job: some.unknown_job"
+    assert who[1] == "Scheduled job: Send the talent pool digests"
+    assert who[2] == "Scheduled job: Send messages to attendees"
+    assert "Sort by: Name Z–A" in changes[0] and "Towns: Finsterwalde, Senftenberg, gone" in changes[1]
+    assert "Recipients: the waiting list only" in changes[2]
+    raw = ("-name", "finsterwalde", "registrations.mailings", "pool_digests", ": all", ": waiting")
+    assert not [text for text in who + changes for name in raw if name in text]
+
+
+def test_every_periodic_job_has_a_label_for_the_trail(app: Flask) -> None:
+    """A job acts in the trail under its label: every job the app registers has one, in German and English."""
+    with app.test_request_context("/?lang=en"):
+        jobs = registered_jobs()
+        assert len(jobs) > 15
+        assert [job.name for job in jobs if job.label is None] == []
+
+
+def test_an_unreadable_person_narrows_nothing_and_says_so(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, trail: Event
+) -> None:
+    admin = make_staff(role=Role.ADMIN)
+    staff_login(client, admin)
+    for odd in ("-1", "abc", "99999999999", "1.5", "%2B5", "²"):
+        response = client.get(f"/organizer/audit?person={odd}")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, odd
+        assert cells(page, 1) == [], odd  # no entry at all, rather than every one
+        assert 'id="person-error"' in page and 'aria-invalid="true"' in page, odd
+        assert "Bitte wählen Sie eine Person aus der Liste." in visible_text(response)
+    odd_number = client.get("/organizer/audit?object_id=²")
+    assert odd_number.status_code == 200 and 'id="object_id-error"' in odd_number.get_data(as_text=True)
+    english = client.get("/organizer/audit?person=abc&lang=en")
+    assert "Please choose a person from the list." in visible_text(english)
+    mine = cells(client.get(f"/organizer/audit?person={admin.id}").get_data(as_text=True), 1)
+    assert mine and set(mine) == {admin.email}  # the admin's own log-in
+
+
+def test_an_organizer_is_offered_only_the_object_types_of_their_towns(
+    app: Flask, make_staff: Callable[..., User], town: Callable, trail: Event
+) -> None:
+    start_writing()
+    db.session.add(
+        AuditEntry(actor_kind="system", actor_label="job x", verb="venue.updated", object_type="venue", object_id=3,
+                   town_id=town("schipkau").id, changes={}, created_at=datetime(2026, 12, 2, 9, 30, tzinfo=UTC))
+    )  # fmt: skip
+    db.session.commit()
+    organizer, admin = make_staff(), make_staff(role=Role.ADMIN)
+    for reader, expected in ((organizer, False), (admin, True)):
+        with app.test_request_context("/organizer/audit"):
+            login_user(db.session.get(User, reader.id))
+            options = dict(object_type_options())
+        assert ("venue" in options) is expected
+        assert options["registration"] == "Anmeldung" and "event" in options

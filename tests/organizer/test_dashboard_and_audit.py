@@ -226,7 +226,7 @@ def test_the_audit_trail_names_who_acted_in_the_readers_language(
     for text in (
         "Öffentlichkeit (ein Formular der Website)",
         "Rückkehrer/in über den persönlichen Link",
-        "regelmäßige Aufgabe registrations.expire",
+        "regelmäßige Aufgabe: Unbestätigte Anmeldungen verfallen lassen",
     ):
         assert text in german
     assert "self-service link" not in german and " public " not in f" {german} "
@@ -234,6 +234,6 @@ def test_the_audit_trail_names_who_acted_in_the_readers_language(
     for text in (
         "The public (a form of the website)",
         "Returnee through their personal link",
-        "Scheduled job registrations.expire",
+        "Scheduled job: Lapse unconfirmed registrations",
     ):
         assert text in english

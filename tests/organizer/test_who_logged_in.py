@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
 import pyotp
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from rueckkehr.accounts.models import Role, User
+from rueckkehr.accounts.tokens import TokenPurpose, issue_token
 from rueckkehr.actors import ActorKind
 from rueckkehr.audit.models import AuditEntry
 from rueckkehr.employers.models import Employer
 from rueckkehr.extensions import db
 from tests.support.organizers import PASSWORD, totp_code
 from tests.support.pages import table_column, visible_text, without_form_tokens
+from tests.support.units import committed
 
 CODES = re.compile(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>")
 
@@ -123,3 +126,49 @@ def test_only_the_renew_button_renews_the_recovery_codes(
     client.post("/logout")
     client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert client.post("/login/second-factor", data={"code": codes[0]}).location == "/organizer"  # the same codes
+
+
+def token_for(purpose: TokenPurpose, user: User | None = None, **values: object) -> str:
+    """A fresh link's token, committed as the mail that carries it would be."""
+    return committed(issue_token, purpose, timedelta(hours=2), user=db.session.get(User, user.id) if user else None,
+                     **values)  # fmt: skip
+
+
+def test_a_link_that_proves_who_it_is_credits_that_account(
+    client: FlaskClient,
+    make_user: Callable[..., User],
+    make_employer: Callable[..., Employer],
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    town: Callable,
+) -> None:
+    """Accepting an invitation, confirming an address and resetting a password are the account's own doing: the
+    link's token proves who it is, as a log-in does; none is credited to the public."""
+    invited = make_user(role=Role.ORGANIZER, towns=[town("senftenberg")], email="eingeladen@senftenberg.example",
+                        active=False)  # fmt: skip
+    token = token_for(TokenPurpose.STAFF_INVITE, invited)
+    joined = client.post(f"/organizer/join/{token}", data={"full_name": "Ina Eingeladen", "password": PASSWORD})
+    assert joined.status_code == 303
+    assert_credited_to(entry("user.invitation_accepted"), invited, Role.ORGANIZER)
+
+    employer = make_employer(verified=False)
+    account = employer.users[0]
+    token = token_for(TokenPurpose.VERIFY_EMAIL, account)
+    assert client.post(f"/verify/{token}").status_code == 200
+    assert_credited_to(entry("user.email_verified"), account, Role.EMPLOYER)
+
+    token = token_for(TokenPurpose.RESET_PASSWORD, account)
+    assert client.post(f"/password/reset/{token}", data={"password": "ein ganz neues passwort"}).status_code == 200
+    assert_credited_to(entry("user.password_reset"), account, Role.EMPLOYER)
+
+    token = token_for(TokenPurpose.INVITE, employer_id=employer.id, email="kollegin@betrieb.example")
+    colleague_joins = client.post(f"/employer/join/{token}", data={"full_name": "Kai Kollege", "password": PASSWORD})
+    assert colleague_joins.status_code == 303
+    db.session.rollback()
+    colleague = db.session.scalars(select(User).where(User.email == "kollegin@betrieb.example")).one()
+    assert_credited_to(entry("user.created"), colleague, Role.EMPLOYER)
+
+    staff_login(client, make_staff(role=Role.ADMIN))
+    who = table_column(client.get("/organizer/audit?object_type=user").get_data(as_text=True), 1)
+    assert "Öffentlichkeit (ein Formular der Website)" not in who
+    assert "eingeladen@senftenberg.example" in who  # a staff member by their address, as admins see them
