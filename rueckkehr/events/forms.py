@@ -5,8 +5,9 @@ Dates and times are typed as a German reader writes them ("27.12.2026", "10:00")
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import format_date
@@ -326,13 +327,17 @@ LATITUDE = _l("Bitte geben Sie den Breitengrad als Zahl von -90 bis 90 an, z. B.
 LONGITUDE = _l("Bitte geben Sie den Längengrad als Zahl von -180 bis 180 an, z. B. 14.0103.")
 
 
+# A decimal degree as people write one: digits, one point or comma, at most 12 decimals ("51,5197" too). Not
+# Decimal's whole grammar: NaN, Infinity and 1e-99999 are numbers to it, not to a map or to NUMERIC(9, 6).
+_DEGREES = re.compile(r"[+-]?[0-9]{1,3}(?:[.,][0-9]{1,12})?")
+
+
 def degrees(text: str | None) -> Decimal | None:
-    """A decimal degree as typed ("51,5197" too), or None when it is empty or no finite number."""
-    try:
-        value = Decimal((text or "").strip().replace(",", "."))
-    except InvalidOperation:
+    """A decimal degree as typed, to the six decimals the venue keeps; None when it is empty or no such number."""
+    typed = (text or "").strip()
+    if _DEGREES.fullmatch(typed) is None:
         return None
-    return value if value.is_finite() else None  # NaN and Infinity are numbers to Decimal, not to a map
+    return Decimal(typed.replace(",", ".")).quantize(Decimal("0.000001"))
 
 
 def coordinate(limit: int, message: Any) -> Any:

@@ -8,9 +8,11 @@ public file's; a new registration after a cancelled one starts above it (``seque
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select, update
 
 from ..events.calendar import Attendee, InviteMethod, event_uid, invitation
 from ..events.models import Event
@@ -34,6 +36,27 @@ def sequence_after(last: int | None, event: Event) -> int:
     overrule. Every new registration, online or at the door, starts here."""
     earlier = [step for step in (last, event.erased_invite_step) if step is not None]
     return max(earlier) + 1 if earlier else 0
+
+
+def keep_erased_steps(profile: ReturneeProfile, now: datetime) -> None:
+    """Keep on each coming event the highest step of the profile's registrations (their last invitations, a CANCEL
+    among them, outlive the erasure: new ones start above). Read under the events' locks, after the cancels above,
+    so a step raised meanwhile counts; written without touching ``updated_at``, which the public file and feed show
+    (nothing there changes)."""
+    steps = db.session.execute(
+        select(Registration.event_id, func.max(Registration.sequence))
+        .join(Registration.event)
+        .where(Registration.profile_id == profile.id, Event.ends_at > now)
+        .group_by(Registration.event_id)
+    )
+    for event_id, step in steps:
+        kept = func.coalesce(Event.erased_invite_step, -1)
+        db.session.execute(
+            update(Event)
+            .where(Event.id == event_id)
+            .values(erased_invite_step=case((kept > step, kept), else_=step), updated_at=Event.updated_at),
+            execution_options={"synchronize_session": "fetch"},
+        )
 
 
 def next_sequence(profile: ReturneeProfile | None, event: Event) -> int:

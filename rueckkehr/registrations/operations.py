@@ -30,7 +30,7 @@ from ..returnees.operations import (
 )
 from ..transactions import begin_writing, has_uncommitted_writes
 from . import notifications, signals
-from .invites import sequence_after
+from .invites import keep_erased_steps, sequence_after
 from .models import ACTIVE, Registration, RegistrationStatus
 from .seats import (
     confirmation_deadline,
@@ -378,9 +378,7 @@ def release_seats_of(profile: ReturneeProfile, now: datetime) -> None:
         record_change("registration.cancelled", registration, reason="erasure")
         if holds_invite:
             notifications.erased(registration)
-    for registration in db.session.scalars(coming):  # their last invitations outlive them: new ones start above
-        step = registration.event.erased_invite_step
-        registration.event.erased_invite_step = max(registration.sequence, -1 if step is None else step)
+    keep_erased_steps(profile, now)
     for event in events:
         if event.id in event_ids:
             promote(event, now)

@@ -157,3 +157,21 @@ def test_registering_again_after_an_erasure_rises_above_the_erasures_cancel(
     assert int(vevent["SEQUENCE"]) == int(other.sequence.value) > cancelled_at
     calendar.add(again)
     assert list(calendar.entries) == [f"event-{event.id}@rueckkehr.test"]
+
+
+def test_an_erasure_leaves_the_events_public_calendar_as_it_was(
+    client: FlaskClient, smtp: SMTPServer, make_event: Callable[..., Event]
+) -> None:
+    """The step an erasure keeps is the invitations' business: the public file and feed (their ETag, DTSTAMP and
+    LAST-MODIFIED) do not tell anyone that a registrant was erased."""
+    event = make_event()
+    registered_and_confirmed(client, smtp, event)
+    before = client.get(f"/events/{event.id}.ics")
+    feed_before = client.get("/events.ics")
+    db.session.rollback()
+    profile_id = db.session.scalars(select(Registration.profile_id)).one()
+    committed(erase_profile, profile_id)
+    after = client.get(f"/events/{event.id}.ics")
+    assert after.headers["ETag"] == before.headers["ETag"]
+    assert after.get_data() == before.get_data()
+    assert client.get("/events.ics").headers["ETag"] == feed_before.headers["ETag"]

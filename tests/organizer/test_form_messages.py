@@ -37,7 +37,9 @@ def venue(town_id: int, **overrides: str) -> dict[str, str]:
     return {**data, **overrides}
 
 
-@pytest.mark.parametrize("typed", ["NaN", "nan", "sNaN", "inf", "-Infinity", "Infinity", "1e999999999"])
+@pytest.mark.parametrize(
+    "typed", ["NaN", "nan", "sNaN", "inf", "-Infinity", "Infinity", "1e999999999", "1e-99999", "0." + "1" * 20000]
+)
 def test_a_coordinate_that_is_no_number_is_a_message_beside_the_field(
     client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, town: Callable, typed: str
 ) -> None:
