@@ -42,6 +42,7 @@ VERBS: dict[str, Label] = {
     "event.cancelled": _l("Veranstaltung abgesagt"),
     "event.changed": _l("Zeit oder Ort der Veranstaltung geändert"),
     "event.created": _l("Veranstaltung angelegt"),
+    "event.deleted": _l("Entwurf gelöscht"),
     "event.duplicated": _l("Veranstaltung kopiert"),
     "event.programme_changed": _l("Programm geändert"),
     "event.published": _l("Veranstaltung veröffentlicht"),
@@ -139,6 +140,7 @@ OBJECT_TYPES: dict[str, Label] = {
     "stand_booking": _l("Messestand"),
     "town": _l("Stadt"),
     "user": _l("Konto"),
+    "local_proxy": _l("Konto"),  # log-outs written before the trail named objects by their class
     "vacancy": _l("Stelle"),
     "venue": _l("Veranstaltungsort"),
 }

@@ -24,7 +24,7 @@ from ..places.models import Venue
 from . import editing
 from .forms import DetailsForm, EventForm, MoveForm
 from .models import Event, EventSeries, EventStatus, ProgrammeItem
-from .operations import EventChangeError, cancel_event, change_event, lock_event
+from .operations import EventChangeError, cancel_event, change_event, delete_draft, lock_event
 from .programme_forms import ProgrammeItemForm
 from .signals import event_manage
 from .views import contributions
@@ -224,7 +224,7 @@ def cancel(event_id: int) -> str | Response:
     if request.method == "POST" and event.status == EventStatus.DRAFT:
         _action_form()
         flash(_("Ein Entwurf ist nicht öffentlich: Es gibt nichts abzusagen."), "info")
-        return redirect(url_for(".detail", event_id=event.id), code=303)
+        return redirect(url_for(".cancel", event_id=event.id), code=303)
     if request.method == "POST" and not event.is_cancelled:
         _action_form()
         cancel_event(event.id)
@@ -233,6 +233,20 @@ def cancel(event_id: int) -> str | Response:
     counts = seat_counts([event]).get(event.id)
     told = counts.active if counts is not None and event.status == EventStatus.PUBLISHED else 0
     return render_template("events/manage/cancel.html", event=event, told=told, action_form=ActionForm())
+
+
+@bp.post("/<int:event_id>/delete")
+@staff_required
+def delete(event_id: int) -> Response:
+    """Delete a draft (asked first on the cancel page); any other event is called off, never deleted."""
+    event = visible_event(event_id)
+    _action_form()
+    if event.status != EventStatus.DRAFT:
+        abort(404)
+    title = event.title
+    delete_draft(event.id)
+    flash(_("Der Entwurf „%(title)s“ ist gelöscht.", title=title), "success")
+    return redirect(url_for(".index"), code=303)
 
 
 @bp.post("/<int:event_id>/publish")

@@ -164,3 +164,14 @@ def cancel_event(event_id: int, now: datetime | None = None) -> Event:
     record("event.cancelled", event, town_id=event.venue.town_id, changes={"was_published": was_published})
     signals.event_cancelled.send(event, was_published=was_published)
     return event
+
+
+def delete_draft(event_id: int) -> None:
+    """Delete a draft made by mistake, with its programme. Only a draft: it was never public, so nobody registered,
+    booked a stand or was invited (``EventChangeError`` for any other event, which is called off instead)."""
+    event = lock_event(event_id)
+    if event.status != EventStatus.DRAFT:
+        raise EventChangeError("not_a_draft")
+    record("event.deleted", event, town_id=event.venue.town_id, changes={"title": event.title})
+    db.session.delete(event)
+    db.session.flush()

@@ -102,7 +102,7 @@ def audit() -> str:
         more=len(entries) > AUDIT_PAGE,
         page=page,
         staff=staff,
-        object_types=object_type_options() if is_admin() else [],
+        object_types=object_type_options(),
         verb_groups=verb_groups(),
         args=args,
         errors=errors,

@@ -43,6 +43,7 @@ MATRIX: list[tuple[str, str, str]] = [
     ("POST", "/organizer/events/<int:event_id>/move", "town"),
     ("GET", "/organizer/events/<int:event_id>/cancel", "town"),
     ("POST", "/organizer/events/<int:event_id>/cancel", "town"),
+    ("POST", "/organizer/events/<int:event_id>/delete", "town"),
     ("POST", "/organizer/events/<int:event_id>/publish", "town"),
     ("POST", "/organizer/events/<int:event_id>/duplicate", "town"),
     ("POST", "/organizer/events/<int:event_id>/programme", "town"),

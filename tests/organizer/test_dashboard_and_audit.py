@@ -234,6 +234,6 @@ def test_the_audit_trail_names_who_acted_in_the_readers_language(
     for text in (
         "The public (a form of the website)",
         "Returnee through their personal link",
-        "Scheduled job: Lapse unconfirmed registrations",
+        "Scheduled job: Let unconfirmed registrations lapse",
     ):
         assert text in english

@@ -8,14 +8,17 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from rueckkehr.accounts.models import User
+from rueckkehr.audit.models import AuditEntry
 from rueckkehr.dates import BERLIN
 from rueckkehr.events.models import Event, EventSeries, EventStatus
+from rueckkehr.events.operations import EventChangeError, cancel_event, delete_draft
 from rueckkehr.extensions import db
 from rueckkehr.mail.models import OutboxMessage
 from rueckkehr.registrations.models import Registration, RegistrationStatus
@@ -295,7 +298,7 @@ def test_a_draft_is_not_cancelled_into_public_view(
     detail = visible_text(client.get(f"/organizer/events/{draft.id}"))
     assert "Absagen" not in detail
     page = visible_text(client.get(f"/organizer/events/{draft.id}/cancel?lang=en"))
-    assert "This draft is not public: nobody needs to be told. As long as you do not publish it" in page
+    assert "This draft is not public: nobody needs to be told." in page
     assert "Yes, cancel" not in page
     response = client.post(f"/organizer/events/{draft.id}/cancel")
     assert response.status_code == 303
@@ -304,6 +307,36 @@ def test_a_draft_is_not_cancelled_into_public_view(
     assert db.session.get(Event, draft.id).status == EventStatus.DRAFT
     assert client.get(f"/events/{draft.id}").status_code == 404
     assert "Geheimer Entwurf" not in client.get("/events.ics").get_data(as_text=True)
+    with pytest.raises(EventChangeError):
+        committed(cancel_event, draft.id)
+
+
+def test_a_draft_made_by_mistake_is_deleted_after_one_question(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable
+) -> None:
+    start = datetime.now(UTC) + timedelta(days=30)
+    draft = make_event(title="Kopie aus Versehen", status=EventStatus.DRAFT, starts_at=start,
+                       programme=[(start, None, "Begrüßung")])  # fmt: skip
+    published = make_event(title="Rückkehrertag")
+    draft_id = draft.id
+    staff_login(client, make_staff())
+    assert "Entwurf löschen" in visible_text(client.get(f"/organizer/events/{draft.id}"))
+    assert "Entwurf löschen" not in visible_text(client.get(f"/organizer/events/{published.id}"))
+    asked = visible_text(client.get(f"/organizer/events/{draft.id}/cancel?lang=en"))
+    assert "You can delete it; this cannot be undone." in asked and "Yes, delete the draft" in asked
+    db.session.rollback()
+    assert db.session.get(Event, draft.id) is not None  # the question changed nothing
+    response = client.post(f"/organizer/events/{draft.id}/delete")
+    assert response.status_code == 303
+    assert "Der Entwurf „Kopie aus Versehen“ ist gelöscht." in visible_text(client.get(response.headers["Location"]))
+    db.session.rollback()
+    assert db.session.get(Event, draft_id) is None
+    assert client.post(f"/organizer/events/{published.id}/delete").status_code == 404  # only drafts go
+    assert db.session.get(Event, published.id) is not None
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.verb == "event.deleted")).one()
+    assert entry.object_id == draft_id
+    with pytest.raises(EventChangeError):
+        committed(delete_draft, published.id)
 
 
 def test_last_years_day_is_copied_to_this_year_with_its_programme_and_series(

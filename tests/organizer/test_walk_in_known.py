@@ -13,11 +13,12 @@ from sqlalchemy import select
 from rueckkehr.accounts.models import User
 from rueckkehr.events.models import EventStatus
 from rueckkehr.extensions import db
+from rueckkehr.registrations.desk import NotOpenForWalkInsError, WalkIn, add_walk_in
 from rueckkehr.registrations.models import Registration
-from rueckkehr.returnees.models import ReturneeProfile
+from rueckkehr.returnees.models import ConsentMethod, ReturneeProfile
 from tests.support.pages import visible_text
 from tests.support.smtp import SMTPServer
-from tests.support.units import start_writing
+from tests.support.units import committed, start_writing
 
 TOLD = {
     "de": "Diese E-Mail-Adresse war schon bei uns registriert: Die Anmeldung ist bei Jana Müller eingetragen. Die "
@@ -90,6 +91,9 @@ def test_nobody_walks_in_to_a_called_off_or_unpublished_event(
     told = visible_text(client.get(page.headers["Location"]))
     assert "Nur zu einer veröffentlichten Veranstaltung, die nicht abgesagt ist, kommen Gäste ohne Anmeldung." in told
     assert client.post(path, data=typed).status_code == 303
+    door = WalkIn("Tom", "Schulz", None, "01968", "Senftenberg", "DE", 0, ConsentMethod.ORAL)
+    with pytest.raises(NotOpenForWalkInsError):  # the operation refuses too, under the lock (a cancel meanwhile)
+        committed(add_walk_in, event.id, door)
     db.session.rollback()
     assert db.session.scalars(select(Registration)).all() == []
 
