@@ -327,9 +327,10 @@ LATITUDE = _l("Bitte geben Sie den Breitengrad als Zahl von -90 bis 90 an, z. B.
 LONGITUDE = _l("Bitte geben Sie den Längengrad als Zahl von -180 bis 180 an, z. B. 14.0103.")
 
 
-# A decimal degree as people write one: digits, one point or comma, at most 12 decimals ("51,5197" too). Not
-# Decimal's whole grammar: NaN, Infinity and 1e-99999 are numbers to it, not to a map or to NUMERIC(9, 6).
-_DEGREES = re.compile(r"[+-]?[0-9]{1,3}(?:[.,][0-9]{1,12})?")
+# A decimal degree as people write or paste one: digits, one point or comma, any decimals up to a sane length
+# ("51,5197", or 51.51972346835296 from a map). Not Decimal's whole grammar: NaN, Infinity and 1e-99999 are
+# numbers to it, not to a map or to NUMERIC(9, 6).
+_DEGREES = re.compile(r"[+-]?[0-9]{1,3}(?:[.,][0-9]{1,20})?")
 
 
 def degrees(text: str | None) -> Decimal | None:

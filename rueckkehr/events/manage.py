@@ -244,7 +244,12 @@ def delete(event_id: int) -> Response:
     if event.status != EventStatus.DRAFT:
         abort(404)
     title = event.title
-    delete_draft(event.id)
+    try:
+        delete_draft(event.id)
+    except EventChangeError:  # published meanwhile, or it holds registrations: it stays, and the page says so
+        flash(_("Dieser Entwurf lässt sich nicht löschen: Er ist inzwischen veröffentlicht oder hat Anmeldungen."),
+              "warning")  # fmt: skip
+        return redirect(url_for(".detail", event_id=event.id), code=303)
     flash(_("Der Entwurf „%(title)s“ ist gelöscht.", title=title), "success")
     return redirect(url_for(".index"), code=303)
 

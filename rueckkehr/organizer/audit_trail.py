@@ -29,15 +29,20 @@ from ..registrations.list_html import sort_labels
 from ..registrations.manage_forms import AUDIENCE_CHOICES
 
 
-# Objects that are never deleted and whose title is not personal: the page may name them by it, to a reader who may
-# see the object now (it may have left the town its entries were written for). Others (a registration, a profile, an
-# account, a vacancy a draft of which is deleted) are named by their number only.
+# Objects whose title is not personal: the page may name them by it, to a reader who may see the object now (it may
+# have left the town its entries were written for), and an event only while no draft of its number was deleted.
+# Others (a registration, a profile, an account, a vacancy a draft of which is deleted) are named by number only.
 def _titles_query(object_type: str) -> Select[int, str] | None:
     """The ids and titles of one kind of object the reader may see now, by the object's current town; None for a
     kind the page names by number only (or not to this reader: a series belongs to no town, so admins only)."""
-    if object_type == "event":
+    if object_type == "event":  # a deleted draft's number may be taken again (SQLite reuses the highest id)
+        deleted = select(AuditEntry.id).where(
+            AuditEntry.verb == "event.deleted", AuditEntry.object_type == "event", AuditEntry.object_id == Event.id
+        )
         return (
-            select(Event.id, Event.title).join(Venue, Event.venue_id == Venue.id).where(in_visible_towns(Venue.town_id))
+            select(Event.id, Event.title)
+            .join(Venue, Event.venue_id == Venue.id)
+            .where(in_visible_towns(Venue.town_id), ~deleted.exists())
         )
     if object_type == "venue":
         return select(Venue.id, Venue.name).where(in_visible_towns(Venue.town_id))
@@ -161,11 +166,14 @@ def shown_entries(entries: list[AuditEntry], names: dict[int, str]) -> list[Show
 ALIASES = {"local_proxy": "user"}
 
 
-def object_type_options() -> list[tuple[str, str]]:
-    """The object types of the entries the reader may see, as (value, label) sorted by label; entries about no
-    single object are found by their verb instead."""
+def object_type_options(chosen: str = "") -> list[tuple[str, str]]:
+    """The object types of the entries the reader may see, as (value, label) sorted by label, with the ``chosen``
+    one among them; entries about no single object are found by their verb instead."""
     stored = db.session.scalars(select(AuditEntry.object_type).where(in_visible_towns(AuditEntry.town_id)).distinct())
     options = {ALIASES.get(name, name): object_type_label(name) for name in stored if name != NO_OBJECT}
+    chosen = ALIASES.get(chosen, chosen)
+    if chosen and chosen not in options:  # a type the filter narrows by must show as chosen, never as "all"
+        options[chosen] = object_type_label(chosen)
     return sorted(options.items(), key=lambda option: option[1].casefold())
 
 

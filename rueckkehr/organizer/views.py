@@ -17,7 +17,7 @@ from ..employers.approvals import approval_queue
 from ..events.manage import seat_counts, visible_events
 from ..extensions import db
 from ..mail.models import OutboxMessage, OutboxStatus
-from .audit_trail import audit_filter, object_type_options, shown_entries
+from .audit_trail import ALIASES, audit_filter, object_type_options, shown_entries
 from .operations import retry_failed
 
 bp = Blueprint("organizer", __name__, url_prefix="/organizer")
@@ -83,6 +83,8 @@ def audit() -> str:
     entries of their towns' objects."""
     args = request.args
     query, errors = audit_filter(args)
+    typed_type = args.get("object_type", "").replace("\x00", "").strip()[:40]  # as audit_filter reads it
+    chosen_type = ALIASES.get(typed_type, typed_type)
     if errors:
         query = query.where(false())
     page_text = args.get("page", "1")
@@ -102,7 +104,8 @@ def audit() -> str:
         more=len(entries) > AUDIT_PAGE,
         page=page,
         staff=staff,
-        object_types=object_type_options(),
+        object_types=object_type_options(chosen_type),
+        chosen_type=chosen_type,
         verb_groups=verb_groups(),
         args=args,
         errors=errors,

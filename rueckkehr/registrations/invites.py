@@ -48,7 +48,7 @@ def keep_erased_steps(profile: ReturneeProfile, now: datetime) -> None:
         .join(Registration.event)
         .where(Registration.profile_id == profile.id, Event.ends_at > now)
         .group_by(Registration.event_id)
-    )
+    ).all()
     for event_id, step in steps:
         kept = func.coalesce(Event.erased_invite_step, -1)
         db.session.execute(

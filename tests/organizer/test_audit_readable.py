@@ -366,3 +366,5 @@ def test_log_outs_filed_under_the_proxy_read_and_filter_as_the_account(
     assert f"Konto Nr. {admin.id}" in cells(page, 3)
     assert "Vom Konto abgemeldet" in cells(page, 2)
     assert 'value="local_proxy"' not in page and "local_proxy" not in visible_text(client.get("/organizer/audit"))
+    old_link = client.get("/organizer/audit?object_type=local_proxy").get_data(as_text=True)
+    assert '<option value="user" selected>Konto</option>' in old_link  # the filter shows what it narrows by

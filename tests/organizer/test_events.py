@@ -315,9 +315,10 @@ def test_a_draft_made_by_mistake_is_deleted_after_one_question(
     client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable
 ) -> None:
     start = datetime.now(UTC) + timedelta(days=30)
+    published = make_event(title="Rückkehrertag")
+    # made last, so that it has the highest number, which SQLite gives out again after the delete
     draft = make_event(title="Kopie aus Versehen", status=EventStatus.DRAFT, starts_at=start,
                        programme=[(start, None, "Begrüßung")])  # fmt: skip
-    published = make_event(title="Rückkehrertag")
     draft_id = draft.id
     staff_login(client, make_staff())
     assert "Entwurf löschen" in visible_text(client.get(f"/organizer/events/{draft.id}"))
@@ -337,6 +338,24 @@ def test_a_draft_made_by_mistake_is_deleted_after_one_question(
     assert entry.object_id == draft_id
     with pytest.raises(EventChangeError):
         committed(delete_draft, published.id)
+    successor = make_event(title="Neu angelegt", status=EventStatus.DRAFT)  # on SQLite it may take the same number
+    trail = visible_text(client.get(f"/organizer/audit?object_type=event&object_id={draft_id}"))
+    assert f"Veranstaltung Nr. {draft_id}" in trail and "Neu angelegt" not in trail
+    assert successor.id
+
+
+def test_a_draft_holding_registrations_stays_and_says_why(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable
+) -> None:
+    draft = make_event(title="Entwurf mit Gast", status=EventStatus.DRAFT)
+    seat(draft, RegistrationStatus.CONFIRMED, 1, walk_in=True)  # taken at the door before drafts were refused
+    staff_login(client, make_staff())
+    response = client.post(f"/organizer/events/{draft.id}/delete")
+    assert response.status_code == 303
+    told = visible_text(client.get(response.headers["Location"]))
+    assert "Dieser Entwurf lässt sich nicht löschen: Er ist inzwischen veröffentlicht oder hat Anmeldungen." in told
+    db.session.rollback()
+    assert db.session.get(Event, draft.id) is not None
 
 
 def test_last_years_day_is_copied_to_this_year_with_its_programme_and_series(

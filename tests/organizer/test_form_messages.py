@@ -12,8 +12,11 @@ import pytest
 import wtforms
 from babel.messages.pofile import read_po
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from rueckkehr.accounts.models import User
+from rueckkehr.extensions import db
+from rueckkehr.places.models import Venue
 from tests.support.pages import form_value
 
 
@@ -145,3 +148,14 @@ def test_every_message_wtforms_can_show_has_a_text_of_our_own() -> None:
         if message.id and message.id not in developer_only:
             ids.update(message.id if isinstance(message.id, tuple) else [message.id])
     assert ids - set(STOCK_MESSAGES) == set()
+
+
+def test_a_coordinate_pasted_from_a_map_is_kept_to_six_decimals(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, town: Callable
+) -> None:
+    staff_login(client, make_staff())
+    data = venue(town("senftenberg").id, latitude="51.51972346835296", longitude="14,010345678912345")
+    assert client.post("/organizer/venues/new", data=data).status_code == 303
+    db.session.rollback()
+    saved = db.session.scalars(select(Venue).where(Venue.latitude.is_not(None))).one()
+    assert (str(saved.latitude), str(saved.longitude)) == ("51.519723", "14.010346")
