@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, column, select, table
+from sqlalchemy import bindparam, select
 
 from ..audit.operations import record
 from ..dates import utcnow
@@ -166,10 +166,6 @@ def cancel_event(event_id: int, now: datetime | None = None) -> Event:
     return event
 
 
-# The registrations' table, read by name: registrations is a higher package, which events never imports.
-_REGISTRATION_TABLE = table("registrations", column("id"), column("event_id"))
-
-
 def delete_draft(event_id: int) -> None:
     """Delete a draft made by mistake, with its programme. Only a draft: it was never public, so nobody registered,
     booked a stand or was invited (``EventChangeError`` for any other event, which is called off instead, and for a
@@ -177,7 +173,7 @@ def delete_draft(event_id: int) -> None:
     event = lock_event(event_id)
     if event.status != EventStatus.DRAFT:
         raise EventChangeError("not_a_draft")
-    if db.session.scalar(select(_REGISTRATION_TABLE.c.id).where(_REGISTRATION_TABLE.c.event_id == event.id).limit(1)):
+    if any(holds for _receiver, holds in signals.draft_deleting.send(event)):
         raise EventChangeError("has_registrations")  # walk-ins taken at a draft before they were refused
     record("event.deleted", event, town_id=event.venue.town_id, changes={"title": event.title})
     db.session.delete(event)

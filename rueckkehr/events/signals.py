@@ -45,3 +45,9 @@ event_manage = _signals.signal(
     receiver returns a dict of template values keyed by what it adds, e.g. ``{"counts": {event_id: SeatCounts}}``,
     computed for all events at once.""",
 )
+draft_deleting = _signals.signal(
+    "draft-deleting",
+    doc="""A draft is about to be deleted, under the event's lock. Sender: the event; a receiver returns True if it
+    holds rows of the event that must stay (registrations answers for walk-ins taken at a draft before they were
+    refused), and the draft is kept.""",
+)

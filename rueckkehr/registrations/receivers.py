@@ -88,6 +88,12 @@ def counts_for_organizers(events: list[Event]) -> dict[str, Any]:
     return {"counts": seat_counts_at([event.id for event in events])}
 
 
+@event_signals.draft_deleting.connect
+def keeps_draft(event: Event) -> bool:
+    """A draft holding registrations (walk-ins taken before the desk refused drafts) stays."""
+    return db.session.scalar(select(Registration.id).where(Registration.event_id == event.id).limit(1)) is not None
+
+
 @event_signals.capacity_changed.connect
 def capacity_raised(event: Event, *, old: int) -> None:
     """More seats: the waiting list moves up at once (the event's lock is held); fewer keep every held seat."""
