@@ -20,7 +20,7 @@ from ..forms import no_control_characters, value_of
 from ..returnees.forms import INTERESTS
 from . import operations
 from .models import AdviceStatus, AdviceTalk
-from .queries import candidates, open_per_town, worklist
+from .queries import asks_for_advice, open_per_town, worklist
 
 bp = Blueprint("advice_manage", __name__, url_prefix="/organizer/advice")
 
@@ -63,13 +63,13 @@ def contacts_for(town_id: int) -> list[User]:
 def index() -> str:
     """The worklist, open requests first; what is open per town."""
     wanted = request.args.get("status", "")
-    requests = worklist(visible_town_ids())
+    status = AdviceStatus(wanted) if wanted in {status.value for status in AdviceStatus} else None
+    listed = worklist(visible_town_ids(), status)
     counts = open_per_town(visible_town_ids())
-    if wanted in {status.value for status in AdviceStatus}:
-        requests = [item for item in requests if item.status.value == wanted]
     return render_template(
         "advice/index.html",
-        requests=requests,
+        requests=listed.requests,
+        total=listed.total,
         counts=counts,
         wanted=wanted,
         labels=STATUS_LABELS,
@@ -85,7 +85,7 @@ def take() -> Response:
     if not (profile_id.isdigit() and town_id.isdigit() and len(profile_id) < 10 and len(town_id) < 10):
         abort(404)
     pair = (int(profile_id), int(town_id))
-    if pair not in set(candidates(visible_town_ids())) or not ActionForm().validate_on_submit():
+    if not asks_for_advice(*pair, visible_town_ids()) or not ActionForm().validate_on_submit():
         abort(404)
     talk = operations.take_on(*pair, contact_user_id=current_user.id)
     flash(_("Sie haben das Gespräch übernommen."), "success")

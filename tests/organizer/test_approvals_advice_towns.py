@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import pytest
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 
@@ -307,3 +308,35 @@ def test_a_declined_request_is_mailed_once_clearly_in_german_and_english(
     assert "Go to your employer area:\nhttp://rueckkehr.test/employer?lang=en" in english_text  # a link with its label
     german_text = mails["Zweifel AG ist nicht freigegeben"].text_body().replace("\r\n", "\n")
     assert "Zu Ihrem Bereich für Arbeitgeber:\nhttp://rueckkehr.test/employer\n" in german_text
+
+
+def test_the_advice_worklist_beyond_its_length_keeps_counts_order_and_every_request_takeable(
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With more requests than the list shows, the open ones come first, the counts are of all, the page says how
+    many it leaves out, the state filter finds the rest, and every request can be taken on."""
+    monkeypatch.setattr("rueckkehr.advice.queries.WORKLIST_LIMIT", 2)
+    event = make_event()
+    seekers = [advice_seeker(event, email=f"{name.lower()}@example.org", last_name=name) for name in ("A", "B", "C")]
+    senftenberg = db.session.scalar(select(Town.id).where(Town.slug == "senftenberg"))
+    staff_login(client, make_staff())
+    for profile in seekers:  # every one of them, whichever two the list shows
+        response = client.post("/organizer/advice/take", data={"profile_id": profile.id, "town_id": senftenberg})
+        assert response.status_code == 303
+    db.session.rollback()
+    talk_of_a = db.session.scalar(select(AdviceTalk.id).where(AdviceTalk.profile_id == seekers[0].id))
+    assert client.post(f"/organizer/advice/{talk_of_a}", data={"contact": "", "status": "done"}).status_code == 303
+    for name in ("D", "E"):
+        advice_seeker(event, email=f"{name.lower()}@example.org", last_name=name)
+    listing = visible_text(client.get("/organizer/advice"))
+    assert "Senftenberg: 4" in listing  # B and C taken on, D and E open: all of them counted
+    assert "Rita D" in listing and "Rita E" in listing and "Rita B" not in listing and "Rita A" not in listing
+    assert "2 von 5 Wünschen" in listing
+    done = visible_text(client.get("/organizer/advice?status=done"))
+    assert "Rita A" in done and "Rita D" not in done
+    english = visible_text(client.get("/organizer/advice?lang=en"))
+    assert "2 of 5 requests" in english
