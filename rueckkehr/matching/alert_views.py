@@ -112,13 +112,13 @@ def preferences(token: str) -> str | Response | tuple[str, int]:
         end_subscription(subscription)
         return render_template("matching/unsubscribed.html", kind="subscription")
     if form.validate_on_submit():
-        subscription.language = form.language.data
         update_subscription(
             subscription,
             form.occupation_group.data,
             _level(form.skill_level.data),
             list(form.towns.data or []),
             Frequency(form.frequency.data),
+            form.language.data,
         )
         flash(_("Ihr Job-Alarm ist gespeichert."), "success")
         return redirect(url_for(".preferences", token=token), code=303)

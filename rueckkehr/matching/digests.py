@@ -9,11 +9,13 @@ from typing import Any, cast
 
 from sqlalchemy import Table, delete, select
 
+from ..addresses import normalise_email
 from ..database import ignoring_conflicts
 from ..dates import utcnow
 from ..extensions import db
+from ..returnees.models import ReturneeProfile
 from ..returnees.operations import email_hash
-from .models import SentVacancy
+from .models import AlertSubscription, SentVacancy
 from .scoring import Match
 
 MAX_PER_MAIL = 10
@@ -98,6 +100,17 @@ def record_sent(email: str, vacancy_ids: list[int]) -> None:
     record_sent_rows(sent_rows(email_hash(email), vacancy_ids))
 
 
-def forget_sent(email: str) -> None:
-    """Forget what went to an address (its owner's data is erased, or the subscription ends)."""
-    db.session.execute(delete(SentVacancy).where(SentVacancy.recipient_hash == email_hash(email)))
+def forget_sent(email: str, *, leaving: ReturneeProfile | AlertSubscription) -> None:
+    """Forget what went to an address when the last who gets alerts there leaves (a returnee's data is erased, or a
+    subscription ends): a returnee and a subscription at one address share what was sent, so while the other stays
+    it keeps what it got and never gets it again."""
+    address = normalise_email(email)
+    profiles = select(ReturneeProfile.id).where(ReturneeProfile.email == address)
+    subscriptions = select(AlertSubscription.id).where(AlertSubscription.email == address)
+    if isinstance(leaving, ReturneeProfile):
+        profiles = profiles.where(ReturneeProfile.id != leaving.id)
+    else:
+        subscriptions = subscriptions.where(AlertSubscription.id != leaving.id)
+    if db.session.scalar(select(profiles.exists())) or db.session.scalar(select(subscriptions.exists())):
+        return
+    db.session.execute(delete(SentVacancy).where(SentVacancy.recipient_hash == email_hash(address)))

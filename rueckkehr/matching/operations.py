@@ -105,15 +105,28 @@ def _confirmed_twins(subscription: AlertSubscription) -> list[AlertSubscription]
 
 
 def update_subscription(
-    subscription: AlertSubscription, group_code: str, level: int | None, town_slugs: list[str], frequency: Frequency
+    subscription: AlertSubscription,
+    group_code: str,
+    level: int | None,
+    town_slugs: list[str],
+    frequency: Frequency,
+    language: str,
 ) -> None:
-    """Change what a subscription looks for and how often it comes."""
+    """Change what a subscription looks for, how often it comes and in which language."""
     subscription.occupation_group_code = group_code
     subscription.skill_level = level
     subscription.towns = _towns(town_slugs)
     subscription.frequency = frequency
+    subscription.language = language
     db.session.flush()
-    record("alert_subscription.updated", subscription, changes={"group": group_code, "frequency": frequency.value})
+    changes = {
+        "group": group_code,
+        "level": level,
+        "towns": sorted(town.slug for town in subscription.towns),
+        "frequency": frequency.value,
+        "language": language,
+    }
+    record("alert_subscription.updated", subscription, changes=changes)
 
 
 def end_subscription(subscription: AlertSubscription, now: datetime | None = None) -> None:
@@ -132,11 +145,7 @@ def end_subscription(subscription: AlertSubscription, now: datetime | None = Non
                 keep_until=now + timedelta(days=365 * current_app.config["CONSENT_PROOF_YEARS"]),
             )
         )
-    others = select(AlertSubscription.id).where(
-        AlertSubscription.email == subscription.email, AlertSubscription.id != subscription.id
-    )
-    if db.session.scalar(others.limit(1)) is None:
-        forget_sent(subscription.email)
+    forget_sent(subscription.email, leaving=subscription)
     record("alert_subscription.ended", subscription)
     db.session.delete(subscription)
     db.session.flush()

@@ -32,9 +32,10 @@ def mail_matches(registration: Registration) -> None:
 
 @returnee_signals.profile_erasing.connect
 def forget_mailed(profile: ReturneeProfile, *, now: datetime) -> None:
-    """What went to the erased returnee's address is forgotten (cards, preferences, requests go with the profile)."""
+    """What went to the erased returnee's address is forgotten, unless a job-alert subscription still goes there
+    (cards, preferences, requests go with the profile)."""
     if profile.email is not None:  # a walk-in who gave none was never mailed
-        forget_sent(profile.email)
+        forget_sent(profile.email, leaving=profile)
 
 
 def _requests(profile: ReturneeProfile) -> list[tuple[ContactRequest, str]]:

@@ -163,3 +163,25 @@ def test_an_english_returnee_gets_the_digest_in_english(
     assert (
         ",\r\n\r\nSince our last e-mail, these vacancies from the region that match you are new." in text
     )  # a sentence of its own after "Hello …,"
+
+
+def test_a_subscriber_who_changes_the_alert_finds_every_change_in_the_trail(
+    app: Flask, client: FlaskClient, smtp: SMTPServer
+) -> None:
+    subscription = confirmed_subscription()
+    page = path_of(subscription_url("alerts.preferences", subscription))
+    form = {
+        "occupation_group": "81",
+        "skill_level": "3",
+        "towns": ["lauchhammer"],
+        "frequency": "daily",
+        "language": "en",
+    }
+    assert client.post(page, data=form).status_code == 303
+    db.session.rollback()
+    changed = db.session.get(AlertSubscription, subscription.id)
+    assert (changed.language, changed.occupation_group_code, changed.skill_level) == ("en", "81", 3)
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.verb == "alert_subscription.updated"))
+    assert entry.changes == {
+        "group": "81", "level": 3, "towns": ["lauchhammer"], "frequency": "daily", "language": "en"
+    }  # fmt: skip
