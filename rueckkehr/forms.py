@@ -7,6 +7,7 @@ import unicodedata
 from typing import Any
 
 import wtforms.widgets.core
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
@@ -231,6 +232,22 @@ def plain_address(form: Form, field: Field) -> None:
         raise ValidationError(_l("Bitte geben Sie nur die E-Mail-Adresse ein, z. B. name@beispiel.de."))
 
 
+def mailable_address(form: Form, field: Field) -> None:
+    """An address mail servers take: its domain written in ASCII (IDNA) as browsers send it from an e-mail field,
+    and no umlaut or accent before the @, which the relays of most providers refuse."""
+    if not field.data or field.data.isascii() or field.errors:
+        return
+    try:
+        found = validate_email(field.data, check_deliverability=False)
+    except EmailNotValidError:
+        return  # the address check beside this one says so
+    if found.ascii_email is None:
+        raise ValidationError(
+            _l("Vor dem @ kann diese Adresse keine Umlaute oder Akzente tragen. Bitte prüfen Sie die Schreibweise.")
+        )
+    field.data = found.ascii_email
+
+
 def value_of(field: Field, *, strip: bool = True) -> str:
     """What was typed into a text field, as a string ("" when empty); surrounding white space goes unless
     ``strip`` is false (a password keeps it)."""
@@ -260,6 +277,7 @@ def email_field(
                 _l("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."),
                 check_deliverability=False,
             ),
+            mailable_address,
         ],
     )
 

@@ -238,6 +238,8 @@ def test_town_pages_and_their_contact_person(
     }
     bad = client.post("/organizer/towns/senftenberg", data={**form, "contact_phone": "123"})
     assert bad.status_code == 422 and "gültige Telefonnummer" in visible_text(bad)
+    umlaut = client.post("/organizer/towns/senftenberg", data={**form, "contact_email": "rückkehr@senftenberg.example"})
+    assert umlaut.status_code == 422 and "keine Umlaute oder Akzente" in visible_text(umlaut)  # every mail's Reply-To
     assert client.post("/organizer/towns/senftenberg", data=form).status_code == 303
     client.post("/logout")
     page = client.get("/towns/senftenberg")

@@ -31,6 +31,7 @@ def registration_count() -> int:
         ({"first_name": ""}, "Bitte geben Sie Ihren Vornamen an."),
         ({"email": "kein-at-zeichen"}, "Bitte geben Sie eine gültige E-Mail-Adresse an"),
         ({"email": "Jana <jana@example.org>"}, "Bitte geben Sie nur die E-Mail-Adresse ein"),
+        ({"email": "zoë@example.org"}, "Vor dem @ kann diese Adresse keine Umlaute oder Akzente tragen"),
         ({"email": "jana@example.org\r\nBcc: all@example.org"}, "Bitte geben Sie nur die E-Mail-Adresse ein"),
         ({"phone": "12"}, "Bitte geben Sie eine gültige Telefonnummer an"),
         ({"country": "DE", "postal_code": "1234"}, "Eine deutsche Postleitzahl hat fünf Ziffern."),
@@ -190,3 +191,16 @@ def test_with_redis_the_limits_live_in_redis(make_app: Callable[..., Flask], mak
     keys = store.keys(f"*{prefix}*")
     assert keys  # the counters are in Redis, shared by every worker
     store.delete(*keys)
+
+
+def test_an_address_at_a_domain_with_umlauts_is_written_as_mail_servers_read_it(
+    client: FlaskClient, smtp: SMTPServer, make_event: Callable[..., Event]
+) -> None:
+    """As browsers send it from an e-mail field: the domain in its ASCII form (IDNA), so that the mail can go out."""
+    event = make_event()
+    response = client.post(f"/events/{event.id}/register", data=form_data(email="jana@müller-bäckerei.de"))
+    assert response.status_code == 303
+    [mail] = smtp.wait_for(1)
+    assert mail.envelope_to == ["jana@xn--mller-bckerei-hfb76a.de"]
+    db.session.rollback()
+    assert db.session.scalar(select(ReturneeProfile.email)) == "jana@xn--mller-bckerei-hfb76a.de"
