@@ -58,6 +58,8 @@ def test_employers_get_links_to_new_matching_cards_weekly_and_can_stop_them_with
     unsubscribe = mail.message["List-Unsubscribe"].strip("<>")
     assert mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert client.get(path_of(unsubscribe)).status_code == 200  # a page with a button: still subscribed
+    english = client.get(path_of(unsubscribe) + "?lang=en").get_data(as_text=True)
+    assert "<title>Unsubscribe" in english and "Log out" not in english.split("<main", 1)[1]
     assert db.session.scalar(select(func.count()).select_from(PoolDigestOptOut)) == 0
     assert client.post(path_of(unsubscribe), data={"List-Unsubscribe": "One-Click"}).status_code == 200
     db.session.rollback()
