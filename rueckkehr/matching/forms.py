@@ -6,7 +6,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..forms import SKILL_LEVELS, MultiCheckboxField, email_field, no_control_characters, occupation_choices
@@ -79,6 +79,12 @@ class ContactForm(FlaskForm):
 class AnswerForm(FlaskForm):
     """The returnee's answer to a contact request: what to share."""
 
+    answer = StringField()  # the button pressed: "accept" or "decline" (the view refuses any other)
     share_name = BooleanField(_l("meinen Namen"), default=True)
     share_email = BooleanField(_l("meine E-Mail-Adresse"), default=True)
     share_phone = BooleanField(_l("meine Telefonnummer"))
+
+    def validate_share_name(self, field: Field) -> None:
+        """Agreeing means sharing something: an answer that shares nothing is neither yes nor no."""
+        if self.answer.data == "accept" and not (field.data or self.share_email.data or self.share_phone.data):
+            raise ValidationError(_l("Bitte wählen Sie, was das Unternehmen erfahren darf, oder lehnen Sie ab."))

@@ -59,15 +59,17 @@ def fair_plan(profile: ReturneeProfile, token: str, event_id: int) -> str:
 
 @bp.route("/contact/<int:request_id>", methods=["GET", "POST"])
 @with_profile
-def contact(profile: ReturneeProfile, token: str, request_id: int) -> str | Response:
+def contact(profile: ReturneeProfile, token: str, request_id: int) -> str | Response | tuple[str, int]:
     """An employer's contact request: accept (sharing what one chooses) or decline."""
     found = db.session.get(ContactRequest, request_id) if request_id <= MAX_ID else None
     if found is None or found.profile_id != profile.id:
         abort(404)
     employer = db.session.get(Employer, found.employer_id) or abort(404)
     form = AnswerForm()
+    if request.method == "POST" and form.answer.data not in ("accept", "decline"):
+        abort(400)  # only the two buttons answer: a decline is for good, so nothing else may count as one
     if request.method == "POST" and form.validate_on_submit():
-        accept = request.form.get("answer") == "accept"
+        accept = form.answer.data == "accept"
         shared = [kind for kind in ("name", "email", "phone") if getattr(form, f"share_{kind}").data]
         try:
             answer_contact(found, accept, shared)
@@ -90,4 +92,4 @@ def contact(profile: ReturneeProfile, token: str, request_id: int) -> str | Resp
         form=form,
         answered=found.status != ContactStatus.REQUESTED,
         action_form=ActionForm(),
-    )
+    ), 422 if form.errors else 200

@@ -137,6 +137,12 @@ def test_a_contact_request_is_screened_mailed_answered_and_audited(
     answer = link_in(mail, f"/me/{manage_token(profiles[0])}/contact/")
     page = client.get(answer)
     assert "Zustimmen und teilen" in visible_text(page)
+    nothing = client.post(answer, data={"answer": "accept"})  # agreed, but to share nothing
+    assert nothing.status_code == 422
+    assert "Bitte wählen Sie, was das Unternehmen erfahren darf, oder lehnen Sie ab." in visible_text(nothing)
+    assert client.post(answer, data={"action": "accept", "share_email": "y"}).status_code == 400  # no known answer
+    english = client.post(answer + "?lang=en", data={"answer": "accept"})
+    assert "Please choose what the company may learn, or decline." in visible_text(english)
     assert client.post(answer, data={"answer": "accept", "share_email": "y"}).status_code == 303
     accepted = smtp.wait_for(2)[1]
     assert accepted.envelope_to == [employer.users[0].email]
