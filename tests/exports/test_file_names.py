@@ -1,0 +1,53 @@
+"""What an export is called: the XLSX sheet is named after the event as far as Excel allows a sheet name."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import openpyxl
+import pytest
+from flask.testing import FlaskClient
+
+from rueckkehr.accounts.models import User
+from rueckkehr.spreadsheets import sheet_title
+from tests.exports.test_exports import export
+
+
+@pytest.mark.parametrize(
+    ("title", "sheet"),
+    [
+        ("27./28.12.: Lauchhammer [Aula]", "27.-28.12. Lauchhammer (Aula)"),
+        ("Wer kommt zurück? Rückkehrer*innen", "Wer kommt zurück Rückkehrerinne"),
+        ("Tag A\\B", "Tag A-B"),
+        ("=Rückkehrertag", "=Rückkehrertag"),
+        ("'Sommerfest'", "Sommerfest"),
+        ("Rückkehrertag in Schwarzheide-'Nord", "Rückkehrertag in Schwarzheide-"),
+        ("[?*:]", "()"),
+        ("???", "Export"),
+    ],
+)
+def test_the_sheet_is_named_after_the_event_as_excel_allows(
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    register: Callable,
+    title: str,
+    sheet: str,
+) -> None:
+    event = make_event(title=title)
+    register(event, "Weiß", first_name="Änne")
+    staff_login(client, make_staff())
+    response = export(client, f"/organizer/events/{event.id}/export", ["last_name"], file_format="xlsx")
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(response.data))
+    assert workbook.sheetnames == [sheet]
+    assert [row for row in workbook.active.iter_rows(values_only=True)] == [("Nachname",), ("Weiß",)]
+
+
+def test_a_sheet_name_never_holds_what_excel_refuses() -> None:
+    assert sheet_title("history") == "Export", "Excel keeps the name History for itself"
+    assert sheet_title("", fallback="Tabelle") == "Tabelle"
+    assert sheet_title("Zeile\x01eins\nzwei") == "Zeileeins zwei"
+    assert len(sheet_title("x" * 100)) == 31
