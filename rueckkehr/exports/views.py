@@ -30,7 +30,7 @@ from werkzeug.wrappers import Response
 
 from ..accounts.access import can_see_town, found, in_visible_towns, is_admin, staff_required, visible_town_ids
 from ..accounts.forms import ActionForm
-from ..dates import utcnow
+from ..dates import berlin_today
 from ..events.manage import visible_event
 from ..events.models import Event, EventSeries
 from ..extensions import db
@@ -128,7 +128,7 @@ def _chosen_preset(presets: list[ExportPreset]) -> ExportPreset | None:
 
 def _export(export: ExportRequest, subject: Any) -> Response:
     """The file, streamed; or, for a large CSV or XLSX, a background job and its page."""
-    name = f"anmeldungen-{export.scope}-{subject.id}-{utcnow():%Y-%m-%d}"
+    name = f"anmeldungen-{export.scope}-{subject.id}-{berlin_today():%Y-%m-%d}"  # the organizer's day
     if export.file_format == Format.PRINT:
         return _print_list(export, subject)
     rows = queries.count_rows(export)
