@@ -38,7 +38,7 @@ from ..places.models import Venue
 from ..registrations import listing
 from . import operations, queries
 from . import presets as team_presets
-from .columns import DEFAULT_COLUMNS, Lookups, chosen
+from .columns import DEFAULT_COLUMNS, Lookups
 from .forms import ExportForm
 from .models import ExportJob, ExportPreset, ExportStatus
 from .queries import ExportRequest, Format, Purpose
@@ -154,7 +154,7 @@ def _print_list(export: ExportRequest, subject: Any) -> Response:
     """The door list: HTML with print CSS, sorted by last name, a box to tick per person."""
     names = ["last_name", "first_name"]
     export = replace(export, columns=names + [key for key in export.columns if key not in names])
-    columns = chosen(export.columns)
+    columns = operations.columns_of(export)
     operations.audit_export(export, queries.count_rows(export))
     rows = operations.cells(export, columns, Lookups.load())
     response = Response(
