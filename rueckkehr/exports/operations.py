@@ -22,6 +22,7 @@ from .. import background
 from ..actors import Actor, ActorKind, acting_as
 from ..audit.operations import record
 from ..dates import utcnow
+from ..events.models import Event, EventSeries
 from ..extensions import db
 from ..spreadsheets import Cell, csv_batches, write_xlsx
 from ..transactions import unit_of_work
@@ -184,7 +185,10 @@ def start_background_export(request: ExportRequest, user_id: int, rows: int) -> 
 
 
 def request_of(job: ExportJob) -> ExportRequest:
-    """What a background job exports."""
+    """What a background job exports (named, as in the request, after its event or series)."""
+    subject: Event | EventSeries | None = (
+        db.session.get(Event, job.scope_id) if job.scope == "event" else db.session.get(EventSeries, job.scope_id)
+    )
     return ExportRequest(
         scope=job.scope,
         scope_id=job.scope_id,
@@ -194,6 +198,7 @@ def request_of(job: ExportJob) -> ExportRequest:
         purpose=Purpose(job.purpose),
         file_format=Format(job.file_format),
         town_id=job.town_id,
+        title=subject.title if subject is not None else "Export",
     )
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import openpyxl
 import pytest
 import time_machine
+from flask import Flask
 from flask.testing import FlaskClient
 
 from rueckkehr.accounts.models import User
@@ -85,3 +87,26 @@ def test_the_file_carries_the_date_of_the_day_in_berlin(
     assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
     if file_format == "csv":
         assert read_csv_as_excel(response.data)[1:] == [["Muster"]]
+
+
+def test_a_background_xlsx_names_its_sheet_after_the_event_too(
+    app: Flask,
+    client: FlaskClient,
+    tmp_path: Path,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    register: Callable,
+) -> None:
+    app.config["EXPORT_BACKGROUND_ROWS"] = 1
+    app.config["EXPORT_FOLDER"] = str(tmp_path)
+    event = make_event(title="27./28.12.: Lauchhammer [Aula]")
+    register(event, "Erste")
+    register(event, "Zweite")
+    staff_login(client, make_staff())
+    response = export(client, f"/organizer/events/{event.id}/export", ["last_name"], file_format="xlsx")
+    assert response.status_code == 303, "made in the background"
+    download = client.get(f"{response.location}/download")
+    assert download.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(download.data))
+    assert workbook.sheetnames == ["27.-28.12. Lauchhammer (Aula)"]
