@@ -22,6 +22,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 # Characters an XLSX file cannot hold (XML 1.0 forbids them); openpyxl refuses them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What Excel refuses in a sheet name (openpyxl refuses it too), and what each becomes.
+_SHEET_CHARACTERS = str.maketrans({"/": "-", "\\": "-", ":": None, "?": None, "*": None, "[": "(", "]": ")"})
+SHEET_TITLE_LENGTH = 31
 DATE_FORMAT = "DD.MM.YYYY"
 DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
 
@@ -31,6 +34,19 @@ def cell_text(value: str) -> str:
     if not value.isprintable():  # the rare cell with a control character (or a line break) is cleaned
         value = _CONTROL.sub("", value)
     return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def sheet_title(title: str, fallback: str = "Export") -> str:
+    """A sheet name Excel accepts, as close to ``title`` as it allows: none of ``/ \\ : * ? [ ]`` (slashes become
+    dashes, brackets parentheses, the rest go), no control character, no apostrophe at either end, at most 31
+    characters, and never the name Excel keeps for itself (History); ``fallback`` when nothing is left.
+
+    A sheet name is no cell: it is never run as a formula, so it keeps a leading ``=``.
+    """
+    name = _CONTROL.sub("", title.translate(_SHEET_CHARACTERS))
+    name = " ".join(name.split())  # line breaks and tabs become spaces, runs of spaces one
+    name = name.strip(" '")[:SHEET_TITLE_LENGTH].rstrip(" '")
+    return name if name and name.casefold() != "history" else fallback
 
 
 def local(value: datetime) -> datetime:
@@ -188,7 +204,7 @@ def write_xlsx(
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(cell_text(title)[:31] or "Export")
+    sheet = workbook.create_sheet(sheet_title(title))
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     heading = []

@@ -21,6 +21,7 @@ from ..occupations.models import OccupationGroup
 from ..occupations.working_times import WorkingTime
 from ..returnees.forms import INTERESTS, SALUTATIONS
 from ..spreadsheets import CSV_CELLS, Cell
+from .queries import Purpose
 
 STATUS_LABELS = {
     "confirmed": _l("bestätigt"),
@@ -184,6 +185,13 @@ COLUMNS: dict[str, Column] = {
     )
 }
 DEFAULT_COLUMNS = ["last_name", "first_name", "email", "status", "party_size"]
+# The profile as the consent to the employer pool names it (returnees.consents: "without name and contact details:
+# field, level, wished towns, earliest return"), the same the pool's cards show; a list for employers holds no more.
+EMPLOYER_COLUMNS = ("occupation_group", "skill_level", "wished_towns", "earliest_return")
+
+
+class NotCoveredError(ValueError):
+    """An export or preset asked for what the consent of its purpose does not cover (the form refuses it first)."""
 
 
 def chosen(keys: list[str]) -> list[Column]:
@@ -193,3 +201,19 @@ def chosen(keys: list[str]) -> list[Column]:
         if key in COLUMNS and key not in seen:
             seen[key] = COLUMNS[key]
     return list(seen.values())
+
+
+def not_covered(keys: list[str], purpose: str) -> list[Column]:
+    """The chosen columns the consent of ``purpose`` does not cover: for a list for employers every column beyond
+    ``EMPLOYER_COLUMNS``; the consent to take part covers every column for running the event."""
+    if purpose != Purpose.EMPLOYERS:
+        return []
+    return [column for column in chosen(keys) if column.key not in EMPLOYER_COLUMNS]
+
+
+def covered(keys: list[str], purpose: str) -> list[Column]:
+    """The chosen columns, when the consent of ``purpose`` covers each; else ``NotCoveredError``."""
+    refused = not_covered(keys, purpose)
+    if refused:
+        raise NotCoveredError(f"the consent for {purpose} does not cover {[column.key for column in refused]}")
+    return chosen(keys)

@@ -22,11 +22,12 @@ from .. import background
 from ..actors import Actor, ActorKind, acting_as
 from ..audit.operations import record
 from ..dates import utcnow
+from ..events.models import Event, EventSeries
 from ..extensions import db
 from ..spreadsheets import Cell, csv_batches, write_xlsx
 from ..transactions import unit_of_work
 from . import notifications
-from .columns import Column, Lookups, chosen
+from .columns import Column, Lookups, NotCoveredError, chosen, covered, not_covered
 from .models import ExportJob, ExportStatus
 from .queries import ExportRequest, Format, Purpose, _wished_towns, count_rows, export_statement, small_page_cache
 
@@ -73,6 +74,14 @@ def header_of(columns: list[Column]) -> list[str]:
     return [str(column.label) for column in columns]
 
 
+def columns_of(request: ExportRequest) -> list[Column]:
+    """The export's columns, when the consent of its purpose covers them (else ``NotCoveredError``): a list for
+    employers holds only the profile the pool's consent names, and is never the door list, which names everyone."""
+    if request.purpose == Purpose.EMPLOYERS and request.file_format == Format.PRINT:
+        raise NotCoveredError("the door list names everyone; it is not made for employers")
+    return covered(request.columns, request.purpose)
+
+
 def audit_export(request: ExportRequest, rows: int) -> None:
     """The audit entry of an export: who (the actor), which event or series, which columns, how many rows."""
     query = request.filters.get("q")
@@ -94,14 +103,14 @@ def audit_export(request: ExportRequest, rows: int) -> None:
 
 def csv_stream(request: ExportRequest) -> Iterator[bytes]:
     """The CSV of an export, chunk by chunk; its audit entry is written when the count is known (before the body)."""
-    columns = chosen(request.columns)
+    columns = columns_of(request)
     audit_export(request, count_rows(request))
     return csv_batches(header_of(columns), csv_rows(request, columns, Lookups.load()))
 
 
 def write_file(request: ExportRequest, target: Path | Any, progress: Any = None) -> int:
     """Write an export as CSV or XLSX to ``target`` (a path or a binary file); return how many rows."""
-    columns = chosen(request.columns)
+    columns = columns_of(request)
     if request.file_format == Format.XLSX:
         rows = cells(request, columns, Lookups.load())
         if progress is not None:
@@ -164,7 +173,7 @@ def start_background_export(request: ExportRequest, user_id: int, rows: int) -> 
         scope_id=request.scope_id,
         event_ids=request.event_ids,
         filters=request.filters,
-        columns=[column.key for column in chosen(request.columns)],
+        columns=[column.key for column in columns_of(request)],
         file_format=request.file_format.value,
         purpose=request.purpose.value,
         rows_total=rows,
@@ -176,7 +185,10 @@ def start_background_export(request: ExportRequest, user_id: int, rows: int) -> 
 
 
 def request_of(job: ExportJob) -> ExportRequest:
-    """What a background job exports."""
+    """What a background job exports (named, as in the request, after its event or series)."""
+    subject: Event | EventSeries | None = (
+        db.session.get(Event, job.scope_id) if job.scope == "event" else db.session.get(EventSeries, job.scope_id)
+    )
     return ExportRequest(
         scope=job.scope,
         scope_id=job.scope_id,
@@ -186,6 +198,7 @@ def request_of(job: ExportJob) -> ExportRequest:
         purpose=Purpose(job.purpose),
         file_format=Format(job.file_format),
         town_id=job.town_id,
+        title=subject.title if subject is not None else "Export",
     )
 
 
@@ -211,6 +224,9 @@ def make_export(job_id: int) -> None:
     with unit_of_work():
         job = db.session.get(ExportJob, job_id)
         if job is None or job.status != ExportStatus.QUEUED:
+            return
+        if not_covered(job.columns, job.purpose):  # queued before lists for employers were held to their consent
+            job.status = ExportStatus.FAILED
             return
         job.status = ExportStatus.RUNNING
     user = db.session.get(User, job.user_id)

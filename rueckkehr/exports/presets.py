@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 
 from ..audit.operations import record
 from ..extensions import db
-from .columns import chosen
+from .columns import covered
 from .models import ExportPreset
 from .queries import Purpose
 
@@ -18,8 +18,11 @@ class PresetNameTakenError(ValueError):
 
 
 def save_preset(town_id: int | None, name: str, columns: list[str], purpose: Purpose, user_id: int) -> ExportPreset:
-    """Save a choice of columns under a name for the town's team; the same name again replaces it."""
-    keys = [column.key for column in chosen(columns)]
+    """Save a choice of columns under a name for the town's team; the same name again replaces it.
+
+    A preset for employers holds only what their consent covers (``NotCoveredError``; the form refuses it first).
+    """
+    keys = [column.key for column in covered(columns, purpose)]
     preset = db.session.scalar(
         select(ExportPreset).where(ExportPreset.town_id.is_not_distinct_from(town_id), ExportPreset.name == name)
     )

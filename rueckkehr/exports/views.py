@@ -30,7 +30,7 @@ from werkzeug.wrappers import Response
 
 from ..accounts.access import can_see_town, found, in_visible_towns, is_admin, staff_required, visible_town_ids
 from ..accounts.forms import ActionForm
-from ..dates import utcnow
+from ..dates import berlin_today
 from ..events.manage import visible_event
 from ..events.models import Event, EventSeries
 from ..extensions import db
@@ -38,7 +38,7 @@ from ..places.models import Venue
 from ..registrations import listing
 from . import operations, queries
 from . import presets as team_presets
-from .columns import DEFAULT_COLUMNS, Lookups, chosen
+from .columns import DEFAULT_COLUMNS, Lookups
 from .forms import ExportForm
 from .models import ExportJob, ExportPreset, ExportStatus
 from .queries import ExportRequest, Format, Purpose
@@ -128,7 +128,7 @@ def _chosen_preset(presets: list[ExportPreset]) -> ExportPreset | None:
 
 def _export(export: ExportRequest, subject: Any) -> Response:
     """The file, streamed; or, for a large CSV or XLSX, a background job and its page."""
-    name = f"anmeldungen-{export.scope}-{subject.id}-{utcnow():%Y-%m-%d}"
+    name = f"anmeldungen-{export.scope}-{subject.id}-{berlin_today():%Y-%m-%d}"  # the organizer's day
     if export.file_format == Format.PRINT:
         return _print_list(export, subject)
     rows = queries.count_rows(export)
@@ -154,7 +154,7 @@ def _print_list(export: ExportRequest, subject: Any) -> Response:
     """The door list: HTML with print CSS, sorted by last name, a box to tick per person."""
     names = ["last_name", "first_name"]
     export = replace(export, columns=names + [key for key in export.columns if key not in names])
-    columns = chosen(export.columns)
+    columns = operations.columns_of(export)
     operations.audit_export(export, queries.count_rows(export))
     rows = operations.cells(export, columns, Lookups.load())
     response = Response(

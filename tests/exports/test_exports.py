@@ -121,15 +121,15 @@ def test_only_people_whose_consent_covers_the_purpose(
     register: Callable,
 ) -> None:
     event = make_event()
-    register(event, "Teilnahme")
-    register(event, "Arbeitgeber", employer_pool=True)
+    register(event, "Teilnahme", earliest_return="2027-01")
+    register(event, "Arbeitgeber", employer_pool=True, earliest_return="2027-02")
     register(event, "Unbestaetigt", status=RegistrationStatus.UNCONFIRMED, participation=False)
     staff_login(client, make_staff())
     path = f"/organizer/events/{event.id}/export"
     names = [row[0] for row in read_csv_as_excel(export(client, path, ["last_name"]).data)[1:]]
     assert sorted(names) == ["Arbeitgeber", "Teilnahme"]
-    names = [row[0] for row in read_csv_as_excel(export(client, path, ["last_name"], purpose="employers").data)[1:]]
-    assert names == ["Arbeitgeber"]
+    employers = export(client, path, ["earliest_return"], purpose="employers")  # for employers: no names
+    assert read_csv_as_excel(employers.data)[1:] == [["2027-02"]], "only the one in the employer pool"
     page = visible_text(client.get(f"{path}?purpose=employers"))
     assert "Der Export enthält 2 Personen" in page
 
@@ -213,7 +213,7 @@ def test_named_presets_are_shared_by_the_towns_team_and_not_seen_by_another_town
     saved = client.post(
         path,
         data={
-            "columns": ["last_name", "phone"],
+            "columns": ["occupation_group", "earliest_return"],
             "purpose": "employers",
             "file_format": "csv",
             "action": "save",
@@ -228,7 +228,7 @@ def test_named_presets_are_shared_by_the_towns_team_and_not_seen_by_another_town
     preset_id = db.session.scalars(select(AuditEntry.object_id).where(AuditEntry.verb == "export_preset.saved")).one()
     chosen = colleague.get(f"{path}?preset={preset_id}").get_data(as_text=True)
     ticked = set(re.findall(r'<input checked [^>]*value="([a-z_]+)"', chosen))
-    assert ticked == {"last_name", "phone", "employers", "csv"}
+    assert ticked == {"occupation_group", "earliest_return", "employers", "csv"}
     other = app.test_client()
     staff_login(other, make_staff(towns=[town("finsterwalde")]))
     assert other.get(path).status_code == 404
