@@ -12,7 +12,7 @@ from ..extensions import db, limiter
 from ..forms import value_of
 from ..i18n import safe_next_path
 from ..mail.dispatch import beside_response
-from ..ratelimits import configured, email_key
+from ..ratelimits import configured, counts_as_attempt, email_key
 from .access import start_second_factor
 from .forms import ActionForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
 from .models import Role, User
@@ -83,7 +83,7 @@ def logout_everywhere() -> Response:
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(configured("RATELIMIT_PASSWORD_RESET"), methods=["POST"])
+@limiter.limit(configured("RATELIMIT_PASSWORD_RESET"), methods=["POST"], deduct_when=counts_as_attempt)
 def forgot_password() -> str | tuple[str, int]:
     """Ask for a reset link; the answer is the same whether the address is known or not."""
     form = ForgotPasswordForm()

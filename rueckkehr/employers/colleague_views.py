@@ -16,7 +16,7 @@ from ..accounts.models import User
 from ..accounts.tokens import TokenPurpose, find_token
 from ..extensions import db, limiter
 from ..forms import value_of
-from ..ratelimits import configured, email_key, user_key
+from ..ratelimits import configured, counts_as_attempt, email_key, user_key
 from .company_area import bp, current_employer, employer_required, language
 from .forms import InviteForm, JoinForm
 from .models import Employer
@@ -29,9 +29,18 @@ def company_key() -> str:
 
 
 @bp.route("/colleagues", methods=["GET", "POST"])
-@limiter.limit(configured("RATELIMIT_INVITATIONS_PER_USER"), key_func=user_key, methods=["POST"])
-@limiter.limit(configured("RATELIMIT_INVITATIONS_PER_COMPANY"), key_func=company_key, methods=["POST"])
-@limiter.limit(configured("RATELIMIT_INVITATIONS_PER_ADDRESS"), key_func=email_key, methods=["POST"])
+@limiter.limit(
+    configured("RATELIMIT_INVITATIONS_PER_USER"), key_func=user_key, methods=["POST"], deduct_when=counts_as_attempt
+)
+@limiter.limit(
+    configured("RATELIMIT_INVITATIONS_PER_COMPANY"),
+    key_func=company_key,
+    methods=["POST"],
+    deduct_when=counts_as_attempt,
+)
+@limiter.limit(
+    configured("RATELIMIT_INVITATIONS_PER_ADDRESS"), key_func=email_key, methods=["POST"], deduct_when=counts_as_attempt
+)
 @employer_required
 def colleagues() -> str | Response | tuple[str, int]:
     """The company's users; invite a colleague by e-mail once the company is approved."""

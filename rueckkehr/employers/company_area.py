@@ -23,7 +23,7 @@ from ..events.models import Event
 from ..extensions import db, limiter
 from ..forms import value_of
 from ..i18n import format_long_date
-from ..ratelimits import configured
+from ..ratelimits import configured, counts_as_attempt
 from ..transactions import after_commit
 from .forms import CompanyForm, LogoForm, SignupForm, StandForm
 from .logos import forget_pending
@@ -95,7 +95,7 @@ def language() -> str:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(configured("RATELIMIT_EMPLOYER_SIGNUP"), methods=["POST"])
+@limiter.limit(configured("RATELIMIT_EMPLOYER_SIGNUP"), methods=["POST"], deduct_when=counts_as_attempt)
 def signup() -> str | Response | tuple[str, int]:
     """Sign-up: company, contact person, login; the answer is the same whether the address is known or not."""
     form = SignupForm()

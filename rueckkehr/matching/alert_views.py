@@ -18,7 +18,7 @@ from ..extensions import csrf, db, limiter
 from ..forms import value_of
 from ..mail.dispatch import beside_response
 from ..places.models import Town
-from ..ratelimits import configured, email_key
+from ..ratelimits import configured, counts_as_attempt, email_key
 from ..returnees.links import InvalidLinkError
 from ..returnees.models import ReturneeProfile
 from .forms import SubscribeForm
@@ -48,8 +48,10 @@ def _subscribe_in_background(
 
 
 @bp.route("/jobs/alert", methods=["GET", "POST"])
-@limiter.limit(configured("RATELIMIT_ALERT_SUBSCRIBE"), methods=["POST"])
-@limiter.limit(configured("RATELIMIT_ALERT_SUBSCRIBE"), key_func=email_key, methods=["POST"])
+@limiter.limit(configured("RATELIMIT_ALERT_SUBSCRIBE"), methods=["POST"], deduct_when=counts_as_attempt)
+@limiter.limit(
+    configured("RATELIMIT_ALERT_SUBSCRIBE"), key_func=email_key, methods=["POST"], deduct_when=counts_as_attempt
+)
 def subscribe_form() -> str | tuple[str, int]:
     """Order a job alert; the answer is the same for every address (the mail with the link goes out beside it)."""
     form = SubscribeForm(towns=_towns())

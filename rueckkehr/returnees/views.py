@@ -26,7 +26,7 @@ from ..extensions import csrf, limiter
 from ..forms import value_of
 from ..i18n import format_phone
 from ..mail.dispatch import beside_response
-from ..ratelimits import configured, email_key
+from ..ratelimits import configured, counts_as_attempt, email_key
 from .consents import CONSENT_TEXTS
 from .forms import CodeForm, ConsentsForm, ProfileForm, ResendLinkForm
 from .links import InvalidLinkError, consent_from_unsubscribe_token, profile_from_manage_token
@@ -269,8 +269,8 @@ def erase(profile: ReturneeProfile, token: str) -> str | Response | tuple[str, i
 
 
 @bp.route("/link", methods=["GET", "POST"])
-@limiter.limit(configured("RATELIMIT_RESEND"), methods=["POST"])
-@limiter.limit(configured("RATELIMIT_RESEND"), key_func=email_key, methods=["POST"])
+@limiter.limit(configured("RATELIMIT_RESEND"), methods=["POST"], deduct_when=counts_as_attempt)
+@limiter.limit(configured("RATELIMIT_RESEND"), key_func=email_key, methods=["POST"], deduct_when=counts_as_attempt)
 def resend() -> str | tuple[str, int]:
     """ "Link erneut zusenden": the same answer for known and unknown addresses."""
     form = ResendLinkForm()
