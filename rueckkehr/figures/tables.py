@@ -107,7 +107,7 @@ def tables_of(counts: Counts) -> list[Table]:
     for dimension in DIMENSIONS:
         counter = _ordered(dimension.key, dict(counts.get(dimension.key, {})))
         cells = suppress(counter, partition=dimension.partition)
-        total = total_cell(counter) if dimension.partition else total_cell({})
+        total = total_cell(counter, cells) if dimension.partition else total_cell({})
         tables.append(Table(dimension, [(labels(dimension.key, cell.value), cell) for cell in cells], total))
     return tables
 
