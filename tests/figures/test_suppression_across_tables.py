@@ -9,6 +9,7 @@ import io
 from collections import Counter
 from collections.abc import Callable
 
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -18,6 +19,7 @@ from rueckkehr.figures.counting import DIMENSIONS, Counts
 from rueckkehr.figures.tables import tables_of
 from rueckkehr.registrations.models import RegistrationStatus
 from tests.figures.test_figures import PAST
+from tests.support.attendees import NOW
 
 ADDRESS_TABLES = ("residence", "hometown", "occupation_area", "skill_level", "advice")
 
@@ -104,8 +106,9 @@ def test_page_and_csv_keep_the_turn_up_hidden_beside_hidden_confirmed_ones(
     for number, status in enumerate(statuses + [RegistrationStatus.WAITING] * 20):
         register(event, f"P{number}", status=status, commit=False)
     db.session.commit()
-    staff_login(client, make_staff())
-    figures_csv = client.get(f"/organizer/figures/events/{event.id}/figures.csv")
+    with time_machine.travel(NOW, tick=False):  # the event has begun
+        staff_login(client, make_staff())
+        figures_csv = client.get(f"/organizer/figures/events/{event.id}/figures.csv")
     rows = list(csv.reader(io.StringIO(figures_csv.data.decode("utf-8-sig"), newline=""), delimiter=";"))
     status = {row[1]: row[2] for row in rows if row[0].startswith("Bestätigungen")}
     turn_up = {row[1]: row[2] for row in rows if row[0] == "Erschienen"}
