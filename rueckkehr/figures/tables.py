@@ -19,7 +19,8 @@ from ..places.models import Town
 from ..returnees.forms import INTERESTS
 from ..spreadsheets import csv_chunks
 from .counting import DIMENSIONS, Counts, Dimension
-from .suppression import Cell, suppress, total_cell
+from .linked import suppressed
+from .suppression import Cell
 
 STATUS_LABELS = {
     "confirmed": _l("bestätigt"),
@@ -91,24 +92,26 @@ class Labels:
         return value
 
 
-def _ordered(dimension: str, counter: dict[str, int]) -> dict[str, int]:
+def _ordered(dimension: str, cells: list[Cell]) -> list[Cell]:
+    """The rows in their order: by value, or by count with the hidden ones after the shown ones in the order of their
+    values (ordered by count, the rows would tell which hidden count is the larger)."""
     if dimension in ("week", "residence", "occupation_area", "skill_level"):
-        return dict(sorted(counter.items(), key=lambda item: (item[0] == "none", item[0])))
+        return sorted(cells, key=lambda cell: (cell.value == "none", cell.value))
     if dimension == "status":
         order = list(STATUS_LABELS)
-        return dict(sorted(counter.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99))
-    return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+        return sorted(cells, key=lambda cell: order.index(cell.value) if cell.value in order else 99)
+    return sorted(cells, key=lambda cell: (cell.hidden, 0 if cell.hidden else -cell.count, cell.value))
 
 
 def tables_of(counts: Counts) -> list[Table]:
-    """Every dimension's table, cells suppressed, in the order of ``DIMENSIONS``."""
+    """Every dimension's table, cells suppressed within it and across the tables, in the order of ``DIMENSIONS``."""
     labels = Labels()
     tables = []
+    protected = suppressed({key: dict(counter) for key, counter in counts.items()})
     for dimension in DIMENSIONS:
-        counter = _ordered(dimension.key, dict(counts.get(dimension.key, {})))
-        cells = suppress(counter, partition=dimension.partition)
-        total = total_cell(counter) if dimension.partition else total_cell({})
-        tables.append(Table(dimension, [(labels(dimension.key, cell.value), cell) for cell in cells], total))
+        cells, total = protected[dimension.key]
+        rows = [(labels(dimension.key, cell.value), cell) for cell in _ordered(dimension.key, cells)]
+        tables.append(Table(dimension, rows, total))
     return tables
 
 

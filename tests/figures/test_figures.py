@@ -8,14 +8,16 @@ import io
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from itertools import product
 
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 
 from rueckkehr.accounts.models import User
 from rueckkehr.events.models import Event
 from rueckkehr.figures.counting import freeze_ended_events
-from rueckkehr.figures.suppression import suppress
+from rueckkehr.figures.suppression import suppress, total_cell
 from rueckkehr.registrations.models import RegistrationStatus
 from rueckkehr.registrations.retention import purge_expired_profiles
 from rueckkehr.returnees.operations import erase_profile
@@ -34,11 +36,48 @@ def test_small_cells_are_shown_as_under_five_and_a_second_cell_is_hidden_beside_
     assert shown(suppress({"a": 12, "b": 3, "c": 7, "d": 30})) == {"a": "12", "b": "< 5", "c": "x", "d": "30"}
     # two small ones holding together less than five could be worked out (1 + 1 = 52 - 50): a third goes
     assert shown(suppress({"a": 1, "b": 1, "c": 9, "d": 50})) == {"a": "< 5", "b": "< 5", "c": "x", "d": "50"}
-    assert shown(suppress({"a": 2, "b": 4, "c": 40})) == {"a": "< 5", "b": "< 5", "c": "40"}, "2 + 4 is not small"
+    # small ones alone are not enough, whatever their sum: one hidden beside them is not small
+    assert shown(suppress({"a": 2, "b": 4, "c": 40})) == {"a": "< 5", "b": "< 5", "c": "x"}
     assert shown(suppress({"a": 3, "b": 1})) == {"a": "< 5", "b": "< 5"}, "a small total hides everything"
     assert shown(suppress({"a": 0, "b": 9, "c": 6})) == {"a": "0", "b": "9", "c": "6"}, "nothing small, nothing hidden"
     # interests are named several times over: no total, so nothing can be worked out and nothing more is hidden
     assert shown(suppress({"a": 3, "b": 8}, partition=False)) == {"a": "< 5", "b": "8"}
+
+
+def worked_out(published: dict[str, str], total: str) -> dict[str, int]:
+    """The hidden counts a reader can work out from a table as published: "< 5" is 1 to 4, "x" at least 5 and (the
+    smallest are hidden first) at most the smallest count shown from five up; together the total minus the rest."""
+    shown_counts = [int(value) for value in published.values() if value.isdigit()]
+    if not total.isdigit():
+        return {}
+    rest = int(total) - sum(shown_counts)
+    ceiling = min([count for count in shown_counts if count >= 5], default=rest)
+    choices = {
+        value: range(1, 5) if mark == "< 5" else range(5, ceiling + 1)
+        for value, mark in published.items()
+        if not mark.isdigit()
+    }
+    possible: dict[str, set[int]] = {value: set() for value in choices}
+    for combination in product(*choices.values()):
+        if sum(combination) == rest:
+            for value, count in zip(choices, combination, strict=True):
+                possible[value].add(count)
+    return {value: next(iter(counts)) for value, counts in possible.items() if len(counts) == 1}
+
+
+def test_no_hidden_count_can_be_worked_out_from_the_total_and_the_marks() -> None:
+    # all hidden ones small and their sum four times their number: each is 4
+    assert shown(suppress({"a": 4, "b": 4, "c": 10})) == {"a": "< 5", "b": "< 5", "c": "x"}
+    assert shown(suppress({"a": 4, "b": 4, "c": 4, "d": 10})) == {"a": "< 5", "b": "< 5", "c": "< 5", "d": "x"}
+    # 1 + x = 6 with x at least 5: 1 and 5; and 4 + x = 11 with x at most the other 7: 4 and 7
+    assert shown(suppress({"a": 1, "b": 5, "c": 20})) == {"a": "< 5", "b": "x", "c": "x"}
+    assert shown(suppress({"a": 4, "b": 7, "c": 7})) == {"a": "< 5", "b": "x", "c": "x"}
+    for size, values in ((2, range(13)), (3, range(13)), (4, (0, 1, 2, 4, 5, 6, 9))):
+        for counts in product(values, repeat=size):
+            table = dict(zip("abcd", counts, strict=False))
+            cells = suppress(table)
+            total = total_cell(table, cells).shown
+            assert not worked_out(shown(cells), total), (table, shown(cells), total)
 
 
 def fill(event: Event, register: Callable) -> None:
@@ -163,7 +202,7 @@ def test_figures_survive_the_erasure_of_the_people_behind_them(
     assert "Senftenberg 12" in before
     # one returnee asks to be erased: the figures of the event they went to are kept first
     with unit_of_work():
-        erase_profile(register(past, "Einzeln", hometown="schipkau").profile_id, reason="request")
+        erase_profile(register(past, "Einzeln", hometown="schipkau").profile_id, reason="request", now=NOW)
     with_erasure = visible_text(client.get(path))
     assert "zusammen 23" in rows_of(with_erasure, "Früherer Heimatort"), "the erased one still counts"
     # then retention erases everyone, months later
@@ -198,7 +237,7 @@ def test_turn_up_is_counted_once_the_event_has_begun(
 ) -> None:
     from rueckkehr.figures.counting import live_counts
 
-    starts = datetime(2031, 9, 6, 8, tzinfo=UTC)
+    starts = NOW + timedelta(days=30)
     event = make_event(title="Künftiger Tag", starts_at=starts)
     fill(event, register)
     before = live_counts([event.id], now=starts - timedelta(hours=1))
@@ -206,6 +245,9 @@ def test_turn_up_is_counted_once_the_event_has_begun(
     assert before["status"]["confirmed"] == 20
     after = live_counts([event.id], now=starts + timedelta(hours=6))
     assert after["turn_up"] == {"absent": 20}
-    staff_login(client, make_staff())
-    page = client.get(f"/organizer/figures/events/{event.id}")
-    assert page.status_code == 200 and "nicht erschienen" not in visible_text(page)
+    with time_machine.travel(starts - timedelta(hours=1), tick=False):
+        staff_login(client, make_staff())
+        page = client.get(f"/organizer/figures/events/{event.id}")
+        assert page.status_code == 200 and "nicht erschienen" not in visible_text(page)
+    with time_machine.travel(starts + timedelta(hours=6), tick=False):
+        assert "nicht erschienen" in visible_text(client.get(f"/organizer/figures/events/{event.id}"))
