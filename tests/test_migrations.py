@@ -140,3 +140,28 @@ def test_registrations_get_their_people_s_sort_names(app: Flask, make_event: Any
         names = connection.execute(text("SELECT sort_last_name, sort_first_name FROM registrations")).all()
     assert [tuple(row) for row in names] == [("ozdemir-strass", "asa")]
     assert pending_differences() == []
+
+
+def test_staff_made_on_the_command_line_before_0028_count_as_confirmed(app: Flask) -> None:
+    """0028: an active admin or organizer without a confirmed address came from ``flask create-user``; an invited one
+    (inactive until the link is used) and an employer who has not confirmed yet stay unconfirmed."""
+    from rueckkehr.accounts.models import Role, User
+
+    made = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    people = {
+        "cli@rwk.test": (Role.ADMIN, True),
+        "invited@rwk.test": (Role.ORGANIZER, False),
+        "firma@rwk.test": (Role.EMPLOYER, True),
+    }
+    for email, (role, active) in people.items():
+        user = User(email=email, role=role, active=active, created_at=made)
+        user.set_password("lausitz-rueckkehr-2026")
+        db.session.add(user)
+    db.session.commit()
+    db.session.remove()
+    db.engine.dispose()
+    downgrade(revision="0027")
+    upgrade()
+    confirmed = {user.email: user.email_verified_at for user in db.session.scalars(select(User))}
+    assert confirmed["cli@rwk.test"] == made
+    assert confirmed["invited@rwk.test"] is None and confirmed["firma@rwk.test"] is None

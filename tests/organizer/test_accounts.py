@@ -124,3 +124,22 @@ def test_an_empty_invitation_asks_for_the_invitees_name_and_address_not_the_admi
     assert "Please enter the person's name." in english
     assert "Please enter the person's e-mail address." in english
     assert "your name" not in english and "your e-mail address" not in english
+
+
+def test_an_account_made_on_the_command_line_is_active_not_invited(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, runner: object
+) -> None:
+    """The first admin of a town comes from ``flask create-user``: whoever ran it vouched for the address, and no
+    invitation is pending, so none can be sent again."""
+    result = runner.invoke(  # type: ignore[attr-defined]
+        args=["create-user", "--email", "erste@rwk.test", "--password", PASSWORD, "--role", "organizer",
+              "--town", "senftenberg"]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    staff_login(client, make_staff(role=Role.ADMIN))
+    db.session.rollback()
+    made = db.session.query(User).filter_by(email="erste@rwk.test").one()
+    row = re.search(r"erste@rwk\.test.*?</tr>", client.get("/organizer/accounts").get_data(as_text=True), re.S)
+    assert row and ">aktiv<" in row.group(0) and "eingeladen" not in row.group(0)
+    page = visible_text(client.get(f"/organizer/accounts/{made.id}"))
+    assert "aktiv" in page and "eingeladen" not in page and "Einladung erneut senden" not in page
