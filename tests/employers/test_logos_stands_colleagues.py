@@ -221,8 +221,12 @@ def test_deleting_ones_own_account_keeps_the_company(
     assert "Ihr Konto löschen?" in asked.get_data(as_text=True)
     db.session.rollback()
     assert db.session.get(User, user_id) is not None  # the question alone deletes nothing
-    response = client.post("/employer/account/delete", follow_redirects=True)
-    assert "Ihr Konto und Ihre persönlichen Daten sind gelöscht." in response.get_data(as_text=True)
+    english = client.get("/employer/account/delete?lang=en").get_data(as_text=True)
+    action = re.search(r'<form method="post"(?: action="([^"]*)")?', english.split("<main", 1)[1])
+    assert action, "the page has its form"
+    target = (action.group(1) or "/employer/account/delete?lang=en").replace("&amp;", "&")  # none: the page's own
+    response = client.post(target, follow_redirects=True)
+    assert "Your account and your personal data are deleted." in response.get_data(as_text=True)  # still English
     db.session.rollback()
     assert db.session.get(User, user_id) is None
     assert db.session.get(Employer, employer.id) is not None
