@@ -81,11 +81,12 @@ def _navigation(staff: bool, employer: bool, logged_in: bool) -> Navigation:
     if not logged_in:
         return items, None
     action = escape(url_for("accounts.logout"))
+    label = escape(str(_l("Abmelden")))  # not inside the f-string, where the catalogue's extraction cannot see it
     logout = (
         f'<li><form class="inline-form language-switch" method="post" action="{action}">'
         '<input type="hidden" name="csrf_token" value="',
         '"><button class="kern-btn kern-btn--tertiary kern-btn--x-small" type="submit">'
-        f'<span class="kern-label">{escape(str(_l("Abmelden")))}</span></button></form></li>',
+        f'<span class="kern-label">{label}</span></button></form></li>',
     )
     return items, logout
 
