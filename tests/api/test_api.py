@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -241,6 +242,7 @@ def test_cors_lets_other_portals_read_but_not_write(client: FlaskClient, make_ev
         assert "GET" in refused.headers["Allow"]
 
 
+@time_machine.travel(datetime(2036, 9, 1, 10, 0, tzinfo=UTC), tick=False)  # the event's registration opens in October
 def test_german_first_english_through_accept_language(client: FlaskClient, make_vacancy: Callable[..., Any],
                                                       make_event: Callable[..., Any]) -> None:  # fmt: skip
     vacancy = make_vacancy(working_times=["full_time"])
