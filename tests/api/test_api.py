@@ -315,6 +315,22 @@ def test_unknown_parameters_are_ignored_and_odd_values_refused(client: FlaskClie
         assert response.get_json()["errors"], odd
 
 
+def test_a_value_with_more_than_its_pattern_is_refused_as_that_parameter(client: FlaskClient) -> None:
+    """A line break after a value (``$`` matches before one) or digits of another script are no month, town or
+    field: a 422 that names the parameter, never a 500."""
+    for resource, parameter, value in [
+        ("events", "month", "2026-12%0A"),
+        ("events", "month", "20%D9%A2%D9%A6-12"),  # Arabic-Indic digits
+        ("events", "town", "senftenberg%0A"),
+        ("jobs", "town", "senftenberg%0A"),
+        ("jobs", "field", "2%0A"),
+        ("jobs", "field", "%D9%A3"),
+    ]:
+        response = client.get(f"{API}/{resource}?{parameter}={value}")
+        assert response.status_code == 422, (parameter, value)
+        assert list(response.get_json()["errors"]["query"]) == [parameter], (parameter, value)
+
+
 def test_the_api_is_rate_limited_across_its_resources(make_app: Callable[..., Flask]) -> None:
     limited = make_app(RATELIMIT_ENABLED=True, RATELIMIT_API="3 per minute")
     client = limited.test_client()
