@@ -1,5 +1,6 @@
 """Every route answers odd input — out-of-range ids, NUL bytes in the path, in every query parameter and in every
-form field — with a 404 or a form error, never a 500, on SQLite and PostgreSQL."""
+form field, digits that are no number ("²") or a number with a line break after it — with a 404 or a form error,
+never a 500, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from flask import Flask
@@ -16,9 +18,11 @@ from werkzeug.routing import IntegerConverter, Rule
 from wtforms.fields.core import UnboundField
 
 import rueckkehr
+from rueckkehr.accounts.models import Role
 
 HUGE_IDS = [2**31, 2**63, 10**30]
 NUL = "\x00"
+SUPERSCRIPT_TWO = "\u00b2"
 SOURCE = Path(rueckkehr.__file__).parent
 
 
@@ -69,12 +73,17 @@ def every_route(app: Flask) -> list[tuple[str, str]]:
     return routes
 
 
-def walk(client: FlaskClient, app: Flask) -> list[tuple[str, str, int]]:
-    """Send every odd request; return the ones answered with a server error."""
-    query = "&".join(f"{name}=%00" for name in sorted(query_parameters()))
-    data = {name: f"a{NUL}b" for name in form_fields()}
+def walk(
+    client: FlaskClient, app: Flask, odd: str = NUL, methods: tuple[str, ...] = ("GET", "POST")
+) -> list[tuple[str, str, int]]:
+    """Send every odd request, ``odd`` in every query parameter and form field; return the ones answered with a
+    server error."""
+    query = "&".join(f"{name}={quote(odd)}" for name in sorted(query_parameters()))
+    data = {name: f"a{odd}b" if odd == NUL else odd for name in form_fields()}
     failures = []
     for method, path in every_route(app):
+        if method not in methods:
+            continue
         response = client.open(f"{path}?{query}", method=method, data=data if method == "POST" else None)
         if response.status_code >= 500:
             failures.append((method, path, response.status_code))
@@ -86,6 +95,24 @@ def walk(client: FlaskClient, app: Flask) -> list[tuple[str, str, int]]:
 def test_no_route_answers_odd_input_with_a_server_error(app: Flask, client: FlaskClient) -> None:
     assert len(every_route(app)) > 60
     assert walk(client, app) == []
+
+
+@pytest.mark.parametrize("odd", [SUPERSCRIPT_TWO, "2\n"])
+def test_nor_a_digit_that_is_no_number_or_a_number_with_a_line_break(
+    app: Flask, client: FlaskClient, make_employer: Callable[..., Any], login: Callable[..., Any], odd: str
+) -> None:
+    """``"²".isdigit()`` is true, and ``int("²")`` fails: a page number "²" answered /jobs with a 500."""
+    assert walk(client, app, odd) == []
+    login(client, make_employer().users[0].email)
+    assert walk(client, app, odd, methods=("GET",)) == []  # the pool's page "²" was a 500
+
+
+def test_nor_for_an_admin_a_digit_that_is_no_number(
+    app: Flask, client: FlaskClient, make_staff: Callable[..., Any], staff_login: Callable[..., Any]
+) -> None:
+    staff_login(client, make_staff(Role.ADMIN))
+    # GET only: a POST to /logout would end the session before the organizer's pages are reached
+    assert walk(client, app, SUPERSCRIPT_TWO, methods=("GET",)) == []  # the audit trail's page "²" was a 500
 
 
 def test_nor_for_a_logged_in_employer(

@@ -82,7 +82,7 @@ def index() -> str:
 def take() -> Response:
     """Take a request on: the talk is made with oneself as contact person."""
     profile_id, town_id = request.form.get("profile_id", ""), request.form.get("town_id", "")
-    if not (profile_id.isdigit() and town_id.isdigit() and len(profile_id) < 10 and len(town_id) < 10):
+    if not (profile_id.isdecimal() and town_id.isdecimal() and len(profile_id) < 10 and len(town_id) < 10):
         abort(404)
     pair = (int(profile_id), int(town_id))
     if not asks_for_advice(*pair, visible_town_ids()) or not ActionForm().validate_on_submit():

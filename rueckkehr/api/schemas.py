@@ -5,13 +5,33 @@ Labels (``label``, ``time_text``, …) are in the language ``Accept-Language`` c
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any, overload
+
+from marshmallow import Schema, ValidationError, fields, validate
 
 from ..employers.models import Contract, SalaryPeriod, SizeBand
 from ..events.models import EventStatus, RegistrationState
 from ..occupations.working_times import WorkingTime
 
-SLUG = validate.Regexp(r"^[a-z0-9-]{1,64}$")
+
+class WholeValue(validate.Regexp):
+    """A pattern the whole value must fit, as the OpenAPI document's ``pattern`` means it: ``validate.Regexp``
+    matches from the value's start only, where ``$`` also matches before a final line break ("2026-12\\n" was
+    taken for a month and answered with a 500). Write digits as ``[0-9]``: Python's ``\\d`` takes every script's."""
+
+    @overload
+    def __call__(self, value: str) -> str: ...
+
+    @overload
+    def __call__(self, value: bytes) -> bytes: ...
+
+    def __call__(self, value: Any) -> Any:
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+SLUG = WholeValue(r"^[a-z0-9-]{1,64}$")
 
 
 class Coded(Schema):
@@ -160,7 +180,7 @@ class JobLinkSchema(Schema):
 class EventArgs(Schema):
     town = fields.String(validate=SLUG, metadata={"description": "A town's slug, e.g. `senftenberg`"})
     month = fields.String(
-        validate=validate.Regexp(r"^(20\d\d|2100)-(0[1-9]|1[0-2])$"), metadata={"description": "`YYYY-MM`"}
+        validate=WholeValue(r"^(20[0-9][0-9]|2100)-(0[1-9]|1[0-2])$"), metadata={"description": "`YYYY-MM`"}
     )
     past = fields.Boolean(load_default=False, metadata={"description": "Past events, latest first"})
 
@@ -171,7 +191,7 @@ class JobArgs(Schema):
     )
     town = fields.String(validate=SLUG, metadata={"description": "A town's slug"})
     field = fields.String(
-        validate=validate.Regexp(r"^\d{1,3}$"),
+        validate=WholeValue(r"^[0-9]{1,3}$"),
         metadata={"description": "KldB Berufsbereich (one digit) or Berufshauptgruppe (two digits)"},
     )
     level = fields.Integer(validate=validate.Range(min=1, max=4), metadata={"description": "Anforderungsniveau"})

@@ -134,7 +134,7 @@ def parse_filters(args: dict[str, str], towns: list[Town], areas: tuple[FieldOpt
     sort = args.get("sort") or ("relevance" if filters.terms else "newest")  # with a search term: best match first
     filters.sort = "relevance" if sort == "relevance" else "newest"
     page = args.get("page", "1")
-    filters.page = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
+    filters.page = int(page) if page.isdecimal() and 0 < int(page) <= MAX_PAGE else 1
     return filters, errors
 
 

@@ -52,7 +52,7 @@ def parse_date(value: str) -> date | None:
 def parse_amount(value: str) -> int | None:
     """A whole euro amount, with or without thousands separators; None if it is none."""
     cleaned = (value or "").strip().replace(".", "").replace(" ", "").removesuffix("€").removesuffix(",00")
-    return int(cleaned) if cleaned.isdigit() and len(cleaned) <= 7 else None
+    return int(cleaned) if cleaned.isdecimal() and len(cleaned) <= 7 else None
 
 
 class VacancyForm(Form):

@@ -41,7 +41,7 @@ def parse_day(text: str) -> date:
 def parse_clock(text: str) -> time:
     """ "10:00" (or "10.00", "10") as a time of day; ValueError otherwise."""
     text = text.strip().replace(".", ":")
-    if text.isdigit() and len(text) <= 2:
+    if text.isdecimal() and len(text) <= 2:
         text += ":00"
     return datetime.strptime(text, "%H:%M").time()
 

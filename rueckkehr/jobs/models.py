@@ -12,12 +12,13 @@ from ..extensions import Model
 
 
 class JobRun(Model):
-    """When a job last ran, and who holds it now."""
+    """When a job last ran, and who holds it now: the run whose ``lease_token`` it is, until ``locked_until``."""
 
     __tablename__ = "job_runs"
 
     name: Mapped[str] = mapped_column(String(80), primary_key=True)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_token: Mapped[str | None] = mapped_column(String(32))
     last_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_result: Mapped[str | None] = mapped_column(Text)

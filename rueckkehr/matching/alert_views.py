@@ -38,7 +38,7 @@ def _group_choices(form: SubscribeForm) -> list[tuple[str, str]]:
 
 
 def _level(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isdecimal() else None
 
 
 def _subscribe_in_background(

@@ -56,7 +56,7 @@ def names() -> Names:
 
 def earliest_return(value: str | None, today: date) -> date | None:
     """The first day of the earliest return month when it lies ahead; None for flexible, unknown or past."""
-    if not value or len(value) != 7 or value[4] != "-" or not (value[:4] + value[5:]).isdigit():
+    if not value or len(value) != 7 or value[4] != "-" or not (value[:4] + value[5:]).isdecimal():
         return None
     month = date(int(value[:4]), int(value[5:]), 1) if 1 <= int(value[5:]) <= 12 else None
     return month if month is not None and month > today else None

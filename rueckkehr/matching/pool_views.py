@@ -50,10 +50,10 @@ def parse_pool_filter(args: dict[str, str], areas: list[OccupationArea], towns: 
     if args.get("town", "") in {town.slug for town in towns}:
         filters.town = args["town"]
     back = args.get("by", "")
-    if len(back) == 7 and back[4] == "-" and (back[:4] + back[5:]).isdigit():
+    if len(back) == 7 and back[4] == "-" and (back[:4] + back[5:]).isdecimal():
         filters.returning_by = back
     page = args.get("page", "1")
-    filters.page = int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1
+    filters.page = int(page) if page.isdecimal() and 0 < int(page) <= 10_000 else 1
     return filters
 
 

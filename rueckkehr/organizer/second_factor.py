@@ -35,7 +35,7 @@ def pending_user() -> User | None:
     if not isinstance(pending, dict) or time.time() - float(pending.get("at", 0)) > PENDING_SECONDS:
         return None
     user_id, _sep, version = str(pending.get("user", "")).partition(".")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 10 else None
+    user = db.session.get(User, int(user_id)) if user_id.isdecimal() and len(user_id) < 10 else None
     if user is None or not user.active or not user.is_staff or str(user.session_version) != version:
         return None
     return user

@@ -88,7 +88,7 @@ def audit() -> str:
     if errors:
         query = query.where(false())
     page_text = args.get("page", "1")
-    page = max(1, int(page_text)) if page_text.isdigit() and len(page_text) < 7 else 1
+    page = max(1, int(page_text)) if page_text.isdecimal() and len(page_text) < 7 else 1
     entries = list(
         db.session.scalars(query.order_by(AuditEntry.id.desc()).limit(AUDIT_PAGE + 1).offset((page - 1) * AUDIT_PAGE))
     )

@@ -116,7 +116,7 @@ class RegistrationFilter:
 
 
 def _page_number(text: str | None) -> int:
-    return max(1, int(text)) if text and text.isdigit() and len(text) < 7 else 1
+    return max(1, int(text)) if text and text.isdecimal() and len(text) < 7 else 1
 
 
 def parse_filter(args: Mapping[str, str], event_ids: list[int]) -> RegistrationFilter:
@@ -178,7 +178,7 @@ def _value(condition: Condition, town_ids: dict[str, int]) -> Any:
     if condition.field == "hometown":
         return town_ids.get(condition.value, -1)
     if condition.field == "level":
-        return int(condition.value) if condition.value.isdigit() and len(condition.value) == 1 else -1
+        return int(condition.value) if condition.value.isdecimal() and len(condition.value) == 1 else -1
     if condition.field == "interest":
         interest = "".join(char for char in condition.value if char.isalnum() or char == "_")
         return f'%"{interest}"%'

@@ -53,7 +53,7 @@ def _earliest_return(value: str | None) -> str:
     if value == "flexible":
         return str(_("flexibel"))
     year, _sep, month = value.partition("-")
-    return format_month_year(date(int(year), int(month), 1)) if year.isdigit() and month.isdigit() else value
+    return format_month_year(date(int(year), int(month), 1)) if year.isdecimal() and month.isdecimal() else value
 
 
 def profile_section(profile: ReturneeProfile) -> ReadableSection:

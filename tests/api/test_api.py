@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -241,6 +242,7 @@ def test_cors_lets_other_portals_read_but_not_write(client: FlaskClient, make_ev
         assert "GET" in refused.headers["Allow"]
 
 
+@time_machine.travel(datetime(2036, 9, 1, 10, 0, tzinfo=UTC), tick=False)  # the event's registration opens in October
 def test_german_first_english_through_accept_language(client: FlaskClient, make_vacancy: Callable[..., Any],
                                                       make_event: Callable[..., Any]) -> None:  # fmt: skip
     vacancy = make_vacancy(working_times=["full_time"])
@@ -311,6 +313,22 @@ def test_unknown_parameters_are_ignored_and_odd_values_refused(client: FlaskClie
         response = client.get(f"{API}/{'events' if 'past' in odd else 'jobs'}?{odd}")
         assert response.status_code == 422, odd
         assert response.get_json()["errors"], odd
+
+
+def test_a_value_with_more_than_its_pattern_is_refused_as_that_parameter(client: FlaskClient) -> None:
+    """A line break after a value (``$`` matches before one) or digits of another script are no month, town or
+    field: a 422 that names the parameter, never a 500."""
+    for resource, parameter, value in [
+        ("events", "month", "2026-12%0A"),
+        ("events", "month", "20%D9%A2%D9%A6-12"),  # Arabic-Indic digits
+        ("events", "town", "senftenberg%0A"),
+        ("jobs", "town", "senftenberg%0A"),
+        ("jobs", "field", "2%0A"),
+        ("jobs", "field", "%D9%A3"),
+    ]:
+        response = client.get(f"{API}/{resource}?{parameter}={value}")
+        assert response.status_code == 422, (parameter, value)
+        assert list(response.get_json()["errors"]["query"]) == [parameter], (parameter, value)
 
 
 def test_the_api_is_rate_limited_across_its_resources(make_app: Callable[..., Flask]) -> None:
