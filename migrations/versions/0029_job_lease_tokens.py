@@ -5,9 +5,9 @@ run longer than the ten minutes of the lease was started a second time by the ne
 run's end freed the second one's lease as well. Empty for every existing lease: a run still holding one when this
 migration ran finishes without the token and its lease passes as before.
 
-Revision ID: 0028
-Revises: 0027
-Create Date: 2026-12-04 09:00:00
+Revision ID: 0029
+Revises: 0028
+Create Date: 2026-12-03 13:00:00
 
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = "0028"
-down_revision = "0027"
+revision = "0029"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 
