@@ -1,7 +1,8 @@
 """The columns an organizer may choose: every answer of the registration form, and the registration itself.
 
 A column reads one row of ``rows.export_statement`` (plain values, no ORM objects, so that 100,000 rows stream
-quickly) and gives a typed cell: text, a number or a time. Labels are in the organizer's language.
+quickly) and gives a typed cell: text, a number or a time. Labels and values are in the export's language (the
+organizer's): occupational fields as the site's lists name them, countries by their name, as the registration form.
 """
 
 from __future__ import annotations
@@ -12,14 +13,12 @@ from operator import attrgetter
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, select
+from sqlalchemy import Row
 
-from ..extensions import db
-from ..forms import SKILL_LEVELS
+from ..forms import SKILL_LEVELS, occupation_choices
 from ..i18n import format_phone
-from ..occupations.models import OccupationGroup
 from ..occupations.working_times import WorkingTime
-from ..returnees.forms import INTERESTS, SALUTATIONS
+from ..returnees.forms import INTERESTS, SALUTATIONS, country_choices
 from ..spreadsheets import CSV_CELLS, Cell
 from .queries import Purpose
 
@@ -37,6 +36,7 @@ class Lookups:
     """What cells need beyond their row, loaded once per export (and the wished towns once per batch)."""
 
     groups: dict[str, str] = field(default_factory=dict)
+    countries: dict[str, str] = field(default_factory=dict)
     levels: dict[int, str] = field(default_factory=dict)
     interests: dict[str, str] = field(default_factory=dict)
     salutations: dict[str, str] = field(default_factory=dict)
@@ -49,13 +49,12 @@ class Lookups:
 
     @classmethod
     def load(cls) -> Lookups:
-        """The labels in the current language and the names of the occupation groups."""
-        groups = {
-            code: f"{code} {name}"
-            for code, name in db.session.execute(select(OccupationGroup.code, OccupationGroup.name))
-        }
+        """The labels, the occupation groups' names (code first) and the countries' names in the current
+        language."""
+        groups = {code: label for options in occupation_choices().values() for code, label in options}
         return cls(
             groups=groups,
+            countries=dict(country_choices()),
             levels={int(value): str(label) for value, label in SKILL_LEVELS},
             interests={value: str(label) for value, label in INTERESTS},
             salutations={value: str(label) for value, label in SALUTATIONS if value},
@@ -104,6 +103,10 @@ def _status(row: Row[Any], lookups: Lookups) -> Cell:
 
 def _hometown(row: Row[Any], lookups: Lookups) -> Cell:
     return row.hometown_name or row.hometown_other or None
+
+
+def _country(row: Row[Any], lookups: Lookups) -> Cell:
+    return lookups.countries.get(row.country, row.country) if row.country else None
 
 
 def _group(name: str) -> Reader:
@@ -169,7 +172,7 @@ COLUMNS: dict[str, Column] = {
         ),
         _plain("postal_code", _l("PLZ"), "postal_code"),
         _plain("city", _l("Wohnort"), "city"),
-        _plain("country", _l("Land"), "country"),
+        Column("country", _l("Land"), _country),
         Column("hometown", _l("Früherer Heimatort"), _hometown),
         Column("wished_towns", _l("Gewünschte Städte"), _wished),
         Column("occupation_group", _l("Berufsfeld"), _group("occupation_group_code")),

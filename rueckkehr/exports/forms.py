@@ -19,7 +19,7 @@ PURPOSES = [
 FORMATS = [
     ("csv", _l("CSV für Excel")),
     ("xlsx", _l("Excel-Arbeitsmappe (XLSX)")),
-    ("print", _l("Liste zum Ausdrucken (Einlass, zum Abhaken)")),
+    ("print", _l("Liste zum Ausdrucken (Einlass, zum Abhaken; nur bestätigte Anmeldungen)")),
 ]
 
 

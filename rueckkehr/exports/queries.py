@@ -1,5 +1,9 @@
 """The rows an export reads: the registrations the list's filters select, narrowed to those whose consent covers
-the export's purpose, and their count."""
+the export's purpose, and their count.
+
+Without a status filter an export holds the registrations that stand (``standing``): a cancelled, lapsed or
+unconfirmed one only when the list's status filter asks for it. The door list holds only the confirmed, whom the
+door lets in (``checkin``), whatever the filter."""
 
 from __future__ import annotations
 
@@ -9,13 +13,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from ..events.models import Event
 from ..extensions import db
 from ..places.models import Town
 from ..registrations import listing
-from ..registrations.models import Registration
+from ..registrations.models import Registration, RegistrationStatus
 from ..returnees.models import Consent, ConsentPurpose, ReturneeProfile, profile_wished_towns
 
 # SQLite's own default page cache (2 MiB). The app's connections keep 32 MiB for searches that read many rows by id;
@@ -97,12 +101,26 @@ def consent_covers(purpose: Purpose) -> Any:
     )
 
 
+def standing() -> ColumnElement[bool]:
+    """The registrations that stand: confirmed, or waiting after confirming (the mailings' "all" as well); not one
+    cancelled, lapsed or still unconfirmed."""
+    return or_(
+        Registration.status == RegistrationStatus.CONFIRMED,
+        and_(Registration.status == RegistrationStatus.WAITING, Registration.confirmed_at.is_not(None)),
+    )
+
+
 def export_statement(request: ExportRequest) -> Select[*tuple[Any, ...]]:
-    """The rows of the export as plain values: the list's filter and order, and the purpose's consent."""
+    """The rows of the export as plain values: the list's filter and order, and the purpose's consent; without a
+    status filter those that stand, and on the door list only the confirmed."""
     filters = request.registration_filter
     if request.file_format == Format.PRINT:
         filters.sort = "name"  # the door list goes by last name
     statement = listing.filtered(filters).where(consent_covers(request.purpose))
+    if request.file_format == Format.PRINT:
+        statement = statement.where(Registration.status == RegistrationStatus.CONFIRMED)
+    elif filters.condition("status") is None:
+        statement = statement.where(standing())
     rows: Select[*tuple[Any, ...]] = (
         statement.with_only_columns(
             Registration.id,
@@ -146,6 +164,26 @@ def count_rows(request: ExportRequest) -> int:
     statement = export_statement(request).order_by(None).with_only_columns(func.count(Registration.id))
     with small_page_cache():
         return int(db.session.scalar(statement) or 0)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What the export page tells before an export: how many registrations, and how many people they bring."""
+
+    registrations: int
+    people: int
+
+
+def totals(request: ExportRequest) -> Totals:
+    """The registrations of the export and the people they bring (each with their companions), in one statement."""
+    statement = (
+        export_statement(request)
+        .order_by(None)
+        .with_only_columns(func.count(Registration.id), func.coalesce(func.sum(1 + Registration.companions), 0))
+    )
+    with small_page_cache():
+        registrations, people = db.session.execute(statement).one()
+    return Totals(registrations=int(registrations), people=int(people))
 
 
 def _wished_towns(profile_ids: list[int]) -> dict[int, str]:

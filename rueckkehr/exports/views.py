@@ -101,7 +101,7 @@ def _page(scope: str, subject: Any, events: list[Event], town_id: int | None) ->
                 return redirect(request.full_path.rstrip("?"), code=303)
         elif form.validate():
             return _export(export, subject)
-    total = queries.count_rows(export)
+    totals = queries.totals(export)
     return render_template(
         "exports/page.html",
         scope=scope,
@@ -115,7 +115,7 @@ def _page(scope: str, subject: Any, events: list[Event], town_id: int | None) ->
         },
         chosen_preset=chosen_preset,
         filters=filters,
-        total=total,
+        totals=totals,
         background_rows=current_app.config["EXPORT_BACKGROUND_ROWS"],
         action_form=ActionForm(),
     ), 422 if form.errors else 200

@@ -131,7 +131,7 @@ def test_only_people_whose_consent_covers_the_purpose(
     employers = export(client, path, ["earliest_return"], purpose="employers")  # for employers: no names
     assert read_csv_as_excel(employers.data)[1:] == [["2027-02"]], "only the one in the employer pool"
     page = visible_text(client.get(f"{path}?purpose=employers"))
-    assert "Der Export enthält 2 Personen" in page
+    assert "Der Export enthält 2 Anmeldungen" in page
 
 
 def test_the_filters_of_the_list_apply_and_the_audit_trail_says_who_what_and_how_many(
