@@ -116,7 +116,7 @@ def worklist(town_ids: set[int] | None, status: AdviceStatus | None = None) -> W
     """The requests in these towns (None: all), of one state or all; open ones first, then by town and name.
 
     Beyond ``WORKLIST_LIMIT`` the open ones are kept first, then those taken on, then the oldest done ones are
-    left out. Four statements, whatever the number.
+    left out. Five statements, whatever the number.
     """
     requests = _requests(town_ids)
     condition = true() if status is None else requests.c.status == status.value
