@@ -39,6 +39,7 @@ CHANGE_KEYS: dict[str, Label] = {
     "hometown": _l("Früherer Heimatort"),
     "interest": _l("Interesse"),
     "kind": _l("Art"),
+    "language": _l("Sprache"),
     "level": _l("Anforderungsniveau"),
     "listed": _l("Aufgenommen"),
     "mails": _l("E-Mails"),
