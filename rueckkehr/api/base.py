@@ -22,6 +22,7 @@ from ..extensions import db, limiter
 from ..i18n import current_language
 from ..public.errors import render_error
 from ..ratelimits import configured
+from .arguments import ApiParser, keep_query_schema
 
 API_PREFIX = "/api/v1"
 PAGE_SIZE = 20
@@ -72,6 +73,8 @@ class ApiBlueprint(Blueprint):
     """A resource of the API: JSON errors in the client's language, the Link header on every page."""
 
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": PAGE_SIZE, "max_page_size": MAX_PAGE_SIZE}  # noqa: RUF012
+    ARGUMENTS_PARSER = ApiParser()
+    PAGINATION_ARGUMENTS_PARSER = ApiParser()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -81,18 +84,34 @@ class ApiBlueprint(Blueprint):
         self.register_error_handler(Exception, unexpected_error)
         API_LIMIT(self)
 
+    def arguments(self, schema: Any, *, location: str = "json", **kwargs: Any) -> Any:
+        """As flask-smorest's; a schema read from the query is noted on the view, so that a 422 names the errors of
+        every query schema of the view at once (``arguments.ApiParser``)."""
+        decorator = super().arguments(schema, location=location, **kwargs)
+        if location != "query":
+            return decorator
+        return lambda view: keep_query_schema(decorator(view), schema)
+
     def paginate(self, pager: Any = None, **kwargs: Any) -> Any:
-        """As flask-smorest's, with the page number bounded (a huge one would overflow the database's OFFSET).
+        """As flask-smorest's, with the page number bounded (a huge one would overflow the database's OFFSET), and
+        the page's schema noted on the view as ``arguments`` notes the filters'.
 
         flask-smorest builds the parameters' schema with a module function and offers no hook for a bound; its
         schema is swapped for ours while the decorator is made (once, at import).
         """
+        made: list[type[ma.Schema]] = []
+
+        def factory(first: int, size: int, max_size: int) -> type[ma.Schema]:
+            made.append(pagination_parameters_schema(first, size, max_size))
+            return made[-1]
+
         original = pagination._pagination_parameters_schema_factory
-        pagination._pagination_parameters_schema_factory = pagination_parameters_schema
+        pagination._pagination_parameters_schema_factory = factory
         try:
-            return super().paginate(pager, **kwargs)
+            decorator = super().paginate(pager, **kwargs)
         finally:
             pagination._pagination_parameters_schema_factory = original
+        return lambda view: keep_query_schema(decorator(view), made[0])
 
     def _set_pagination_metadata(self, page_params: PaginationParameters, result: Any, headers: Any) -> Any:
         """X-Pagination as flask-smorest sets it, and a Link header (RFC 8288) with first, prev, next and last."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
 from flask_smorest import abort
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import select
@@ -84,14 +83,9 @@ def index(pagination_parameters: PaginationParameters, **args: Any) -> list[dict
     """Vacancies on the board with the board's filters: search words (German, with compounds and synonyms), town,
     occupational field, skill level and working time; best match first with search words, else newest first."""
     towns = list(db.session.scalars(select(Town).order_by(Town.sort_order)))
+    if town := args.get("town"):  # a known town: JobArgs reads the slug as the town
+        args["town"] = town.slug
     filters, _errors = parse_filters({key: str(value) for key, value in args.items()}, towns, field_options())
-    unknown = {}
-    if args.get("town") and filters.town is None:
-        unknown["town"] = [_("Diese Stadt kennen wir nicht.")]
-    if args.get("field") and not (filters.area_code or filters.group_code):
-        unknown["field"] = [_("Dieses Berufsfeld kennen wir nicht.")]
-    if unknown:
-        abort(422, errors={"query": unknown})
     filters.page = pagination_parameters.page
     result = search_board(filters, page_size=pagination_parameters.page_size, past_the_end="none")
     pagination_parameters.item_count = result.total

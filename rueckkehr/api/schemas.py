@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from typing import Any, overload
 
+from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
 
+from ..employers.board import field_options
 from ..employers.models import Contract, SalaryPeriod, SizeBand
 from ..events.models import EventStatus, RegistrationState
+from ..events.queries import town_by_slug
 from ..occupations.working_times import WorkingTime
+from ..places.models import Town
 
 
 class WholeValue(validate.Regexp):
@@ -32,6 +36,35 @@ class WholeValue(validate.Regexp):
 
 
 SLUG = WholeValue(r"^[a-z0-9-]{1,64}$")
+FIELD_CODE = WholeValue(r"^[0-9]{1,3}$")
+
+
+class KnownTown(fields.String):
+    """A town's slug, read as the town: a slug of no town is refused in the same answer as a value of the wrong form
+    (the document gives the form as the ``pattern``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(metadata={"pattern": SLUG.regex.pattern, **kwargs.pop("metadata", {})}, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Town:  # type: ignore[override]
+        town = town_by_slug(SLUG(super()._deserialize(value, attr, data, **kwargs)))
+        if town is None:
+            raise ValidationError(_("Diese Stadt kennen wir nicht."))
+        return town
+
+
+class KnownField(fields.String):
+    """A KldB Berufsbereich (one digit) or Berufshauptgruppe (two digits) that the reference data holds."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(metadata={"pattern": FIELD_CODE.regex.pattern, **kwargs.pop("metadata", {})}, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        code = FIELD_CODE(super()._deserialize(value, attr, data, **kwargs))
+        areas = field_options()
+        if code not in {area.code for area in areas} | {group for area in areas for group, _label in area.groups}:
+            raise ValidationError(_("Dieses Berufsfeld kennen wir nicht."))
+        return code
 
 
 class Coded(Schema):
@@ -178,7 +211,7 @@ class JobLinkSchema(Schema):
 
 
 class EventArgs(Schema):
-    town = fields.String(validate=SLUG, metadata={"description": "A town's slug, e.g. `senftenberg`"})
+    town = KnownTown(metadata={"description": "A town's slug, e.g. `senftenberg`"})
     month = fields.String(
         validate=WholeValue(r"^(20[0-9][0-9]|2100)-(0[1-9]|1[0-2])$"), metadata={"description": "`YYYY-MM`"}
     )
@@ -189,11 +222,8 @@ class JobArgs(Schema):
     q = fields.String(
         validate=validate.Length(max=200), metadata={"description": "Search words (German, compounds and synonyms)"}
     )
-    town = fields.String(validate=SLUG, metadata={"description": "A town's slug"})
-    field = fields.String(
-        validate=WholeValue(r"^[0-9]{1,3}$"),
-        metadata={"description": "KldB Berufsbereich (one digit) or Berufshauptgruppe (two digits)"},
-    )
+    town = KnownTown(metadata={"description": "A town's slug"})
+    field = KnownField(metadata={"description": "KldB Berufsbereich (one digit) or Berufshauptgruppe (two digits)"})
     level = fields.Integer(validate=validate.Range(min=1, max=4), metadata={"description": "Anforderungsniveau"})
     time = fields.String(validate=validate.OneOf([time.value for time in WorkingTime]))
     sort = fields.String(
