@@ -92,4 +92,4 @@ clean:
 translations-update: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o rueckkehr/translations/messages.pot --no-location --sort-output --width 120 \
 		--project Rueckkehr --copyright-holder "RWK Westlausitz" .
-	$(BIN)/pybabel update -i rueckkehr/translations/messages.pot -d rueckkehr/translations --no-fuzzy-matching --width 120
+	$(BIN)/pybabel update -i rueckkehr/translations/messages.pot -d rueckkehr/translations --no-fuzzy-matching --ignore-obsolete --width 120

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from email.utils import parseaddr
+
+import idna
 
 
 class InvalidAddressError(ValueError):
@@ -10,8 +13,15 @@ class InvalidAddressError(ValueError):
 
 
 def normalise_email(email: str | None) -> str:
-    """The form in which addresses are stored and compared: trimmed and lower case."""
-    return (email or "").strip().lower()
+    """The form in which addresses are stored and compared: trimmed, lower case, and a domain with umlauts in the
+    ASCII form mail servers read (IDNA, as browsers send it from an e-mail field): ``jana@müller.de`` and
+    ``jana@xn--mller-kva.de`` are one address."""
+    value = (email or "").strip().lower()
+    local, at, domain = value.rpartition("@")
+    if at and not domain.isascii():
+        with suppress(idna.IDNAError):  # not a domain at all: the address checks refuse it
+            value = f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
+    return value
 
 
 def clean_address(address: str) -> str:

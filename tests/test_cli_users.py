@@ -64,3 +64,22 @@ def test_refuses_a_second_account_for_the_same_address(app: Flask, runner: Flask
     second = runner.invoke(args=args)
     assert second.exit_code != 0
     assert "exists already" in second.output
+
+
+def test_an_address_at_a_domain_with_umlauts_is_stored_as_mail_servers_read_it(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    """The same form the web forms store (the domain in IDNA), so that the log-in finds it however it is typed; an
+    umlaut before the @ is refused, as the forms refuse it."""
+    result = runner.invoke(args=["create-user", "--email", "Chef@Müller.de", "--password", PASSWORD, "--role", "admin"])
+    assert result.exit_code == 0, result.output
+    assert user("chef@xn--mller-kva.de") is not None
+    refused = runner.invoke(
+        args=["create-user", "--email", "zoë@example.org", "--password", PASSWORD, "--role", "admin"]
+    )
+    assert refused.exit_code != 0 and "umlaut" in refused.output
+    client = app.test_client()
+    for typed in ("chef@müller.de", "chef@xn--mller-kva.de"):
+        answer = client.post("/login", data={"email": typed, "password": PASSWORD})
+        assert answer.status_code == 303, typed  # on to the second factor
+        client.post("/logout")

@@ -165,3 +165,27 @@ def test_staff_made_on_the_command_line_before_0028_count_as_confirmed(app: Flas
     confirmed = {user.email: user.email_verified_at for user in db.session.scalars(select(User))}
     assert confirmed["cli@rwk.test"] == made
     assert confirmed["invited@rwk.test"] is None and confirmed["firma@rwk.test"] is None
+
+
+def test_addresses_at_domains_with_umlauts_are_stored_in_idna_from_0030(app: Flask) -> None:
+    """0030 rewrites a domain with umlauts into the form mail servers read, where that form is not taken already."""
+    from rueckkehr.accounts.models import Role, User
+
+    for email in ("chef@müller.de", "a@xn--mller-kva.de", "a@müller.de"):
+        user = User(email=email, role=Role.ADMIN)
+        user.set_password("lausitz-rueckkehr-2026")
+        db.session.add(user)
+    db.session.add(ReturneeProfile(email="jana@bäcker.de", first_name="Jana", last_name="B", postal_code="0150",
+                                   city="Oslo", country="NO"))  # fmt: skip
+    town = db.session.scalar(select(Town).where(Town.slug == "senftenberg"))
+    town.contact_email = "info@städte.de"
+    db.session.commit()
+    db.session.remove()
+    db.engine.dispose()
+    downgrade(revision="0029")
+    upgrade()
+    assert set(db.session.scalars(select(text("email")).select_from(text("users")))) == {
+        "chef@xn--mller-kva.de", "a@xn--mller-kva.de", "a@müller.de"  # the last one's form is taken: it stays
+    }  # fmt: skip
+    assert db.session.scalar(select(ReturneeProfile.email)) == "jana@xn--bcker-gra.de"
+    assert db.session.scalar(select(Town.contact_email).where(Town.slug == "senftenberg")) == "info@xn--stdte-hra.de"

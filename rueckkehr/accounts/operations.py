@@ -146,6 +146,8 @@ def create_user(email: str, password: str, role: Role, towns: list[Town]) -> Use
     email = normalise_email(email)
     if "@" not in email or any(char.isspace() for char in email):
         raise ValueError("not an e-mail address")
+    if not email.isascii():
+        raise ValueError("an umlaut or accent before the @ is refused by most mail servers")
     if find_user(email) is not None:
         raise ValueError(f"a user with the address {email} exists already")
     if role == Role.ORGANIZER and not towns:

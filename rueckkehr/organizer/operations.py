@@ -97,9 +97,12 @@ def change_role(user: User, role: Role, towns: list[Town], acting_user_id: int) 
 
 
 def set_active(user: User, active: bool, acting_user_id: int) -> User:
-    """Deactivate an account (every session ends) or activate it again."""
+    """Deactivate an account (every session ends) or activate it again; an invitation not taken up yet cannot be
+    activated (``AccountError``)."""
     if user.id == acting_user_id:
         raise AccountError("self")
+    if active and user.email_verified_at is None:
+        raise AccountError("invited")  # nobody knows its password yet: the invitation's link activates it
     if user.active != active:
         user.active = active
         end_all_sessions(user)

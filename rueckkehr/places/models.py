@@ -45,8 +45,9 @@ class Town(Model):
 
     @property
     def has_contact(self) -> bool:
-        """Whether the town named a contact person for returnees (replies to its mails go there)."""
-        return bool(self.contact_email)
+        """Whether the town named a contact person for returnees (replies to its mails go there): an address mail
+        servers take (an umlaut before the @, refused by the form since, would make every mail of the town fail)."""
+        return bool(self.contact_email) and self.contact_email.isascii()
 
     def __repr__(self) -> str:
         return f"<Town {self.slug}>"

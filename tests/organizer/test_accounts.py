@@ -143,3 +143,18 @@ def test_an_account_made_on_the_command_line_is_active_not_invited(
     assert row and ">aktiv<" in row.group(0) and "eingeladen" not in row.group(0)
     page = visible_text(client.get(f"/organizer/accounts/{made.id}"))
     assert "aktiv" in page and "eingeladen" not in page and "Einladung erneut senden" not in page
+
+
+def test_an_invitation_not_taken_up_cannot_be_activated_by_hand(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, smtp: SMTPServer, town: Callable
+) -> None:
+    """Its password is known to nobody: only the invitation's link activates the account (the page offers no
+    button for it, and a direct POST is refused too)."""
+    staff_login(client, make_staff(role=Role.ADMIN))
+    assert invite(client, town).status_code == 303
+    db.session.rollback()
+    invited = db.session.query(User).filter_by(email="neu@grossraeschen.example").one()
+    answer = client.post(f"/organizer/accounts/{invited.id}/activate", follow_redirects=True)
+    assert "Das ist für dieses Konto nicht möglich." in visible_text(answer)
+    db.session.rollback()
+    assert db.session.get(User, invited.id).active is False
