@@ -93,6 +93,38 @@ def test_rare_groups_and_towns_fold_into_the_area_and_lausitz_and_small_searches
     assert "weniger als fünf Profile" in visible_text(client.get("/employer/pool?town=schipkau"))
 
 
+def field_options(page: str) -> list[str]:
+    """The visible names of the field filter's options."""
+    found = re.search(r'<select[^>]*id="pool-field".*?</select>', page, flags=re.S)
+    return [
+        re.sub(r"\s+", " ", option).strip() for option in re.findall(r"<option[^>]*>(.*?)</option>", found.group(0))
+    ]
+
+
+def test_the_field_filter_offers_only_fields_that_five_profiles_share(
+    employer_client: tuple[FlaskClient, Any], make_profile: Callable
+) -> None:
+    client, _employer = employer_client
+    for _ in range(5):
+        make_profile(consents=POOL, occupation_group_code="26")
+    for _ in range(2):
+        make_profile(consents=POOL, occupation_group_code="25")
+    for _ in range(3):
+        make_profile(consents=POOL, occupation_group_code="81")
+    committed(sync_pool_cards)
+    german = field_options(client.get("/employer/pool").get_data(as_text=True))
+    assert german[1:3] == [
+        "Rohstoffgewinnung, Produktion und Fertigung",
+        "– 26 Mechatronik-, Energie- und Elektroberufe",
+    ]
+    assert len(german) == 3  # neither 25 (two profiles) nor the area of 81 (three) is offered
+    english = field_options(client.get("/employer/pool?lang=en").get_data(as_text=True))
+    assert english[1:] == [
+        "Extraction of raw materials, production and manufacturing",
+        "– 26 Mechatronics, energy and electrical occupations",
+    ]
+
+
 def test_a_withdrawn_consent_takes_the_card_away_at_once(
     employer_client: tuple[FlaskClient, Any], make_profile: Callable
 ) -> None:
