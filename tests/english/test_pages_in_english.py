@@ -33,6 +33,7 @@ from rueckkehr.matching.pool_operations import sync_pool_cards
 from rueckkehr.organizer.operations import STAFF_INVITE_LIFETIME
 from rueckkehr.returnees.models import ConsentPurpose, ReturneeProfile
 from rueckkehr.returnees.operations import give_consent
+from tests.support.employers import PASSWORD as EMPLOYER_PASSWORD
 from tests.support.german import GermanMessages
 from tests.support.organizers import PASSWORD as STAFF_PASSWORD
 from tests.support.organizers import totp_code
@@ -301,6 +302,10 @@ def test_every_page_and_every_form_with_its_errors_speaks_english(
     reader.post(visitor, f"/password/reset/{w.reset_token}", {"password": "short"})
     reader.post(visitor, f"/password/reset/{w.reset_token}", {"password": "A long new password 2026"})
     reader.post(visitor, f"/verify/{w.verify_token}")
+    newcomer = english_client(app)  # the company just verified waits for approval: the pool says so
+    pending_user = newest(Employer, status=EmployerStatus.PENDING).users[0].email
+    assert newcomer.post("/login", data={"email": pending_user, "password": EMPLOYER_PASSWORD}).status_code == 303
+    assert reader.get(newcomer, "/employer/pool").status_code == 403
     reader.post(visitor, "/employer/signup")
     signup = reader.post(
         visitor, "/employer/signup", {"logo": upload(png(), "firma.png")}, content_type="multipart/form-data"

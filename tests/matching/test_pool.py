@@ -146,7 +146,15 @@ def test_the_pool_is_for_approved_employers_only(client: FlaskClient, make_emplo
     assert client.get("/employer/pool").status_code == 302  # log in first
     pending = make_employer(status=EmployerStatus.PENDING, approved_at=None)
     login(client, pending.users[0].email)
-    assert client.get("/employer/pool").status_code == 403
+    for path in ("/employer/pool", "/employer/pool/requests"):
+        page = client.get(path)
+        assert page.status_code == 403
+        text = visible_text(page)
+        assert "Der Rückkehrer-Pool öffnet sich, sobald die Organisatoren Ihr Unternehmen freigegeben haben." in text
+        assert "Zugriff nicht erlaubt" not in text and "neu laden" not in text
+        assert 'href="/employer"' in page.get_data(as_text=True)  # back to the company area
+    english = visible_text(client.get("/employer/pool?lang=en"))
+    assert "The returnee pool opens once the organizers have approved your company." in english
 
 
 def test_a_contact_request_is_screened_mailed_answered_and_audited(
