@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
@@ -21,7 +21,7 @@ from ..occupations.working_times import WORKING_TIME_LABELS, WorkingTime
 from ..places.models import Town
 from .board_cards import board_cards, coming_stands
 from .board_queries import BoardFilter
-from .queries import get_public_vacancy
+from .queries import get_public_vacancy, was_published
 from .rendering import job_posting, plain_text, render_markdown
 from .search import parse_query, place_tokens
 
@@ -172,9 +172,13 @@ def index() -> str:
 
 
 @bp.get("/<int:vacancy_id>")
-def detail(vacancy_id: int) -> str:
-    """One vacancy with its employer, place, how to apply, and schema.org JobPosting JSON-LD."""
-    vacancy = get_public_vacancy(vacancy_id) or abort(404)
+def detail(vacancy_id: int) -> str | tuple[str, int]:
+    """One vacancy with its employer, place, how to apply, and schema.org JobPosting JSON-LD; a vacancy that left the
+    board (a match mail still links it) is gone (410), anything else not found, both with the way to the board."""
+    vacancy = get_public_vacancy(vacancy_id)
+    if vacancy is None:
+        gone = was_published(vacancy_id)
+        return render_template("jobs/gone.html", gone=gone), 410 if gone else 404
     group = db.session.get(OccupationGroup, vacancy.occupation_group_code)
     return render_template(
         "jobs/detail.html",

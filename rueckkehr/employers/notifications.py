@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..accounts.models import User
+from ..accounts.notifications import home_town
 from ..accounts.operations import INVITE_LIFETIME, VERIFY_LIFETIME
 from ..mail.outbox import queue_mail
 from ..places.models import Town
@@ -32,12 +33,14 @@ def account_url(language: str) -> str:
     return mail_url("company_area.dashboard", language)
 
 
-def signup_known(email: str, language: str) -> None:
-    """Someone signed up with an address that has an account: its owner learns how to log in instead."""
+def signup_known(user: User, language: str) -> None:
+    """Someone signed up with an address that has an account: its owner learns how to log in instead, signed by the
+    town the account belongs to."""
     queue_mail(
         kind="employer.signup_known",
         answer=True,
-        recipient=email,
+        recipient=user.email,
+        town=home_town(user),
         template="employer_signup_known",
         language=language,
         context={

@@ -73,7 +73,7 @@ def sign_up(
     existing = find_user(email)
     if existing is not None:
         hash_password(password)  # the same work as a new sign-up, so timing reveals nothing
-        notifications.signup_known(existing.email, language)
+        notifications.signup_known(existing, language)
         return
     employer = Employer(**{name: getattr(company, name) for name in COMPANY_FIELDS}, description=company.description)
     db.session.add(employer)

@@ -43,6 +43,13 @@ def get_public_vacancy(vacancy_id: int, now: datetime | None = None) -> Vacancy 
     return db.session.scalar(select(Vacancy).join(Vacancy.employer).where(Vacancy.id == vacancy_id, *on_board(now)))
 
 
+def was_published(vacancy_id: int) -> bool:
+    """Whether a vacancy was on the board once (filled, withdrawn, expired or its company's approval ended since):
+    its page then says that it is gone; of a draft, or an id nobody gave out, nothing is said."""
+    published = select(Vacancy.id).where(Vacancy.id == vacancy_id, Vacancy.published_at.is_not(None))
+    return db.session.scalar(published) is not None
+
+
 def public_employers() -> list[Employer]:
     """Approved employers, by name."""
     return list(db.session.scalars(public_employers_query()))

@@ -19,7 +19,7 @@ from icalendar import Event as VEvent
 
 from ..dates import BERLIN, utcnow
 from ..i18n import format_clock, format_event_time
-from ..urls import external_url, site_host
+from ..urls import mail_url, site_host
 from .models import Event
 
 TZID = "Europe/Berlin"
@@ -102,8 +102,8 @@ def _organizer() -> vCalAddress:
     return organizer
 
 
-def _vevent(event: Event, *, uid: str, sequence: int, stamp: datetime, cancelled: bool) -> VEvent:
-    """The parts of a VEVENT that every calendar of an event shares."""
+def _vevent(event: Event, *, uid: str, sequence: int, stamp: datetime, cancelled: bool, language: str) -> VEvent:
+    """The parts of a VEVENT that every calendar of an event shares; its URL opens the page in ``language``."""
     vevent = VEvent()
     vevent.add("uid", uid)
     vevent.add("sequence", sequence)
@@ -117,7 +117,7 @@ def _vevent(event: Event, *, uid: str, sequence: int, stamp: datetime, cancelled
     vevent.add("location", location_text(event))
     if event.venue.latitude is not None and event.venue.longitude is not None:
         vevent.add("geo", (float(event.venue.latitude), float(event.venue.longitude)))
-    vevent.add("url", external_url("events.detail", event_id=event.id))
+    vevent.add("url", mail_url("events.detail", language, event_id=event.id))
     vevent.add("organizer", _organizer())
     vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     vevent.add("transp", "OPAQUE")
@@ -161,7 +161,7 @@ def invitation(
     with force_locale(language):
         calendar = _calendar(method)
         calendar.add_component(berlin_timezone())
-        vevent = _vevent(event, uid=uid, sequence=sequence, stamp=utcnow(), cancelled=cancelled)
+        vevent = _vevent(event, uid=uid, sequence=sequence, stamp=utcnow(), cancelled=cancelled, language=language)
         vevent.add("description", _description(event, note=note, link_label=str(link_label), link=link))
         address = vCalAddress(f"mailto:{attendee.email}")
         address.params["cn"] = attendee.name
@@ -179,12 +179,17 @@ def invitation(
         return bytes(calendar.to_ical())
 
 
-def _published_vevent(event: Event) -> VEvent:
-    """One event as files and feeds show it; DTSTAMP is the last change of what it shows (the event, its venue, its
-    programme), so the bytes only change with the content."""
+def _published_vevent(event: Event, language: str) -> VEvent:
+    """One event as files and feeds show it, linking its page in ``language``; DTSTAMP is the last change of what it
+    shows (the event, its venue, its programme), so the bytes only change with the content."""
     changed_at = event.content_changed_at
     vevent = _vevent(
-        event, uid=event_uid(event), sequence=event.sequence, stamp=changed_at, cancelled=event.is_cancelled
+        event,
+        uid=event_uid(event),
+        sequence=event.sequence,
+        stamp=changed_at,
+        cancelled=event.is_cancelled,
+        language=language,
     )
     vevent.add("created", event.created_at)
     vevent.add("last-modified", changed_at)
@@ -194,7 +199,7 @@ def _published_vevent(event: Event) -> VEvent:
             event,
             note=None,
             link_label=_("Alle Angaben und Anmeldung:"),
-            link=external_url("events.detail", event_id=event.id),
+            link=mail_url("events.detail", language, event_id=event.id),
         ),
     )
     return vevent
@@ -205,7 +210,7 @@ def event_file(event: Event, language: str) -> bytes:
     with force_locale(language):
         calendar = _calendar("PUBLISH")
         calendar.add_component(berlin_timezone())
-        calendar.add_component(_published_vevent(event))
+        calendar.add_component(_published_vevent(event, language))
         return bytes(calendar.to_ical())
 
 
@@ -223,7 +228,7 @@ def _published_vevent_bytes(event: Event, language: str) -> bytes:
     if cached is None:
         if len(_VEVENT_CACHE) >= VEVENT_CACHE_SIZE:
             _VEVENT_CACHE.clear()
-        cached = _VEVENT_CACHE[key] = bytes(_published_vevent(event).to_ical())
+        cached = _VEVENT_CACHE[key] = bytes(_published_vevent(event, language).to_ical())
     return cached
 
 

@@ -73,8 +73,13 @@ def _calendar_response(
     return response
 
 
+# Raised when the bytes made of the same content change (2: the links of a language other than German carry it),
+# so that a calendar holding the old bytes fetches them again.
+CALENDAR_FORMAT = 2
+
+
 def _etag(*parts: object) -> str:
-    return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:32]
+    return hashlib.sha256("|".join(str(part) for part in (CALENDAR_FORMAT, *parts)).encode()).hexdigest()[:32]
 
 
 @bp.get("/events.ics")

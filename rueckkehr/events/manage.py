@@ -202,11 +202,17 @@ def move(event_id: int) -> str | Response | tuple[str, int]:
         form.fill_time_place(event)
     if form.validate_on_submit():
         venue_id, starts_at, ends_at = form.moment()
-        found_in_town(Venue, venue_id, lambda venue: venue.town_id)
+        venue = found_in_town(Venue, venue_id, lambda venue: venue.town_id)
         if request.form.get("confirmed") != "1":
             counts = seat_counts([event]).get(event.id)
             told = counts.confirmed if counts is not None and event.status == EventStatus.PUBLISHED else 0
-            return render_template("events/manage/move_confirm.html", event=event, form=form, told=told)
+            return render_template(
+                "events/manage/move_confirm.html",
+                event=event,
+                form=form,
+                told=told,
+                new=(venue, starts_at, ends_at),
+            )
         try:
             change_event(event.id, starts_at=starts_at, ends_at=ends_at, venue_id=venue_id)
         except EventChangeError:

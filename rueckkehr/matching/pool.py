@@ -3,9 +3,9 @@ counts, and nothing that singles a person out.
 
 A card shows the Berufshauptgruppe only where at least five cards share it (else the Berufsbereich, else "another
 field"), the wished towns only where at least five cards share each (else "Lausitz"), the level and the earliest
-return: only what the consent to the pool names. Counts beside the filters are counted over the whole pool (so no
-two searches can be subtracted) and suppressed (``suppression``); a search with fewer than five cards shows a hint
-to widen it instead of the cards.
+return: only what the consent to the pool names. The field filter offers only the fields a card may name. Counts
+beside the filters are counted over the whole pool (so no two searches can be subtracted) and suppressed
+(``suppression``); a search with fewer than five cards shows a hint to widen it instead of the cards.
 """
 
 from __future__ import annotations
@@ -168,6 +168,9 @@ def search_pool(filters: PoolFilter) -> PoolView:
     level_counts = Counter(entry.level for entry in pool if entry.level)
     levels = suppress(dict(level_counts), total, unshown=total - sum(level_counts.values()))
     towns = suppress(dict(visibility.town_counts))
+    # the field filter offers only what a card may name: a field fewer than five share is not even listed
+    areas = {code: count for code, count in areas.items() if visibility.area_counts[code] >= MIN_CELL}
+    groups = {code: count for code, count in groups.items() if visibility.group_counts[code] >= MIN_CELL}
     too_few = len(found) < MIN_CELL
     pages = max(1, -(-len(found) // PAGE_SIZE))
     page = min(max(1, filters.page), pages)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -30,10 +30,11 @@ def employer_key() -> str:
 
 
 def approved_employer() -> Employer:
-    """The logged-in user's company if it is approved; the pool is only for approved employers."""
+    """The logged-in user's company if it is approved; the pool is only for approved employers, and the others are
+    told why (403)."""
     employer = current_employer()
     if not employer.is_approved:
-        abort(403)
+        abort(make_response(render_template("matching/pool_not_yet.html", employer=employer), 403))
     return employer
 
 

@@ -5,6 +5,8 @@ They follow the scheme of ``returnees.links``: one salt per purpose, so a link o
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import current_app
 
 from ..dates import utcnow
@@ -12,12 +14,25 @@ from ..returnees.links import InvalidLinkError, by_id, link_data, signer, timed_
 from ..urls import mail_url
 from .models import Registration, RegistrationStatus
 
-# Confirmation: single use (the nonce), 48 hours by default.
+# Confirmation: single use (the nonce), 48 hours by default. Once used, the link still shows that the registration is
+# confirmed, and leads to the self-service page unless the profile's links were revoked since it was sent.
+
+
+@dataclass(frozen=True)
+class ConfirmLink:
+    """What a confirmation link names: its registration, and whether it may lead to the self-service page."""
+
+    registration: Registration
+    opens_selfservice: bool
 
 
 def confirm_token(registration: Registration) -> str:
     """The token of a registration's confirmation link."""
-    return str(timed_signer("confirm").dumps({"r": registration.id, "n": registration.confirm_nonce}))
+    return str(
+        timed_signer("confirm").dumps(
+            {"r": registration.id, "n": registration.confirm_nonce, "g": registration.profile.link_generation}
+        )
+    )
 
 
 def confirm_url(registration: Registration) -> str:
@@ -26,19 +41,25 @@ def confirm_url(registration: Registration) -> str:
     return mail_url("registrations.confirm", language, token=confirm_token(registration))
 
 
-def registration_from_confirm_token(token: str) -> Registration:
-    """The unconfirmed registration a confirmation token names, or InvalidLinkError."""
+def registration_from_confirm_token(token: str) -> ConfirmLink:
+    """The registration a confirmation token names, unconfirmed or confirmed by it already (still active), or
+    InvalidLinkError."""
     data = link_data("confirm", token, max_age=int(current_app.config["CONFIRMATION_HOURS"] * 3600))
     registration = by_id(Registration, data.get("r"))
+    if registration is None:
+        raise InvalidLinkError
+    if registration.confirmed_at is not None:  # used: confirming cleared the nonce, the signature names it still
+        if not registration.is_active:
+            raise InvalidLinkError
+        generation = data.get("g")  # links sent before the generation was in them open nothing
+        return ConfirmLink(registration, generation is not None and generation == registration.profile.link_generation)
     if (
-        registration is None
-        or registration.confirm_nonce != data.get("n")
-        or registration.confirmed_at is not None
+        registration.confirm_nonce != data.get("n")
         or registration.status not in (RegistrationStatus.UNCONFIRMED, RegistrationStatus.WAITING)
         or (registration.expires_at is not None and registration.expires_at <= utcnow())
     ):
         raise InvalidLinkError
-    return registration
+    return ConfirmLink(registration, opens_selfservice=False)
 
 
 # Calendar: shows and cancels this one registration only (calendars get shared).

@@ -13,7 +13,7 @@ from ..events.models import EventStatus, RegistrationState, registration_state
 from ..events.queries import get_public_event
 from ..extensions import limiter
 from ..ratelimits import configured, counts_as_attempt, email_key
-from ..returnees.links import InvalidLinkError
+from ..returnees.links import InvalidLinkError, manage_token
 from ..returnees.views import invalid_link
 from .forms import RegistrationForm
 from .links import registration_from_confirm_token
@@ -25,6 +25,7 @@ from .seats import seats_left, waiting_rank
 bp = Blueprint("registrations", __name__)
 
 OUTCOME_KEY = "registration_outcome"
+CONFIRMED_KEY = "registration_confirmed"  # the registration just confirmed: its page thanks rather than notes
 
 
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
@@ -81,15 +82,30 @@ def sent(event_id: int) -> str | Response:
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
-def confirm(token: str) -> str | tuple[str, int]:
-    """The page behind the mail's link: one button. Opening it changes nothing; pressing it confirms."""
+def confirm(token: str) -> str | Response | tuple[str, int]:
+    """The page behind the mail's link: one button. Opening it changes nothing; pressing it confirms and redirects to
+    the link again, which then says the registration is confirmed (and leads to the self-service page)."""
     try:
-        registration = registration_from_confirm_token(token)
+        link = registration_from_confirm_token(token)
     except InvalidLinkError:
         return invalid_link()
-    event = registration.event
+    registration, event = link.registration, link.registration.event
     if event.status != EventStatus.PUBLISHED:
         return render_template("registrations/closed.html", event=event, state=RegistrationState.CANCELLED)
+    if registration.confirmed_at is not None:
+        if request.method == "POST":  # pressed again, or a reload of the answer: nothing more to do
+            return redirect(url_for(".confirm", token=token), code=303)
+        rank = waiting_rank(registration) if registration.status == RegistrationStatus.WAITING else None
+        return render_template(
+            "registrations/confirmed.html",
+            registration=registration,
+            event=event,
+            rank=rank,
+            just_now=session.pop(CONFIRMED_KEY, None) == registration.id,
+            manage_link=url_for("selfservice.overview", token=manage_token(registration.profile))
+            if link.opens_selfservice
+            else None,
+        )
     if request.method != "POST":
         return render_template("registrations/confirm.html", registration=registration, event=event)
     try:
@@ -97,7 +113,5 @@ def confirm(token: str) -> str | tuple[str, int]:
             registration = confirm_registration(registration.id)
     except RegistrationGoneError:
         return invalid_link()
-    rank = waiting_rank(registration) if registration.status == RegistrationStatus.WAITING else None
-    return render_template(
-        "registrations/confirmed.html", registration=registration, event=registration.event, rank=rank
-    )
+    session[CONFIRMED_KEY] = registration.id
+    return redirect(url_for(".confirm", token=token), code=303)

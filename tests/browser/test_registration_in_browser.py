@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from rueckkehr.events.models import Event
+from tests.support.browser import after_submit
 from tests.support.registrations import form_data
 from tests.support.smtp import SMTPServer
 
@@ -154,6 +155,12 @@ def test_axe_on_form_errors_waiting_list_and_self_service(
     for sub in ("/profile", "/export", "/erase"):
         page.goto(link(smtp.messages[1], "/me/") + sub + f"?lang={language}")
         assert axe_violations(page) == [], sub
+    page.goto(link(smtp.messages[1], "/me/") + f"/profile?lang={language}")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    after_submit(page)
+    assert page.locator(".flash-list [role=status]").count() == 1  # saved: the message after the redirect
+    assert axe_violations(page) == []
     page.goto(f"/link?lang={language}")
     assert axe_violations(page) == []
     page.goto(f"/confirm/invalid?lang={language}")

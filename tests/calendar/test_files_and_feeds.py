@@ -149,6 +149,21 @@ def test_feed_speaks_english_when_asked(client: FlaskClient, make_event: Callabl
     assert "Details and registration:" in str(calendar.events()[0]["DESCRIPTION"])
 
 
+def test_calendars_for_an_english_reader_link_the_english_page(
+    client: FlaskClient, make_event: Callable[..., Event]
+) -> None:
+    event = make_event(title="Rückkehrertag", starts_at=december_morning())
+    page = f"http://rueckkehr.test/events/{event.id}"
+    for path in (f"/events/{event.id}.ics?lang=en", "/events.ics?lang=en", "/events.ics?lang=en&town=senftenberg"):
+        [vevent] = parse(client.get(path).data).events()
+        assert vevent["URL"] == f"{page}?lang=en", path
+        assert f"Details and registration:\n{page}?lang=en" in str(vevent["DESCRIPTION"]), path
+        assert vevent["UID"] == f"event-{event.id}@rueckkehr.test" and vevent["SEQUENCE"] == 0
+    for path in (f"/events/{event.id}.ics", "/events.ics"):  # German needs no parameter
+        [vevent] = parse(client.get(path).data).events()
+        assert vevent["URL"] == page and str(vevent["DESCRIPTION"]).endswith(f"Alle Angaben und Anmeldung:\n{page}")
+
+
 def test_a_conditional_get_returns_304_without_a_body_until_the_event_changes(
     client: FlaskClient, make_event: Callable[..., Event]
 ) -> None:

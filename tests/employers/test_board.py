@@ -255,3 +255,35 @@ def test_pagination_links_carry_only_the_filters(client: FlaskClient, make_vacan
     assert sorted(next_link.removeprefix("/jobs?").split("&amp;")) == ["page=2", "q=Elektriker"]
     links = re.findall(r'href="([^"]*)"', html)
     assert not [link for link in links if "_method" in link or "#x" in link or link.startswith("http://localhost")]
+
+
+def test_a_filled_or_withdrawn_job_says_it_is_no_longer_available_and_leads_to_the_board(
+    client: FlaskClient, make_vacancy: Callable[..., Any]
+) -> None:
+    from rueckkehr.employers.vacancies import mark_filled, withdraw_vacancy
+    from tests.support.pages import visible_text
+    from tests.support.units import committed
+
+    filled, withdrawn, draft = make_vacancy(), make_vacancy(), make_vacancy(status=VacancyStatus.DRAFT)
+    committed(lambda: mark_filled(db_vacancy(filled.id)))
+    committed(lambda: withdraw_vacancy(db_vacancy(withdrawn.id)))
+    for vacancy in (filled, withdrawn):  # a match mail's link, after the job was taken
+        page = client.get(f"/jobs/{vacancy.id}")
+        assert page.status_code == 410
+        text = visible_text(page)
+        assert "Diese Stelle ist nicht mehr verfügbar" in text and "Vielleicht wurde die Veranstaltung" not in text
+        assert '<a class="kern-link" href="/jobs">Zur Stellenbörse</a>' in page.get_data(as_text=True)
+        english = client.get(f"/jobs/{vacancy.id}?lang=en")
+        assert english.status_code == 410 and "This job is no longer available" in visible_text(english)
+        assert '<a class="kern-link" href="/jobs?lang=en">To the jobs board</a>' in english.get_data(as_text=True)
+    for never_public in (draft.id, 999_999):  # nothing says a draft exists
+        page = client.get(f"/jobs/{never_public}")
+        assert page.status_code == 404 and "nicht mehr verfügbar" not in visible_text(page)
+        assert '<a class="kern-link" href="/jobs">Zur Stellenbörse</a>' in page.get_data(as_text=True)
+
+
+def db_vacancy(vacancy_id: int) -> Any:
+    from rueckkehr.employers.models import Vacancy
+    from rueckkehr.extensions import db
+
+    return db.session.get(Vacancy, vacancy_id)

@@ -148,7 +148,7 @@ def test_employer_journey_from_signup_to_expiry(
     db.session.expire_all()
     assert db.session.get(Vacancy, vacancy.id).status == VacancyStatus.EXPIRED
     assert "0 Stellen gefunden" in client.get("/jobs").get_data(as_text=True)
-    assert client.get(f"/jobs/{vacancy.id}").status_code == 404
+    assert client.get(f"/jobs/{vacancy.id}").status_code == 410  # gone, and the page says so
     own = client.get(f"/employer/vacancies/{vacancy.id}").get_data(as_text=True)
     assert "Abgelaufen" in own
 

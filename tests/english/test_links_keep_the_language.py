@@ -42,6 +42,8 @@ def test_mail_links_open_in_english_in_a_fresh_browser_and_the_pages_behind_them
     fresh = app.test_client()  # another browser: no session, no language chosen
     assert language_of(fresh.get(confirm_link)) == "en"
     confirmed = fresh.post(confirm_link)
+    assert confirmed.status_code == 303 and "lang=en" in confirmed.headers["Location"]
+    confirmed = fresh.get(confirmed.headers["Location"])
     assert language_of(confirmed) == "en" and "Thank you – you are registered" in visible_text(confirmed)
 
     manage = link_in(smtp.wait_for(2)[1], "/me/")

@@ -33,6 +33,7 @@ from rueckkehr.matching.pool_operations import sync_pool_cards
 from rueckkehr.organizer.operations import STAFF_INVITE_LIFETIME
 from rueckkehr.returnees.models import ConsentPurpose, ReturneeProfile
 from rueckkehr.returnees.operations import give_consent
+from tests.support.employers import PASSWORD as EMPLOYER_PASSWORD
 from tests.support.german import GermanMessages
 from tests.support.organizers import PASSWORD as STAFF_PASSWORD
 from tests.support.organizers import totp_code
@@ -247,7 +248,8 @@ def test_every_page_and_every_form_with_its_errors_speaks_english(
         f"/events/{w.open_event.id}/register", f"/events/{w.closed_event.id}/register",
         f"/events/{w.early_event.id}/register", "/confirm/invalid",
         "/impressum", "/datenschutz", "/barrierefreiheit", "/gibt-es-nicht",
-        "/jobs", "/jobs?field=99&town=atlantis&level=9&time=never", f"/jobs/{w.published.id}", "/api/v1/docs",
+        "/jobs", "/jobs?field=99&town=atlantis&level=9&time=never", f"/jobs/{w.published.id}", f"/jobs/{w.draft.id}",
+        "/api/v1/docs",
         "/employers", f"/employers/{w.employer.id}", "/link", "/login", "/password/forgot",
         f"/password/reset/{w.reset_token}", "/password/reset/nonsense", f"/verify/{w.verify_token}",
         "/employer/signup", "/employer/signup/sent", f"/employer/join/{w.invite_token}",
@@ -300,6 +302,10 @@ def test_every_page_and_every_form_with_its_errors_speaks_english(
     reader.post(visitor, f"/password/reset/{w.reset_token}", {"password": "short"})
     reader.post(visitor, f"/password/reset/{w.reset_token}", {"password": "A long new password 2026"})
     reader.post(visitor, f"/verify/{w.verify_token}")
+    newcomer = english_client(app)  # the company just verified waits for approval: the pool says so
+    pending_user = newest(Employer, status=EmployerStatus.PENDING).users[0].email
+    assert newcomer.post("/login", data={"email": pending_user, "password": EMPLOYER_PASSWORD}).status_code == 303
+    assert reader.get(newcomer, "/employer/pool").status_code == 403
     reader.post(visitor, "/employer/signup")
     signup = reader.post(
         visitor, "/employer/signup", {"logo": upload(png(), "firma.png")}, content_type="multipart/form-data"
@@ -352,6 +358,10 @@ def test_every_page_and_every_form_with_its_errors_speaks_english(
             html = render_template(code_template, code=418, error=None)
         if found := german.in_html(html):
             reader.found[code_template] = found
+    with app.test_request_context("/?lang=en"):
+        html = render_template("jobs/gone.html", gone=True)  # a job that left the board (a draft's page is read above)
+    if found := german.in_html(html):
+        reader.found["jobs/gone.html"] = found
 
     assert reader.found == {}, "\n".join(f"{what}: {found}" for what, found in reader.found.items())
     missing = page_templates() - {name for name in rendered_templates if not name.startswith("email/")}

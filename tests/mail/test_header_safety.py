@@ -78,7 +78,7 @@ def every_mail(world: dict[str, Any]) -> int:
         lambda: returnee_mails.action_code(profile, "123456", "erase"),
         lambda: returnee_mails.code_guessed(profile, "export"),
         lambda: returnee_mails.reconfirm_consents(profile),
-        lambda: employer_mails.signup_known(user.email, "de"),
+        lambda: employer_mails.signup_known(user, "de"),
         lambda: employer_mails.verify_address(user, employer, "token", "en"),
         lambda: employer_mails.approved(user, employer),
         lambda: employer_mails.invitation("neu@example.org", employer, user, "token", "de"),

@@ -7,9 +7,11 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
+from rueckkehr.accounts.models import Role
 from rueckkehr.events.models import Event
 from rueckkehr.places.models import Town
 from rueckkehr.transactions import unit_of_work
+from tests.employers.test_journey import SIGNUP
 from tests.support.smtp import SMTPServer
 
 
@@ -48,3 +50,31 @@ def test_a_mail_of_no_town_is_answered_by_the_rwk_office_and_without_any_contact
     answer = smtp.wait_for(2)[1]
     assert answer.message["Reply-To"].addresses[0].addr_spec == "rueckkehr@finsterwalde.example"
     assert "Katrin Lehmann" in answer.text_body()
+
+
+def test_account_mails_are_signed_by_the_town_the_user_belongs_to(
+    client: FlaskClient, smtp: SMTPServer, town: Callable[[str], Town], make_employer: Callable[..., Any],
+    make_staff: Callable[..., Any],
+) -> None:  # fmt: skip
+    give_contact(town("senftenberg"), "Anja Schulze", "rueckkehr@senftenberg.example")
+    give_contact(town("finsterwalde"), "Katrin Lehmann", "rueckkehr@finsterwalde.example")
+    employer_user = make_employer().users[0].email  # a company in Senftenberg
+    organizer = make_staff(towns=[town("senftenberg"), town("schipkau")]).email
+    admin = make_staff(role=Role.ADMIN).email
+
+    client.post("/password/forgot", data={"email": employer_user})
+    client.post("/employer/signup", data={**SIGNUP, "email": employer_user})  # signs up again with the same address
+    client.post("/password/forgot?lang=en", data={"email": organizer})
+    client.post("/password/forgot", data={"email": admin})
+    client.post("/password/forgot", data={"email": "unbekannt@example.org"})
+    mails = {(mail.message["To"].addresses[0].addr_spec, mail.message["Subject"]): mail for mail in smtp.wait_for(4)}
+    reset, again = (mail for (to, _subject), mail in mails.items() if to == employer_user)
+    for mail in (reset, again):
+        assert mail.message["Reply-To"].addresses[0].addr_spec == "rueckkehr@senftenberg.example"
+        assert "Ihr Team der Rückkehrertage in Senftenberg, RWK Westlausitz" in mail.text_body()
+        assert "Ihre Ansprechperson: Anja Schulze" in mail.text_body()
+    [english] = (mail for (to, _subject), mail in mails.items() if to == organizer)
+    assert english.message["Reply-To"].addresses[0].addr_spec == "rueckkehr@senftenberg.example"  # the first town
+    assert "Your returnee days team in Senftenberg, RWK Westlausitz" in english.text_body()
+    [office] = (mail for (to, _subject), mail in mails.items() if to == admin)  # an admin belongs to no town
+    assert office.message["Reply-To"].addresses[0].addr_spec == "rueckkehr@finsterwalde.example"

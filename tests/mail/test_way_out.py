@@ -69,7 +69,7 @@ def sends(world: dict[str, Any]) -> list[Callable[[], None]]:
         lambda: returnee_mails.code_guessed(profile, "export"),
         lambda: returnee_mails.reconfirm_consents(profile),
         lambda: returnee_mails.news_of_events(profile, [event]),
-        lambda: employer_mails.signup_known(user.email, "de"),
+        lambda: employer_mails.signup_known(user, "de"),
         lambda: employer_mails.verify_address(user, employer, "token", "en"),
         lambda: employer_mails.approved(user, employer),
         lambda: employer_mails.invitation("neu@example.org", employer, user, "token", "de"),

@@ -93,6 +93,38 @@ def test_rare_groups_and_towns_fold_into_the_area_and_lausitz_and_small_searches
     assert "weniger als fünf Profile" in visible_text(client.get("/employer/pool?town=schipkau"))
 
 
+def field_options(page: str) -> list[str]:
+    """The visible names of the field filter's options."""
+    found = re.search(r'<select[^>]*id="pool-field".*?</select>', page, flags=re.S)
+    return [
+        re.sub(r"\s+", " ", option).strip() for option in re.findall(r"<option[^>]*>(.*?)</option>", found.group(0))
+    ]
+
+
+def test_the_field_filter_offers_only_fields_that_five_profiles_share(
+    employer_client: tuple[FlaskClient, Any], make_profile: Callable
+) -> None:
+    client, _employer = employer_client
+    for _ in range(5):
+        make_profile(consents=POOL, occupation_group_code="26")
+    for _ in range(2):
+        make_profile(consents=POOL, occupation_group_code="25")
+    for _ in range(3):
+        make_profile(consents=POOL, occupation_group_code="81")
+    committed(sync_pool_cards)
+    german = field_options(client.get("/employer/pool").get_data(as_text=True))
+    assert german[1:3] == [
+        "Rohstoffgewinnung, Produktion und Fertigung",
+        "– 26 Mechatronik-, Energie- und Elektroberufe",
+    ]
+    assert len(german) == 3  # neither 25 (two profiles) nor the area of 81 (three) is offered
+    english = field_options(client.get("/employer/pool?lang=en").get_data(as_text=True))
+    assert english[1:] == [
+        "Extraction of raw materials, production and manufacturing",
+        "– 26 Mechatronics, energy and electrical occupations",
+    ]
+
+
 def test_a_withdrawn_consent_takes_the_card_away_at_once(
     employer_client: tuple[FlaskClient, Any], make_profile: Callable
 ) -> None:
@@ -114,7 +146,15 @@ def test_the_pool_is_for_approved_employers_only(client: FlaskClient, make_emplo
     assert client.get("/employer/pool").status_code == 302  # log in first
     pending = make_employer(status=EmployerStatus.PENDING, approved_at=None)
     login(client, pending.users[0].email)
-    assert client.get("/employer/pool").status_code == 403
+    for path in ("/employer/pool", "/employer/pool/requests"):
+        page = client.get(path)
+        assert page.status_code == 403
+        text = visible_text(page)
+        assert "Der Rückkehrer-Pool öffnet sich, sobald die Organisatoren Ihr Unternehmen freigegeben haben." in text
+        assert "Zugriff nicht erlaubt" not in text and "neu laden" not in text
+        assert 'href="/employer"' in page.get_data(as_text=True)  # back to the company area
+    english = visible_text(client.get("/employer/pool?lang=en"))
+    assert "The returnee pool opens once the organizers have approved your company." in english
 
 
 def test_a_contact_request_is_screened_mailed_answered_and_audited(

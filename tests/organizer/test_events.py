@@ -236,6 +236,34 @@ def test_lowering_the_capacity_keeps_every_held_seat_and_raising_it_moves_the_li
     assert db.session.get(Registration, waiting.id).status == RegistrationStatus.CONFIRMED  # moved up at once
 
 
+@time_machine.travel(datetime(2026, 11, 20, 9, 0, tzinfo=UTC), tick=False)
+def test_the_move_question_names_the_new_venue_and_the_time_in_the_pages_language(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable,
+    make_venue: Callable,
+) -> None:  # fmt: skip
+    event = make_event(
+        starts_at=datetime(2026, 12, 27, 9, 0, tzinfo=UTC), ends_at=datetime(2026, 12, 27, 14, tzinfo=UTC)
+    )
+    other = make_venue(name="Rathaus Senftenberg", street="Markt 1")
+    staff_login(client, make_staff())
+    both = {"venue": str(other.id), "day": "29.12.2026", "starts": "17:00", "ends": "19:00"}
+    german = visible_text(client.post(f"/organizer/events/{event.id}/move", data=both))
+    assert (
+        "Neue Zeit: Dienstag, 29. Dezember 2026, 17:00–19:00 Uhr (bisher: Sonntag, 27. Dezember 2026, 10:00–15:00 Uhr)"
+        in german
+    )
+    assert (
+        "Neuer Ort: Rathaus Senftenberg, Markt 1, 01968 Senftenberg (bisher: Niederlausitzhalle Senftenberg" in german
+    )
+    english = visible_text(client.post(f"/organizer/events/{event.id}/move?lang=en", data=both))
+    assert "New time: Tuesday 29 December 2026, 17:00–19:00 (was: Sunday 27 December 2026, 10:00–15:00)" in english
+    assert "New place: Rathaus Senftenberg, Markt 1, 01968 Senftenberg (was: Niederlausitzhalle Senftenberg" in english
+    assert "29.12.2026" not in english and "Uhr" not in english
+    same_place = {**both, "venue": str(event.venue_id)}
+    only_time = visible_text(client.post(f"/organizer/events/{event.id}/move", data=same_place))
+    assert "Neue Zeit: Dienstag, 29. Dezember 2026" in only_time and "Neuer Ort" not in only_time
+
+
 def test_moving_an_event_says_how_many_are_told_before_it_tells_them(
     client: FlaskClient,
     make_staff: Callable[..., User],

@@ -204,3 +204,16 @@ def test_late_seats_get_no_extra_reminder(
     register_and_confirm(client, smtp, submit, event)
 
     assert "registrations.remind: 0" in runner.invoke(args=["jobs", "run"]).output
+
+
+def test_an_english_invitation_links_the_english_page_of_the_event(
+    client: FlaskClient, smtp: SMTPServer, make_event: Callable[..., Event]
+) -> None:
+    from tests.support.registrations import form_data
+
+    event = make_event()
+    assert client.post(f"/events/{event.id}/register?lang=en", data=form_data()).status_code == 303
+    client.post(link_in(smtp.wait_for(1)[0], "/confirm/"))
+    [vevent] = invite_of(smtp.wait_for(2)[1], "REQUEST").events()
+    assert vevent["URL"] == f"http://rueckkehr.test/events/{event.id}?lang=en"
+    assert vevent["UID"] == f"event-{event.id}@rueckkehr.test" and vevent["SEQUENCE"] == 0

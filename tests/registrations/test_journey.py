@@ -50,7 +50,8 @@ def test_register_confirm_and_cancel_promotes_the_waiting_party(
     assert registrations()[0].status == RegistrationStatus.UNCONFIRMED
 
     confirmed = client.post(confirm_path)
-    assert "Vielen Dank – Sie sind angemeldet" in visible_text(confirmed)
+    assert confirmed.status_code == 303  # Post/Redirect/Get: a reload asks nothing again
+    assert "Vielen Dank – Sie sind angemeldet" in visible_text(client.get(confirmed.headers["Location"]))
     assert registrations()[0].status == RegistrationStatus.CONFIRMED
     mails = smtp.wait_for(2)
     assert mails[1].message["Subject"] == f"Anmeldung bestätigt: {event.title}"
@@ -141,8 +142,10 @@ def test_confirmation_links_are_single_use_and_tamper_proof(
     event = make_event()
     submit(event.id)
     path = link_in(smtp.wait_for(1)[0], "/confirm/")
-    assert client.post(path).status_code == 200
-    for bad in [path, path[:-3] + "abc", "/confirm/nonsense"]:
+    assert client.post(path).status_code == 303
+    assert client.post(path).status_code == 303  # a reload confirms nothing twice
+    assert len(smtp.wait_for(2)) == 2 and len(registrations()) == 1
+    for bad in [path[:-3] + "abc", "/confirm/nonsense"]:
         response = client.get(bad)
         assert response.status_code == 410
         text = visible_text(response)
@@ -165,3 +168,51 @@ def test_a_new_address_gets_its_profile_as_typed_and_its_making_is_in_the_audit_
     assert sorted(town.slug for town in profile.wished_towns) == ["grossraeschen", "senftenberg"]
     verbs = db.session.scalars(select(AuditEntry.verb).where(AuditEntry.profile_id == profile.id)).all()
     assert verbs.count("returnee_profile.created") == 1 and verbs.count("registration.created") == 1
+
+
+def test_a_used_confirmation_link_says_the_registration_is_confirmed_and_leads_to_the_self_service_page(
+    client: FlaskClient, smtp: SMTPServer, make_event: Callable[..., Event], submit: Callable[..., Any]
+) -> None:
+    event = make_event(capacity=1)
+    submit(event.id)
+    path = link_in(smtp.wait_for(1)[0], "/confirm/")
+    assert "Vielen Dank – Sie sind angemeldet" in visible_text(client.post(path, follow_redirects=True))
+    manage_path = link_in(smtp.wait_for(2)[1], "/me/")
+    again = client.get(path)  # the link in the mail, clicked again
+    assert again.status_code == 200
+    text = visible_text(again)
+    assert "Ihre Anmeldung ist bereits bestätigt" in text and event.title in text
+    assert "Vielen Dank" not in text and "Anmeldung jetzt bestätigen" not in text
+    assert f'href="{manage_path}"' in again.get_data(as_text=True)
+    english = client.get(f"{path}?lang=en")
+    assert "Your registration is already confirmed" in visible_text(english)
+    assert f'href="{manage_path}?lang=en"' in english.get_data(as_text=True)
+
+    submit(event.id, email="tom@example.org", first_name="Tom")
+    waiting = link_in(smtp.wait_for(3)[2], "/confirm/")
+    client.post(waiting, follow_redirects=True)
+    assert "Sie stehen auf der Warteliste, Platz 1." in visible_text(client.get(waiting))
+
+
+def test_a_used_confirmation_link_leads_nowhere_once_the_links_are_revoked_or_the_registration_cancelled(
+    client: FlaskClient, smtp: SMTPServer, make_event: Callable[..., Event], submit: Callable[..., Any]
+) -> None:
+    event = make_event()
+    submit(event.id)
+    path = link_in(smtp.wait_for(1)[0], "/confirm/")
+    assert "Vielen Dank – Sie sind angemeldet" in visible_text(client.post(path, follow_redirects=True))
+    manage_path = link_in(smtp.wait_for(2)[1], "/me/")
+    client.post(f"{manage_path}/revoke")
+    revoked = client.get(path)
+    assert revoked.status_code == 200 and "Ihre Anmeldung ist bereits bestätigt" in visible_text(revoked)
+    assert "/me/" not in revoked.get_data(as_text=True)  # a leaked mail gives no fresh self-service link
+    assert "Link erneut zusenden" in visible_text(revoked)
+
+    smtp.wait_for(3)  # revoking sent Jana a new link
+    submit(event.id, email="tom@example.org", first_name="Tom")
+    tom = link_in(smtp.wait_for(4)[3], "/confirm/")
+    client.post(tom)
+    tom_manage = link_in(smtp.wait_for(5)[4], "/me/")
+    registration = registrations()[1]
+    client.post(f"{tom_manage}/registrations/{registration.id}/cancel")
+    assert client.get(tom).status_code == 410  # nothing left to confirm or to show

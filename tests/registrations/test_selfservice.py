@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +32,22 @@ def registered(client: FlaskClient, smtp: SMTPServer, event: Event, **overrides:
 def count(model: type) -> int:
     db.session.rollback()
     return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_message_after_saving_is_an_alert_of_its_own_not_a_list(
+    client: FlaskClient, smtp: SMTPServer, make_event: Callable[..., Event]
+) -> None:
+    manage = registered(client, smtp, make_event())
+    saved = client.post(f"{manage}/profile", data=form_data(first_name="Janne"), follow_redirects=True)
+    html = saved.get_data(as_text=True)
+    assert "Ihre Angaben sind gespeichert." in visible_text(saved)
+    assert '<div class="flash-list">' in html and '<ul class="flash-list">' not in html
+    assert re.search(
+        r'<div class="kern-alert kern-alert--success" role="status">\s*<div class="kern-alert__header">', html
+    )
+    english = client.post(f"{manage}/profile?lang=en", data=form_data(first_name="Jana"), follow_redirects=True)
+    assert "Your details have been saved." in visible_text(english)
+    assert '<li class="kern-alert' not in english.get_data(as_text=True)
 
 
 def test_edit_profile_keeps_what_was_typed_on_errors(
