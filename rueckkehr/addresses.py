@@ -16,12 +16,17 @@ def normalise_email(email: str | None) -> str:
     """The form in which addresses are stored and compared: trimmed, lower case, and a domain with umlauts in the
     ASCII form mail servers read (IDNA, as browsers send it from an e-mail field): ``jana@müller.de`` and
     ``jana@xn--mller-kva.de`` are one address."""
-    value = (email or "").strip().lower()
-    local, at, domain = value.rpartition("@")
+    return with_ascii_domain((email or "").strip().lower())
+
+
+def with_ascii_domain(address: str) -> str:
+    """The address with a domain in Unicode written in IDNA (``jana@müller.de`` → ``jana@xn--mller-kva.de``);
+    as it was when its domain is ASCII already, or is no domain at all (the address checks refuse that)."""
+    local, at, domain = address.rpartition("@")
     if at and not domain.isascii():
-        with suppress(idna.IDNAError):  # not a domain at all: the address checks refuse it
-            value = f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
-    return value
+        with suppress(idna.IDNAError):
+            return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
+    return address
 
 
 def clean_address(address: str) -> str:

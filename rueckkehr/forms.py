@@ -7,7 +7,6 @@ import unicodedata
 from typing import Any
 
 import wtforms.widgets.core
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
@@ -22,6 +21,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 from wtforms.widgets import Select as WTFormsSelect
 from wtforms.widgets.core import clean_key  # type: ignore[attr-defined]  # not in wtforms' stubs
 
+from .addresses import with_ascii_domain
 from .extensions import db
 from .form_messages import INVALID_CHECKBOX, OwnMessages, wtforms_translations
 from .i18n import current_language
@@ -237,15 +237,11 @@ def mailable_address(form: Form, field: Field) -> None:
     and no umlaut or accent before the @, which the relays of most providers refuse."""
     if not field.data or field.data.isascii() or field.errors:
         return
-    try:
-        found = validate_email(field.data, check_deliverability=False)
-    except EmailNotValidError:
-        return  # the address check beside this one says so
-    if found.ascii_email is None:
+    if not field.data.rpartition("@")[0].isascii():
         raise ValidationError(
             _l("Vor dem @ kann diese Adresse keine Umlaute oder Akzente tragen. Bitte prüfen Sie die Schreibweise.")
         )
-    field.data = found.ascii_email
+    field.data = with_ascii_domain(field.data)
 
 
 def value_of(field: Field, *, strip: bool = True) -> str:
