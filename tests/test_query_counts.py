@@ -306,3 +306,28 @@ def test_statements_do_not_grow_with_the_rows(
     many = statements_for(page, MANY, fixtures)  # a second object, or more rows in the same list
     print(f"{page}: {few} statements with {FEW} row(s), {many} with {MANY}")
     assert many == few, f"{page} runs {few} statements for {FEW} row and {many} for {MANY}"
+
+
+def test_a_page_of_an_events_registrations_is_read_in_one_statement_beside_the_log_in_check(
+    request: pytest.FixtureRequest,
+) -> None:
+    """The event is read with the page's rows (a round trip is a tenth of the page on PostgreSQL); an event with no
+    registrations is read on its own."""
+    names = ["client", "app", "make_event", "make_employer", "make_vacancy", "make_stand", "login", "make_staff",
+             "staff_login", "make_series"]  # fmt: skip
+    fixtures = {name: request.getfixturevalue(name) for name in names}
+    client: FlaskClient = fixtures["client"]
+    pages = Pages(fixtures)
+    for path, rows in ((pages.registrations(MANY), MANY), (pages.registrations(0), 0)):
+        assert client.get(path).status_code == 200
+        with counted(fixtures["app"]) as statements:
+            response = client.get(path)
+        text = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert "Anmeldungen: Rückkehrertag Senftenberg" in text  # the event's title, from either statement
+        assert "Person am Einlass eintragen" in text  # a published event takes walk-ins
+        if rows:
+            assert text.count('<tr class="kern-table__row">') == rows + 1  # the head's row and the page's
+        reads = [statement for statement in statements if statement.lstrip().upper().startswith("SELECT")]
+        assert "login_sessions" in reads[0]
+        assert len(reads) == (2 if rows else 3), "\n".join(" ".join(read.split())[:120] for read in reads)

@@ -68,10 +68,14 @@ _LISTED_EVENT = (
 )
 
 
-def listed_event(event_id: int) -> Row[Any]:
+def listed_event(event_id: int) -> Row[Any] | listing.ListedEvent:
     """The row (``id``, ``title``, ``status``, ``town_id``) of an event of the organizer's towns, or a 404 (as
     ``visible_event`` answers)."""
     row = plain_rows(_LISTED_EVENT, {"event_id": event_id}).one_or_none() if 0 < event_id <= MAX_ID else None
+    return _visible(row)
+
+
+def _visible(row: Row[Any] | listing.ListedEvent | None) -> Row[Any] | listing.ListedEvent:
     if row is None or not can_see_town(row.town_id):
         abort(404)
     return row
@@ -80,18 +84,33 @@ def listed_event(event_id: int) -> Row[Any]:
 @bp.get("/registrations")
 @staff_required
 def index(event_id: int) -> str:
-    """The registrations of an event: search, filters that include or exclude, sorting, pages of 50."""
-    event = listed_event(event_id)
-    return render_template("registrations/manage/index.html", event=event, **_list_of([event]))
+    """The registrations of an event: search, filters that include or exclude, sorting, pages of 50.
+
+    A page with rows is one statement, its event read with them; the event is checked before anything is shown.
+    """
+    if not 0 < event_id <= MAX_ID:
+        abort(404)
+    filters = listing.parse_filter(request.args, [event_id])
+    page = listing.page_of(filters, with_event=True)
+    event = _visible(page.event) if page.event is not None else listed_event(event_id)
+    return render_template("registrations/manage/index.html", event=event, **_list_of([event], filters, page))
 
 
-def _list_of(events: Sequence[Any], titles: bool = False) -> dict[str, Any]:
+def _list_of(
+    events: Sequence[Any],
+    filters: listing.RegistrationFilter | None = None,
+    page: listing.RegistrationPage | None = None,
+    titles: bool = False,
+) -> dict[str, Any]:
     """What the list of these events' registrations shows (``_list.html``); ``titles`` names each row's event.
 
     :param events: the events (or rows with their ``id`` and ``title``).
+    :param filters: the filter read from the URL, and ``page`` its page, where the caller read them already.
     """
-    filters = listing.parse_filter(request.args, [event.id for event in events])
-    page = listing.page_of(filters)
+    if filters is None:
+        filters = listing.parse_filter(request.args, [event.id for event in events])
+    if page is None:
+        page = listing.page_of(filters)
     texts = list_html.ListTexts.current()
     language = request.args.get("lang")  # a person's link keeps a language the list's link asked for
     query = f"?lang={language}" if language in current_app.config["LANGUAGES"] else ""
@@ -118,7 +137,9 @@ def series_index(series_id: int) -> str:
     """The registrations of a whole series (its events in the organizer's towns), with the filters of one event's."""
     series = found(EventSeries, series_id)  # shared by the towns; its events are not
     events = visible_series_events(series)
-    return render_template("registrations/manage/series.html", series=series, events=events, **_list_of(events, True))
+    return render_template(
+        "registrations/manage/series.html", series=series, events=events, **_list_of(events, titles=True)
+    )
 
 
 @bp.route("/registrations/walk-in", methods=["GET", "POST"])

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, bindparam, case, func, select
+from sqlalchemy import ColumnElement, Integer, bindparam, case, func, select
 from sqlalchemy.orm import aliased
 
+from ..database import constant
 from ..events.models import Event
 from ..extensions import db
 from .models import ACTIVE, SEAT_HOLDING, Registration, RegistrationStatus
@@ -109,12 +110,13 @@ def waiting_rank_column() -> ColumnElement[int]:
         select(func.count(ahead.id))
         .where(
             ahead.event_id == Registration.event_id,
-            ahead.status == RegistrationStatus.WAITING,
+            ahead.status == constant(RegistrationStatus.WAITING, Registration.status.type),
             ahead.waitlist_position < Registration.waitlist_position,
         )
         .scalar_subquery()
     )
-    rank: ColumnElement[int] = case((Registration.status == RegistrationStatus.WAITING, count_ahead + 1))
+    waiting = Registration.status == constant(RegistrationStatus.WAITING, Registration.status.type)
+    rank: ColumnElement[int] = case((waiting, count_ahead + constant(1, Integer)))
     return rank
 
 
