@@ -308,17 +308,24 @@ def test_statements_do_not_grow_with_the_rows(
     assert many == few, f"{page} runs {few} statements for {FEW} row and {many} for {MANY}"
 
 
+@pytest.mark.parametrize("role", ["admin", "organizer"])
 def test_a_page_of_an_events_registrations_is_read_in_one_statement_beside_the_log_in_check(
-    request: pytest.FixtureRequest,
+    role: str, request: pytest.FixtureRequest
 ) -> None:
-    """The event is read with the page's rows (a round trip is a tenth of the page on PostgreSQL); an event with no
-    registrations is read on its own."""
+    """The event is read with the page's rows, an organizer's towns with the log-in check (a round trip is a
+    tenth of the page on PostgreSQL); an event with no registrations is read on its own."""
+    from rueckkehr.accounts.models import Role
+
     names = ["client", "app", "make_event", "make_employer", "make_vacancy", "make_stand", "login", "make_staff",
              "staff_login", "make_series"]  # fmt: skip
     fixtures = {name: request.getfixturevalue(name) for name in names}
     client: FlaskClient = fixtures["client"]
     pages = Pages(fixtures)
-    for path, rows in ((pages.registrations(MANY), MANY), (pages.registrations(0), 0)):
+    paths = [(pages.registrations(MANY), MANY), (pages.registrations(0), 0)]
+    if role == "organizer":  # of Senftenberg, where the events are
+        client.post("/logout")
+        fixtures["staff_login"](client, fixtures["make_staff"](role=Role.ORGANIZER))
+    for path, rows in paths:
         assert client.get(path).status_code == 200
         with counted(fixtures["app"]) as statements:
             response = client.get(path)

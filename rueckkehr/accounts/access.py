@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
-from flask import abort, redirect, request, session, url_for
+from flask import abort, g, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import ColumnElement, false, true
 from sqlalchemy.orm.interfaces import ORMOption
@@ -21,7 +21,7 @@ from ..extensions import db
 from ..i18n import safe_next_path
 from . import second_factor
 from .models import Role, User
-from .sessions import log_in
+from .sessions import TOWNS_OF_USER, log_in
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -92,7 +92,10 @@ def visible_town_ids() -> set[int] | None:
         return None
     if not current_user.is_authenticated or current_user.role != Role.ORGANIZER:
         return set()
-    return {town.id for town in current_user.towns}
+    loaded: tuple[int, frozenset[int]] | None = g.get(TOWNS_OF_USER)  # read with the log-in check
+    if loaded is not None and loaded[0] == current_user.id:
+        return set(loaded[1])
+    return {town.id for town in current_user.towns}  # logged in by this very request
 
 
 def can_see_town(town_id: int | None) -> bool:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import cast
 
-from flask import current_app, session
+from flask import current_app, g, session
 from flask_login import login_user
-from sqlalchemy import ForeignKey, String, bindparam, delete, select
+from sqlalchemy import ForeignKey, String, bindparam, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .. import actors
@@ -22,7 +23,7 @@ from ..audit.operations import record
 from ..database import UTCDateTime, rows_changed
 from ..dates import utcnow
 from ..extensions import Model, db
-from .models import User
+from .models import User, organizer_towns
 
 SESSION_KEY = "login_key"
 
@@ -73,9 +74,16 @@ def end_all_sessions(user: User) -> int:
     return ended
 
 
+# The towns an organizer works for, as "3,5": read with the log-in check, since every workspace page of an
+# organizer asks for them (``access.visible_town_ids``), which cost a round trip of its own.
+_TOWN_IDS = (
+    select(func.aggregate_strings(organizer_towns.c.town_id.cast(String), ","))
+    .where(organizer_towns.c.user_id == User.id)
+    .scalar_subquery()
+)
 # Built once: every request of a logged-in person runs it, and building the statement cost a third of running it.
 _LIVE_USER = (
-    select(User)
+    select(User, _TOWN_IDS)
     .join(LoginSession, LoginSession.user_id == User.id)
     .where(
         User.id == bindparam("user_id"),
@@ -84,11 +92,12 @@ _LIVE_USER = (
         LoginSession.created_at > bindparam("oldest", type_=UTCDateTime),
     )
 )
+TOWNS_OF_USER = "rueckkehr_towns_of_user"  # flask.g: (user id, town ids) of the user ``load_user`` loaded
 
 
 def load_user(session_id: str) -> User | None:
     """Flask-Login's loader: the user of the cookie, if its session version and its server-side session are live
-    (one statement: every request of a logged-in person runs it)."""
+    (one statement: every request of a logged-in person runs it), with the ids of their towns (``flask.g``)."""
     user_id, _, version = session_id.partition(".")
     if not (user_id.isdigit() and version.isdigit()) or int(user_id) > 2**31 - 1:
         return None
@@ -97,8 +106,13 @@ def load_user(session_id: str) -> User | None:
         return None
     oldest = utcnow() - timedelta(days=current_app.config["LOGIN_SESSION_DAYS"])
     parameters = {"user_id": int(user_id), "version": int(version), "key_hash": _hash(key), "oldest": oldest}
-    user: User | None = db.session.scalar(_LIVE_USER, parameters)
-    return user
+    row = db.session.execute(_LIVE_USER, parameters).first()
+    if row is None:
+        return None
+    user, town_ids = row
+    towns = frozenset(int(town_id) for town_id in town_ids.split(",")) if town_ids else frozenset()
+    setattr(g, TOWNS_OF_USER, (user.id, towns))
+    return cast(User, user)
 
 
 def purge_old_sessions(now: datetime | None = None) -> int:
