@@ -129,9 +129,13 @@ def _configure_postgresql(dbapi_connection: Any, connection_record: Any) -> None
     """
     if not type(dbapi_connection).__module__.startswith("psycopg"):
         return
-    with dbapi_connection.cursor() as cursor:
-        cursor.execute("SET jit = off")
-    dbapi_connection.commit()  # a new connection is outside autocommit: the setting holds only once committed
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True  # outside a transaction, the setting holds for the session at once
+    try:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+    finally:
+        dbapi_connection.autocommit = autocommit
 
 
 # A pooled PostgreSQL connection is asked whether it is alive (a round trip) only after it sat unused this long;
