@@ -310,7 +310,8 @@ def _direct_page(filters: RegistrationFilter) -> Select[Any]:
     return statement.limit(_PAGE_SIZE).offset(_PAGE_OFFSET)
 
 
-# Written into the SQL (as ``constant`` is): a page's statement keeps one plan on PostgreSQL, page by page.
+# Written into the SQL (as ``constant`` is), so that PostgreSQL keeps a plan for a page asked often (the first):
+# each page number is a statement of its own, planned on each run until it has run a few times.
 _PAGE_SIZE = bindparam("page_size", type_=Integer, literal_execute=True)
 _PAGE_OFFSET = bindparam("page_offset", type_=Integer, literal_execute=True)
 # The count as a window over the filtered rows, where that is cheaper than counting them again in a subquery:

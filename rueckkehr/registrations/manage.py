@@ -16,7 +16,7 @@ from markupsafe import escape
 from sqlalchemy import Row, bindparam, select
 from werkzeug.wrappers import Response
 
-from ..accounts.access import MAX_ID, can_see_town, found, staff_required
+from ..accounts.access import MAX_ID, can_see_town, found, staff_required, visible_town_ids
 from ..accounts.forms import ActionForm
 from ..database import plain_rows
 from ..events.manage import visible_event, visible_series_events
@@ -72,10 +72,6 @@ def listed_event(event_id: int) -> Row[Any] | listing.ListedEvent:
     """The row (``id``, ``title``, ``status``, ``town_id``) of an event of the organizer's towns, or a 404 (as
     ``visible_event`` answers)."""
     row = plain_rows(_LISTED_EVENT, {"event_id": event_id}).one_or_none() if 0 < event_id <= MAX_ID else None
-    return _visible(row)
-
-
-def _visible(row: Row[Any] | listing.ListedEvent | None) -> Row[Any] | listing.ListedEvent:
     if row is None or not can_see_town(row.town_id):
         abort(404)
     return row
@@ -86,13 +82,19 @@ def _visible(row: Row[Any] | listing.ListedEvent | None) -> Row[Any] | listing.L
 def index(event_id: int) -> str:
     """The registrations of an event: search, filters that include or exclude, sorting, pages of 50.
 
-    A page with rows is one statement, its event read with them; the event is checked before anything is shown.
+    An admin sees every town's events, so for them a page with rows is one statement, its event read with them.
+    An organizer's event is read and checked first: nothing of another town's event is searched, counted or paged,
+    so neither the answer nor the work done before it tells anything about it.
     """
     if not 0 < event_id <= MAX_ID:
         abort(404)
     filters = listing.parse_filter(request.args, [event_id])
-    page = listing.page_of(filters, with_event=True)
-    event = _visible(page.event) if page.event is not None else listed_event(event_id)
+    if visible_town_ids() is None:
+        page = listing.page_of(filters, with_event=True)
+        event = page.event or listed_event(event_id)
+    else:
+        event = listed_event(event_id)
+        page = listing.page_of(filters)
     return render_template("registrations/manage/index.html", event=event, **_list_of([event], filters, page))
 
 

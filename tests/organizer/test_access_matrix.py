@@ -248,3 +248,39 @@ def test_odd_parameters_never_break_a_list(
         assert client.get(f"/organizer/events/{event.id}/export{query}").status_code == 200, query
     for query in ("?person=x", "?from=31.02.2026", "?object_id=99999999999", "?page=0", "?page=00"):
         assert client.get(f"/organizer/audit{query}").status_code == 200, query
+
+
+def test_the_work_before_a_404_tells_nothing_of_another_towns_registrations(
+    app: Flask,
+    client: FlaskClient,
+    finsterwalde: dict[str, Any],
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+) -> None:
+    """However an organizer of Senftenberg searches, filters or pages Finsterwalde's list, the server runs the same
+    statements for the 404 (the log-in check, the event, and the error page's log-in check), none of them reading
+    the registrations, so neither the answer nor its time says whether someone is registered there, or how many."""
+    from sqlalchemy import event as sqlalchemy_event
+
+    staff_login(client, make_staff())
+    base = f"/organizer/events/{finsterwalde['event_id']}/registrations"
+    statements: list[str] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(" ".join(statement.split())[:60])
+
+    with app.app_context():
+        engine = db.engine
+    sqlalchemy_event.listen(engine, "before_cursor_execute", keep)
+    try:
+        seen = {}
+        for query in ("", "?q=geheim@example.org", "?q=nobody@example.org", "?page=2", "?status=waiting",
+                      "?status=confirmed", "?hometown=finsterwalde&hometown_op=not&sort=hometown"):  # fmt: skip
+            statements.clear()
+            assert client.get(base + query).status_code == 404, query
+            seen[query] = [statement for statement in statements if statement.upper().startswith("SELECT")]
+    finally:
+        sqlalchemy_event.remove(engine, "before_cursor_execute", keep)
+    assert len(set(map(tuple, seen.values()))) == 1, seen
+    assert seen[""][1].startswith("SELECT events.id, events.title"), seen[""]
+    assert not any("registrations" in statement for statement in seen[""]), seen[""]

@@ -102,6 +102,7 @@ def test_the_last_page_of_a_large_event_is_not_compiled_before_it_runs(
 ) -> None:
     path = f"/organizer/events/{large_event.id}/registrations?page=100"
     statement, parameters, connection = the_page_statement(client, app, path, make_staff, staff_login)
+    assert connection.exec_driver_sql("SHOW jit").scalar_one() == "off"
     plan = connection.exec_driver_sql(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", parameters).scalar_one()
     plan = plan if isinstance(plan, list) else json.loads(plan)
     assert plan[0]["Plan"]["Actual Rows"] == 50
