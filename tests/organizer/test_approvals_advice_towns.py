@@ -203,6 +203,24 @@ def test_the_advice_worklist_take_on_note_and_erase(
     assert db.session.scalar(select(AdviceTalk)) is None
 
 
+def test_a_talk_taken_on_by_nobody_is_refused_beside_the_contact_field_keeping_what_was_typed(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable
+) -> None:
+    profile = advice_seeker(make_event())
+    staff_login(client, make_staff(full_name="Anja Schulze"))
+    senftenberg = db.session.scalar(select(Town.id).where(Town.slug == "senftenberg"))
+    talk_path = client.post("/organizer/advice/take", data={"profile_id": profile.id, "town_id": senftenberg}).location
+    refused = client.post(talk_path, data={"contact": "", "status": "assigned", "outcome": "Rückruf am Montag"})
+    assert refused.status_code == 422
+    beside = re.search(r'id="contact-error".*?<select[^>]*name="contact"', refused.text, re.S)
+    assert beside is not None
+    assert "Wer übernimmt das Gespräch? Bitte wählen Sie eine Ansprechperson." in re.sub(r"<[^>]+>", " ", beside[0])
+    assert "Rückruf am Montag" in refused.text
+    db.session.rollback()
+    talk = db.session.scalar(select(AdviceTalk))
+    assert talk.contact_user_id is not None and talk.outcome != "Rückruf am Montag"
+
+
 def test_the_advice_worklist_lists_names_alphabetically_with_umlauts_among_their_letter(
     client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable
 ) -> None:
