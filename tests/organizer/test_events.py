@@ -347,6 +347,9 @@ def test_the_questions_before_calling_off_or_moving_count_only_those_a_mail_reac
     asked = visible_text(client.get(f"/organizer/events/{event.id}/cancel"))
     assert "2 Personen werden über die Absage informiert." in asked
     assert "3 Angemeldete haben keine E-Mail-Adresse und erfahren es nicht." in asked
+    assert "Ja, Veranstaltung absagen" in asked and "Nein, Veranstaltung beibehalten" in asked
+    english = visible_text(client.get(f"/organizer/events/{event.id}/cancel?lang=en"))
+    assert "Yes, call off the event" in english and "No, keep the event" in english and "Cancel" not in english
     done = visible_text(client.post(f"/organizer/events/{event.id}/cancel", follow_redirects=True))
     assert (
         "Die Veranstaltung ist abgesagt; 2 Personen werden benachrichtigt. "
