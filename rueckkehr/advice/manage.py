@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 from wtforms import SelectField, TextAreaField
-from wtforms.validators import Length
+from wtforms.validators import Length, ValidationError
 
 from ..accounts.access import found_in_town, staff_required, visible_town_ids
 from ..accounts.forms import ActionForm
@@ -43,6 +43,11 @@ class TalkForm(FlaskForm):
             no_control_characters,
         ],
     )
+
+    def validate_contact(self, field: SelectField) -> None:
+        """A talk taken on is taken on by someone: the list would show it as taken with nobody to call back."""
+        if self.status.data == AdviceStatus.ASSIGNED.value and not field.data:
+            raise ValidationError(_("Wer übernimmt das Gespräch? Bitte wählen Sie eine Ansprechperson."))
 
 
 def contacts_for(town_id: int) -> list[User]:

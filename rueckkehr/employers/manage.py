@@ -18,9 +18,10 @@ from wtforms.validators import DataRequired, Length
 
 from ..accounts.access import found_in_town, staff_required, visible_town_ids
 from ..accounts.forms import ActionForm
+from ..extensions import db
 from ..forms import no_control_characters, value_of
 from . import approvals
-from .models import Employer, StandBooking, Vacancy
+from .models import Employer, EmployerStatus, StandBooking, StandStatus, Vacancy, VacancyStatus
 from .operations import (
     OperationError,
     approve_employer,
@@ -118,6 +119,35 @@ DECLINE: dict[str, tuple[Callable[[Any, str], Any], str]] = {
 }
 
 
+def _decided(kind: str, found: Any) -> str | None:
+    """What became of an item no longer waiting (a double submit, a stale tab), or None while it waits."""
+    if kind == "employers":
+        return {
+            EmployerStatus.APPROVED: _("Das Unternehmen ist schon freigegeben."),
+            EmployerStatus.DECLINED: _("Das Unternehmen ist schon abgelehnt."),
+        }.get(found.status)
+    if kind == "profiles":
+        return None if found.pending_changes else str(_("Über diese Änderungen ist schon entschieden."))
+    if kind == "vacancies":
+        if found.status == VacancyStatus.DRAFT:
+            return str(_("Die Stelle ist schon an das Unternehmen zurückgegeben."))
+        if found.status == VacancyStatus.WITHDRAWN and found.published_at is None:
+            return str(_("Das Unternehmen hat die Stelle zurückgezogen."))
+        return None if found.status == VacancyStatus.SUBMITTED else _("Die Stelle ist schon veröffentlicht.")
+    decided: str | None = {
+        StandStatus.CONFIRMED: _("Der Stand ist schon bestätigt."),
+        StandStatus.CANCELLED: _("Der Stand ist schon abgelehnt oder abgesagt."),
+    }.get(found.status)
+    return decided
+
+
+def _refused(kind: str, found: Any, otherwise: str) -> None:
+    """Say why an approval or a refusal did not happen: decided already, or the state does not allow it."""
+    db.session.refresh(found)  # as the refusing operation read it
+    decided = _decided(kind, found)
+    flash(decided or otherwise, "info" if decided else "warning")
+
+
 @bp.post("/<kind>/<int:item_id>/approve")
 @staff_required
 def approve(kind: str, item_id: int) -> Response:
@@ -125,13 +155,18 @@ def approve(kind: str, item_id: int) -> Response:
     found = item(kind, item_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    decided = _decided(kind, found)
+    if decided is not None:  # a double submit or a stale tab: neither approves a decided item again
+        flash(decided, "info")
+        return redirect(url_for(".index"), code=303)
     action, message = APPROVE[kind]
     try:
         action(found)
     except OperationError:
-        flash(
+        _refused(
+            kind,
+            found,
             _("Das ist im jetzigen Zustand nicht möglich (zum Beispiel, weil die Adresse noch nicht bestätigt ist)."),
-            "warning",
         )
     else:
         flash(str(message), "success")
@@ -150,7 +185,7 @@ def decline(kind: str, item_id: int) -> str | Response | tuple[str, int]:
     try:
         action(found, value_of(form.reason))
     except OperationError:
-        flash(_("Das ist im jetzigen Zustand nicht möglich."), "warning")
+        _refused(kind, found, _("Das ist im jetzigen Zustand nicht möglich."))
     else:
         flash(str(message), "success")
     return redirect(url_for(".index"), code=303)

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
@@ -203,21 +204,26 @@ def move(event_id: int) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         venue_id, starts_at, ends_at = form.moment()
         venue = found_in_town(Venue, venue_id, lambda venue: venue.town_id)
+        told, untold = reach(event, confirmed_only=True)
         if request.form.get("confirmed") != "1":
-            counts = seat_counts([event]).get(event.id)
-            told = counts.confirmed if counts is not None and event.status == EventStatus.PUBLISHED else 0
             return render_template(
                 "events/manage/move_confirm.html",
                 event=event,
                 form=form,
                 told=told,
+                untold=untold,
                 new=(venue, starts_at, ends_at),
             )
         try:
             change_event(event.id, starts_at=starts_at, ends_at=ends_at, venue_id=venue_id)
         except EventChangeError:
             abort(404)
-        flash(_("Die Veranstaltung ist verlegt; die Angemeldeten erhalten eine aktualisierte Einladung."), "success")
+        moved = ngettext(
+            "Die Veranstaltung ist verlegt; %(num)d Person erhält eine aktualisierte Einladung.",
+            "Die Veranstaltung ist verlegt; %(num)d Personen erhalten eine aktualisierte Einladung.",
+            told,
+        )
+        flash(_join(moved, untold), "success")
         return redirect(url_for(".detail", event_id=event.id), code=303)
     return render_template("events/manage/move.html", form=form, event=event), 422 if form.errors else 200
 
@@ -233,12 +239,46 @@ def cancel(event_id: int) -> str | Response:
         return redirect(url_for(".cancel", event_id=event.id), code=303)
     if request.method == "POST" and not event.is_cancelled:
         _action_form()
+        lock_event(event.id)  # the count is of those the call-off tells: under its lock
+        told, untold = reach(event, confirmed_only=False)
         cancel_event(event.id)
-        flash(_("Die Veranstaltung ist abgesagt; alle Angemeldeten werden benachrichtigt."), "success")
+        called_off = ngettext(
+            "Die Veranstaltung ist abgesagt; %(num)d Person wird benachrichtigt.",
+            "Die Veranstaltung ist abgesagt; %(num)d Personen werden benachrichtigt.",
+            told,
+        )
+        flash(_join(called_off, untold), "success")
         return redirect(url_for(".detail", event_id=event.id), code=303)
+    told, untold = reach(event, confirmed_only=False)
+    return render_template("events/manage/cancel.html", event=event, told=told, untold=untold, action_form=ActionForm())
+
+
+def reach(event: Event, *, confirmed_only: bool) -> tuple[int, int]:
+    """Whom a change of a published event tells (the confirmed, or every active registration when it is called off),
+    as (reached by mail, without an address: walk-ins who gave none hear nothing)."""
     counts = seat_counts([event]).get(event.id)
-    told = counts.active if counts is not None and event.status == EventStatus.PUBLISHED else 0
-    return render_template("events/manage/cancel.html", event=event, told=told, action_form=ActionForm())
+    if counts is None or event.status != EventStatus.PUBLISHED:
+        return 0, 0
+    if confirmed_only:
+        return counts.confirmed_reachable, counts.confirmed_without_address
+    return counts.active_reachable, counts.active_without_address
+
+
+def _join(done: str, untold: int) -> str:
+    """What was done, and who is not told for want of an address."""
+    if not untold:
+        return done
+    return f"{done} {without_address(untold)}"
+
+
+def without_address(untold: int) -> str:
+    """The number of registrants no mail reaches."""
+    text: str = ngettext(
+        "%(num)d angemeldete Person hat keine E-Mail-Adresse und erfährt es nicht.",
+        "%(num)d Angemeldete haben keine E-Mail-Adresse und erfahren es nicht.",
+        untold,
+    )
+    return text
 
 
 @bp.post("/<int:event_id>/delete")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 from ..database import constant
 from ..events.models import Event
 from ..extensions import db
+from ..returnees.models import ReturneeProfile
 from .models import ACTIVE, SEAT_HOLDING, Registration, RegistrationStatus
 
 
@@ -165,26 +166,49 @@ class SeatCounts:
     confirmed: int = 0
     unconfirmed: int = 0
     waiting: int = 0
+    confirmed_without_address: int = 0
+    active_without_address: int = 0
 
     @property
     def active(self) -> int:
-        """Registrations that would be told if the event were called off."""
+        """Registrations that hear of it if the event is called off, when they gave an address."""
         return self.confirmed + self.unconfirmed + self.waiting
+
+    @property
+    def active_reachable(self) -> int:
+        """Active registrations with an address: a call-off's mail reaches them."""
+        return self.active - self.active_without_address
+
+    @property
+    def confirmed_reachable(self) -> int:
+        """Confirmed registrations with an address: a move's updated invitation reaches them."""
+        return self.confirmed - self.confirmed_without_address
 
 
 def seat_counts_at(event_ids: Sequence[int]) -> dict[int, SeatCounts]:
     """The counts of each of these events, in one query."""
     if not event_ids:
         return {}
+    without_address = func.sum(case((ReturneeProfile.email.is_(None), 1), else_=0))  # walk-ins: no mail reaches them
     rows = db.session.execute(
-        select(Registration.event_id, Registration.status, func.count(), func.sum(1 + Registration.companions))
+        select(
+            Registration.event_id,
+            Registration.status,
+            func.count(),
+            func.sum(1 + Registration.companions),
+            without_address,
+        )
+        .join(ReturneeProfile, ReturneeProfile.id == Registration.profile_id)
         .where(Registration.event_id.in_(event_ids), Registration.status.in_(ACTIVE))
         .group_by(Registration.event_id, Registration.status)
     )
     values: dict[int, dict[str, int]] = {}
-    for event_id, status, parties, seats in rows:
-        counts = values.setdefault(event_id, {"seats_held": 0})
+    for event_id, status, parties, seats, unreachable in rows:
+        counts = values.setdefault(event_id, {"seats_held": 0, "active_without_address": 0})
         counts[status.value] = int(parties)
+        counts["active_without_address"] += int(unreachable or 0)
+        if status == RegistrationStatus.CONFIRMED:
+            counts["confirmed_without_address"] = int(unreachable or 0)
         if status in SEAT_HOLDING:
             counts["seats_held"] += int(seats or 0)
     return {event_id: SeatCounts(**values.get(event_id, {})) for event_id in event_ids}

@@ -73,6 +73,43 @@ def test_the_queue_approves_and_declines_with_a_mailed_reason(
     assert "Arzt/Ärztin" not in visible_text(client.get("/organizer/approvals"))
 
 
+def test_approving_twice_says_it_was_approved_or_declined_already_for_every_kind(
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_employer: Callable,
+    make_vacancy: Callable,
+    make_stand: Callable,
+    make_event: Callable,
+) -> None:
+    pending = make_employer(name="Neue Solar GmbH", status=EmployerStatus.PENDING)
+    approved = make_employer(name="Klinikum Lausitz", pending_changes={"name": "Klinikum"}, changes_submitted_at=None)
+    vacancy = make_vacancy(approved, title="Pflegefachkraft", status=VacancyStatus.SUBMITTED)
+    returned = make_vacancy(approved, title="Arzt/Ärztin", status=VacancyStatus.SUBMITTED)
+    stand = make_stand(approved, make_event())
+    declined = make_stand(approved, make_event(title="Zweiter Tag"))
+    staff_login(client, make_staff())
+    reason = {"reason": "Bitte nicht."}
+    client.post(f"/organizer/approvals/vacancies/{returned.id}/decline", data=reason)
+    client.post(f"/organizer/approvals/stands/{declined.id}/decline", data=reason)
+    twice = {
+        f"employers/{pending.id}": "Das Unternehmen ist schon freigegeben.",
+        f"profiles/{approved.id}": "Über diese Änderungen ist schon entschieden.",
+        f"vacancies/{vacancy.id}": "Die Stelle ist schon veröffentlicht.",
+        f"stands/{stand.id}": "Der Stand ist schon bestätigt.",
+    }
+    for path, already in twice.items():
+        assert client.post(f"/organizer/approvals/{path}/approve").status_code == 303
+        again = visible_text(client.post(f"/organizer/approvals/{path}/approve", follow_redirects=True))
+        assert already in again and "nicht möglich" not in again, path
+    for path, already in {
+        f"vacancies/{returned.id}": "Die Stelle ist schon an das Unternehmen zurückgegeben.",
+        f"stands/{declined.id}": "Der Stand ist schon abgelehnt oder abgesagt.",
+    }.items():
+        again = visible_text(client.post(f"/organizer/approvals/{path}/approve", follow_redirects=True))
+        assert already in again and "nicht möglich" not in again, path
+
+
 def test_the_reviewer_reads_a_company_description_as_the_public_will(
     client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_employer: Callable
 ) -> None:
@@ -201,6 +238,24 @@ def test_the_advice_worklist_take_on_note_and_erase(
     committed(erase_profile, profile.id)
     db.session.rollback()
     assert db.session.scalar(select(AdviceTalk)) is None
+
+
+def test_a_talk_taken_on_by_nobody_is_refused_beside_the_contact_field_keeping_what_was_typed(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable
+) -> None:
+    profile = advice_seeker(make_event())
+    staff_login(client, make_staff(full_name="Anja Schulze"))
+    senftenberg = db.session.scalar(select(Town.id).where(Town.slug == "senftenberg"))
+    talk_path = client.post("/organizer/advice/take", data={"profile_id": profile.id, "town_id": senftenberg}).location
+    refused = client.post(talk_path, data={"contact": "", "status": "assigned", "outcome": "Rückruf am Montag"})
+    assert refused.status_code == 422
+    beside = re.search(r'id="contact-error".*?<select[^>]*name="contact"', refused.text, re.S)
+    assert beside is not None
+    assert "Wer übernimmt das Gespräch? Bitte wählen Sie eine Ansprechperson." in re.sub(r"<[^>]+>", " ", beside[0])
+    assert "Rückruf am Montag" in refused.text
+    db.session.rollback()
+    talk = db.session.scalar(select(AdviceTalk))
+    assert talk.contact_user_id is not None and talk.outcome != "Rückruf am Montag"
 
 
 def test_the_advice_worklist_lists_names_alphabetically_with_umlauts_among_their_letter(

@@ -122,6 +122,18 @@ def test_a_deadline_after_the_beginning_is_refused_and_one_at_the_beginning_is_s
     assert saved_events() == 1
 
 
+def test_an_event_without_a_window_says_registration_runs_from_publication_until_it_begins(
+    organizer: FlaskClient, make_venue: Callable
+) -> None:
+    created = organizer.post("/organizer/events/new", data=new_event(make_venue().id))
+    assert created.status_code == 303
+    german = visible_text(organizer.get(created.location))
+    assert "Anmeldung ab der Veröffentlichung bis zum Beginn der Veranstaltung (" in german
+    assert "15. Januar 2027, 10:00 Uhr)" in german
+    english = visible_text(organizer.get(f"{created.location}?lang=en"))
+    assert "from publication until the event begins (" in english
+
+
 def test_a_window_opening_after_the_beginning_is_refused_beside_its_first_day(
     organizer: FlaskClient, make_venue: Callable
 ) -> None:

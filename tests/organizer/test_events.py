@@ -35,7 +35,7 @@ def seat(event: Event, status: RegistrationStatus, number: int, **values: object
     """A registration with its profile, straight into the database."""
     start_writing()
     profile = ReturneeProfile(
-        email=f"gast{number}@example.org",
+        email=values.pop("email", f"gast{number}@example.org"),
         first_name=f"Gast{number}",
         last_name="Test",
         postal_code="01968",
@@ -316,6 +316,47 @@ def test_cancelling_says_how_many_are_told_and_a_get_changes_nothing(
     assert len(smtp.wait_for(2)) == 2
     db.session.rollback()
     assert db.session.get(Event, event.id).status == EventStatus.CANCELLED
+
+
+def test_the_questions_before_calling_off_or_moving_count_only_those_a_mail_reaches(
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    make_venue: Callable,
+    smtp: SMTPServer,
+) -> None:
+    event = make_event()
+    seat(event, RegistrationStatus.CONFIRMED, 1)
+    seat(event, RegistrationStatus.WAITING, 2)
+    for number in range(3, 6):  # walk-ins who gave no address
+        seat(event, RegistrationStatus.CONFIRMED, number, email=None)
+    staff_login(client, make_staff())
+    other = make_venue(name="Rathaus Senftenberg", street="Markt 1")
+    day = event.starts_at.astimezone(BERLIN)
+    data = {"venue": str(other.id), "day": f"{day:%d.%m.%Y}", "starts": "11:00", "ends": "16:00"}
+    moving = visible_text(client.post(f"/organizer/events/{event.id}/move", data=data))
+    assert "1 Person erhält eine aktualisierte Einladung." in moving
+    assert "3 Angemeldete haben keine E-Mail-Adresse und erfahren es nicht." in moving
+    moved = client.post(f"/organizer/events/{event.id}/move", data={**data, "confirmed": "1"}, follow_redirects=True)
+    assert (
+        "Die Veranstaltung ist verlegt; 1 Person erhält eine aktualisierte Einladung. "
+        "3 Angemeldete haben keine E-Mail-Adresse und erfahren es nicht."
+    ) in visible_text(moved)
+    assert len(smtp.wait_for(1)) == 1
+    asked = visible_text(client.get(f"/organizer/events/{event.id}/cancel"))
+    assert "2 Personen werden über die Absage informiert." in asked
+    assert "3 Angemeldete haben keine E-Mail-Adresse und erfahren es nicht." in asked
+    assert "Ja, Veranstaltung absagen" in asked and "Nein, Veranstaltung beibehalten" in asked
+    english = visible_text(client.get(f"/organizer/events/{event.id}/cancel?lang=en"))
+    assert "Yes, call off the event" in english and "No, keep the event" in english and "Cancel" not in english
+    done = visible_text(client.post(f"/organizer/events/{event.id}/cancel", follow_redirects=True))
+    assert (
+        "Die Veranstaltung ist abgesagt; 2 Personen werden benachrichtigt. "
+        "3 Angemeldete haben keine E-Mail-Adresse und erfahren es nicht."
+    ) in done
+    assert "alle Angemeldeten" not in done
+    assert len(smtp.wait_for(3)) == 3
 
 
 def test_a_draft_is_not_cancelled_into_public_view(
