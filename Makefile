@@ -90,6 +90,6 @@ clean:
 
 ## translations-update: extract the strings of code and templates and merge them into the catalogs
 translations-update: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o rueckkehr/translations/messages.pot --no-location --sort-output --width 120 \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o rueckkehr/translations/messages.pot --no-location --sort-output --width 120 \
 		--project Rueckkehr --copyright-holder "RWK Westlausitz" .
 	$(BIN)/pybabel update -i rueckkehr/translations/messages.pot -d rueckkehr/translations --no-fuzzy-matching --ignore-obsolete --width 120

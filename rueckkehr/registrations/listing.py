@@ -35,7 +35,13 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "-name": (Registration.sort_last_name.desc(), Registration.sort_first_name.desc(), Registration.id.desc()),
     "registered": (Registration.created_at, Registration.id),
     "-registered": (Registration.created_at.desc(), Registration.id.desc()),
-    "status": (Registration.status, Registration.waitlist_position, Registration.id),
+    "status": (
+        Registration.status,
+        Registration.waitlist_position,
+        Registration.sort_last_name,
+        Registration.sort_first_name,
+        Registration.id,
+    ),
     "hometown": (
         ReturneeProfile.hometown_id,
         Registration.sort_last_name,
@@ -116,8 +122,13 @@ class RegistrationFilter:
         return next((condition for condition in self.conditions if condition.field == name), None)
 
 
+LAST_PAGE = 999_999  # a page number too long to mean a page: beyond the last, which shows the last page
+
+
 def _page_number(text: str | None) -> int:
-    return max(1, int(text)) if text and text.isdecimal() and len(text) < 7 else 1
+    if not text or not text.isdecimal():
+        return 1
+    return max(1, int(text)) if len(text) < 7 else LAST_PAGE
 
 
 def parse_filter(args: Mapping[str, str], event_ids: list[int]) -> RegistrationFilter:

@@ -8,7 +8,7 @@ from typing import Any
 
 import phonenumbers
 from babel import Locale
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import (
@@ -124,7 +124,7 @@ class ProfileForm(Form):
         ],
     )
     city = StringField(
-        _l("Wohnort"),
+        lazy_pgettext("asked of the returnee", "Wohnort"),  # the organizers read a neutral "Place of residence"
         validators=[DataRequired(_l("Bitte geben Sie Ihren Wohnort an.")), Length(max=100), no_control_characters],
     )
     country = SelectField(_l("Land"), default="DE")

@@ -338,6 +338,9 @@ def test_the_questions_before_calling_off_or_moving_count_only_those_a_mail_reac
     moving = visible_text(client.post(f"/organizer/events/{event.id}/move", data=data))
     assert "1 Person erhält eine aktualisierte Einladung." in moving
     assert "3 Angemeldete haben keine E-Mail-Adresse und erfahren es nicht." in moving
+    assert "Ja, Veranstaltung verlegen" in moving and "Nein, Zeit und Ort beibehalten" in moving
+    english = visible_text(client.post(f"/organizer/events/{event.id}/move?lang=en", data=data))
+    assert "Yes, move the event" in english and "No, keep its time and place" in english and "Cancel" not in english
     moved = client.post(f"/organizer/events/{event.id}/move", data={**data, "confirmed": "1"}, follow_redirects=True)
     assert (
         "Die Veranstaltung ist verlegt; 1 Person erhält eine aktualisierte Einladung. "

@@ -143,6 +143,20 @@ def test_a_list_asked_in_english_links_each_person_to_their_page_in_english(
     assert "Consents" in visible_text(client.get(person))
 
 
+def test_the_organizer_reads_a_persons_place_of_residence_where_the_returnee_was_asked_for_their_town(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable, town: Callable
+) -> None:
+    event = make_event()
+    made = fill(event, {slug: town(slug) for slug in ("senftenberg", "finsterwalde", "lauchhammer")})
+    asked = visible_text(client.get(f"/events/{event.id}/register?lang=en"))
+    assert "Town where you live" in asked
+    staff_login(client, make_staff())
+    for path in (f"/organizer/events/{event.id}/registrations", f"/organizer/events/{event.id}/registrations/"
+                 f"{made['Albrecht'].id}", f"/organizer/events/{event.id}/registrations/walk-in"):  # fmt: skip
+        shown = visible_text(client.get(f"{path}?lang=en"))
+        assert "Place of residence" in shown and "Town where you live" not in shown, path
+
+
 def test_pages_of_fifty(
     client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable
 ) -> None:
@@ -155,6 +169,7 @@ def test_pages_of_fifty(
     last = client.get(f"{base}?page=3").get_data(as_text=True)
     assert "Name119" in last and "Name099" not in last
     assert "Name119" in client.get(f"{base}?page=99").get_data(as_text=True)  # beyond the end: the last page
+    assert "Name119" in client.get(f"{base}?page=99999999999999999999999").get_data(as_text=True)  # far beyond
     searched = client.get(f"{base}?q=name1&page=99")  # a filter that reads the people, beyond its last page
     found = re.findall(r">(Name\d+), Kim<", searched.get_data(as_text=True))
     assert found == [f"Name{number}" for number in range(100, 120)] and "20 Anmeldungen" in visible_text(searched)
@@ -409,3 +424,12 @@ def test_every_attendee_mail_carries_its_own_link_and_a_refused_one_is_listed_an
     assert manage_url(bauer) in again.text_body()
     wait_until(lambda: db.session.get(OutboxMessage, refused.id).status == OutboxStatus.SENT)
     assert "Keine fehlgeschlagenen E-Mails." in visible_text(client.get("/organizer/mails"))
+
+
+def test_sorted_by_state_each_state_lists_its_people_by_name(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable
+) -> None:
+    event = make_event()
+    add_confirmed(event, ["Zander", "Adler", "Meyer"])
+    staff_login(client, make_staff())
+    assert names(client.get(f"/organizer/events/{event.id}/registrations?sort=status")) == ["Adler", "Meyer", "Zander"]
