@@ -137,12 +137,30 @@ class DetailsForm(FlaskForm):
         return self.event_starts_at
 
     def window(self) -> tuple[datetime | None, datetime | None]:
-        """The typed registration window: its first day from midnight, its deadline (ValueError while unreadable)."""
+        """The typed registration window: its first day from midnight, its deadline (ValueError while unreadable).
+
+        A deadline typed as a day alone includes that day (until 23:59), and on the event's own day it is the
+        beginning, the latest a deadline may be: "until the 19th" means the 19th too.
+        """
         opens = berlin_moment(parse_day(value_of(self.opens_day)), time(0)) if value_of(self.opens_day) else None
         closes = None
         if value_of(self.closes_day):
-            closes = berlin_moment(parse_day(value_of(self.closes_day)), parse_clock(value_of(self.closes_time) or "0"))
+            day = parse_day(value_of(self.closes_day))
+            if value_of(self.closes_time):
+                closes = berlin_moment(day, parse_clock(value_of(self.closes_time)))
+            else:
+                closes = berlin_moment(day, time(23, 59))
+                starts_at = self.typed_start_or_none()
+                if starts_at is not None and starts_at.astimezone(BERLIN).date() == day:
+                    closes = starts_at
         return opens, closes
+
+    def typed_start_or_none(self) -> datetime | None:
+        """``typed_start``, or None while the typed start cannot be read (its own field says so)."""
+        try:
+            return self.typed_start()
+        except ValueError:
+            return None
 
     def window_messages(self) -> dict[str, Any]:
         """What is wrong with the typed window, by field name (nothing while a day or time cannot be read)."""

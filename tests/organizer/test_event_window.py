@@ -279,3 +279,18 @@ def test_the_copy_of_a_window_that_works_works_even_from_the_29th_of_february(
     assert copy.registration_closes_at == datetime(2029, 2, 27, 11, tzinfo=UTC)
     assert "bis Dienstag, 27. Februar 2029, 12:00 Uhr" in visible_text(copied)
     assert error_beside(organizer.get(f"/organizer/events/{copy.id}/edit"), "closes_day") == ""
+
+
+def test_a_deadline_given_as_a_day_includes_that_day_and_on_the_event_day_runs_until_it_begins(
+    organizer: FlaskClient, make_venue: Callable
+) -> None:
+    venue = make_venue()
+    created = organizer.post("/organizer/events/new", data=new_event(venue.id, closes_day="10.01.2027"))
+    assert created.status_code == 303
+    assert "bis Sonntag, 10. Januar 2027, 23:59 Uhr" in visible_text(organizer.get(created.location))
+    db.session.rollback()
+    event = db.session.scalars(select(Event).where(Event.title == TITLE)).one()
+    edited = organizer.post(f"/organizer/events/{event.id}/edit", data=details(event, closes_day="15.01.2027"))
+    assert edited.status_code == 303, error_beside(edited, "closes_day")
+    db.session.rollback()
+    assert db.session.get(Event, event.id).registration_closes_at == db.session.get(Event, event.id).starts_at
