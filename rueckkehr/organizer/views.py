@@ -16,6 +16,7 @@ from ..audit.models import AuditEntry
 from ..employers.approvals import approval_queue
 from ..events.manage import seat_counts, visible_events
 from ..extensions import db
+from ..mail.failures import failure_reason
 from ..mail.models import OutboxMessage, OutboxStatus
 from .audit_trail import ALIASES, audit_filter, object_type_options, shown_entries
 from .operations import retry_failed
@@ -61,7 +62,9 @@ def dashboard() -> str:
 @staff_required
 def mails() -> str:
     """Mails that failed for good, with a retry each."""
-    return render_template("organizer/mails.html", mails=failed_mails(200), action_form=ActionForm())
+    return render_template(
+        "organizer/mails.html", mails=failed_mails(200), action_form=ActionForm(), failure_reason=failure_reason
+    )
 
 
 @bp.post("/mails/<int:message_id>/retry")

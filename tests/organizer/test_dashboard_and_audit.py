@@ -78,7 +78,7 @@ def test_a_failed_mail_is_sent_again_on_an_organizers_word(
         )
         row.status = OutboxStatus.FAILED
         row.attempts = 7
-        row.last_error = "SMTPRecipientsRefused"
+        row.last_error = "SMTPRecipientsRefused: {'" + to + "': (550, b'5.1.1 no such user')}"
         return row
 
     ours = committed(failed_mail, "senftenberg", "verschrieben@example.org")
@@ -93,8 +93,11 @@ def test_a_failed_mail_is_sent_again_on_an_organizers_word(
     staff_login(client, make_staff())
     assert "1 E-Mail konnte nicht zugestellt werden." in visible_text(client.get("/organizer"))
     page = visible_text(client.get("/organizer/mails"))
-    assert "verschrieben@example.org" in page and "SMTPRecipientsRefused" in page
+    assert "verschrieben@example.org" in page and "Der Mailserver hat die Adresse abgelehnt." in page
     assert "anderswo@example.org" not in page
+    english = client.get("/organizer/mails?lang=en").get_data(as_text=True)
+    assert "The mail server refused the address. Please check the address." in english
+    assert '<summary>Technical detail</summary><code lang="en">SMTPRecipientsRefused' in english  # beneath
     assert client.post(f"/organizer/mails/{ours.id}/retry").status_code == 303
     [mail] = smtp.wait_for(1)
     assert mail.envelope_to == ["verschrieben@example.org"]
