@@ -207,16 +207,33 @@ def _act(event_id: int, registration_id: int) -> tuple[Event, Registration]:
     return event, registration
 
 
+@bp.get("/registrations/<int:registration_id>/cancel")
+@staff_required
+def cancel_question(event_id: int, registration_id: int) -> str | Response:
+    """Ask before cancelling: who it is, whether a mail tells them, what becomes of the seats."""
+    event = visible_event(event_id)
+    registration = registration_of(event, registration_id)
+    if not registration.changeable:
+        return redirect(url_for(".person", event_id=event.id, registration_id=registration.id), code=303)
+    return render_template(
+        "registrations/manage/cancel.html", event=event, registration=registration, action_form=ActionForm()
+    )
+
+
 @bp.post("/registrations/<int:registration_id>/cancel")
 @staff_required
 def cancel(event_id: int, registration_id: int) -> Response:
-    """Cancel a registration; the person is told, freed seats go to the waiting list."""
+    """Cancel a registration; the person is told (if they gave an address), freed seats go to the waiting list."""
     event, registration = _act(event_id, registration_id)
     if not registration.changeable:  # a page from before: cancelled already, or the whole event called off
         flash(_("Diese Anmeldung lässt sich nicht mehr stornieren; niemand wurde benachrichtigt."), "info")
         return redirect(url_for(".person", event_id=event.id, registration_id=registration.id), code=303)
+    told = bool(registration.profile.email)
     operations.cancel(registration.id)
-    flash(_("Die Anmeldung ist storniert; die Person ist benachrichtigt."), "success")
+    if told:
+        flash(_("Die Anmeldung ist storniert; die Person ist benachrichtigt."), "success")
+    else:
+        flash(_("Die Anmeldung ist storniert. Die Person hat keine E-Mail-Adresse und erfährt es nicht."), "success")
     return redirect(url_for(".person", event_id=event.id, registration_id=registration.id), code=303)
 
 

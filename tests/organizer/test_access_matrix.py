@@ -63,6 +63,7 @@ MATRIX: list[tuple[str, str, str]] = [
     ("GET", "/organizer/events/<int:event_id>/registrations/walk-in", "town"),
     ("POST", "/organizer/events/<int:event_id>/registrations/walk-in", "town"),
     ("GET", "/organizer/events/<int:event_id>/registrations/<int:registration_id>", "town"),
+    ("GET", "/organizer/events/<int:event_id>/registrations/<int:registration_id>/cancel", "town"),
     ("POST", "/organizer/events/<int:event_id>/registrations/<int:registration_id>/cancel", "town"),
     ("POST", "/organizer/events/<int:event_id>/registrations/<int:registration_id>/move-up", "town"),
     ("GET", "/organizer/events/<int:event_id>/mail", "town"),

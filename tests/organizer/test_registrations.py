@@ -296,6 +296,15 @@ def test_cancel_and_move_up(
     db.session.rollback()
     assert db.session.get(Registration, people["Conrad"].id).status == RegistrationStatus.WAITING
 
+    person = client.get(f"{base}/{people['Albrecht'].id}").get_data(as_text=True)
+    assert f'href="{base}/{people["Albrecht"].id}/cancel"' in person  # a question first, not the act
+    asked = visible_text(client.get(f"{base}/{people['Albrecht'].id}/cancel"))
+    assert "Die Anmeldung von Kim Albrecht zu Rückkehrertag Senftenberg wird storniert." in asked
+    assert "Die Person erhält eine E-Mail darüber" in asked and "Nein, Anmeldung behalten" in asked
+    english = visible_text(client.get(f"{base}/{people['Albrecht'].id}/cancel?lang=en"))
+    assert "Yes, cancel the registration" in english and "No, keep the registration" in english
+    db.session.rollback()
+    assert db.session.get(Registration, people["Albrecht"].id).status == RegistrationStatus.CONFIRMED  # asked only
     client.post(f"{base}/{people['Albrecht'].id}/cancel")  # frees a seat: Conrad moves up by themselves
     db.session.rollback()
     assert db.session.get(Registration, people["Albrecht"].id).status == RegistrationStatus.CANCELLED
