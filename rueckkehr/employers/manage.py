@@ -127,7 +127,7 @@ def _decided(kind: str, found: Any) -> str | None:
             EmployerStatus.DECLINED: _("Das Unternehmen ist schon abgelehnt."),
         }.get(found.status)
     if kind == "profiles":
-        return None if found.pending_changes else str(_("Über diese Änderungen ist schon entschieden."))
+        return None if found.has_pending_changes else str(_("Über diese Änderungen ist schon entschieden."))
     if kind == "vacancies":
         if found.status == VacancyStatus.DRAFT:
             return str(_("Die Stelle ist schon an das Unternehmen zurückgegeben."))

@@ -139,8 +139,8 @@ class DetailsForm(FlaskForm):
     def window(self) -> tuple[datetime | None, datetime | None]:
         """The typed registration window: its first day from midnight, its deadline (ValueError while unreadable).
 
-        A deadline typed as a day alone includes that day (until 23:59), and on the event's own day it is the
-        beginning, the latest a deadline may be: "until the 19th" means the 19th too.
+        A deadline typed as a day alone includes that day (until 23:59): "until the 19th" means the 19th too. On
+        the event's own day it is no deadline but the beginning, which follows the event when it moves.
         """
         opens = berlin_moment(parse_day(value_of(self.opens_day)), time(0)) if value_of(self.opens_day) else None
         closes = None
@@ -149,10 +149,9 @@ class DetailsForm(FlaskForm):
             if value_of(self.closes_time):
                 closes = berlin_moment(day, parse_clock(value_of(self.closes_time)))
             else:
-                closes = berlin_moment(day, time(23, 59))
                 starts_at = self.typed_start_or_none()
-                if starts_at is not None and starts_at.astimezone(BERLIN).date() == day:
-                    closes = starts_at
+                on_the_day = starts_at is not None and starts_at.astimezone(BERLIN).date() == day
+                closes = None if on_the_day else berlin_moment(day, time(23, 59))
         return opens, closes
 
     def typed_start_or_none(self) -> datetime | None:

@@ -19,7 +19,7 @@ _UNREACHABLE = (
 )
 REASONS = {
     "SMTPRecipientsRefused": _l("Der Mailserver hat die Adresse abgelehnt. Bitte prüfen Sie die Adresse."),
-    "SMTPSenderRefused": _l("Der Mailserver hat die Absenderadresse der Plattform abgelehnt."),
+    "SMTPSenderRefused": _l("Der Mailserver hat die E-Mail nicht angenommen."),  # the sender, or the mail's size
     "SMTPAuthenticationError": _l("Der Mailserver hat die Anmeldung der Plattform abgelehnt."),
     "SMTPDataError": _l("Der Mailserver hat die E-Mail nicht angenommen."),
     **{name: _l("Der Mailserver war nicht erreichbar.") for name in _UNREACHABLE},

@@ -397,3 +397,19 @@ def test_the_advice_worklist_beyond_its_length_keeps_counts_order_and_every_requ
     assert "Rita A" in done and "Rita D" not in done
     english = visible_text(client.get("/organizer/advice?lang=en"))
     assert "2 of 5 requests" in english
+
+
+def test_a_new_logo_sent_on_its_own_is_approved_from_the_queue(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_employer: Callable
+) -> None:
+    from datetime import UTC, datetime
+
+    from rueckkehr.employers.models import Employer
+    from rueckkehr.extensions import db
+
+    logo_only = make_employer(name="Logo GmbH", pending_logo_filename="neu.png", changes_submitted_at=datetime.now(UTC))
+    staff_login(client, make_staff())
+    done = visible_text(client.post(f"/organizer/approvals/profiles/{logo_only.id}/approve", follow_redirects=True))
+    assert "schon entschieden" not in done
+    db.session.rollback()
+    assert db.session.get(Employer, logo_only.id).pending_logo_filename is None

@@ -281,7 +281,7 @@ def test_the_copy_of_a_window_that_works_works_even_from_the_29th_of_february(
     assert error_beside(organizer.get(f"/organizer/events/{copy.id}/edit"), "closes_day") == ""
 
 
-def test_a_deadline_given_as_a_day_includes_that_day_and_on_the_event_day_runs_until_it_begins(
+def test_a_deadline_given_as_a_day_includes_that_day_and_on_the_event_day_is_the_beginning_that_moves_with_it(
     organizer: FlaskClient, make_venue: Callable
 ) -> None:
     venue = make_venue()
@@ -293,4 +293,5 @@ def test_a_deadline_given_as_a_day_includes_that_day_and_on_the_event_day_runs_u
     edited = organizer.post(f"/organizer/events/{event.id}/edit", data=details(event, closes_day="15.01.2027"))
     assert edited.status_code == 303, error_beside(edited, "closes_day")
     db.session.rollback()
-    assert db.session.get(Event, event.id).registration_closes_at == db.session.get(Event, event.id).starts_at
+    assert db.session.get(Event, event.id).registration_closes_at is None  # the beginning, wherever it moves
+    assert "bis zum Beginn der Veranstaltung" in visible_text(organizer.get(f"/organizer/events/{event.id}"))

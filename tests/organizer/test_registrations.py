@@ -442,3 +442,21 @@ def test_sorted_by_state_each_state_lists_its_people_by_name(
     add_confirmed(event, ["Zander", "Adler", "Meyer"])
     staff_login(client, make_staff())
     assert names(client.get(f"/organizer/events/{event.id}/registrations?sort=status")) == ["Adler", "Meyer", "Zander"]
+
+
+def test_cancelling_a_walk_in_without_an_address_says_no_mail_tells_them(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable, smtp: SMTPServer
+) -> None:
+    event = make_event()
+    start_writing()
+    profile = ReturneeProfile(email=None, first_name="Kim", last_name="Ohnepost", postal_code="01968",
+                              city="Senftenberg", country="DE")  # fmt: skip
+    registration = Registration(profile=profile, event_id=event.id, status=RegistrationStatus.CONFIRMED, walk_in=True)
+    db.session.add(registration)
+    db.session.commit()
+    staff_login(client, make_staff())
+    path = f"/organizer/events/{event.id}/registrations/{registration.id}/cancel"
+    assert "Die Person hat keine E-Mail-Adresse und erfährt es nicht." in visible_text(client.get(path))
+    done = visible_text(client.post(path, follow_redirects=True))
+    assert "Die Anmeldung ist storniert. Die Person hat keine E-Mail-Adresse und erfährt es nicht." in done
+    assert smtp.wait_for(0) == []
