@@ -330,7 +330,7 @@ def test_the_questions_before_calling_off_or_moving_count_only_those_a_mail_reac
     seat(event, RegistrationStatus.CONFIRMED, 1)
     seat(event, RegistrationStatus.WAITING, 2)
     for number in range(3, 6):  # walk-ins who gave no address
-        seat(event, RegistrationStatus.CONFIRMED, number, email=None)
+        seat(event, RegistrationStatus.CONFIRMED, number, email=None, walk_in=True)
     staff_login(client, make_staff())
     other = make_venue(name="Rathaus Senftenberg", street="Markt 1")
     day = event.starts_at.astimezone(BERLIN)
