@@ -265,20 +265,15 @@ def reach(event: Event, *, confirmed_only: bool) -> tuple[int, int]:
 
 
 def _join(done: str, untold: int) -> str:
-    """What was done, and who is not told for want of an address."""
+    """What was done, and how many registrants no mail reaches for want of an address."""
     if not untold:
         return done
-    return f"{done} {without_address(untold)}"
-
-
-def without_address(untold: int) -> str:
-    """The number of registrants no mail reaches."""
-    text: str = ngettext(
+    without_address = ngettext(
         "%(num)d angemeldete Person hat keine E-Mail-Adresse und erfährt es nicht.",
         "%(num)d Angemeldete haben keine E-Mail-Adresse und erfahren es nicht.",
         untold,
     )
-    return text
+    return f"{done} {without_address}"
 
 
 @bp.post("/<int:event_id>/delete")

@@ -68,7 +68,7 @@ _LISTED_EVENT = (
 )
 
 
-def listed_event(event_id: int) -> Row[Any] | listing.ListedEvent:
+def listed_event(event_id: int) -> Row[Any]:
     """The row (``id``, ``title``, ``status``, ``town_id``) of an event of the organizer's towns, or a 404 (as
     ``visible_event`` answers)."""
     row = plain_rows(_LISTED_EVENT, {"event_id": event_id}).one_or_none() if 0 < event_id <= MAX_ID else None
