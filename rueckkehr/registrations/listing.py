@@ -7,12 +7,13 @@ exports (issue 13) share: a filter of the page is a filter of the export. It app
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from flask import current_app
 from sqlalchemy import ColumnElement, Integer, Select, String, bindparam, cast, func, not_, or_, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter
 
 from ..database import constant, plain_rows
@@ -209,10 +210,16 @@ def filtered(filters: RegistrationFilter, join_profile: bool = True) -> Select[A
     return _filtered(filters, join_profile, _parameters(filters))
 
 
-def _filtered(filters: RegistrationFilter, join_profile: bool, values: dict[str, Any] | None) -> Select[Any]:
-    """``filtered``, with the values of its parameters in it, or (``values`` None) to be given when it runs."""
-    event_ids = _parameter("event_ids", values, expanding=True)
-    statement = select(Registration).where(Registration.event_id.in_(event_ids)).order_by(*SORTS[filters.sort])
+def _filtered(
+    filters: RegistrationFilter, join_profile: bool, values: dict[str, Any] | None, gated: bool = False
+) -> Select[Any]:
+    """``filtered``, with the values of its parameters in it, or (``values`` None) to be given when it runs;
+    ``gated``: behind the towns' gate (``_GATED_EVENT``)."""
+    if gated:  # one event, behind the towns' gate
+        chosen = Registration.event_id == _GATED_EVENT
+    else:
+        chosen = Registration.event_id.in_(_parameter("event_ids", values, expanding=True))
+    statement = select(Registration).where(chosen).order_by(*SORTS[filters.sort])
     if join_profile:
         statement = statement.join(Registration.profile)
     if filters.query:
@@ -288,6 +295,23 @@ def _with_event(statement: Select[Any]) -> Select[Any]:
     return statement.add_columns(*EVENT_COLUMNS)
 
 
+_GATE_EVENT, _GATE_VENUE = aliased(Event), aliased(Venue)
+# The page's event (parameter ``gate_event``) if it is held in one of an organizer's towns (``gate_towns``), else
+# NULL: the key by which the rows are looked up in their event's index. It refers to no row of the page, so the
+# database works it out once, before it looks up anything else, and a NULL key finds nothing: for another town's
+# event the page's statement reads no registration, whatever the filter, and takes the time a missing event takes.
+_GATED_EVENT = (
+    select(_GATE_EVENT.id)
+    .join(_GATE_VENUE, _GATE_VENUE.id == _GATE_EVENT.venue_id)
+    .where(
+        _GATE_EVENT.id == bindparam("gate_event", type_=Integer),
+        _GATE_VENUE.town_id.in_(bindparam("gate_towns", expanding=True, type_=Integer)),
+    )
+    .correlate(None)
+    .scalar_subquery()
+)
+
+
 def _filter_reads_profile(filters: RegistrationFilter) -> bool:
     """Whether the search or a condition reads the person's data (else counting never joins their profiles)."""
     return bool(filters.query) or any(condition.field != "status" for condition in filters.conditions)
@@ -311,12 +335,12 @@ def _page_statement(sorted_: Select[Any], sort: str, total: Select[Any] | None) 
     return statement.add_columns(total.scalar_subquery().label("total")) if total is not None else statement
 
 
-def _direct_page(filters: RegistrationFilter) -> Select[Any]:
+def _direct_page(filters: RegistrationFilter, gated: bool = False) -> Select[Any]:
     """The rows of one page of one event, read in the order of an index of the registrations alone (by name, date
     or state): the database walks the index, joins each row's person and stops after the page, where reading the
     page's ids first led PostgreSQL to scan every registration of the table for them. (Several events, a series,
     have no such order: their ids are sorted first, as narrow rows.)"""
-    statement: Select[Any] = _filtered(filters, True, None).with_only_columns(*ROW_COLUMNS)  # type: ignore[assignment]
+    statement: Select[Any] = _filtered(filters, True, None, gated).with_only_columns(*ROW_COLUMNS)  # type: ignore[assignment]
     statement = statement.outerjoin(Town, Town.id == ReturneeProfile.hometown_id)
     return statement.limit(_PAGE_SIZE).offset(_PAGE_OFFSET)
 
@@ -337,22 +361,22 @@ _STATEMENTS_KEPT = 1024  # shapes are few (fields, "is not", sorts), but a URL c
 
 
 def _statements(
-    filters: RegistrationFilter, window: bool, with_event: bool = False
+    filters: RegistrationFilter, window: bool, with_event: bool = False, gated: bool = False
 ) -> tuple[Select[Any], Select[Any], Select[Any]]:
-    """The count, a page with the count (and with its event's columns, ``with_event``), and a page alone, for this
-    filter's shape."""
-    key = (*_shape(filters), window, with_event)
+    """The count, a page with the count (and with its event's columns, ``with_event``, behind the towns' gate,
+    ``gated``), and a page alone, for this filter's shape."""
+    key = (*_shape(filters), window, with_event, gated)
     statements = _STATEMENTS.get(key)
     if statements is None:
         reads_profile = _filter_reads_profile(filters)
         counted = _filtered(filters, reads_profile, None).order_by(None)
         counted = counted.with_only_columns(func.count())
         if reads_profile or filters.sort in PROFILE_SORTS or len(filters.event_ids) != 1:
-            sorted_ = _filtered(filters, True, None)
+            sorted_ = _filtered(filters, True, None, gated)  # the gate where the rows are chosen: before any is read
             counted_page = _page_statement(sorted_, filters.sort, WINDOW if window else counted)
             plain_page = _page_statement(sorted_, filters.sort, None)
         else:
-            plain_page = _direct_page(filters)
+            plain_page = _direct_page(filters, gated)
             counted_page = plain_page.add_columns(counted.scalar_subquery().label("total"))
         statements = (counted, _with_event(counted_page) if with_event else counted_page, plain_page)
         if len(_STATEMENTS) < _STATEMENTS_KEPT:
@@ -360,7 +384,12 @@ def _statements(
     return statements
 
 
-def page_of(filters: RegistrationFilter, size: int = PAGE_SIZE, with_event: bool = False) -> RegistrationPage:
+def page_of(
+    filters: RegistrationFilter,
+    size: int = PAGE_SIZE,
+    with_event: bool = False,
+    towns: Collection[int] | None = None,
+) -> RegistrationPage:
     """One page: the rows, and how many there are in all, in one statement whatever the size (two more only for a
     page beyond the last: the count, then the last page).
 
@@ -368,30 +397,48 @@ def page_of(filters: RegistrationFilter, size: int = PAGE_SIZE, with_event: bool
     or the order reads it); only the page's rows are read, and of them only what the list shows, with each waiting
     party's place in line. The count comes with the rows (``WINDOW``).
 
-    :param with_event: read the event of a one-event filter with the rows (``RegistrationPage.event``; None when
-        the page has no rows, and for an event that does not exist). The caller checks that it may be seen.
+    :param with_event: read the event of a one-event filter with the rows (``RegistrationPage.event``). Where the
+        page has none, nothing more is read (``event`` is None, as for an event that does not exist, and the page
+        the first and empty): the caller checks the event, and asks for the ``last_page`` if it asked beyond.
+    :param towns: with ``with_event``, the rows only of an event held in one of these towns (an organizer's), which
+        the database checks before anything else (``_GATED_EVENT``); None: every town's.
     """
-    window = _filter_reads_profile(filters) and db.session.get_bind().dialect.name == "postgresql"
     with_event = with_event and len(filters.event_ids) == 1
-    counted, counted_page, plain_page = _statements(filters, window, with_event)
-    parameters = _parameters(filters)
-    page = filters.page
-    rows = list(plain_rows(counted_page, {**parameters, "page_size": size, "page_offset": (page - 1) * size}))
+    gated = with_event and towns is not None
+    counted_page = _statements(filters, _counts_by_window(filters), with_event, gated)[1]
+    parameters = {**_parameters(filters), "page_size": size, "page_offset": (filters.page - 1) * size}
+    if gated:
+        parameters.update(gate_event=filters.event_ids[0], gate_towns=sorted(towns or ()))
+    rows = list(plain_rows(counted_page, parameters))
+    if not rows:
+        return RegistrationPage(registrations=[], total=0, page=1, pages=1) if with_event else last_page(filters, size)
     event = None
-    if rows:
-        total = int(rows[0].total)
-        if with_event:
-            first = rows[0]
-            event = ListedEvent(filters.event_ids[0], first.event_title, first.event_status, first.event_town_id)
-    elif page == 1:
-        total = 0
-    else:  # beyond the last page (or no rows at all): the last page
-        total = int(db.session.scalar(counted, parameters) or 0)
-        page = max(1, -(-total // size))
-        offset = (page - 1) * size
-        rows = list(plain_rows(plain_page, {**parameters, "page_size": size, "page_offset": offset}))
+    if with_event:
+        first = rows[0]
+        event = ListedEvent(filters.event_ids[0], first.event_title, first.event_status, first.event_town_id)
+    total = int(rows[0].total)
+    return RegistrationPage(
+        registrations=rows, total=total, page=filters.page, pages=max(1, -(-total // size)), event=event
+    )
+
+
+def last_page(filters: RegistrationFilter, size: int = PAGE_SIZE) -> RegistrationPage:
+    """The page the filter asked for had no rows: the first and empty, or beyond the last, the last (two
+    statements: the count, then the page)."""
+    if filters.page == 1:
+        return RegistrationPage(registrations=[], total=0, page=1, pages=1)
+    counted, _counted_page, plain_page = _statements(filters, _counts_by_window(filters))
+    parameters = _parameters(filters)
+    total = int(db.session.scalar(counted, parameters) or 0)
     pages = max(1, -(-total // size))
-    return RegistrationPage(registrations=rows, total=total, page=page, pages=pages, event=event)
+    offset = (pages - 1) * size
+    rows = list(plain_rows(plain_page, {**parameters, "page_size": size, "page_offset": offset}))
+    return RegistrationPage(registrations=rows, total=total, page=pages, pages=pages)
+
+
+def _counts_by_window(filters: RegistrationFilter) -> bool:
+    """Whether the page counts its rows by a window (``WINDOW``): on PostgreSQL where the filter reads the people."""
+    return _filter_reads_profile(filters) and db.session.get_bind().dialect.name == "postgresql"
 
 
 STATUS_VALUES = tuple(status.value for status in RegistrationStatus)

@@ -82,19 +82,19 @@ def listed_event(event_id: int) -> Row[Any]:
 def index(event_id: int) -> str:
     """The registrations of an event: search, filters that include or exclude, sorting, pages of 50.
 
-    An admin sees every town's events, so for them a page with rows is one statement, its event read with them.
-    An organizer's event is read and checked first: nothing of another town's event is searched, counted or paged,
-    so neither the answer nor the work done before it tells anything about it.
+    A page with rows is one statement, its event read with them. For an organizer the database checks first that
+    the event is held in one of their towns (``listing.page_of``'s ``towns``): nothing of another town's event is
+    searched, counted or paged, so neither the answer nor the work done before it tells anything about it. Where
+    the page has no rows, the event is read and checked, then the last page is read if the page asked was beyond.
     """
     if not 0 < event_id <= MAX_ID:
         abort(404)
     filters = listing.parse_filter(request.args, [event_id])
-    if visible_town_ids() is None:
-        page = listing.page_of(filters, with_event=True)
-        event = page.event or listed_event(event_id)
-    else:
+    page = listing.page_of(filters, with_event=True, towns=visible_town_ids())
+    event: Any = page.event
+    if event is None:
         event = listed_event(event_id)
-        page = listing.page_of(filters)
+        page = listing.last_page(filters)
     return render_template("registrations/manage/index.html", event=event, **_list_of([event], filters, page))
 
 
