@@ -27,7 +27,7 @@ from ..mail.models import OutboxMessage
 from ..mail.outbox import contact_town, queue_mail
 from ..places.models import Venue
 from ..returnees.models import Consent
-from . import list_html, listing, operations
+from . import list_html, list_pages, listing, operations
 from .desk import AlreadyRegisteredError, NoSeatsError, NotOpenForWalkInsError, add_walk_in, move_up
 from .list_html import status_labels
 from .mailings import (
@@ -83,25 +83,25 @@ def index(event_id: int) -> str:
     """The registrations of an event: search, filters that include or exclude, sorting, pages of 50.
 
     A page with rows is one statement, its event read with them. For an organizer the database checks first that
-    the event is held in one of their towns (``listing.page_of``'s ``towns``): nothing of another town's event is
+    the event is held in one of their towns (``list_pages.page_of``'s ``towns``): nothing of another town's event is
     searched, counted or paged, so neither the answer nor the work done before it tells anything about it. Where
     the page has no rows, the event is read and checked, then the last page is read if the page asked was beyond.
     """
     if not 0 < event_id <= MAX_ID:
         abort(404)
     filters = listing.parse_filter(request.args, [event_id])
-    page = listing.page_of(filters, with_event=True, towns=visible_town_ids())
+    page = list_pages.page_of(filters, with_event=True, towns=visible_town_ids())
     event: Any = page.event
     if event is None:
         event = listed_event(event_id)
-        page = listing.last_page(filters)
+        page = list_pages.last_page(filters)
     return render_template("registrations/manage/index.html", event=event, **_list_of([event], filters, page))
 
 
 def _list_of(
     events: Sequence[Any],
     filters: listing.RegistrationFilter | None = None,
-    page: listing.RegistrationPage | None = None,
+    page: list_pages.RegistrationPage | None = None,
     titles: bool = False,
 ) -> dict[str, Any]:
     """What the list of these events' registrations shows (``_list.html``); ``titles`` names each row's event.
@@ -112,7 +112,7 @@ def _list_of(
     if filters is None:
         filters = listing.parse_filter(request.args, [event.id for event in events])
     if page is None:
-        page = listing.page_of(filters)
+        page = list_pages.page_of(filters)
     texts = list_html.ListTexts.current()
     language = request.args.get("lang")  # a person's link keeps a language the list's link asked for
     query = f"?lang={language}" if language in current_app.config["LANGUAGES"] else ""
