@@ -111,3 +111,26 @@ def test_an_employer_sees_their_area_and_not_the_workspace(
     texts = [text for _, text, _ in links]
     assert "Mein Bereich" in texts and "Arbeitsbereich" not in texts and "Login" not in texts
     assert [text for _, text, current in links if current] == ["Mein Bereich"]
+
+
+def footer(client: FlaskClient, path: str) -> list[tuple[str, str]]:
+    """The legal links of a page's footer: (address, text)."""
+    html = client.get(path).get_data(as_text=True)
+    found = re.search(r'<footer class="site-footer">(.*?)</footer>', html, re.S)
+    assert found is not None, path
+    return re.findall(r'<a class="kern-link" href="([^"]*)">([^<]*)</a>', found[1])
+
+
+def test_the_footer_speaks_each_pages_language_and_keeps_a_language_a_link_asked_for(client: FlaskClient) -> None:
+    """The footer and the style sheets are written once per language (not on every page): a German page, an
+    English one asked by a link, and a German one again each get their own."""
+    german = [("/impressum", "Impressum"), ("/datenschutz", "Datenschutz"), ("/barrierefreiheit", "Barrierefreiheit")]
+    assert footer(client, "/jobs") == german
+    assert footer(client, "/jobs?lang=en") == [
+        ("/impressum?lang=en", "Legal notice"),
+        ("/datenschutz?lang=en", "Privacy"),
+        ("/barrierefreiheit?lang=en", "Accessibility"),
+    ]
+    assert footer(client, "/events") == german
+    page = client.get("/events?lang=en").get_data(as_text=True)
+    assert re.search(r'<link rel="stylesheet" href="/static/[^"]*app[^"]*\.css">', page), page[:2000]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Request, current_app, request, url_for
+from flask import Request, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -112,3 +112,24 @@ def site_navigation() -> Markup:
     if logout is not None:
         parts.append(f"{logout[0]}{escape(generate_csrf())}{logout[1]}")
     return Markup("\n          ".join(parts))  # noqa: S704 - links and labels escaped when written, the token here
+
+
+_PARTS_KEY = "rueckkehr_site_parts"
+
+
+def site_part(template: str) -> Markup:
+    """A part of every page's layout that is the same on every page (the footer, the style sheets): written once
+    per language, language a link asked for and root path, as the navigation is, not on every page (a tenth of
+    the layout's work)."""
+    language = request.args.get("lang")
+    key = (
+        template,
+        str(get_locale()),
+        language if language in current_app.config["LANGUAGES"] else None,
+        request.script_root,
+    )
+    cache: dict[tuple[str | None, ...], Markup] = current_app.extensions.setdefault(_PARTS_KEY, {})
+    part = cache.get(key)
+    if part is None:
+        part = cache[key] = Markup(render_template(template))  # noqa: S704 - an autoescaped template
+    return part
