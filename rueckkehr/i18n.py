@@ -304,10 +304,13 @@ def init_app(app: Flask) -> None:
     def language_context() -> dict[str, object]:
         locale = current_language()
         translations = template_translations()
+        gettext = _template_gettext(translations)
         return {
             # Bound to the catalogue once per page (a page calls them a hundred times); the globals above serve
-            # templates rendered without a request's context processors.
-            "gettext": _template_gettext(translations),
+            # templates rendered without a request's context processors. ``_`` too: the i18n extension's own
+            # ``_`` looks ``gettext`` up and calls it, two calls through Jinja's context for every text.
+            "gettext": gettext,
+            "_": gettext,
             "ngettext": _make_new_ngettext(translations.ungettext),
             "current_language": locale,
             "other_languages": [(code, LANGUAGE_NAMES[code]) for code in app.config["LANGUAGES"] if code != locale],

@@ -4,7 +4,7 @@ built once per shape of the filter, and the last page for a page asked beyond it
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -38,7 +38,7 @@ class RegistrationPage:
     in line of a waiting registration (else None).
     """
 
-    registrations: list[Any]  # rows
+    registrations: Sequence[Any]  # rows
     total: int
     page: int
     pages: int
@@ -169,7 +169,7 @@ def page_of(
     parameters = {**parameters_of(filters), "page_size": size, "page_offset": (filters.page - 1) * size}
     if gated:
         parameters.update(gate_event=filters.event_ids[0], gate_towns=sorted(towns or ()))
-    rows = list(plain_rows(counted_page, parameters))
+    rows = plain_rows(counted_page, parameters).all()
     if not rows:
         return RegistrationPage(registrations=[], total=0, page=1, pages=1) if with_event else last_page(filters, size)
     event = None
@@ -192,7 +192,7 @@ def last_page(filters: RegistrationFilter, size: int = PAGE_SIZE) -> Registratio
     total = int(db.session.scalar(counted, parameters) or 0)
     pages = max(1, -(-total // size))
     offset = (pages - 1) * size
-    rows = list(plain_rows(plain_page, {**parameters, "page_size": size, "page_offset": offset}))
+    rows = plain_rows(plain_page, {**parameters, "page_size": size, "page_offset": offset}).all()
     return RegistrationPage(registrations=rows, total=total, page=pages, pages=pages)
 
 
