@@ -127,12 +127,12 @@ def _statements(
     statements = _STATEMENTS.get(key)
     if statements is None:
         reads_profile = _filter_reads_profile(filters)
-        counted = filtered_statement(filters, reads_profile, None).order_by(None)
+        # Behind the gate both where the rows are chosen and where they are counted: each reads no registration
+        # of another town's event, however the database orders its work.
+        counted = filtered_statement(filters, reads_profile, None, gated).order_by(None)
         counted = counted.with_only_columns(func.count())
         if reads_profile or filters.sort in PROFILE_SORTS or len(filters.event_ids) != 1:
-            sorted_ = filtered_statement(
-                filters, True, None, gated
-            )  # the gate where the rows are chosen: before any is read
+            sorted_ = filtered_statement(filters, True, None, gated)
             counted_page = _page_statement(sorted_, filters.sort, WINDOW if window else counted)
             plain_page = _page_statement(sorted_, filters.sort, None)
         else:
