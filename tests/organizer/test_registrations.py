@@ -460,3 +460,32 @@ def test_cancelling_a_walk_in_without_an_address_says_no_mail_tells_them(
     done = visible_text(client.post(path, follow_redirects=True))
     assert "Die Anmeldung ist storniert. Die Person hat keine E-Mail-Adresse und erfährt es nicht." in done
     assert smtp.wait_for(0) == []
+
+
+def test_what_a_returnee_typed_is_shown_as_text_in_the_list(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable
+) -> None:
+    """Names, places and a hometown outside the region reach the list's cells as text, never as markup (the row's
+    values are escaped a cell at a time)."""
+    event = make_event()
+    start_writing()
+    profile = ReturneeProfile(
+        email="typed@example.org",
+        first_name='Kim"><b>',
+        last_name="<script>alert(1)</script>",
+        postal_code="01968 & Co",
+        city="<i>Oslo</i>",
+        country="NO",
+        hometown_other="Ruhland <img src=x onerror=alert(2)>",
+    )
+    db.session.add(Registration(profile=profile, event_id=event.id, status=RegistrationStatus.CONFIRMED))
+    db.session.commit()
+    staff_login(client, make_staff())
+    html = client.get(f"/organizer/events/{event.id}/registrations").get_data(as_text=True)
+    row = re.search(r'<tbody class="kern-table__body">(.*?)</tbody>', html, re.S)
+    assert row is not None
+    cells = row[1]
+    assert "<script>" not in cells and "<b>" not in cells and "<i>" not in cells and "<img" not in cells
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;, Kim&#34;&gt;&lt;b&gt;</a>" in cells
+    assert "01968 &amp; Co &lt;i&gt;Oslo&lt;/i&gt; (NO)" in cells
+    assert "Ruhland &lt;img src=x onerror=alert(2)&gt;" in cells
