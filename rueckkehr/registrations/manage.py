@@ -21,13 +21,10 @@ from ..accounts.forms import ActionForm
 from ..database import plain_rows
 from ..events.manage import visible_event, visible_series_events
 from ..events.models import Event, EventSeries, EventStatus
-from ..extensions import db
 from ..forms import value_of
-from ..mail.models import OutboxMessage
 from ..mail.outbox import contact_town, queue_mail
 from ..places.models import Venue
-from ..returnees.models import Consent
-from . import list_html, list_pages, listing, operations
+from . import history, list_html, list_pages, listing, operations
 from .desk import AlreadyRegisteredError, NoSeatsError, NotOpenForWalkInsError, add_walk_in, move_up
 from .list_html import status_labels
 from .mailings import (
@@ -175,24 +172,19 @@ def walk_in(event_id: int) -> str | Response | tuple[str, int]:
 @bp.get("/registrations/<int:registration_id>")
 @staff_required
 def person(event_id: int, registration_id: int) -> str:
-    """One registration: the person, their consents and their mail history (subject, time, state; no bodies)."""
+    """One registration: the person, their consents and their mail history (subject, time, state; no bodies), of
+    the reader's towns (``history.of_person``)."""
     event = visible_event(event_id)
     registration = registration_of(event, registration_id)
     profile = registration.profile
-    consents = db.session.scalars(select(Consent).where(Consent.profile_id == profile.id).order_by(Consent.given_at))
-    mails = db.session.execute(
-        select(OutboxMessage.subject, OutboxMessage.created_at, OutboxMessage.status, OutboxMessage.sent_at)
-        .where(OutboxMessage.profile_id == profile.id)
-        .order_by(OutboxMessage.id.desc())
-        .limit(100)
-    )
+    consents, mails = history.of_person(profile.id, visible_town_ids())
     return render_template(
         "registrations/manage/person.html",
         event=event,
         registration=registration,
         profile=profile,
-        consents=list(consents),
-        mails=list(mails),
+        consents=consents,
+        mails=mails,
         rank=waiting_ranks([registration]).get(registration.id),
         status_labels=status_labels(),
         action_form=ActionForm(),

@@ -489,3 +489,62 @@ def test_what_a_returnee_typed_is_shown_as_text_in_the_list(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;, Kim&#34;&gt;&lt;b&gt;</a>" in cells
     assert "01968 &amp; Co &lt;i&gt;Oslo&lt;/i&gt; (NO)" in cells
     assert "Ruhland &lt;img src=x onerror=alert(2)&gt;" in cells
+
+
+def test_a_persons_page_shows_only_the_consents_and_mails_of_the_readers_towns(
+    client: FlaskClient,
+    make_staff: Callable[..., User],
+    staff_login: Callable,
+    make_event: Callable,
+    make_venue: Callable,
+    town: Callable,
+) -> None:
+    """Someone registered in Finsterwalde and, at the door, in Senftenberg: each town's organizer reads on the
+    person's page the consents and mails of their own town's day (and the region's optional consents), never the
+    other town's; an admin reads all."""
+    from rueckkehr.accounts.models import Role
+    from rueckkehr.returnees.models import ConsentPurpose
+
+    finsterwalde = town("finsterwalde")
+    days = {
+        "senftenberg": make_event(title="Tag Senftenberg"),
+        "finsterwalde": make_event(title="Tag Finsterwalde", venue=make_venue(town=finsterwalde, name="Aula")),
+    }
+    start_writing()
+    profile = ReturneeProfile(email="paul@example.org", first_name="Paul", last_name="Wolf", postal_code="0150",
+                              city="Oslo", country="NO", confirmed_at=datetime.now(UTC))  # fmt: skip
+    seats = {}
+    for slug, event in days.items():
+        seats[slug] = Registration(profile=profile, event_id=event.id, status=RegistrationStatus.CONFIRMED)
+        db.session.add(seats[slug])
+    db.session.flush()
+    given = {
+        "senftenberg": datetime(2026, 11, 2, 12, tzinfo=UTC),
+        "finsterwalde": datetime(2026, 10, 5, 12, tzinfo=UTC),
+    }
+    for slug, seat in seats.items():
+        method = ConsentMethod.PAPER if slug == "senftenberg" else ConsentMethod.ONLINE
+        db.session.add(Consent(profile=profile, registration_id=seat.id, purpose=ConsentPurpose.PARTICIPATION,
+                               method=method, text_version=f"text-{slug}", given_at=given[slug]))  # fmt: skip
+        db.session.add(OutboxMessage(kind="test", recipient="paul@example.org", subject=f"Hinweis aus {slug}",
+                                     message_id=f"<{slug}@test>", raw=b"x", status=OutboxStatus.SENT,
+                                     town_id=days[slug].venue.town_id, profile_id=profile.id))  # fmt: skip
+    db.session.add(Consent(profile=profile, purpose=ConsentPurpose.NEWS, text_version="text-news"))
+    db.session.commit()
+    readers = {
+        "senftenberg": make_staff(),
+        "finsterwalde": make_staff(towns=[finsterwalde], email="orga@finsterwalde.example"),
+    }
+    for slug, reader in readers.items():
+        other = "finsterwalde" if slug == "senftenberg" else "senftenberg"
+        staff_login(client, reader)
+        shown = visible_text(client.get(f"/organizer/events/{days[slug].id}/registrations/{seats[slug].id}"))
+        assert f"text-{slug}" in shown and f"Hinweis aus {slug}" in shown, shown
+        assert "text-news" in shown  # the region's own consents
+        assert f"text-{other}" not in shown and f"Hinweis aus {other}" not in shown, shown
+        client.post("/logout")
+    staff_login(client, make_staff(role=Role.ADMIN, email="admin@rwk.example"))
+    shown = visible_text(
+        client.get(f"/organizer/events/{days['senftenberg'].id}/registrations/{seats['senftenberg'].id}")
+    )
+    assert all(f"text-{slug}" in shown and f"Hinweis aus {slug}" in shown for slug in days), shown
