@@ -548,3 +548,16 @@ def test_a_persons_page_shows_only_the_consents_and_mails_of_the_readers_towns(
         client.get(f"/organizer/events/{days['senftenberg'].id}/registrations/{seats['senftenberg'].id}")
     )
     assert all(f"text-{slug}" in shown and f"Hinweis aus {slug}" in shown for slug in days), shown
+
+
+def test_a_waiting_persons_page_names_the_waiting_list_once(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable, town: Callable
+) -> None:
+    event = make_event()
+    made = fill(event, {slug: town(slug) for slug in ("senftenberg", "finsterwalde", "lauchhammer")})
+    staff_login(client, make_staff())
+    path = f"/organizer/events/{event.id}/registrations/{made['Conrad'].id}"
+    german = visible_text(client.get(path))
+    assert "Warteliste Platz 1 E-Mail-Adresse" in german, german[german.find("Anmeldungen:") :][:300]
+    shown = visible_text(client.get(f"{path}?lang=en"))
+    assert "Waiting list Place 1 E-mail address" in shown, shown[shown.find("Registrations:") :][:300]
