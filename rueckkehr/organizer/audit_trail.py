@@ -212,12 +212,15 @@ def audit_filter(args: Any) -> tuple[Select[AuditEntry], dict[str, str]]:
         errors["object_id"] = _("Bitte geben Sie die Nummer in Ziffern an, z. B. 12.")
     if verb := args.get("verb", "").replace("\x00", "").strip()[:60]:
         query = query.where(AuditEntry.verb.startswith(verb, autoescape=True))
+    days = {}
     for name, end in (("from", False), ("to", True)):
         try:
-            moment = _day(args.get(name), end=end)
+            days[name] = moment = _day(args.get(name), end=end)
         except ValueError:
             errors[name] = _("Bitte geben Sie einen Tag wie 27.12.2026 an.")
             continue
         if moment is not None:
             query = query.where(AuditEntry.created_at < moment if end else AuditEntry.created_at >= moment)
+    if days.get("from") and days.get("to") and days["to"] <= days["from"]:
+        errors["to"] = _("Der letzte Tag liegt vor dem ersten. Bitte tauschen Sie die beiden Tage.")
     return query, errors

@@ -91,7 +91,10 @@ def audit() -> str:
     if errors:
         query = query.where(false())
     page_text = args.get("page", "1")
-    page = max(1, int(page_text)) if page_text.isdecimal() and len(page_text) < 7 else 1
+    if not page_text.isdecimal():
+        page = 1
+    else:  # a number too long to mean a page is beyond the last (as on the registration list), not the first
+        page = max(1, int(page_text)) if len(page_text) < 7 else 1_000_000
     entries = list(
         db.session.scalars(query.order_by(AuditEntry.id.desc()).limit(AUDIT_PAGE + 1).offset((page - 1) * AUDIT_PAGE))
     )

@@ -174,6 +174,12 @@ def entries_shown(client: FlaskClient, path: str) -> str:
         ("object_id=abc", "object_id", "Bitte geben Sie die Nummer in Ziffern an, z. B. 12."),
         ("object_id=99999999999", "object_id", "Bitte geben Sie die Nummer in Ziffern an, z. B. 12."),
         ("lang=en&from=abc", "from", "Please enter a day such as 27.12.2026."),
+        (
+            "from=01.12.2026&to=01.11.2026",
+            "to",
+            "Der letzte Tag liegt vor dem ersten. Bitte tauschen Sie die beiden Tage.",
+        ),
+        ("lang=en&from=01.12.2026&to=01.11.2026", "to", "The last day is before the first. Please swap the two days."),
     ],
 )
 def test_an_audit_filter_that_cannot_be_read_says_so_beside_its_field_and_lists_nothing(
@@ -240,3 +246,24 @@ def test_the_audit_trail_names_who_acted_in_the_readers_language(
         "Scheduled job: Let unconfirmed registrations lapse",
     ):
         assert text in english
+
+
+@pytest.mark.parametrize("page", ["3", "999999999999999999999"])
+def test_a_page_of_the_trail_beyond_the_last_says_so_and_leads_back(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, town: Callable, page: str
+) -> None:
+    """Asked beyond its end (a page kept from yesterday, a number typed), the trail says the page lies beyond the
+    last and links to the first, whatever the number's length."""
+    start_writing()
+    db.session.add(
+        AuditEntry(actor_kind="system", actor_label="job x", verb="registration.lapsed", object_type="registration",
+                   object_id=9, town_id=town("senftenberg").id, created_at=datetime(2026, 12, 4, 9, tzinfo=UTC))
+    )  # fmt: skip
+    db.session.commit()
+    staff_login(client, make_staff())
+    response = client.get(f"/organizer/audit?verb=registration.&page={page}")
+    assert response.status_code == 200
+    assert "Diese Seite liegt hinter der letzten. Zur ersten Seite" in entries_shown(client, response.request.full_path)
+    first = re.search(r'<a class="kern-link" href="([^"]+)">Zur ersten Seite</a>', response.get_data(as_text=True))
+    assert first is not None
+    assert "Unbestätigte Anmeldung verfallen" in entries_shown(client, first.group(1).replace("&amp;", "&"))
