@@ -212,7 +212,7 @@ def audit_filter(args: Any) -> tuple[Select[AuditEntry], dict[str, str]]:
         errors["object_id"] = _("Bitte geben Sie die Nummer in Ziffern an, z. B. 12.")
     if verb := args.get("verb", "").replace("\x00", "").strip()[:60]:
         query = query.where(AuditEntry.verb.startswith(verb, autoescape=True))
-    days = {}
+    days: dict[str, datetime | None] = {}
     for name, end in (("from", False), ("to", True)):
         try:
             days[name] = moment = _day(args.get(name), end=end)
@@ -221,6 +221,7 @@ def audit_filter(args: Any) -> tuple[Select[AuditEntry], dict[str, str]]:
             continue
         if moment is not None:
             query = query.where(AuditEntry.created_at < moment if end else AuditEntry.created_at >= moment)
-    if days.get("from") and days.get("to") and days["to"] <= days["from"]:
+    first, last = days.get("from"), days.get("to")
+    if first is not None and last is not None and last <= first:
         errors["to"] = _("Der letzte Tag liegt vor dem ersten. Bitte tauschen Sie die beiden Tage.")
     return query, errors

@@ -91,10 +91,7 @@ def audit() -> str:
     if errors:
         query = query.where(false())
     page_text = args.get("page", "1")
-    if not page_text.isdecimal():
-        page = 1
-    else:  # a number too long to mean a page is beyond the last (as on the registration list), not the first
-        page = max(1, int(page_text)) if len(page_text) < 7 else 1_000_000
+    page = _page_number(page_text)
     entries = list(
         db.session.scalars(query.order_by(AuditEntry.id.desc()).limit(AUDIT_PAGE + 1).offset((page - 1) * AUDIT_PAGE))
     )
@@ -117,3 +114,11 @@ def audit() -> str:
         errors=errors,
         page_url=lambda number: url_for(".audit", **{**args.to_dict(), "page": number}),
     )
+
+
+def _page_number(text: str) -> int:
+    """The page asked for: 1 for anything but digits; a number too long to mean a page is beyond the last (as on
+    the registration list), not the first."""
+    if not text.isdecimal():
+        return 1
+    return max(1, int(text)) if len(text) < 7 else 1_000_000

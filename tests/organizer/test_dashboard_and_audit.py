@@ -191,12 +191,7 @@ def test_an_audit_filter_that_cannot_be_read_says_so_beside_its_field_and_lists_
     field: str,
     message: str,
 ) -> None:
-    start_writing()
-    db.session.add(
-        AuditEntry(actor_kind="system", actor_label="job x", verb="registration.lapsed", object_type="registration",
-                   object_id=9, town_id=town("senftenberg").id, created_at=datetime(2026, 12, 4, 9, tzinfo=UTC))
-    )  # fmt: skip
-    db.session.commit()
+    one_lapsed_entry(town)
     staff_login(client, make_staff())
     response = client.get(f"/organizer/audit?{query}")
     assert response.status_code == 200
@@ -254,12 +249,7 @@ def test_a_page_of_the_trail_beyond_the_last_says_so_and_leads_back(
 ) -> None:
     """Asked beyond its end (a page kept from yesterday, a number typed), the trail says the page lies beyond the
     last and links to the first, whatever the number's length."""
-    start_writing()
-    db.session.add(
-        AuditEntry(actor_kind="system", actor_label="job x", verb="registration.lapsed", object_type="registration",
-                   object_id=9, town_id=town("senftenberg").id, created_at=datetime(2026, 12, 4, 9, tzinfo=UTC))
-    )  # fmt: skip
-    db.session.commit()
+    one_lapsed_entry(town)
     staff_login(client, make_staff())
     response = client.get(f"/organizer/audit?verb=registration.&page={page}")
     assert response.status_code == 200
@@ -267,3 +257,13 @@ def test_a_page_of_the_trail_beyond_the_last_says_so_and_leads_back(
     first = re.search(r'<a class="kern-link" href="([^"]+)">Zur ersten Seite</a>', response.get_data(as_text=True))
     assert first is not None
     assert "Unbestätigte Anmeldung verfallen" in entries_shown(client, first.group(1).replace("&amp;", "&"))
+
+
+def one_lapsed_entry(town: Callable) -> None:
+    """One entry of Senftenberg's: a registration that lapsed."""
+    start_writing()
+    db.session.add(
+        AuditEntry(actor_kind="system", actor_label="job x", verb="registration.lapsed", object_type="registration",
+                   object_id=9, town_id=town("senftenberg").id, created_at=datetime(2026, 12, 4, 9, tzinfo=UTC))
+    )  # fmt: skip
+    db.session.commit()
