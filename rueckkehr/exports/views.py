@@ -35,7 +35,7 @@ from ..events.manage import visible_event
 from ..events.models import Event, EventSeries
 from ..extensions import db
 from ..places.models import Venue
-from ..registrations import listing
+from ..registrations import list_html, listing
 from . import operations, queries
 from . import presets as team_presets
 from .columns import DEFAULT_COLUMNS, Lookups
@@ -52,7 +52,7 @@ CONTENT_TYPES = {
 
 def _filters() -> dict[str, str]:
     """The registration list's filter parameters of this URL (nothing else, and nothing odd)."""
-    parsed = listing.parse_filter(request.args, [])
+    parsed = listing.parse_filter(request.args, [], list_html.ListTexts.current().known)
     return {key: str(value) for key, value in parsed.args().items() if key != "page"}
 
 

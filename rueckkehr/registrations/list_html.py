@@ -95,6 +95,7 @@ class ListTexts:
             "interest": _("Interesse"),
         }
         condition, is_, is_not, value, any_ = _("Bedingung"), _("ist"), _("ist nicht"), _("Wert"), _("egal")
+        self.known = {name: frozenset(value for value, _label in options) for name, options in choices.items()}
         self.filters = []
         for name, options in choices.items():
             head = (

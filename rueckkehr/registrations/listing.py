@@ -7,7 +7,7 @@ exports (issue 13) share: a filter of the page is a filter of the export. It app
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,12 +132,20 @@ def _page_number(text: str | None) -> int:
     return max(1, int(text)) if len(text) < 7 else LAST_PAGE
 
 
-def parse_filter(args: Mapping[str, str], event_ids: list[int]) -> RegistrationFilter:
-    """Read the filter from URL parameters; unknown or odd values are ignored, never an error."""
+def parse_filter(
+    args: Mapping[str, str], event_ids: list[int], known: Mapping[str, Collection[str]] | None = None
+) -> RegistrationFilter:
+    """Read the filter from URL parameters; unknown or odd values are ignored, never an error.
+
+    :param known: the values each field offers (``list_html.ListTexts.known``): a value it does not offer (a field
+        ``99``, a level ``abc``) is ignored too, rather than shown as "any" and matching nobody.
+    """
     conditions = []
     for name in FILTER_FIELDS:
         value = (args.get(name) or "").strip()[:40]
         if name == "status" and value not in STATUS_VALUES:  # no state of a registration: ignored, as the rest
+            continue
+        if value and known is not None and name in known and value not in known[name]:
             continue
         if value and "\x00" not in value:
             conditions.append(Condition(name, value, exclude=args.get(f"{name}_op") == "not"))

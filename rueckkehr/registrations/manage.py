@@ -86,7 +86,7 @@ def index(event_id: int) -> str:
     """
     if not 0 < event_id <= MAX_ID:
         abort(404)
-    filters = listing.parse_filter(request.args, [event_id])
+    filters = listing.parse_filter(request.args, [event_id], list_html.ListTexts.current().known)
     page = list_pages.page_of(filters, with_event=True, towns=visible_town_ids())
     event: Any = page.event
     if event is None:
@@ -107,7 +107,9 @@ def _list_of(
     :param filters: the filter read from the URL, and ``page`` its page, where the caller read them already.
     """
     if filters is None:
-        filters = listing.parse_filter(request.args, [event.id for event in events])
+        filters = listing.parse_filter(
+            request.args, [event.id for event in events], list_html.ListTexts.current().known
+        )
     if page is None:
         page = list_pages.page_of(filters)
     texts = list_html.ListTexts.current()

@@ -561,3 +561,16 @@ def test_a_waiting_persons_page_names_the_waiting_list_once(
     assert "Warteliste Platz 1 E-Mail-Adresse" in german, german[german.find("Anmeldungen:") :][:300]
     shown = visible_text(client.get(f"{path}?lang=en"))
     assert "Waiting list Place 1 E-mail address" in shown, shown[shown.find("Registrations:") :][:300]
+
+
+def test_a_filter_value_the_list_does_not_offer_is_ignored_not_shown_as_any_and_matching_nobody(
+    client: FlaskClient, make_staff: Callable[..., User], staff_login: Callable, make_event: Callable, town: Callable
+) -> None:
+    event = make_event()
+    fill(event, {slug: town(slug) for slug in ("senftenberg", "finsterwalde", "lauchhammer")})
+    staff_login(client, make_staff())
+    base = f"/organizer/events/{event.id}/registrations"
+    everyone = ["Albrecht", "Bauer", "Conrad", "Dietrich", "Engel"]
+    for odd in ("field=99", "level=abc", "interest=flying", "hometown=atlantis", "level=2x&field=43"):
+        shown = names(client.get(f"{base}?{odd}"))
+        assert shown == (["Bauer", "Conrad"] if odd.endswith("field=43") else everyone), odd
