@@ -63,13 +63,36 @@ def keep_requested_language(endpoint: str, values: dict[str, Any]) -> None:
     they speak, and the next page, a form's answer and its redirect must speak it too. The language travels in the
     address, not in the session, because a GET never changes anything.
     """
-    if endpoint == "static" or "lang" in values or not has_request_context():
+    if endpoint == "static" or "lang" in values:
         return
+    requested = requested_language()
+    if requested is not None:
+        values["lang"] = requested
+
+
+def requested_language() -> str | None:
+    """The language the request's address asks for (``?lang=``) if the site speaks it, else None."""
+    if not has_request_context():
+        return None
     args = request.args
     if "lang" in args:  # not ``args.get``: a missing key costs werkzeug an exception, and a page builds many links
         requested = args["lang"]
         if requested in current_app.config["LANGUAGES"]:
-            values["lang"] = requested
+            return str(requested)
+    return None
+
+
+def requested_language_field() -> Markup:
+    """The hidden ``lang`` field of a GET form on a page whose address asked for a language (for every GET form).
+
+    A browser sends a GET form's fields as the whole query of its action and drops the query the action had, so
+    the ``lang`` that ``keep_requested_language`` puts there is lost: the field carries it instead. Nothing where
+    the address asked for none, so that the language switch, which drops ``lang`` from the address, still wins.
+    """
+    requested = requested_language()
+    if requested is None:
+        return Markup("")
+    return Markup('<input type="hidden" name="lang" value="{}">').format(requested)
 
 
 def current_language() -> str:
@@ -299,6 +322,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_month_year, "month_year")
     app.add_template_filter(format_local_datetime, "local_datetime")
     app.url_defaults(keep_requested_language)
+    app.add_template_global(requested_language_field)
 
     @app.context_processor
     def language_context() -> dict[str, object]:
