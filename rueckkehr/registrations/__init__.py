@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 def init_app(app: Flask) -> None:
     """Mount the registration pages, answer the signals of events and returnees, register the periodic jobs."""
     from ..jobs.registry import Job, register_job
-    from . import receivers  # noqa: F401  (connects the signal receivers)
+    from . import desk_views, receivers  # noqa: F401  (desk routes on manage's blueprint; signal receivers)
     from .jobs import expire_unconfirmed, notify_waiting_after_cutoff, send_reminders
     from .mailings import send_mailing_batches
     from .manage import bp as manage_bp

@@ -1,6 +1,7 @@
-"""The organizers' registration screens of an event: the list, one person, walk-ins, and mails to the attendees.
+"""The organizers' registration screens of an event: the list, one person, cancelling, and mails to the attendees.
 
-Every route names the event first; an event of another town, or a registration of another event, is a 404.
+Every route names the event first; an event of another town, or a registration of another event, is a 404. The
+desk's screens (walk-ins, moving up) hang on the same blueprint from ``desk_views``.
 """
 
 from __future__ import annotations
@@ -20,12 +21,11 @@ from ..accounts.access import MAX_ID, can_see_town, found, staff_required, visib
 from ..accounts.forms import ActionForm
 from ..database import plain_rows
 from ..events.manage import visible_event, visible_series_events
-from ..events.models import Event, EventSeries, EventStatus
+from ..events.models import Event, EventSeries
 from ..forms import value_of
 from ..mail.outbox import contact_town, queue_mail
 from ..places.models import Venue
 from . import history, list_html, list_pages, listing, operations
-from .desk import AlreadyRegisteredError, NoSeatsError, NotOpenForWalkInsError, add_walk_in, move_up
 from .list_html import status_labels
 from .mailings import (
     AlreadyQueuedError,
@@ -40,7 +40,7 @@ from .mailings import (
     previewed,
     start_mailing,
 )
-from .manage_forms import AUDIENCE_CHOICES, MailingForm, WalkInForm
+from .manage_forms import AUDIENCE_CHOICES, MailingForm
 from .models import Registration
 from .seats import waiting_ranks
 
@@ -143,34 +143,6 @@ def series_index(series_id: int) -> str:
     )
 
 
-@bp.route("/registrations/walk-in", methods=["GET", "POST"])
-@staff_required
-def walk_in(event_id: int) -> str | Response | tuple[str, int]:
-    """Add someone at the door; an address is optional, how they consented is not."""
-    event = visible_event(event_id)
-    if event.status != EventStatus.PUBLISHED:
-        return _closed_to_walk_ins(event.id)
-    form = WalkInForm()
-    if form.validate_on_submit():
-        try:
-            seated = add_walk_in(event.id, form.walk_in())
-        except NotOpenForWalkInsError:  # called off meanwhile
-            return _closed_to_walk_ins(event.id)
-        except AlreadyRegisteredError:
-            form.email.errors = [_("Für diese Adresse gibt es schon eine Anmeldung zu dieser Veranstaltung.")]
-        else:
-            name = seated.registration.profile.full_name
-            if not seated.known:
-                flash(_("%(name)s ist eingetragen.", name=name), "success")
-                return redirect(url_for(".index", event_id=event.id), code=303)
-            # The person's own details stay; staff see them on the person's page, and what was not taken over.
-            flash(_("Diese E-Mail-Adresse war schon bei uns registriert: Die Anmeldung ist bei %(name)s eingetragen. "
-                    "Die gespeicherten Angaben der Person bleiben, wie sie sind; Name, Postleitzahl, Wohnort und Land "
-                    "aus dem Formular wurden nicht übernommen.", name=name), "warning")  # fmt: skip
-            return redirect(url_for(".person", event_id=event.id, registration_id=seated.registration.id), code=303)
-    return render_template("registrations/manage/walk_in.html", event=event, form=form), 422 if form.errors else 200
-
-
 @bp.get("/registrations/<int:registration_id>")
 @staff_required
 def person(event_id: int, registration_id: int) -> str:
@@ -193,7 +165,8 @@ def person(event_id: int, registration_id: int) -> str:
     )
 
 
-def _act(event_id: int, registration_id: int) -> tuple[Event, Registration]:
+def acted_on(event_id: int, registration_id: int) -> tuple[Event, Registration]:
+    """The event and its registration an action button posted to (its form checked), or a 404 or 400."""
     event = visible_event(event_id)
     registration = registration_of(event, registration_id)
     if not ActionForm().validate_on_submit():
@@ -218,7 +191,7 @@ def cancel_question(event_id: int, registration_id: int) -> str | Response:
 @staff_required
 def cancel(event_id: int, registration_id: int) -> Response:
     """Cancel a registration; the person is told (if they gave an address), freed seats go to the waiting list."""
-    event, registration = _act(event_id, registration_id)
+    event, registration = acted_on(event_id, registration_id)
     if not registration.changeable:  # a page from before: cancelled already, or the whole event called off
         flash(_("Diese Anmeldung lässt sich nicht mehr stornieren; niemand wurde benachrichtigt."), "info")
         return redirect(url_for(".person", event_id=event.id, registration_id=registration.id), code=303)
@@ -228,26 +201,6 @@ def cancel(event_id: int, registration_id: int) -> Response:
         flash(_("Die Anmeldung ist storniert; die Person ist benachrichtigt."), "success")
     else:
         flash(_("Die Anmeldung ist storniert. Die Person hat keine E-Mail-Adresse und erfährt es nicht."), "success")
-    return redirect(url_for(".person", event_id=event.id, registration_id=registration.id), code=303)
-
-
-@bp.post("/registrations/<int:registration_id>/move-up")
-@staff_required
-def promote(event_id: int, registration_id: int) -> Response:
-    """Move a confirmed waiting party up, if the free seats fit it."""
-    event, registration = _act(event_id, registration_id)
-    try:
-        move_up(registration.id)
-    except NoSeatsError:
-        flash(
-            _(
-                "Dafür sind nicht genug Plätze frei (oder die Adresse ist noch nicht bestätigt). "
-                "Erhöhen Sie zuerst die Zahl der Plätze."
-            ),
-            "warning",
-        )
-    else:
-        flash(_("Die Person hat einen Platz und ist benachrichtigt."), "success")
     return redirect(url_for(".person", event_id=event.id, registration_id=registration.id), code=303)
 
 
@@ -381,11 +334,3 @@ def write(event_id: int) -> str | Response | tuple[str, int]:
         sizes=sizes,
         mailings=mailings_of(event.id),
     ), 422 if form.errors or refused else 200
-
-
-def _closed_to_walk_ins(event_id: int) -> Response:
-    flash(
-        _("Nur zu einer veröffentlichten Veranstaltung, die nicht abgesagt ist, kommen Gäste ohne Anmeldung."),
-        "warning",
-    )
-    return redirect(url_for("events_manage.detail", event_id=event_id), code=303)

@@ -1,0 +1,73 @@
+"""The desk's screens of an event: add someone at the door, move someone up from the waiting list.
+
+Thin views over ``desk``; the routes belong to the event's registration blueprint (``manage.bp``).
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from ..accounts.access import staff_required
+from ..events.manage import visible_event
+from ..events.models import EventStatus
+from .desk import AlreadyRegisteredError, NoSeatsError, NotOpenForWalkInsError, add_walk_in, move_up
+from .manage import acted_on, bp
+from .manage_forms import WalkInForm
+
+
+@bp.route("/registrations/walk-in", methods=["GET", "POST"])
+@staff_required
+def walk_in(event_id: int) -> str | Response | tuple[str, int]:
+    """Add someone at the door; an address is optional, how they consented is not."""
+    event = visible_event(event_id)
+    if event.status != EventStatus.PUBLISHED:
+        return _closed_to_walk_ins(event.id)
+    form = WalkInForm()
+    if form.validate_on_submit():
+        try:
+            seated = add_walk_in(event.id, form.walk_in())
+        except NotOpenForWalkInsError:  # called off meanwhile
+            return _closed_to_walk_ins(event.id)
+        except AlreadyRegisteredError:
+            form.email.errors = [_("Für diese Adresse gibt es schon eine Anmeldung zu dieser Veranstaltung.")]
+        else:
+            name = seated.registration.profile.full_name
+            if not seated.known:
+                flash(_("%(name)s ist eingetragen.", name=name), "success")
+                return redirect(url_for(".index", event_id=event.id), code=303)
+            # The person's own details stay; staff see them on the person's page, and what was not taken over.
+            flash(_("Diese E-Mail-Adresse war schon bei uns registriert: Die Anmeldung ist bei %(name)s eingetragen. "
+                    "Die gespeicherten Angaben der Person bleiben, wie sie sind; Name, Postleitzahl, Wohnort und Land "
+                    "aus dem Formular wurden nicht übernommen.", name=name), "warning")  # fmt: skip
+            return redirect(url_for(".person", event_id=event.id, registration_id=seated.registration.id), code=303)
+    return render_template("registrations/manage/walk_in.html", event=event, form=form), 422 if form.errors else 200
+
+
+@bp.post("/registrations/<int:registration_id>/move-up")
+@staff_required
+def promote(event_id: int, registration_id: int) -> Response:
+    """Move a confirmed waiting party up, if the free seats fit it."""
+    event, registration = acted_on(event_id, registration_id)
+    try:
+        move_up(registration.id)
+    except NoSeatsError:
+        flash(
+            _(
+                "Dafür sind nicht genug Plätze frei (oder die Adresse ist noch nicht bestätigt). "
+                "Erhöhen Sie zuerst die Zahl der Plätze."
+            ),
+            "warning",
+        )
+    else:
+        flash(_("Die Person hat einen Platz und ist benachrichtigt."), "success")
+    return redirect(url_for(".person", event_id=event.id, registration_id=registration.id), code=303)
+
+
+def _closed_to_walk_ins(event_id: int) -> Response:
+    flash(
+        _("Nur zu einer veröffentlichten Veranstaltung, die nicht abgesagt ist, kommen Gäste ohne Anmeldung."),
+        "warning",
+    )
+    return redirect(url_for("events_manage.detail", event_id=event_id), code=303)
