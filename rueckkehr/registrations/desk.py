@@ -25,6 +25,10 @@ class NotOpenForWalkInsError(Exception):
     """The event is called off or not published: nobody walks in to it."""
 
 
+class EventOverError(NotOpenForWalkInsError):
+    """The event has ended: nobody is seated at its door any more."""
+
+
 class AlreadyRegisteredError(Exception):
     """The address has an active registration for this event already."""
 
@@ -56,8 +60,21 @@ class SeatedWalkIn:
     known: bool
 
 
+def is_over(ends_at: datetime, now: datetime | None = None) -> bool:
+    """Whether an event that ends at ``ends_at`` has ended: nobody is seated at its door any more. Before it, and
+    while it runs, walk-ins are taken (paper sign-ups ahead of the day, people at the door)."""
+    return ends_at <= (now or utcnow())
+
+
+def takes_walk_ins(status: EventStatus, ends_at: datetime, now: datetime | None = None) -> bool:
+    """Whether an event of this status, ending at ``ends_at``, seats people at its door now: published, not called
+    off, and not over (``add_walk_in`` refuses the rest)."""
+    return status == EventStatus.PUBLISHED and not is_over(ends_at, now)
+
+
 def add_walk_in(event_id: int, walk_in: WalkIn, now: datetime | None = None) -> SeatedWalkIn:
-    """Seat someone at the door: confirmed and checked in at once, even beyond the capacity (they are there). With
+    """Seat someone at the door: confirmed and checked in at once, even beyond the capacity (they are there), until
+    the event has ended (``EventOverError``; a draft or a called-off event raises ``NotOpenForWalkInsError``). With
     an address they get the confirmation with their self-service link; their consent is recorded as given at the
     door. An address known already adds the registration to that person, whose own details are kept: staff typing
     at the door never overwrite what the returnee saved (the view tells them so)."""
@@ -65,6 +82,8 @@ def add_walk_in(event_id: int, walk_in: WalkIn, now: datetime | None = None) -> 
     event = lock_event(event_id)
     if event.status != EventStatus.PUBLISHED:
         raise NotOpenForWalkInsError
+    if is_over(event.ends_at, now):
+        raise EventOverError
     profile = find_profile(walk_in.email) if walk_in.email else None
     if profile is not None and _active_registration(profile, event) is not None:
         raise AlreadyRegisteredError

@@ -12,7 +12,15 @@ from werkzeug.wrappers import Response
 from ..accounts.access import staff_required
 from ..events.manage import visible_event
 from ..events.models import EventStatus
-from .desk import AlreadyRegisteredError, NoSeatsError, NotOpenForWalkInsError, add_walk_in, move_up
+from .desk import (
+    AlreadyRegisteredError,
+    EventOverError,
+    NoSeatsError,
+    NotOpenForWalkInsError,
+    add_walk_in,
+    is_over,
+    move_up,
+)
 from .manage import acted_on, bp
 from .manage_forms import WalkInForm
 
@@ -20,14 +28,18 @@ from .manage_forms import WalkInForm
 @bp.route("/registrations/walk-in", methods=["GET", "POST"])
 @staff_required
 def walk_in(event_id: int) -> str | Response | tuple[str, int]:
-    """Add someone at the door; an address is optional, how they consented is not."""
+    """Add someone at the door; an address is optional, how they consented is not. Once the event is over, the page
+    says so (a form sent then keeps what was typed) and nobody is added."""
     event = visible_event(event_id)
     if event.status != EventStatus.PUBLISHED:
         return _closed_to_walk_ins(event.id)
     form = WalkInForm()
-    if form.validate_on_submit():
+    over = is_over(event.ends_at)
+    if not over and form.validate_on_submit():
         try:
             seated = add_walk_in(event.id, form.walk_in())
+        except EventOverError:  # ended while the form was filled in
+            over = True
         except NotOpenForWalkInsError:  # called off meanwhile
             return _closed_to_walk_ins(event.id)
         except AlreadyRegisteredError:
@@ -42,7 +54,9 @@ def walk_in(event_id: int) -> str | Response | tuple[str, int]:
                     "Die gespeicherten Angaben der Person bleiben, wie sie sind; Name, Postleitzahl, Wohnort und Land "
                     "aus dem Formular wurden nicht übernommen.", name=name), "warning")  # fmt: skip
             return redirect(url_for(".person", event_id=event.id, registration_id=seated.registration.id), code=303)
-    return render_template("registrations/manage/walk_in.html", event=event, form=form), 422 if form.errors else 200
+    refused = form.errors or (over and form.is_submitted())
+    page = render_template("registrations/manage/walk_in.html", event=event, form=form, over=over)
+    return page, 422 if refused else 200
 
 
 @bp.post("/registrations/<int:registration_id>/move-up")

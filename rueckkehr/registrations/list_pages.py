@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, Select, bindparam, func, select
@@ -52,6 +53,7 @@ class ListedEvent(NamedTuple):
     title: str
     status: EventStatus
     town_id: int
+    ends_at: datetime  # walk-ins are offered until the event is over
 
 
 # The event of a one-event page, read with its rows (``with_event``): a page of the list is then one statement,
@@ -60,6 +62,7 @@ EVENT_COLUMNS = (
     Event.title.label("event_title"),
     Event.status.label("event_status"),
     Venue.town_id.label("event_town_id"),
+    Event.ends_at.label("event_ends_at"),
 )
 
 
@@ -175,7 +178,9 @@ def page_of(
     event = None
     if with_event:
         first = rows[0]
-        event = ListedEvent(filters.event_ids[0], first.event_title, first.event_status, first.event_town_id)
+        event = ListedEvent(
+            filters.event_ids[0], first.event_title, first.event_status, first.event_town_id, first.event_ends_at
+        )
     total = int(rows[0].total)
     return RegistrationPage(
         registrations=rows, total=total, page=filters.page, pages=max(1, -(-total // size)), event=event

@@ -26,6 +26,7 @@ from ..forms import value_of
 from ..mail.outbox import contact_town, queue_mail
 from ..places.models import Venue
 from . import history, list_html, list_pages, listing, operations
+from .desk import takes_walk_ins
 from .list_html import status_labels
 from .mailings import (
     AlreadyQueuedError,
@@ -59,15 +60,15 @@ def registration_of(event: Event, registration_id: int) -> Registration:
 # All the list page shows of its event (and the town it is checked against): read as one plain row, not as the
 # event and its venue, which cost as much again as the rest of the log-in check.
 _LISTED_EVENT = (
-    select(Event.id, Event.title, Event.status, Venue.town_id)
+    select(Event.id, Event.title, Event.status, Venue.town_id, Event.ends_at)
     .join(Event.venue)
     .where(Event.id == bindparam("event_id"))
 )
 
 
 def listed_event(event_id: int) -> Row[Any]:
-    """The row (``id``, ``title``, ``status``, ``town_id``) of an event of the organizer's towns, or a 404 (as
-    ``visible_event`` answers)."""
+    """The row (``id``, ``title``, ``status``, ``town_id``, ``ends_at``) of an event of the organizer's towns, or a
+    404 (as ``visible_event`` answers)."""
     row = plain_rows(_LISTED_EVENT, {"event_id": event_id}).one_or_none() if 0 < event_id <= MAX_ID else None
     if row is None or not can_see_town(row.town_id):
         abort(404)
@@ -92,7 +93,10 @@ def index(event_id: int) -> str:
     if event is None:
         event = listed_event(event_id)
         page = list_pages.last_page(filters)
-    return render_template("registrations/manage/index.html", event=event, **_list_of([event], filters, page))
+    walk_ins = takes_walk_ins(event.status, event.ends_at)  # offered only where the desk would seat someone
+    return render_template(
+        "registrations/manage/index.html", event=event, walk_ins=walk_ins, **_list_of([event], filters, page)
+    )
 
 
 def _list_of(

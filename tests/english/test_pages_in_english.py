@@ -206,6 +206,7 @@ def read_workspace(reader: Reader, app: Flask, w: World, smtp: SMTPServer, make_
     reader.post(staff, f"/organizer/series/{series_id}", {"title": ""})
     reader.post(staff, "/organizer/venues/new", {"name": "", "latitude": "north"})
     reader.post(staff, f"/organizer/events/{event.id}/registrations/walk-in", {"first_name": "", "email": "x"})
+    reader.post(staff, f"/organizer/events/{w.past_event.id}/registrations/walk-in", {"first_name": "Tom"})  # over
     reader.post(staff, f"/organizer/events/{event.id}/mail", {"subject_de": "", "body_de": ""})
     mailing = {"audience": "all", "subject_de": "Parken", "body_de": "Bitte parken Sie am Markt.",
                "body_en": "Please park at the market.", "step": "preview"}  # fmt: skip
