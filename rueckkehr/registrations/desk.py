@@ -37,6 +37,14 @@ class NoSeatsError(Exception):
     """Moving up needs as many free seats as the party has people."""
 
 
+class NotWaitingError(Exception):
+    """The registration is not (or no longer) on the waiting list: moved up meanwhile, or cancelled."""
+
+    def __init__(self, registration: Registration) -> None:
+        super().__init__(registration.id)
+        self.registration = registration
+
+
 @dataclass
 class WalkIn:
     """Who came to the door without registering, and how they consented."""
@@ -119,14 +127,17 @@ def add_walk_in(event_id: int, walk_in: WalkIn, now: datetime | None = None) -> 
 
 
 def move_up(registration_id: int, now: datetime | None = None) -> Registration:
-    """Give a confirmed waiting party a seat out of turn, if the free seats fit it; it is told by mail."""
+    """Give a confirmed waiting party a seat out of turn, if the free seats fit it; it is told by mail. A registration
+    no longer waiting raises ``NotWaitingError`` (and nothing changes)."""
     now = now or utcnow()
     registration = db.session.get(Registration, registration_id)
     if registration is None:
         raise RegistrationGoneError
     event = lock_event(registration.event_id)
     db.session.refresh(registration)
-    if registration.status != RegistrationStatus.WAITING or registration.confirmed_at is None:
+    if registration.status != RegistrationStatus.WAITING:  # moved up by itself meanwhile, or cancelled
+        raise NotWaitingError(registration)
+    if registration.confirmed_at is None:
         raise NoSeatsError
     if seats_left(event) < registration.party_size:
         raise NoSeatsError

@@ -17,12 +17,15 @@ from .desk import (
     EventOverError,
     NoSeatsError,
     NotOpenForWalkInsError,
+    NotWaitingError,
     add_walk_in,
     is_over,
     move_up,
 )
+from .list_html import status_labels
 from .manage import acted_on, bp
 from .manage_forms import WalkInForm
+from .models import Registration, RegistrationStatus
 
 
 @bp.route("/registrations/walk-in", methods=["GET", "POST"])
@@ -62,10 +65,12 @@ def walk_in(event_id: int) -> str | Response | tuple[str, int]:
 @bp.post("/registrations/<int:registration_id>/move-up")
 @staff_required
 def promote(event_id: int, registration_id: int) -> Response:
-    """Move a confirmed waiting party up, if the free seats fit it."""
+    """Move a confirmed waiting party up, if the free seats fit it; one no longer waiting is told apart."""
     event, registration = acted_on(event_id, registration_id)
     try:
         move_up(registration.id)
+    except NotWaitingError as error:  # a page from before: moved up by itself meanwhile, or cancelled
+        flash(_not_waiting(error.registration), "info")
     except NoSeatsError:
         flash(
             _(
@@ -77,6 +82,17 @@ def promote(event_id: int, registration_id: int) -> Response:
     else:
         flash(_("Die Person hat einen Platz und ist benachrichtigt."), "success")
     return redirect(url_for(".person", event_id=event.id, registration_id=registration.id), code=303)
+
+
+def _not_waiting(registration: Registration) -> str:
+    """Why moving up changed nothing: the registration has a seat already, or is not on the waiting list at all."""
+    name = registration.profile.full_name
+    if registration.status == RegistrationStatus.CONFIRMED:
+        return str(_("%(name)s steht nicht mehr auf der Warteliste: Die Anmeldung hat schon einen Platz, etwa weil die "
+                     "Person von selbst nachgerückt ist. Es wurde nichts geändert.", name=name))  # fmt: skip
+    status = status_labels()[registration.status.value]
+    return str(_("%(name)s steht nicht auf der Warteliste (Stand der Anmeldung: %(status)s). Es wurde nichts "
+                 "geändert.", name=name, status=status))  # fmt: skip
 
 
 def _closed_to_walk_ins(event_id: int) -> Response:
