@@ -131,6 +131,10 @@ class RepeatNotConfirmedError(IdenticalMailingError):
     """The identical mailing went out before the preview, and the organizer did not confirm sending it again."""
 
 
+class NobodyToWriteToError(Exception):
+    """The audience reaches nobody: a mailing to it would send nothing."""
+
+
 def identical_mailing(event_id: int, content: MailingContent) -> EventMailing | None:
     """The newest mailing of this event with exactly this content and audience, if any."""
     return db.session.scalars(
@@ -183,7 +187,8 @@ def start_mailing(event_id: int, content: MailingContent, seen: Preview, again: 
 
     ``seen`` is the preview the send was made from. Under the event's lock (two sends at once queue one): an
     identical mailing queued since that preview raises ``AlreadyQueuedError``; one the preview showed as sent before
-    raises ``RepeatNotConfirmedError`` unless the organizer confirmed sending it ``again``.
+    raises ``RepeatNotConfirmedError`` unless the organizer confirmed sending it ``again``; an audience that reaches
+    nobody raises ``NobodyToWriteToError``.
     """
     event = lock_event(event_id)
     earlier = identical_mailing(event.id, content)
@@ -191,6 +196,9 @@ def start_mailing(event_id: int, content: MailingContent, seen: Preview, again: 
         raise AlreadyQueuedError(earlier)
     if earlier is not None and not again:
         raise RepeatNotConfirmedError(earlier)
+    total = audience_size(event.id, content.audience)
+    if total == 0:  # everyone of the audience left since the preview: nothing would go out
+        raise NobodyToWriteToError
     mailing = EventMailing(
         event=event,
         audience=content.audience,
@@ -199,7 +207,7 @@ def start_mailing(event_id: int, content: MailingContent, seen: Preview, again: 
         subject_en=content.subject_en,
         body_en=content.body_en,
         created_by_user_id=current_actor().user_id,
-        total=audience_size(event.id, content.audience),
+        total=total,
     )
     db.session.add(mailing)
     db.session.flush()

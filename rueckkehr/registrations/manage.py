@@ -32,6 +32,7 @@ from .mailings import (
     AlreadyQueuedError,
     EventMailing,
     MailingContent,
+    NobodyToWriteToError,
     RepeatNotConfirmedError,
     audience_size,
     identical_mailing,
@@ -41,7 +42,7 @@ from .mailings import (
     previewed,
     start_mailing,
 )
-from .manage_forms import AUDIENCE_CHOICES, MailingForm
+from .manage_forms import AUDIENCE_CHOICES, NOBODY_REACHED, MailingForm
 from .models import Registration
 from .seats import waiting_ranks
 
@@ -269,6 +270,9 @@ def _send(event: Event, form: MailingForm, content: MailingContent) -> Response 
     except RepeatNotConfirmedError:
         form.send_again.errors = [_("Bitte bestätigen Sie, dass alle diese E-Mail noch einmal erhalten sollen.")]
         return None
+    except NobodyToWriteToError:  # the audience left since the form was checked
+        form.audience.errors = [NOBODY_REACHED]
+        return None
     except AlreadyQueuedError as error:
         flash(_already_queued(error.mailing), "info")
     else:
@@ -309,7 +313,8 @@ def write(event_id: int) -> str | Response | tuple[str, int]:
     none) shows the preview again. The preview names an identical mailing sent before, which then needs a yes.
     """
     event = visible_event(event_id)
-    form = MailingForm()
+    sizes = {value: audience_size(event.id, value) for value, _label in AUDIENCE_CHOICES}
+    form = MailingForm(sizes=sizes)  # an audience of nobody is an error beside its field
     previews: list[dict[str, Any]] = []
     token, earlier, refused = "", None, False
     if form.validate_on_submit():
@@ -323,11 +328,11 @@ def write(event_id: int) -> str | Response | tuple[str, int]:
         if step == "test":
             _test_mail(event, form)
             flash(_("Eine Testmail ist an %(email)s unterwegs.", email=current_user.email), "info")
-        previews = _previews(event, form)
-        earlier = identical_mailing(event.id, content)
-        token = preview_token(event.id, current_user.id, content, earlier)
-        form.send_again.data = False  # a yes is given to the preview on the page
-    sizes = {value: audience_size(event.id, value) for value, _label in AUDIENCE_CHOICES}
+        if not form.audience.errors:  # no preview, and no send, for an audience that is gone
+            previews = _previews(event, form)
+            earlier = identical_mailing(event.id, content)
+            token = preview_token(event.id, current_user.id, content, earlier)
+            form.send_again.data = False  # a yes is given to the preview on the page
     return render_template(
         "registrations/manage/write.html",
         event=event,

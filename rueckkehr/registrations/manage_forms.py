@@ -6,8 +6,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, Field, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..forms import email_field, no_control_characters, postal_code_of_country, value_of
 from ..returnees.forms import country_choices
@@ -72,9 +72,15 @@ AUDIENCE_CHOICES = [
     ("waiting", _l("nur die Warteliste")),
 ]
 
+NOBODY_REACHED = _l(
+    "Diese Auswahl erreicht niemanden: Dazu gibt es keine Anmeldung mit bestätigter Adresse. "
+    "Bitte wählen Sie andere Empfänger."
+)
+
 
 class MailingForm(FlaskForm):
-    """A message to the attendees: German, and English for those who chose English (optional)."""
+    """A message to the attendees: German, and English for those who chose English (optional). ``sizes`` are how
+    many each audience reaches (``mailings.audience_size``); one that reaches nobody is refused beside the field."""
 
     audience = SelectField(_l("An wen?"), choices=AUDIENCE_CHOICES)
     subject_de = _line(_l("Betreff (Deutsch)"), 200)
@@ -91,6 +97,15 @@ class MailingForm(FlaskForm):
     )
     preview_token = HiddenField()  # issued by the preview; a send without the preview of this content shows it
     send_again = BooleanField(_l("Ja, alle sollen diese E-Mail noch einmal erhalten"))
+
+    def __init__(self, *args: Any, sizes: dict[str, int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sizes = sizes or {}
+
+    def validate_audience(self, field: Field) -> None:
+        """An audience that reaches nobody: the preview, the test mail and the send are refused."""
+        if self.sizes.get(field.data) == 0:
+            raise ValidationError(NOBODY_REACHED)
 
     def validate(self, extra_validators: Any = None) -> bool:
         """As usual, and the English version comes whole: a subject without a text (or a text without a subject) is
