@@ -1,13 +1,18 @@
-"""The organizers' screens for what events are made of: series (shared by the towns) and venues (per town)."""
+"""The organizers' screens for what events are made of: series (shared by the towns) and venues (per town).
+
+Every organizer sees every series, with its events in their towns. A series' title and description show on the pages
+of every town it holds events in, so only an admin, or an organizer who works for each of those towns, changes it;
+for anyone else its editor is a 404, as another town's object is.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from ..accounts.access import found, found_in_town, in_visible_towns, staff_required
+from ..accounts.access import found, found_in_town, in_visible_towns, staff_required, visible_town_ids
 from ..accounts.forms import ActionForm
 from ..extensions import db
 from ..forms import value_of
@@ -15,7 +20,7 @@ from ..places.models import Town, Venue
 from . import editing
 from .forms import SeriesForm, VenueForm
 from .manage import all_series, visible_series_events, visible_venues
-from .models import EventSeries, EventStatus
+from .models import Event, EventSeries, EventStatus
 
 bp = Blueprint("event_setup", __name__, url_prefix="/organizer")
 
@@ -42,24 +47,44 @@ def series_index() -> str | Response | tuple[str, int]:
     ), 422 if form.errors else 200
 
 
-@bp.route("/series/<int:series_id>", methods=["GET", "POST"])
+def may_change_series(series: EventSeries) -> bool:
+    """Whether the logged-in user may change a series: an admin, or an organizer of every town it holds events in
+    (drafts, past and cancelled days too: each shows its title). A series without events shows on no town's pages."""
+    towns = visible_town_ids()
+    if towns is None:
+        return True
+    held_in = select(Venue.town_id).join(Event, Event.venue_id == Venue.id).where(Event.series_id == series.id)
+    return set(db.session.scalars(held_in.distinct())) <= towns
+
+
+@bp.get("/series/<int:series_id>")
 @staff_required
-def series_detail(series_id: int) -> str | Response | tuple[str, int]:
-    """Rename and describe a series; its events in the organizer's towns; publish its drafts at once."""
-    series = found(EventSeries, series_id)  # series belong to no town: every organizer works with them
+def series_detail(series_id: int) -> str:
+    """A series: its events in the organizer's towns, publishing their drafts at once, and the way to its editor."""
+    series = found(EventSeries, series_id)  # every organizer sees every series; its events are their towns'
+    return render_template(
+        "events/manage/series_detail.html",
+        series=series,
+        events=visible_series_events(series),
+        may_change=may_change_series(series),
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
+@staff_required
+def series_edit(series_id: int) -> str | Response | tuple[str, int]:
+    """Rename and describe a series (a 404 for an organizer who does not work for every town it is held in)."""
+    series = found(EventSeries, series_id)
+    if not may_change_series(series):
+        abort(404)
     initial = {"title": series.title, "description": series.description}
     form = SeriesForm(data=None if request.method == "POST" else initial)
     if form.validate_on_submit() and not _series_title_taken(form, series):
         editing.save_series(series, value_of(form.title), value_of(form.description))
         flash(_("Die Reihe ist gespeichert."), "success")
         return redirect(url_for(".series_detail", series_id=series.id), code=303)
-    return render_template(
-        "events/manage/series_detail.html",
-        series=series,
-        events=visible_series_events(series),
-        form=form,
-        action_form=ActionForm(),
-    ), 422 if form.errors else 200
+    return render_template("events/manage/series_form.html", series=series, form=form), 422 if form.errors else 200
 
 
 @bp.post("/series/<int:series_id>/publish")

@@ -174,6 +174,7 @@ def read_workspace(reader: Reader, app: Flask, w: World, smtp: SMTPServer, make_
         "/organizer/accounts", f"/organizer/accounts/{organizer.id}", "/organizer/events", "/organizer/events/new",
         f"/organizer/events/{event.id}", f"/organizer/events/{event.id}/edit", f"/organizer/events/{event.id}/move",
         f"/organizer/events/{event.id}/cancel", "/organizer/series", f"/organizer/series/{series_id}",
+        f"/organizer/series/{series_id}/edit",
         "/organizer/venues", "/organizer/venues/new", f"/organizer/venues/{event.venue_id}",
         f"/organizer/events/{event.id}/registrations", f"/organizer/events/{event.id}/registrations/walk-in",
         f"/organizer/events/{event.id}/registrations/{w.confirmed_id}", f"/organizer/events/{event.id}/mail",
@@ -203,7 +204,7 @@ def read_workspace(reader: Reader, app: Flask, w: World, smtp: SMTPServer, make_
     reader.post(staff, f"/organizer/events/{event.id}/move", {"day": "gestern"})
     reader.post(staff, f"/organizer/events/{event.id}/programme", {"title": "", "starts": "x"})
     reader.post(staff, "/organizer/series", {"title": ""})
-    reader.post(staff, f"/organizer/series/{series_id}", {"title": ""})
+    reader.post(staff, f"/organizer/series/{series_id}/edit", {"title": ""})
     reader.post(staff, "/organizer/venues/new", {"name": "", "latitude": "north"})
     reader.post(staff, f"/organizer/events/{event.id}/registrations/walk-in", {"first_name": "", "email": "x"})
     reader.post(staff, f"/organizer/events/{w.past_event.id}/registrations/walk-in", {"first_name": "Tom"})  # over

@@ -51,7 +51,8 @@ MATRIX: list[tuple[str, str, str]] = [
     ("GET", "/organizer/series", "list"),
     ("POST", "/organizer/series", "list"),
     ("GET", "/organizer/series/<int:series_id>", "shared"),
-    ("POST", "/organizer/series/<int:series_id>", "shared"),
+    ("GET", "/organizer/series/<int:series_id>/edit", "town"),  # a series of Finsterwalde's events: theirs to change
+    ("POST", "/organizer/series/<int:series_id>/edit", "town"),
     ("POST", "/organizer/series/<int:series_id>/publish", "shared"),
     ("GET", "/organizer/series/<int:series_id>/registrations", "shared"),
     ("GET", "/organizer/venues", "list"),
