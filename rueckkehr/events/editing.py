@@ -220,17 +220,31 @@ def remove_programme_item(item: ProgrammeItem) -> None:
     _record("event.programme_changed", event, removed_item_id=item.id)
 
 
+def towns_of_series(series: EventSeries) -> list[int]:
+    """The towns a series holds events in, of any state (drafts, past and called-off days show its title too)."""
+    held_in = select(Venue.town_id).join(Event, Event.venue_id == Venue.id).where(Event.series_id == series.id)
+    return list(db.session.scalars(held_in.distinct().order_by(Venue.town_id)))
+
+
 def save_series(series: EventSeries | None, title: str, description: str) -> EventSeries:
-    """Create a series, or rename and describe one."""
+    """Create a series, or rename and describe one. A change goes to the trail of each town the series holds events
+    in (their pages show it; one entry of no town would reach admins alone), or of none while it holds none."""
     if series is None:
         series = EventSeries(title=title, description=description)
         db.session.add(series)
-        verb = "event_series.created"
-    else:
-        series.title, series.description = title, description
-        verb = "event_series.updated"
+        db.session.flush()
+        record("event_series.created", series)
+        return series
+    changed = [
+        name for name, value in (("title", title), ("description", description)) if getattr(series, name) != value
+    ]
+    if not changed:
+        return series
+    series.title, series.description = title, description
     db.session.flush()
-    record(verb, series)
+    towns: list[int | None] = [*towns_of_series(series)]
+    for town_id in towns or [None]:
+        record("event_series.updated", series, town_id=town_id, changes={"fields": changed})
     return series
 
 

@@ -20,7 +20,7 @@ from ..places.models import Town, Venue
 from . import editing
 from .forms import SeriesForm, VenueForm
 from .manage import all_series, visible_series_events, visible_venues
-from .models import Event, EventSeries, EventStatus
+from .models import EventSeries, EventStatus
 
 bp = Blueprint("event_setup", __name__, url_prefix="/organizer")
 
@@ -51,10 +51,7 @@ def may_change_series(series: EventSeries) -> bool:
     """Whether the logged-in user may change a series: an admin, or an organizer of every town it holds events in
     (drafts, past and cancelled days too: each shows its title). A series without events shows on no town's pages."""
     towns = visible_town_ids()
-    if towns is None:
-        return True
-    held_in = select(Venue.town_id).join(Event, Event.venue_id == Venue.id).where(Event.series_id == series.id)
-    return set(db.session.scalars(held_in.distinct())) <= towns
+    return towns is None or set(editing.towns_of_series(series)) <= towns
 
 
 @bp.get("/series/<int:series_id>")

@@ -1,6 +1,6 @@
 """Who may change a series: its title shows on the pages of every town it holds events in, so an organizer changes it
 only when they work for each of those towns (an admin always); everyone else may still look at it, with their own
-towns' events, and meets a 404 at its editor."""
+towns' events, and meets a 404 at its editor. A change is in the trail of each of those towns."""
 
 from __future__ import annotations
 
@@ -30,8 +30,9 @@ def shared(
     return {"series_id": series.id, "event_id": other.id}
 
 
-def _rename(client: FlaskClient, series_id: int, title: str) -> int:
-    return client.post(f"/organizer/series/{series_id}/edit", data={"title": title, "description": ""}).status_code
+def _rename(client: FlaskClient, series_id: int, title: str, description: str = "") -> int:
+    data = {"title": title, "description": description}
+    return client.post(f"/organizer/series/{series_id}/edit", data=data).status_code
 
 
 def _title(series_id: int) -> str:
@@ -59,7 +60,7 @@ def test_an_organizer_of_one_of_its_towns_sees_the_series_but_cannot_change_it(
     assert db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "event_series")).all() == []
 
 
-def test_an_organizer_of_every_town_it_holds_events_in_and_an_admin_change_it(
+def test_an_organizer_of_every_town_it_holds_events_in_and_an_admin_change_it_and_each_town_reads_it(
     client: FlaskClient, shared: dict[str, Any], make_staff: Callable[..., User], staff_login: Callable, town: Callable
 ) -> None:
     series_id = shared["series_id"]
@@ -70,9 +71,18 @@ def test_an_organizer_of_every_town_it_holds_events_in_and_an_admin_change_it(
         page = client.get(f"/organizer/series/{series_id}")
         assert f'href="/organizer/series/{series_id}/edit"' in page.get_data(as_text=True)
         assert client.get(f"/organizer/series/{series_id}/edit").status_code == 200
-        assert _rename(client, series_id, title) == 303
+        assert _rename(client, series_id, title, "Sechs Städte, ein Winter.") == 303
         assert _title(series_id) == title
         client.post("/logout")
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.verb == "event_series.updated")).all()
+    towns = sorted((entry.actor_user_id, entry.town_id) for entry in entries)
+    places = sorted([town("senftenberg").id, town("finsterwalde").id])
+    assert towns == sorted((user_id, town_id) for user_id in (both.id, admin.id) for town_id in places)
+    assert {entry.object_id for entry in entries} == {series_id}
+    assert all(entry.changes == {"fields": ["title"]} for entry in entries)
+    staff_login(client, make_staff(towns=[town("finsterwalde")]))  # Finsterwalde's trail shows both changes
+    trail = client.get("/organizer/audit").get_data(as_text=True)
+    assert trail.count('<td class="kern-table__cell">Veranstaltungsreihe geändert</td>') == 2
 
 
 def test_an_organizer_changes_a_series_of_their_towns_alone_or_one_without_events(
@@ -81,6 +91,7 @@ def test_an_organizer_changes_a_series_of_their_towns_alone_or_one_without_event
     staff_login: Callable,
     make_series: Callable[..., EventSeries],
     make_event: Callable[..., Event],
+    town: Callable,
 ) -> None:
     own = make_series("Senftenberger Tage")
     make_event(series=own)
@@ -91,3 +102,8 @@ def test_an_organizer_changes_a_series_of_their_towns_alone_or_one_without_event
         assert f'href="/organizer/series/{series_id}/edit"' in page
         assert _rename(client, series_id, title) == 303
         assert _title(series_id) == title
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.verb == "event_series.updated")).all()
+    senftenberg = town("senftenberg").id
+    assert sorted((entry.object_id, entry.town_id or 0) for entry in entries) == [(own.id, senftenberg), (empty.id, 0)]
+    assert _rename(client, empty.id, "Nicht mehr leer") == 303  # nothing changed: nothing to record
+    assert db.session.scalars(select(AuditEntry).where(AuditEntry.verb == "event_series.updated")).all() == entries
