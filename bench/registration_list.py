@@ -2,7 +2,7 @@
 app served by the same server, as a ratio (goal: within 3x). The emptiest page of the workspace is timed beside
 them: what every workspace page costs before it shows a row (the log-in checks and the layout). So are the list as
 an organizer of the event's town sees it (their towns are read with the log-in check), its last page (which a
-planner guesses to be dear) and a filtered page.
+planner guesses to be dear), a filtered page and two searches (one that finds a sixth, one that finds nobody).
 
 Run: ``.venv/bin/python -m bench.registration_list`` (a temporary SQLite database) or with
 ``DATABASE_URL=postgresql://…`` pointing at an empty scratch database. An admin and an organizer log in over HTTP
@@ -201,6 +201,8 @@ def main() -> None:
             ("the list's last page", as_admin, f"{base}?page={-(-REGISTRATIONS // 50)}"),  # a planner's dear guess
             ("the filtered list", as_admin, f"{base}?hometown=senftenberg&hometown_op=not&interest=advice"
              "&sort=-registered&page=5"),
+            ("the list searched for a first name", as_admin, f"{base}?q=Lea"),  # a sixth of them: a page of 50
+            ("the list searched for nobody", as_admin, f"{base}?q=%C3%96zdemir"),  # Özdemir: every row is read
         ]  # fmt: skip
         for _label, client, path in asked:  # warm up
             client.request("GET", path)
