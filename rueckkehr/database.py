@@ -116,6 +116,14 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA cache_size=-32768")  # 32 MiB of pages: a search reads many rows by id
     cursor.close()
+    # SQLite's own lower() folds ASCII alone ("Özdemir" stays "Özdemir"); searches compare lower(column) with a
+    # text Python lowered, so lower() is Python's here, as PostgreSQL's is its ctype's (UTF-8: every letter).
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+
+
+def _unicode_lower(value: Any) -> Any:
+    """SQLite's ``lower()`` for every letter, not ASCII alone; NULL and numbers as they were."""
+    return value.lower() if isinstance(value, str) else value
 
 
 @event.listens_for(Engine, "connect")
