@@ -16,9 +16,10 @@ from sqlalchemy import ColumnElement, Integer, Select, String, bindparam, cast, 
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter
 
-from ..database import constant
+from ..database import constant, like_lowered
 from ..events.models import Event
 from ..extensions import db
+from ..i18n import alphabetical
 from ..places.models import Town, Venue
 from ..returnees.models import ReturneeProfile
 from .models import Registration, RegistrationStatus
@@ -231,14 +232,40 @@ def filtered_statement(
     if join_profile:
         statement = statement.join(Registration.profile)
     if filters.query:
-        pattern = _parameter("query", values, type_=String)
-        full_name = func.lower(ReturneeProfile.first_name + " " + ReturneeProfile.last_name)
-        searched = (full_name, func.lower(ReturneeProfile.email), func.lower(ReturneeProfile.city))
-        statement = statement.where(or_(*(column.like(pattern, escape="/") for column in searched)))
+        names, text = (_parameter(name, values, type_=String) for name in ("name_query", "query"))
+        statement = statement.where(_searched(names, text, filters.query.isascii()))
     for condition in filters.conditions:
         matches = _matches(condition, values)
         statement = statement.where(not_(matches) if condition.exclude else matches)
     return statement
+
+
+# The name in either order in one text, "jana muller jana": it holds "jana muller" and "muller jana" (one LIKE).
+_EITHER_ORDER = (
+    Registration.sort_first_name
+    + constant(" ", String)
+    + Registration.sort_last_name
+    + constant(" ", String)
+    + Registration.sort_first_name
+)
+
+
+def _searched(name_pattern: BindParameter[Any], pattern: BindParameter[Any], ascii_text: bool) -> ColumnElement[bool]:
+    """Who the search text finds: by the name in either order, read from the registration's sort names (folded in
+    Python, so without case and accents on either database and without a function for each row), by the address
+    (stored in lower case) or by the place of residence (``lower``, for every letter on both databases)."""
+    return or_(
+        _EITHER_ORDER.like(name_pattern, escape="/"),
+        ReturneeProfile.email.like(pattern, escape="/"),
+        like_lowered(ReturneeProfile.city, pattern, ascii_text),
+    )
+
+
+def _name_pattern(query: str) -> str:
+    """The pattern of the search text among the sort names: folded as they are, a comma read as a space ("Müller,
+    Jana" as the list shows a name), the words one space apart; one that finds nobody when no word is left."""
+    words = alphabetical(query.replace(",", " ")).split()
+    return _escaped_like(" ".join(words)) if words else ""
 
 
 def parameters_of(filters: RegistrationFilter) -> dict[str, Any]:
@@ -247,6 +274,7 @@ def parameters_of(filters: RegistrationFilter) -> dict[str, Any]:
     values: dict[str, Any] = {"event_ids": filters.event_ids}
     if filters.query:
         values["query"] = _escaped_like(filters.query.lower())
+        values["name_query"] = _name_pattern(filters.query)
     for condition in filters.conditions:
         if not (condition.field == "hometown" and condition.value == OTHER_HOMETOWN):
             values[f"{condition.field}_value"] = _value(condition, towns)
@@ -259,7 +287,7 @@ def shape_of(filters: RegistrationFilter) -> tuple[Any, ...]:
         (condition.field, condition.exclude, condition.field == "hometown" and condition.value == OTHER_HOMETOWN)
         for condition in filters.conditions
     )
-    return filters.sort, bool(filters.query), conditions, len(filters.event_ids) == 1
+    return filters.sort, bool(filters.query), filters.query.isascii(), conditions, len(filters.event_ids) == 1
 
 
 _GATE_EVENT, _GATE_VENUE = aliased(Event), aliased(Venue)
