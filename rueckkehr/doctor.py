@@ -21,6 +21,7 @@ from sqlalchemy import text
 from config import production_problems
 
 TIMEOUT_SECONDS = 5
+CAPITALS = "ÄÖÜÉ"  # what a database's lower() must fold for the searches (SQLite's is the app's, database.py)
 
 
 @dataclass(frozen=True)
@@ -71,13 +72,19 @@ def _database() -> Iterator[Finding]:
     where = engine.url.render_as_string(hide_password=True)
     try:
         with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+            folded = connection.execute(text("SELECT lower(:capitals)"), {"capitals": CAPITALS}).scalar()
             current = set(MigrationContext.configure(connection).get_current_heads())
     except Exception as error:
         yield Finding(
             "database", f"the database {where} cannot be reached ({type(error).__name__}); check DATABASE_URL"
         )
         return
+    if folded != CAPITALS.lower():
+        yield Finding(
+            "database",
+            f"the database {where} lowers ASCII letters alone (its LC_CTYPE is C), so the searches miss names and "
+            "places with umlauts: create it with a UTF-8 locale (createdb --locale C.UTF-8 --template template0)",
+        )
     migrations = Path(current_app.root_path).parent / "migrations"
     heads = set(ScriptDirectory(str(migrations)).get_heads())
     if current != heads:

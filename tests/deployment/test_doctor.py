@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from rueckkehr import create_app
 from tests.support.celery import CeleryWorker
@@ -122,3 +124,28 @@ def test_a_running_celery_worker_is_found(
     code, output = doctor(app)
     assert code == 0, output
     assert f"ok       1 Celery worker(s) answering for the queue '{celery_worker.queue}'" in output
+
+
+def test_a_database_whose_lower_folds_ascii_alone_is_a_problem(
+    monkeypatch: pytest.MonkeyPatch, good: dict[str, str], database_url: str
+) -> None:
+    """A PostgreSQL database made with LC_CTYPE C lowers "Ö" to "Ö": the searches would miss "Özdemir"."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite's lower() is the app's own (database.py): it folds every letter")
+    main = make_url(database_url)
+    ascii_only = main.set(database=f"{main.database}_ascii_ctype")
+    admin = create_engine(main.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{ascii_only.database}"'))
+        connection.execute(text(f"CREATE DATABASE \"{ascii_only.database}\" LC_CTYPE 'C' TEMPLATE template0"))
+    try:
+        url = ascii_only.render_as_string(hide_password=False)
+        code, output = doctor(production_app(monkeypatch, **{**good, "DATABASE_URL": url}))
+        assert code == 1
+        assert "lowers ASCII letters alone" in output and "--locale C.UTF-8" in output
+        code, output = doctor(production_app(monkeypatch, **good))
+        assert code == 0 and "ASCII" not in output, output
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{ascii_only.database}" WITH (FORCE)'))
+        admin.dispose()
