@@ -207,9 +207,11 @@ _OFFICE_TOWN = "rueckkehr_office_town"
 
 
 def contact_town(town: Town | None) -> Town | None:
-    """The town whose contact person answers a mail: ``town`` if it has one, else the RWK office's town."""
-    if town is not None and town.has_contact:
-        return town
+    """The town whose contact person signs and answers a mail: ``town``'s own, or for a mail of no town the RWK
+    office's town; None when that town named none. A town's mail is never signed or answered by another town's
+    contact (replies meant for Senftenberg would go to Finsterwalde): without its own, nobody is named."""
+    if town is not None:
+        return town if town.has_contact else None
     office = _office_town()
     return office if office is not None and office.has_contact else None
 
@@ -253,7 +255,7 @@ def queue_mail(
 
     :param profile_id: the returnee the mail concerns, so that erasing them deletes it.
     :param town: the town the mail is about (the event's, the company's); its contact person for returnees signs
-        the mail and receives the replies. Without one, the town that runs the RWK's office does.
+        the mail and receives the replies (none if it named none). Without a town, the RWK office's town does.
     :param forget_when_sent: delete the row once the mail went out (or failed for good): for a mail that must
         outlive the erasure of its recipient's data, and so is queued without ``profile_id``.
     :param answer: the mail answers the recipient's own action just now (a confirmation link, a code, a reset).

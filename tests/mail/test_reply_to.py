@@ -40,7 +40,7 @@ def test_a_mail_of_no_town_is_answered_by_the_rwk_office_and_without_any_contact
     client: FlaskClient, smtp: SMTPServer, make_event: Callable[..., Event], submit: Callable[..., Any],
     town: Callable[[str], Town],
 ) -> None:  # fmt: skip
-    submit(make_event().id, email="ohne@example.org")
+    submit(make_event().id, email="ohne@example.org", hometown="")  # no former hometown: the link is no town's
     [plain] = smtp.wait_for(1)
     assert "Reply-To" not in plain.message
     assert "Diese E-Mail wurde automatisch erstellt." in plain.text_body()
@@ -78,3 +78,16 @@ def test_account_mails_are_signed_by_the_town_the_user_belongs_to(
     assert "Your returnee days team in Senftenberg, RWK Westlausitz" in english.text_body()
     [office] = (mail for (to, _subject), mail in mails.items() if to == admin)  # an admin belongs to no town
     assert office.message["Reply-To"].addresses[0].addr_spec == "rueckkehr@finsterwalde.example"
+
+
+def test_a_towns_mail_without_a_contact_of_its_own_is_neither_signed_nor_answered_by_another_town(
+    client: FlaskClient, smtp: SMTPServer, make_event: Callable[..., Event], submit: Callable[..., Any],
+    town: Callable[[str], Town],
+) -> None:  # fmt: skip
+    give_contact(town("finsterwalde"), "Katrin Lehmann", "rueckkehr@finsterwalde.example")  # the RWK office's town
+    submit(make_event().id)  # a Senftenberg venue; Senftenberg named no contact
+    [mail] = smtp.wait_for(1)
+    assert "Reply-To" not in mail.message
+    assert "Katrin Lehmann" not in mail.text_body() and "finsterwalde" not in mail.text_body()
+    assert "Diese E-Mail wurde automatisch erstellt." in mail.text_body()
+    assert "Ihr Team der Rückkehrertage in Senftenberg, RWK Westlausitz" in mail.text_body()
