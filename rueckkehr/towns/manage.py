@@ -12,6 +12,7 @@ from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from ..accounts.access import can_see_town, in_visible_towns, staff_required
+from ..accounts.forms import name_field
 from ..events.queries import town_by_slug
 from ..extensions import db
 from ..forms import email_field, no_control_characters, value_of
@@ -36,11 +37,15 @@ class TownPageForm(FlaskForm):
     page_housing = _text(_l("Wohnen und Bauland"))
     page_childcare = _text(_l("Kita und Schulen"))
     page_leisure = _text(_l("Freizeit"))
-    contact_name = StringField(_l("Ansprechperson für Rückkehrer"), validators=[Length(max=200), no_control_characters])
+    # Required: the town's page names the person and every mail of the town is signed and answered by them (a town
+    # without one sends its mails with nobody to answer them, never with another town's contact).
+    contact_name = name_field(
+        _l("Ansprechperson für Rückkehrer"), missing=_l("Bitte geben Sie den Namen der Ansprechperson an.")
+    )
     contact_email = email_field(
         _l("E-Mail-Adresse der Ansprechperson"),
         _l("Antworten auf die E-Mails der Stadt gehen an diese Adresse."),
-        required=False,
+        missing=_l("Bitte geben Sie die E-Mail-Adresse der Ansprechperson an."),
     )
     contact_phone = StringField(_l("Telefon der Ansprechperson"), validators=[Optional(), Length(max=40)])
 
