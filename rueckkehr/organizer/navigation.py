@@ -14,6 +14,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..accounts.models import Role
+from ..i18n import requested_language
 from ..public.navigation import link_items
 
 # (where it leads, its label, the endpoints that belong to it: a prefix or a whole name)
@@ -48,11 +49,10 @@ def _items(admin: bool) -> list[Item]:
 
 def workspace_navigation() -> Markup:
     """The ``<li>`` of each section the logged-in user may open, the page's own marked as the current one."""
-    language = request.args.get("lang")
     key = (
         str(get_locale()),
         getattr(current_user, "role", None) == Role.ADMIN,
-        language if language in current_app.config["LANGUAGES"] else None,  # the links keep it
+        requested_language(),  # the links keep it
         request.script_root,
     )
     cache: dict[tuple[object, ...], list[Item]] = current_app.extensions.setdefault(_CACHE_KEY, {})

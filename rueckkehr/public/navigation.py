@@ -17,6 +17,8 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from ..i18n import requested_language
+
 # The workspace's blueprints: the staff's link is the current one on all their pages.
 WORKSPACE_BLUEPRINTS = frozenset(
     {
@@ -93,14 +95,13 @@ def _navigation(staff: bool, employer: bool, logged_in: bool) -> Navigation:
 
 def site_navigation() -> Markup:
     """The ``<li>`` of each link of the main navigation for whoever is logged in, the page's own marked."""
-    language = request.args.get("lang")
     logged_in = bool(current_user.is_authenticated)
     key = (
         str(get_locale()),
         logged_in and bool(current_user.is_staff),
         logged_in and bool(current_user.employer_id),
         logged_in,
-        language if language in current_app.config["LANGUAGES"] else None,  # the links keep it
+        requested_language(),  # the links keep it
         request.script_root,
     )
     cache: dict[tuple[object, ...], Navigation] = current_app.extensions.setdefault(_CACHE_KEY, {})
@@ -121,13 +122,7 @@ def site_part(template: str) -> Markup:
     """A part of every page's layout that is the same on every page (the footer, the style sheets): written once
     per language, language a link asked for and root path, as the navigation is, not on every page (a tenth of
     the layout's work)."""
-    language = request.args.get("lang")
-    key = (
-        template,
-        str(get_locale()),
-        language if language in current_app.config["LANGUAGES"] else None,
-        request.script_root,
-    )
+    key = (template, str(get_locale()), requested_language(), request.script_root)
     cache: dict[tuple[str | None, ...], Markup] = current_app.extensions.setdefault(_PARTS_KEY, {})
     part = cache.get(key)
     if part is None:

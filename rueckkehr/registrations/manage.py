@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -23,6 +23,7 @@ from ..database import plain_rows
 from ..events.manage import visible_event, visible_series_events
 from ..events.models import Event, EventSeries
 from ..forms import value_of
+from ..i18n import requested_language
 from ..mail.outbox import contact_town, queue_mail
 from ..places.models import Venue
 from . import history, list_html, list_pages, listing, operations
@@ -118,8 +119,8 @@ def _list_of(
     if page is None:
         page = list_pages.page_of(filters)
     texts = list_html.ListTexts.current()
-    language = request.args.get("lang")  # a person's link keeps a language the list's link asked for
-    query = f"?lang={language}" if language in current_app.config["LANGUAGES"] else ""
+    language = requested_language()  # a person's link keeps a language the list's link asked for
+    query = f"?lang={language}" if language else ""
     # Built once for the page, not once per row: a person's address is their event's list plus their id.
     event_lists = {
         event.id: str(escape(url_for("registrations_manage.index", event_id=event.id, lang=None))) for event in events
